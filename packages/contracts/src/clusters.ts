@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { Id, Timestamp } from './common.ts';
+import { Shard } from './topology.ts';
+
+export const ClusterName = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[a-z]([a-z0-9-]*[a-z0-9])?$/, 'must be a DNS label: lowercase letters, digits and "-", starting with a letter, not ending with "-"')
+  .describe('DNS-label-like name, unique per tenant.');
+
+export const Persistence = z.enum(['none', 'aof', 'rdb']).describe('none: memory only; aof: append-only file (fsync every second); rdb: periodic snapshots.');
+
+/**
+ * The redis.conf keys a tenant may set. Everything else (ports, cluster mode, passwords,
+ * timeouts the control plane depends on) belongs to Slotplane.
+ */
+export const RedisConfig = z
+  .strictObject({
+    'maxmemory-policy': z
+      .enum(['noeviction', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl'])
+      .optional(),
+    timeout: z.number().int().min(0).max(86_400).optional().describe('Close idle client connections after this many seconds (0 = never).'),
+    'tcp-keepalive': z.number().int().min(0).max(7_200).optional(),
+    'notify-keyspace-events': z.string().max(32).regex(/^[KEg$lshzxetdmnA]*$/, 'only the keyspace event classes Redis knows').optional(),
+    'slowlog-log-slower-than': z.number().int().min(-1).max(60_000_000).optional(),
+    'slowlog-max-len': z.number().int().min(0).max(100_000).optional(),
+    'cluster-allow-reads-when-down': z.enum(['yes', 'no']).optional(),
+    hz: z.number().int().min(1).max(500).optional(),
+    maxclients: z.number().int().min(1).max(100_000).optional(),
+  })
+  .meta({ id: 'RedisConfig' });
+export type RedisConfig = z.infer<typeof RedisConfig>;
+
+const shards = z.number().int().min(1).max(64).describe('Number of shards (primaries), 1-64.');
+const replicasPerShard = z.number().int().min(0).max(5).describe('Replicas of each primary, 0-5.');
+const maxMemoryMb = z.number().int().min(16).max(262_144).describe('maxmemory of every node, in MiB.');
+
+/** The desired shape of a cluster, as the API stores it (defaults applied). */
+export const ClusterSpec = z
+  .object({
+    shards,
+    replicasPerShard,
+    maxMemoryMb,
+    persistence: Persistence,
+    redisConfig: RedisConfig,
+  })
+  .meta({ id: 'ClusterSpec' });
+export type ClusterSpec = z.infer<typeof ClusterSpec>;
+
+export const CreateClusterBody = z
+  .strictObject({
+    name: ClusterName,
+    shards,
+    replicasPerShard,
+    maxMemoryMb: maxMemoryMb.default(256),
+    persistence: Persistence.default('none'),
+    redisConfig: RedisConfig.default({}),
+  })
+  .meta({ id: 'CreateClusterRequest' });
+export type CreateClusterBody = z.infer<typeof CreateClusterBody>;
+
+export const PatchClusterBody = z
+  .strictObject({
+    shards: shards.optional(),
+    replicasPerShard: replicasPerShard.optional(),
+    maxMemoryMb: maxMemoryMb.optional(),
+    persistence: Persistence.optional(),
+    redisConfig: RedisConfig.optional().describe('Replaces the whole redisConfig object.'),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'give at least one field to change' })
+  .meta({ id: 'UpdateClusterRequest' });
+export type PatchClusterBody = z.infer<typeof PatchClusterBody>;
+
+export const ClusterStatus = z.enum(['creating', 'available', 'modifying', 'degraded', 'failed', 'deleting', 'deleted']);
+export type ClusterStatus = z.infer<typeof ClusterStatus>;
+
+export const Cluster = z
+  .object({
+    id: Id,
+    name: ClusterName,
+    spec: ClusterSpec.describe('Desired state, written only through the API.'),
+    generation: z.number().int().describe('Bumped on every change of spec.'),
+    status: ClusterStatus.describe('Observed state, written only by workers.'),
+    observedGeneration: z.number().int().describe('The generation the cluster last converged to (0 = never).'),
+    lastError: z.string().nullable(),
+    shards: z.array(Shard).describe('Observed topology: one entry per shard.'),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .meta({ id: 'Cluster' });
+export type Cluster = z.infer<typeof Cluster>;
+
+export const ClusterIdParams = z.object({ clusterId: Id });

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+export const Id = z.uuid().describe('Opaque identifier (UUID).');
+export const Timestamp = z.iso.datetime({ offset: true }).describe('RFC 3339 timestamp.');
+
+/** The closed set of error codes every API error carries, with the HTTP status each maps to. */
+export const errorStatus = {
+  validation_failed: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  name_taken: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+} as const;
+export type ErrorCode = keyof typeof errorStatus;
+export const ErrorCodeSchema = z.enum(Object.keys(errorStatus) as [ErrorCode, ...ErrorCode[]]);
+
+export const FieldError = z
+  .object({
+    field: z.string().describe('Where the bad value is, e.g. "body.shards" or "query.limit".'),
+    message: z.string(),
+  })
+  .meta({ id: 'FieldError' });
+
+/** RFC 9457 problem details, plus our `code` and the `requestId` to quote to support. */
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: ErrorCodeSchema,
+    requestId: z.string(),
+    instance: z.string().optional(),
+    errors: z.array(FieldError).optional().describe('Every offending field, for validation errors.'),
+  })
+  .meta({ id: 'Problem' });
+export type Problem = z.infer<typeof Problem>;
+
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20).describe('Items per page (1-100).'),
+  cursor: z.string().max(200).optional().describe('The nextCursor of the previous page.'),
+});
+
+export function page<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable().describe('Pass as ?cursor= to get the next page; null on the last page.'),
+  });
+}

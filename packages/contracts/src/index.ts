@@ -1,0 +1,6 @@
+export * from './common.ts';
+export * from './clusters.ts';
+export * from './topology.ts';
+export * from './operations.ts';
+export * from './jobs.ts';
+export * from './env.ts';

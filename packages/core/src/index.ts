@@ -1,0 +1,1 @@
+export { presentStatus, type ClusterState } from './status.ts';

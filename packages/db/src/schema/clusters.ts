@@ -1,0 +1,45 @@
+import { sql } from 'drizzle-orm';
+import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { ClusterSpec, ClusterStatus, SlotRange } from '@slotplane/contracts';
+import { tenants } from './tenants.ts';
+
+export const clusters = pgTable(
+  'clusters',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    name: text('name').notNull(),
+    // Desired state: written only by the API.
+    spec: jsonb('spec').$type<ClusterSpec>().notNull(),
+    generation: integer('generation').notNull().default(1),
+    deletionRequestedAt: timestamp('deletion_requested_at', { withTimezone: true }),
+    // Observed state: written only by workers.
+    status: text('status').$type<ClusterStatus>().notNull(),
+    observedGeneration: integer('observed_generation').notNull().default(0),
+    lastError: text('last_error'),
+    // Per-cluster lease; the token only ever grows, so a stale holder's writes can be fenced off.
+    leaseOwner: text('lease_owner'),
+    leaseToken: bigint('lease_token', { mode: 'number' }).notNull().default(0),
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // A deleted cluster gives its name back.
+    uniqueIndex('clusters_tenant_name_live').on(t.tenantId, t.name).where(sql`status <> 'deleted'`),
+    index('clusters_tenant_id').on(t.tenantId, t.id),
+  ],
+);
+
+export const shards = pgTable(
+  'shards',
+  {
+    id: uuid('id').primaryKey(),
+    clusterId: uuid('cluster_id').notNull().references(() => clusters.id),
+    index: integer('index').notNull(),
+    // Observed slot ranges owned by this shard's primary.
+    slots: jsonb('slots').$type<SlotRange[]>().notNull().default([]),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('shards_cluster_index').on(t.clusterId, t.index)],
+);

@@ -1,0 +1,42 @@
+import { sql } from 'drizzle-orm';
+import { integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { NodeRole, NodeStatus } from '@slotplane/contracts';
+import { clusters, shards } from './clusters.ts';
+
+/** A machine that runs an agent. */
+export const hosts = pgTable('hosts', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  address: text('address').notNull(),
+  zone: text('zone'),
+  rack: text('rack'),
+  tokenHash: text('token_hash').notNull().unique(),
+  portMin: integer('port_min').notNull(),
+  portMax: integer('port_max').notNull(),
+  lastHeartbeatAt: timestamp('last_heartbeat_at', { withTimezone: true }),
+  // The agent's last report of its instances, as it sent it.
+  report: jsonb('report').$type<unknown>(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** One redis-server: where it is assigned (desired) and what the agent and Redis say of it (observed). */
+export const nodes = pgTable(
+  'nodes',
+  {
+    id: uuid('id').primaryKey(),
+    clusterId: uuid('cluster_id').notNull().references(() => clusters.id),
+    shardId: uuid('shard_id').notNull().references(() => shards.id),
+    hostId: uuid('host_id').notNull().references(() => hosts.id),
+    port: integer('port').notNull(),
+    role: text('role').$type<NodeRole>().notNull(),
+    // Observed.
+    status: text('status').$type<NodeStatus>().notNull().default('pending'),
+    redisNodeId: text('redis_node_id'),
+    pid: integer('pid'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    removedAt: timestamp('removed_at', { withTimezone: true }),
+  },
+  // A port is taken on a host until the node that holds it is gone.
+  (t) => [uniqueIndex('nodes_host_port_live').on(t.hostId, t.port).where(sql`removed_at is null`)],
+);

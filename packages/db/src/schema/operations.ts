@@ -1,0 +1,47 @@
+import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { OperationError, OperationKind, OperationStatus } from '@slotplane/contracts';
+import { clusters } from './clusters.ts';
+import { tenants } from './tenants.ts';
+
+export const operations = pgTable(
+  'operations',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    clusterId: uuid('cluster_id').notNull().references(() => clusters.id),
+    kind: text('kind').$type<OperationKind>().notNull(),
+    status: text('status').$type<OperationStatus>().notNull().default('pending'),
+    targetGeneration: integer('target_generation').notNull(),
+    progress: integer('progress').notNull().default(0),
+    step: text('step'),
+    error: jsonb('error').$type<OperationError>(),
+    warnings: jsonb('warnings').$type<string[]>().notNull().default([]),
+    idempotencyKey: text('idempotency_key'),
+    // Set once the job is on the queue; the sweeper re-enqueues what was never set.
+    enqueuedAt: timestamp('enqueued_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('operations_cluster').on(t.clusterId, t.id),
+    index('operations_status').on(t.status),
+    uniqueIndex('operations_idempotency').on(t.tenantId, t.idempotencyKey),
+  ],
+);
+
+/** Append-only log of what happened, written in the same transaction as the change (outbox). */
+export const events = pgTable(
+  'events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    clusterId: uuid('cluster_id').references(() => clusters.id),
+    operationId: uuid('operation_id').references(() => operations.id),
+    type: text('type').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('events_cluster').on(t.clusterId, t.id)],
+);

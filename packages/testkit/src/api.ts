@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
+import { buildApp, createTenant } from '@slotplane/api';
+import type { Database } from '@slotplane/db';
+import { OperationQueue, connect } from '@slotplane/queue';
+import { createTestDatabase } from './database.ts';
+
+export interface ApiHarness {
+  app: FastifyInstance;
+  database: Database & { url: string };
+  redisUrl: string;
+  /** BullMQ key prefix private to this harness. */
+  queuePrefix: string;
+  queue: OperationQueue;
+  /** A new tenant and the Authorization header for its key. */
+  tenant(name?: string): Promise<{ tenantId: string; auth: { authorization: string } }>;
+  close(): Promise<void>;
+}
+
+/** The real API on a fresh database and the run's redis-server, with a queue prefix of its own. */
+export async function startApiHarness(): Promise<ApiHarness> {
+  const database = await createTestDatabase();
+  const redisUrl = inject('redisUrl');
+  const queuePrefix = `t${randomBytes(4).toString('hex')}`;
+  const connection = connect({ redisUrl });
+  const queue = new OperationQueue(connection, queuePrefix);
+  const app = await buildApp({ database, queue });
+  return {
+    app,
+    database,
+    redisUrl,
+    queuePrefix,
+    queue,
+    async tenant(name = `tenant-${randomBytes(3).toString('hex')}`) {
+      const t = await createTenant(database.db, name);
+      return { tenantId: t.tenantId, auth: { authorization: `Bearer ${t.apiKey}` } };
+    },
+    async close() {
+      await app.close();
+      await queue.close();
+      connection.disconnect();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Database } from '@slotplane/db';
+import type { Logger } from '@slotplane/logger';
+import { authenticate } from './auth.ts';
+import { installErrorHandling } from './errors.ts';
+import { tidyOpenApi } from './openapi-tidy.ts';
+import { clusterRoutes } from './routes/clusters.ts';
+import { healthRoutes } from './routes/health.ts';
+import { operationRoutes } from './routes/operations.ts';
+
+export interface ApiDeps {
+  database: Database;
+  /** Where accepted operations go; the BullMQ OperationQueue in production. */
+  queue: { enqueue(job: { operationId: string; clusterId: string }): Promise<void>; ping(): Promise<void> };
+  logger?: Logger;
+}
+
+export const API_VERSION = '0.1.0';
+
+/** Builds the API without listening: server.ts listens, lambda.ts adapts, tests inject. */
+export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 64 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Slotplane API',
+        version: API_VERSION,
+        description: 'Managed Redis Cluster: ask for a topology, Slotplane builds it and keeps it so.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key from `pnpm slotplane tenant create`.' } } },
+      tags: [
+        { name: 'clusters', description: 'Desired topologies and what was observed of them' },
+        { name: 'operations', description: 'Durable records of requested changes' },
+        { name: 'health', description: 'Liveness and readiness' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: tidyOpenApi,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes, deps);
+  await app.register(async (v1) => {
+    v1.decorateRequest('principal', null as never);
+    v1.addHook('onRequest', async (request) => {
+      request.principal = await authenticate(deps.database.db, request);
+    });
+    await v1.register(clusterRoutes, deps);
+    await v1.register(operationRoutes, deps);
+  }, deps);
+  await app.ready();
+  return app;
+}

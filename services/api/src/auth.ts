@@ -1,0 +1,37 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { apiKeys, and, eq, isNull, type Db } from '@slotplane/db';
+import { AppError } from './errors.ts';
+
+export interface Principal {
+  tenantId: string;
+  role: 'tenant' | 'admin';
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal;
+  }
+}
+
+export const hashApiKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+/** A new API key: `sp_` and 32 random bytes. Only its hash is stored. */
+export function generateApiKey(): { key: string; hash: string; prefix: string } {
+  const key = `sp_${randomBytes(32).toString('base64url')}`;
+  return { key, hash: hashApiKey(key), prefix: key.slice(0, 8) };
+}
+
+/** Resolves `Authorization: Bearer <key>` to the tenant that owns the key, or throws 401. */
+export async function authenticate(db: Db, request: FastifyRequest): Promise<Principal> {
+  const header = request.headers.authorization;
+  const match = header?.match(/^Bearer\s+(\S+)$/i);
+  if (!match) throw new AppError('unauthorized', 'send your API key as "Authorization: Bearer <key>"');
+  const [row] = await db
+    .select({ tenantId: apiKeys.tenantId, role: apiKeys.role })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.keyHash, hashApiKey(match[1]!)), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  if (!row) throw new AppError('unauthorized', 'the API key is not valid');
+  return row;
+}

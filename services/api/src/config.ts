@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { LogLevel, parseEnv } from '@slotplane/contracts';
+
+const ApiEnv = z.object({
+  DATABASE_URL: z.string().url('must be a postgres:// URL'),
+  REDIS_URL: z.string().url('must be a redis:// URL'),
+  QUEUE_PREFIX: z.string().default('slotplane'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  LOG_LEVEL: z.enum(LogLevel).default('info'),
+});
+export type ApiEnv = z.infer<typeof ApiEnv>;
+
+export const loadApiEnv = (env: NodeJS.ProcessEnv = process.env): ApiEnv => parseEnv(ApiEnv, env);

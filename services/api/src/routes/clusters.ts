@@ -1,0 +1,106 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { Cluster, ClusterIdParams, CreateClusterBody, Operation, PageQuery, PatchClusterBody, page } from '@slotplane/contracts';
+import type { ApiDeps } from '../app.ts';
+import { problems } from '../errors.ts';
+import { decodeCursor, toPage } from '../pagination.ts';
+import { createCluster, deleteCluster, getCluster, listClusters, updateCluster, type Submitted } from '../store/clusters.ts';
+import { markEnqueued } from '../store/operations.ts';
+import { clusterView, operationView } from '../views.ts';
+
+const Accepted = z.object({ cluster: Cluster, operation: Operation }).meta({ id: 'AcceptedOperation' });
+const tags = ['clusters'];
+const security = [{ bearerAuth: [] }];
+
+export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database, queue }) => {
+  const db = database.db;
+
+  /**
+   * The desired state is already committed; now hand the operation to a worker. If Redis is
+   * down the request still succeeds: the worker's sweeper finds the unenqueued operation.
+   */
+  async function accepted(submitted: Submitted, log: { warn: (o: object, m: string) => void }) {
+    const { cluster, operation } = submitted;
+    try {
+      await queue.enqueue({ operationId: operation.id, clusterId: cluster.id });
+      await markEnqueued(db, operation.id);
+    } catch (err) {
+      log.warn({ err, operationId: operation.id }, 'enqueue failed; the sweeper will pick the operation up');
+    }
+    return { cluster: clusterView(cluster), operation: operationView(operation) };
+  }
+
+  app.post(
+    '/v1/clusters',
+    {
+      schema: {
+        tags, security, operationId: 'createCluster', summary: 'Create a cluster',
+        body: CreateClusterBody,
+        response: { 202: Accepted, ...problems('validation_failed', 'unauthorized', 'name_taken') },
+      },
+    },
+    async (request, reply) => {
+      const submitted = await createCluster(db, request.principal.tenantId, request.body);
+      return reply.status(202).header('location', `/v1/operations/${submitted.operation.id}`).send(await accepted(submitted, request.log));
+    },
+  );
+
+  app.get(
+    '/v1/clusters',
+    {
+      schema: {
+        tags, security, operationId: 'listClusters', summary: 'List your clusters, oldest first',
+        querystring: PageQuery,
+        response: { 200: page(Cluster).meta({ id: 'ClusterPage' }), ...problems('validation_failed', 'unauthorized') },
+      },
+    },
+    async (request) => {
+      const { limit, cursor } = request.query;
+      const rows = await listClusters(db, request.principal.tenantId, limit, decodeCursor(cursor));
+      return toPage(rows, limit, (r) => clusterView(r));
+    },
+  );
+
+  app.get(
+    '/v1/clusters/:clusterId',
+    {
+      schema: {
+        tags, security, operationId: 'getCluster', summary: 'Get a cluster: desired spec, status and observed topology',
+        params: ClusterIdParams,
+        response: { 200: Cluster, ...problems('validation_failed', 'unauthorized', 'not_found') },
+      },
+    },
+    async (request) => clusterView(await getCluster(db, request.principal.tenantId, request.params.clusterId)),
+  );
+
+  app.patch(
+    '/v1/clusters/:clusterId',
+    {
+      schema: {
+        tags, security, operationId: 'updateCluster', summary: 'Change the desired spec of a cluster',
+        params: ClusterIdParams,
+        body: PatchClusterBody,
+        response: { 202: Accepted, ...problems('validation_failed', 'unauthorized', 'not_found', 'conflict') },
+      },
+    },
+    async (request, reply) => {
+      const submitted = await updateCluster(db, request.principal.tenantId, request.params.clusterId, request.body);
+      return reply.status(202).header('location', `/v1/operations/${submitted.operation.id}`).send(await accepted(submitted, request.log));
+    },
+  );
+
+  app.delete(
+    '/v1/clusters/:clusterId',
+    {
+      schema: {
+        tags, security, operationId: 'deleteCluster', summary: 'Delete a cluster and every node in it',
+        params: ClusterIdParams,
+        response: { 202: Accepted, ...problems('validation_failed', 'unauthorized', 'not_found') },
+      },
+    },
+    async (request, reply) => {
+      const submitted = await deleteCluster(db, request.principal.tenantId, request.params.clusterId);
+      return reply.status(202).header('location', `/v1/operations/${submitted.operation.id}`).send(await accepted(submitted, request.log));
+    },
+  );
+};

@@ -1,0 +1,46 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { ClusterIdParams, Operation, OperationIdParams, PageQuery, page } from '@slotplane/contracts';
+import type { ApiDeps } from '../app.ts';
+import { problems } from '../errors.ts';
+import { decodeCursor, toPage } from '../pagination.ts';
+import { getCluster } from '../store/clusters.ts';
+import { getOperation, listClusterOperations } from '../store/operations.ts';
+import { operationView } from '../views.ts';
+
+const tags = ['operations'];
+const security = [{ bearerAuth: [] }];
+
+export const operationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database }) => {
+  const db = database.db;
+
+  app.get(
+    '/v1/operations/:operationId',
+    {
+      schema: {
+        tags, security, operationId: 'getOperation', summary: 'Get an operation: status, progress, error',
+        params: OperationIdParams,
+        response: { 200: Operation, ...problems('validation_failed', 'unauthorized', 'not_found') },
+      },
+    },
+    async (request) => operationView(await getOperation(db, request.principal.tenantId, request.params.operationId)),
+  );
+
+  app.get(
+    '/v1/clusters/:clusterId/operations',
+    {
+      schema: {
+        tags, security, operationId: 'listClusterOperations', summary: "List a cluster's operations, oldest first",
+        params: ClusterIdParams,
+        querystring: PageQuery,
+        response: { 200: page(Operation).meta({ id: 'OperationPage' }), ...problems('validation_failed', 'unauthorized', 'not_found') },
+      },
+    },
+    async (request) => {
+      const { tenantId } = request.principal;
+      const { limit, cursor } = request.query;
+      await getCluster(db, tenantId, request.params.clusterId);
+      const rows = await listClusterOperations(db, tenantId, request.params.clusterId, limit, decodeCursor(cursor));
+      return toPage(rows, limit, operationView);
+    },
+  );
+};

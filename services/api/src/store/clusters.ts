@@ -1,0 +1,114 @@
+import type { ClusterSpec, CreateClusterBody, OperationKind, PatchClusterBody } from '@slotplane/contracts';
+import { and, appendEvent, clusters, desc, eq, gt, isNull, ne, newId, operations, sql, type Db } from '@slotplane/db';
+import { AppError, notFound } from '../errors.ts';
+
+type ClusterRow = typeof clusters.$inferSelect;
+type OperationRow = typeof operations.$inferSelect;
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export interface Submitted {
+  cluster: ClusterRow;
+  operation: OperationRow;
+}
+
+const isUniqueViolation = (err: unknown, constraint: string) => {
+  const e = err as { code?: string; constraint?: string; cause?: { code?: string; constraint?: string } };
+  const c = e.cause ?? e;
+  return c.code === '23505' && c.constraint === constraint;
+};
+
+async function insertOperation(tx: Tx, cluster: ClusterRow, kind: OperationKind): Promise<OperationRow> {
+  const [op] = await tx
+    .insert(operations)
+    .values({ id: newId(), tenantId: cluster.tenantId, clusterId: cluster.id, kind, targetGeneration: cluster.generation })
+    .returning();
+  await appendEvent(tx, {
+    tenantId: cluster.tenantId,
+    clusterId: cluster.id,
+    operationId: op!.id,
+    type: `cluster.${kind}_requested`,
+    data: { generation: cluster.generation, spec: cluster.spec },
+  });
+  return op!;
+}
+
+/** Writes the desired cluster, its create operation and the event in one transaction. */
+export async function createCluster(db: Db, tenantId: string, body: CreateClusterBody): Promise<Submitted> {
+  const { name, ...spec } = body;
+  try {
+    return await db.transaction(async (tx) => {
+      const [cluster] = await tx
+        .insert(clusters)
+        .values({ id: newId(), tenantId, name, spec: spec satisfies ClusterSpec, generation: 1, status: 'creating' })
+        .returning();
+      return { cluster: cluster!, operation: await insertOperation(tx, cluster!, 'create') };
+    });
+  } catch (err) {
+    if (isUniqueViolation(err, 'clusters_tenant_name_live')) {
+      throw new AppError('name_taken', `you already have a cluster named "${name}"`, [{ field: 'body.name', message: 'is already taken' }]);
+    }
+    throw err;
+  }
+}
+
+export async function getCluster(db: Db, tenantId: string, clusterId: string): Promise<ClusterRow> {
+  const [row] = await db
+    .select()
+    .from(clusters)
+    .where(and(eq(clusters.id, clusterId), eq(clusters.tenantId, tenantId)));
+  if (!row) throw notFound('cluster');
+  return row;
+}
+
+export async function listClusters(db: Db, tenantId: string, limit: number, afterId?: string): Promise<ClusterRow[]> {
+  return db
+    .select()
+    .from(clusters)
+    .where(and(eq(clusters.tenantId, tenantId), ne(clusters.status, 'deleted'), afterId ? gt(clusters.id, afterId) : undefined))
+    .orderBy(clusters.id)
+    .limit(limit + 1);
+}
+
+/** Merges the patch into the desired spec and bumps the generation; refused once deletion was asked for. */
+export async function updateCluster(db: Db, tenantId: string, clusterId: string, patch: PatchClusterBody): Promise<Submitted> {
+  return db.transaction(async (tx) => {
+    const [cluster] = await tx
+      .update(clusters)
+      .set({
+        // jsonb || replaces the top-level keys given, so redisConfig is replaced whole.
+        spec: sql`${clusters.spec} || ${JSON.stringify(patch)}::jsonb`,
+        generation: sql`${clusters.generation} + 1`,
+        updatedAt: new Date(),
+      })
+      .where(and(eq(clusters.id, clusterId), eq(clusters.tenantId, tenantId), isNull(clusters.deletionRequestedAt)))
+      .returning();
+    if (!cluster) {
+      await getCluster(tx, tenantId, clusterId); // 404 when it is not this tenant's
+      throw new AppError('conflict', 'the cluster is being deleted; it can no longer be changed');
+    }
+    return { cluster, operation: await insertOperation(tx, cluster, 'update') };
+  });
+}
+
+/**
+ * Asks for deletion. Asking again returns the delete operation already under way, so a
+ * retried DELETE is harmless.
+ */
+export async function deleteCluster(db: Db, tenantId: string, clusterId: string): Promise<Submitted> {
+  return db.transaction(async (tx) => {
+    const [cluster] = await tx
+      .update(clusters)
+      .set({ deletionRequestedAt: new Date(), generation: sql`${clusters.generation} + 1`, updatedAt: new Date() })
+      .where(and(eq(clusters.id, clusterId), eq(clusters.tenantId, tenantId), isNull(clusters.deletionRequestedAt)))
+      .returning();
+    if (cluster) return { cluster, operation: await insertOperation(tx, cluster, 'delete') };
+    const existing = await getCluster(tx, tenantId, clusterId);
+    const [op] = await tx
+      .select()
+      .from(operations)
+      .where(and(eq(operations.clusterId, clusterId), eq(operations.kind, 'delete')))
+      .orderBy(desc(operations.id))
+      .limit(1);
+    if (!op) throw new AppError('conflict', 'the cluster is being deleted');
+    return { cluster: existing, operation: op };
+  });
+}

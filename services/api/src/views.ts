@@ -1,0 +1,40 @@
+import type { Cluster, Operation, Shard } from '@slotplane/contracts';
+import { presentStatus } from '@slotplane/core';
+import type { clusters, operations } from '@slotplane/db';
+
+type ClusterRow = typeof clusters.$inferSelect;
+type OperationRow = typeof operations.$inferSelect;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function clusterView(row: ClusterRow, shards: Shard[] = []): Cluster {
+  return {
+    id: row.id,
+    name: row.name,
+    spec: row.spec,
+    generation: row.generation,
+    status: presentStatus(row),
+    observedGeneration: row.observedGeneration,
+    lastError: row.lastError,
+    shards,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export function operationView(row: OperationRow): Operation {
+  return {
+    id: row.id,
+    clusterId: row.clusterId,
+    kind: row.kind,
+    status: row.status,
+    targetGeneration: row.targetGeneration,
+    progress: row.progress,
+    step: row.step,
+    error: row.error,
+    warnings: row.warnings,
+    createdAt: row.createdAt.toISOString(),
+    startedAt: iso(row.startedAt),
+    finishedAt: iso(row.finishedAt),
+  };
+}

@@ -1,0 +1,79 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { buildApp, createTenant, isValidApiKey } from '@slotplane/api';
+import { LogLevel, parseEnv } from '@slotplane/contracts';
+import { startRedisServer } from '@slotplane/embedded';
+import { createLogger } from '@slotplane/logger';
+import { OperationQueue, connect } from '@slotplane/queue';
+import { startWorker } from '@slotplane/worker';
+import { dataDir, openDb } from './database.ts';
+
+const StartEnv = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('127.0.0.1'),
+  REDIS_URL: z.string().url('must be a redis:// URL').optional(),
+  LOG_LEVEL: z.enum(LogLevel).default('warn'),
+});
+
+/** Reuses the default tenant's key from the data dir, or issues one and writes it there. */
+async function defaultApiKey(db: Parameters<typeof createTenant>[0], file: string): Promise<string> {
+  if (existsSync(file)) {
+    const key = readFileSync(file, 'utf8').trim();
+    if (await isValidApiKey(db, key)) return key;
+  }
+  const { apiKey } = await createTenant(db, 'default');
+  writeFileSync(file, `${apiKey}\n`, { mode: 0o600 });
+  return apiKey;
+}
+
+/**
+ * Everything on one machine: the same API and worker code as production, with PGlite in
+ * place of Postgres and a private redis-server in place of a managed Redis.
+ */
+export async function start(): Promise<void> {
+  const env = parseEnv(StartEnv);
+  const dir = dataDir();
+  mkdirSync(dir, { recursive: true });
+  const logger = createLogger('slotplane', { level: env.LOG_LEVEL });
+  const stops: Array<() => Promise<unknown>> = [];
+
+  const redis = env.REDIS_URL ? undefined : await startRedisServer({ dir: join(dir, 'redis') });
+  if (redis) stops.push(redis.stop);
+  const redisUrl = env.REDIS_URL ?? redis!.url;
+
+  const database = await openDb();
+  stops.unshift(() => database.close());
+  await database.migrate();
+  const apiKey = await defaultApiKey(database.db, join(dir, 'api-key'));
+
+  const worker = await startWorker({ database, redisUrl, logger });
+  stops.unshift(() => worker.close());
+  const queueConnection = connect({ redisUrl });
+  const queue = new OperationQueue(queueConnection);
+  stops.unshift(async () => {
+    await queue.close();
+    queueConnection.disconnect();
+  });
+  const app = await buildApp({ database, queue, logger });
+  stops.unshift(() => app.close());
+  const address = await app.listen({ host: env.HOST, port: env.PORT });
+
+  console.log(`Slotplane is running (data in ${dir})
+  API:      ${address}
+  Docs:     ${address}/docs
+  API key:  ${apiKey}   (also in ${join(dir, 'api-key')})
+Try:  curl -H "Authorization: Bearer $(cat ${join(dir, 'api-key')})" ${address}/v1/clusters
+Stop with Ctrl-C.`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('stopping...');
+    for (const s of stops) await s().catch((err) => logger.warn({ err }, 'while stopping'));
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { LogLevel, parseEnv } from '@slotplane/contracts';
+
+const WorkerEnv = z.object({
+  DATABASE_URL: z.string().url('must be a postgres:// URL'),
+  REDIS_URL: z.string().url('must be a redis:// URL'),
+  QUEUE_PREFIX: z.string().default('slotplane'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  LOG_LEVEL: z.enum(LogLevel).default('info'),
+});
+export type WorkerEnv = z.infer<typeof WorkerEnv>;
+
+export const loadWorkerEnv = (env: NodeJS.ProcessEnv = process.env): WorkerEnv => parseEnv(WorkerEnv, env);

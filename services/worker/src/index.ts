@@ -1,0 +1,2 @@
+export { startWorker, type WorkerDeps, type RunningWorker } from './worker.ts';
+export { sweepOnce } from './sweeper.ts';

@@ -1,0 +1,13 @@
+import { openDatabase } from '@slotplane/db';
+import { createLogger } from '@slotplane/logger';
+import { loadWorkerEnv } from './config.ts';
+import { startWorker } from './worker.ts';
+
+const env = loadWorkerEnv();
+const logger = createLogger('worker', { level: env.LOG_LEVEL });
+const database = await openDatabase({ url: env.DATABASE_URL });
+const worker = await startWorker({ database, redisUrl: env.REDIS_URL, queuePrefix: env.QUEUE_PREFIX, concurrency: env.WORKER_CONCURRENCY, logger });
+logger.info('worker started');
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void worker.close().then(() => database.close()).then(() => process.exit(0)));
+}

@@ -1,0 +1,66 @@
+import { OperationJob } from '@slotplane/contracts';
+import type { Database } from '@slotplane/db';
+import type { Logger } from '@slotplane/logger';
+import { OperationQueue, connect, createOperationWorker, type Job } from '@slotplane/queue';
+import { loadOperation, markFailed, markRunning } from './operations.ts';
+import { reconcileCluster } from './reconcile.ts';
+import { sweepOnce } from './sweeper.ts';
+
+export interface WorkerDeps {
+  database: Database;
+  redisUrl: string;
+  queuePrefix?: string;
+  logger: Logger;
+  concurrency?: number;
+  sweepIntervalMs?: number;
+}
+
+export interface RunningWorker {
+  close(): Promise<void>;
+}
+
+/** Consumes the operations queue and sweeps forgotten operations back onto it. */
+export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
+  const { database, logger } = deps;
+  const db = database.db;
+  const queueConnection = connect({ redisUrl: deps.redisUrl });
+  const workerConnection = connect({ redisUrl: deps.redisUrl });
+  const queue = new OperationQueue(queueConnection, deps.queuePrefix);
+
+  async function process(job: Job<OperationJob>) {
+    const { operationId, clusterId } = OperationJob.parse(job.data);
+    const log = logger.child({ operationId, clusterId, jobId: job.id });
+    const op = await loadOperation(db, operationId);
+    if (!op || !['pending', 'running'].includes(op.status)) return; // already settled
+    await markRunning(db, op, 'reconciling');
+    await reconcileCluster({ db, log }, clusterId);
+    const after = await loadOperation(db, operationId);
+    if (after && ['pending', 'running'].includes(after.status)) {
+      throw new Error(`operation ${operationId} is still ${after.status} after reconciling; will retry`);
+    }
+  }
+
+  const worker = createOperationWorker(workerConnection, process, { prefix: deps.queuePrefix, concurrency: deps.concurrency });
+  worker.on('failed', (job, err) => {
+    if (!job) return;
+    const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+    logger.warn({ err, jobId: job.id, attempt: job.attemptsMade, final }, 'operation job failed');
+    if (final) void markFailed(db, job.data.operationId, { code: 'reconcile_failed', message: err.message });
+  });
+  worker.on('error', (err) => logger.error({ err }, 'worker error'));
+
+  const sweepMs = deps.sweepIntervalMs ?? 5_000;
+  const sweeper = setInterval(() => {
+    sweepOnce(db, queue, logger).catch((err) => logger.warn({ err }, 'sweep failed'));
+  }, sweepMs);
+
+  return {
+    close: async () => {
+      clearInterval(sweeper);
+      await worker.close();
+      await queue.close();
+      queueConnection.disconnect();
+      workerConnection.disconnect();
+    },
+  };
+}
