@@ -1,11 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freePort } from './ports.ts';
 import { postgresBinDirs, requireBinary } from './binaries.ts';
-import { stopChild } from './redis.ts';
 import { waitFor } from './wait.ts';
 
 export interface ThrowawayPostgres {
@@ -58,7 +57,15 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   return {
     url,
     stop: async () => {
-      await stopChild(child, 'SIGINT');
+      // runuser does not pass signals on, so signal the postmaster itself (fast shutdown).
+      const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const exited = new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
+      try {
+        process.kill(pid, 'SIGINT');
+      } catch {
+        // already gone
+      }
+      await exited;
       rmSync(root, { recursive: true, force: true });
     },
   };

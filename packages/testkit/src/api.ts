@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+
 import { inject } from 'vitest';
-import { buildApp, createTenant } from '@slotplane/api';
+import { buildApp, createTenant, type Api } from '@slotplane/api';
 import type { Database } from '@slotplane/db';
 import { OperationQueue, connect } from '@slotplane/queue';
 import { createTestDatabase } from './database.ts';
 
 export interface ApiHarness {
-  app: FastifyInstance;
+  app: Api;
   database: Database & { url: string };
   redisUrl: string;
   /** BullMQ key prefix private to this harness. */

@@ -1,4 +1,4 @@
-export { buildApp, type ApiDeps, API_VERSION } from './app.ts';
+export { buildApp, type Api, type ApiDeps, API_VERSION } from './app.ts';
 export { generateApiKey, hashApiKey } from './auth.ts';
 export { loadApiEnv, type ApiEnv } from './config.ts';
 export { openApiDocument, openApiPath } from './openapi.ts';

@@ -11,6 +11,7 @@ export async function openApiDocument(): Promise<string> {
   };
   const database = { db: null as never, kind: 'postgres', migrate: unused, ping: unused, close: unused } satisfies Database;
   const app = await buildApp({ database, queue: { enqueue: unused, ping: unused } });
+  await app.ready();
   const doc = `${JSON.stringify(app.swagger(), null, 2)}\n`;
   await app.close();
   return doc;

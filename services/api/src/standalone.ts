@@ -1,12 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+
 import { openDatabase } from '@slotplane/db';
 import { createLogger } from '@slotplane/logger';
 import { OperationQueue, connect } from '@slotplane/queue';
-import { buildApp } from './app.ts';
+import { buildApp, type Api } from './app.ts';
 import type { ApiEnv } from './config.ts';
 
 /** The API on real Postgres and Redis from its environment: what server.ts and lambda.ts run. */
-export async function createApiFromEnv(env: ApiEnv): Promise<{ app: FastifyInstance; close(): Promise<void> }> {
+export async function createApiFromEnv(env: ApiEnv): Promise<{ app: Api; close(): Promise<void> }> {
   const logger = createLogger('api', { level: env.LOG_LEVEL });
   const database = await openDatabase({ url: env.DATABASE_URL });
   const redis = connect({ redisUrl: env.REDIS_URL });

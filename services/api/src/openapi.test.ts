@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { describe, expect, it } from 'vitest';
+import { openApiDocument, openApiPath } from './openapi.ts';
+
+describe('OpenAPI document', () => {
+  it('matches the committed services/api/openapi.json (run `pnpm openapi` after changing a route)', async () => {
+    expect(await openApiDocument()).toBe(readFileSync(openApiPath, 'utf8'));
+  });
+
+  it('is a valid OpenAPI 3 document', async () => {
+    const result = await new Validator().validate(JSON.parse(await openApiDocument()));
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('covers every route with its error responses', async () => {
+    const doc = JSON.parse(await openApiDocument());
+    const ops = Object.entries(doc.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, codes: Object.keys(op.responses) })),
+    );
+    expect(ops.map((o) => o.route).sort()).toEqual(
+      [
+        'DELETE /v1/clusters/{clusterId}',
+        'GET /healthz',
+        'GET /readyz',
+        'GET /v1/clusters',
+        'GET /v1/clusters/{clusterId}',
+        'GET /v1/clusters/{clusterId}/operations',
+        'GET /v1/operations/{operationId}',
+        'PATCH /v1/clusters/{clusterId}',
+        'POST /v1/clusters',
+      ].sort(),
+    );
+    for (const op of ops.filter((o) => o.route.includes('/v1/'))) expect(op.codes).toEqual(expect.arrayContaining(['400', '401', '500']));
+  });
+});

@@ -1,0 +1,7 @@
+// pnpm bench <name>: runs test/bench/<name>.ts (cold-start, create).
+const name = process.argv[2];
+if (!name) {
+  console.error('usage: pnpm bench <cold-start|create>');
+  process.exit(2);
+}
+await import(`./${name}.ts`);

@@ -1,0 +1,87 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, waitFor } from '@slotplane/embedded';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const dataDir = mkdtempSync(join(tmpdir(), 'slotplane-start-'));
+const running: ChildProcess[] = [];
+
+/** Runs the README's start command path (`slotplane start`) with nothing configured but DATA_DIR and PORT. */
+async function startSlotplane(port: number) {
+  const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port) };
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['services/cli/src/main.ts', 'start'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.push(child);
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  await waitFor('slotplane start to print its API key', () => {
+    if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${output}`);
+    return /API key:\s+(sp_\S+)/.exec(output)?.[1];
+  }, { timeoutMs: 60_000 });
+  return { child, output: () => output };
+}
+
+async function stop(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  await new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill('SIGINT');
+  });
+}
+
+afterAll(async () => {
+  for (const c of running) await stop(c);
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('slotplane start (embedded defaults)', () => {
+  it('serves the API with a printed key, runs operations, and keeps its data across restarts', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const first = await startSlotplane(port);
+    const key = readFileSync(join(dataDir, 'api-key'), 'utf8').trim();
+    expect(first.output()).toContain(key);
+    expect(first.output()).toContain(`${base}/docs`);
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: res.status, body: await res.json() };
+    };
+    const settled = (opId: string) =>
+      waitFor(`operation ${opId}`, async () => {
+        const { body } = await call('GET', `/v1/operations/${opId}`);
+        return body.status === 'succeeded' ? body : undefined;
+      }, { timeoutMs: 20_000 });
+
+    const created = await call('POST', '/v1/clusters', { name: 'demo', shards: 3, replicasPerShard: 1 });
+    expect(created.status).toBe(202);
+    await settled(created.body.operation.id);
+    const id = created.body.cluster.id;
+    expect((await call('GET', `/v1/clusters/${id}`)).body.status).toBe('available');
+
+    const docs = await fetch(`${base}/docs`);
+    expect(docs.status).toBe(200);
+    const spec = await (await fetch(`${base}/openapi.json`)).json();
+    expect(spec.openapi).toMatch(/^3\./);
+
+    await stop(first.child);
+    const second = await startSlotplane(port);
+    expect(second.output()).toContain(key);
+    const listed = await call('GET', '/v1/clusters');
+    expect(listed.body.items.map((c: { name: string }) => c.name)).toEqual(['demo']);
+
+    const patched = await call('PATCH', `/v1/clusters/${id}`, { replicasPerShard: 2 });
+    await settled(patched.body.operation.id);
+    const deleted = await call('DELETE', `/v1/clusters/${id}`);
+    await settled(deleted.body.operation.id);
+    expect((await call('GET', `/v1/clusters/${id}`)).body.status).toBe('deleted');
+    await stop(second.child);
+    expect(second.child.exitCode).toBe(0);
+  });
+});
