@@ -12,7 +12,7 @@ const running: ChildProcess[] = [];
 
 /** Runs the README's start command path (`slotplane start`) with nothing configured but DATA_DIR and PORT. */
 async function startSlotplane(port: number) {
-  const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port) };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port) };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   const child = spawn(join(root, 'node_modules/.bin/tsx'), ['services/cli/src/main.ts', 'start'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -49,7 +49,8 @@ describe('slotplane start (embedded defaults)', () => {
     expect(first.output()).toContain(key);
     expect(first.output()).toContain(`${base}/docs`);
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-    const call = async (method: string, path: string, body?: unknown) => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked by the assertions
+    const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
       const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
       return { status: res.status, body: await res.json() };
     };
@@ -67,7 +68,7 @@ describe('slotplane start (embedded defaults)', () => {
 
     const docs = await fetch(`${base}/docs`);
     expect(docs.status).toBe(200);
-    const spec = await (await fetch(`${base}/openapi.json`)).json();
+    const spec = (await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string };
     expect(spec.openapi).toMatch(/^3\./);
 
     await stop(first.child);
