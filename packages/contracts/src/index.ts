@@ -4,3 +4,4 @@ export * from './topology.ts';
 export * from './operations.ts';
 export * from './jobs.ts';
 export * from './env.ts';
+export * from './agent.ts';

@@ -1,5 +1,5 @@
 export * from './schema/index.ts';
 export * from './client.ts';
 export { newId } from './ids.ts';
-export { and, asc, count, desc, eq, gt, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
+export { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, notInArray, or, sql } from 'drizzle-orm';
 export { appendEvent, type EventInput } from './events.ts';

@@ -14,7 +14,9 @@ import type { Logger } from '@slotplane/logger';
 import { authenticate } from './auth.ts';
 import { installErrorHandling } from './errors.ts';
 import { tidyOpenApi } from './openapi-tidy.ts';
+import { agentRoutes } from './routes/agent.ts';
 import { clusterRoutes } from './routes/clusters.ts';
+import { hostRoutes } from './routes/hosts.ts';
 import { healthRoutes } from './routes/health.ts';
 import { operationRoutes } from './routes/operations.ts';
 
@@ -64,6 +66,8 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
       tags: [
         { name: 'clusters', description: 'Desired topologies and what was observed of them' },
         { name: 'operations', description: 'Durable records of requested changes' },
+        { name: 'hosts', description: 'The machines that run nodes (admin)' },
+        { name: 'agents', description: 'What host agents call: enroll, assignments, reports' },
         { name: 'health', description: 'Liveness and readiness' },
       ],
     },
@@ -81,6 +85,9 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
     });
     await v1.register(clusterRoutes, deps);
     await v1.register(operationRoutes, deps);
+    await v1.register(hostRoutes, deps);
   }, deps);
+  // Agents authenticate with host credentials, not tenant keys.
+  await app.register(agentRoutes, deps);
   return app;
 }

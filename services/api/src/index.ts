@@ -3,3 +3,4 @@ export { generateApiKey, hashApiKey } from './auth.ts';
 export { loadApiEnv, type ApiEnv } from './config.ts';
 export { openApiDocument, openApiPath } from './openapi.ts';
 export { createTenant, isValidApiKey, type NewTenant } from './tenants.ts';
+export { createEnrollmentToken } from './store/hosts.ts';

@@ -6,6 +6,8 @@ const WorkerEnv = z.object({
   REDIS_URL: z.string().url('must be a redis:// URL'),
   QUEUE_PREFIX: z.string().default('slotplane'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  WORKER_LEASE_TTL_MS: z.coerce.number().int().min(500).default(10_000),
+  WORKER_LOCK_MS: z.coerce.number().int().min(500).default(10_000),
   LOG_LEVEL: z.enum(LogLevel).default('info'),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;

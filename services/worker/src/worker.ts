@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { OperationJob } from '@slotplane/contracts';
 import type { Database } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
@@ -13,6 +15,10 @@ export interface WorkerDeps {
   logger: Logger;
   concurrency?: number;
   sweepIntervalMs?: number;
+  /** How long a cluster lease lasts without renewal; a dead worker's clusters are free after this. */
+  leaseTtlMs?: number;
+  /** BullMQ job lock; a killed worker's job is picked up again after about this long. */
+  lockDurationMs?: number;
 }
 
 export interface RunningWorker {
@@ -23,24 +29,31 @@ export interface RunningWorker {
 export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const { database, logger } = deps;
   const db = database.db;
+  const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const queueConnection = connect({ redisUrl: deps.redisUrl });
   const workerConnection = connect({ redisUrl: deps.redisUrl });
   const queue = new OperationQueue(queueConnection, deps.queuePrefix);
 
-  async function process(job: Job<OperationJob>) {
+  async function handle(job: Job<OperationJob>) {
     const { operationId, clusterId } = OperationJob.parse(job.data);
     const log = logger.child({ operationId, clusterId, jobId: job.id });
     const op = await loadOperation(db, operationId);
     if (!op || !['pending', 'running'].includes(op.status)) return; // already settled
     await markRunning(db, op, 'reconciling');
-    await reconcileCluster({ db, log }, clusterId);
+    await reconcileCluster({ db, log, workerId, leaseTtlMs: deps.leaseTtlMs ?? 10_000 }, clusterId, operationId);
     const after = await loadOperation(db, operationId);
     if (after && ['pending', 'running'].includes(after.status)) {
       throw new Error(`operation ${operationId} is still ${after.status} after reconciling; will retry`);
     }
   }
 
-  const worker = createOperationWorker(workerConnection, process, { prefix: deps.queuePrefix, concurrency: deps.concurrency });
+  const lockDuration = deps.lockDurationMs ?? 10_000;
+  const worker = createOperationWorker(workerConnection, handle, {
+    prefix: deps.queuePrefix,
+    concurrency: deps.concurrency,
+    lockDuration,
+    stalledInterval: lockDuration,
+  });
   worker.on('failed', (job, err) => {
     if (!job) return;
     const final = job.attemptsMade >= (job.opts.attempts ?? 1);

@@ -11,6 +11,8 @@ export const clusters = pgTable(
     name: text('name').notNull(),
     // Desired state: written only by the API.
     spec: jsonb('spec').$type<ClusterSpec>().notNull(),
+    // requirepass/masterauth of every node, generated at create. (Encryption at rest: a later issue.)
+    password: text('password').notNull().default(''),
     generation: integer('generation').notNull().default(1),
     deletionRequestedAt: timestamp('deletion_requested_at', { withTimezone: true }),
     // Observed state: written only by workers.

@@ -3,6 +3,14 @@ import { integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'dri
 import type { NodeRole, NodeStatus } from '@slotplane/contracts';
 import { clusters, shards } from './clusters.ts';
 
+/** Credentials an admin hands to a new host's agent so it can enroll. Only a hash is kept. */
+export const enrollmentTokens = pgTable('enrollment_tokens', {
+  id: uuid('id').primaryKey(),
+  tokenHash: text('token_hash').notNull().unique(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+});
+
 /** A machine that runs an agent. */
 export const hosts = pgTable('hosts', {
   id: uuid('id').primaryKey(),
@@ -33,6 +41,8 @@ export const nodes = pgTable(
     status: text('status').$type<NodeStatus>().notNull().default('pending'),
     redisNodeId: text('redis_node_id'),
     pid: integer('pid'),
+    exitCode: integer('exit_code'),
+    exitSignal: text('exit_signal'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     removedAt: timestamp('removed_at', { withTimezone: true }),

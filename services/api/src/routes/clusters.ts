@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Cluster, ClusterIdParams, CreateClusterBody, Operation, PageQuery, PatchClusterBody, page } from '@slotplane/contracts';
+import { Cluster, ClusterIdParams, CreateClusterBody, Credentials, Operation, PageQuery, PatchClusterBody, page } from '@slotplane/contracts';
 import type { ApiDeps } from '../app.ts';
 import { problems } from '../errors.ts';
 import { decodeCursor, toPage } from '../pagination.ts';
 import { createCluster, deleteCluster, getCluster, listClusters, updateCluster, type Submitted } from '../store/clusters.ts';
 import { markEnqueued } from '../store/operations.ts';
+import { loadTopology } from '../store/topology.ts';
 import { clusterView, operationView } from '../views.ts';
 
 const Accepted = z.object({ cluster: Cluster, operation: Operation }).meta({ id: 'AcceptedOperation' });
@@ -57,7 +58,8 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { datab
     async (request) => {
       const { limit, cursor } = request.query;
       const rows = await listClusters(db, request.principal.tenantId, limit, decodeCursor(cursor));
-      return toPage(rows, limit, (r) => clusterView(r));
+      const topology = await loadTopology(db, rows.slice(0, limit).map((r) => r.id));
+      return toPage(rows, limit, (r) => clusterView(r, topology.get(r.id)));
     },
   );
 
@@ -70,7 +72,27 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { datab
         response: { 200: Cluster, ...problems('validation_failed', 'unauthorized', 'not_found') },
       },
     },
-    async (request) => clusterView(await getCluster(db, request.principal.tenantId, request.params.clusterId)),
+    async (request) => {
+      const cluster = await getCluster(db, request.principal.tenantId, request.params.clusterId);
+      return clusterView(cluster, (await loadTopology(db, [cluster.id])).get(cluster.id));
+    },
+  );
+
+  app.get(
+    '/v1/clusters/:clusterId/credentials',
+    {
+      schema: {
+        tags, security, operationId: 'getClusterCredentials', summary: 'How to connect: the password and every node endpoint',
+        params: ClusterIdParams,
+        response: { 200: Credentials, ...problems('validation_failed', 'unauthorized', 'not_found') },
+      },
+    },
+    async (request) => {
+      const cluster = await getCluster(db, request.principal.tenantId, request.params.clusterId);
+      const shards = (await loadTopology(db, [cluster.id])).get(cluster.id) ?? [];
+      const endpoints = shards.flatMap((s) => [s.primary, ...s.replicas]).flatMap((n) => (n ? [{ host: n.host, port: n.port }] : []));
+      return { username: 'default', password: cluster.password, endpoints };
+    },
   );
 
   app.patch(

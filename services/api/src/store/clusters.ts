@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { ClusterSpec, CreateClusterBody, OperationKind, PatchClusterBody } from '@slotplane/contracts';
 import { and, appendEvent, clusters, desc, eq, gt, isNull, ne, newId, operations, sql, type Db } from '@slotplane/db';
 import { AppError, notFound } from '../errors.ts';
@@ -38,7 +39,7 @@ export async function createCluster(db: Db, tenantId: string, body: CreateCluste
     return await db.transaction(async (tx) => {
       const [cluster] = await tx
         .insert(clusters)
-        .values({ id: newId(), tenantId, name, spec: spec satisfies ClusterSpec, generation: 1, status: 'creating' })
+        .values({ id: newId(), tenantId, name, spec: spec satisfies ClusterSpec, password: randomBytes(24).toString('base64url'), generation: 1, status: 'creating' })
         .returning();
       return { cluster: cluster!, operation: await insertOperation(tx, cluster!, 'create') };
     });

@@ -1,0 +1,142 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AgentInstance, InstanceReport } from '@slotplane/contracts';
+import { requireBinary } from '@slotplane/embedded';
+import type { Logger } from '@slotplane/logger';
+import { renderRedisConf } from './redis-conf.ts';
+
+interface Tracked {
+  nodeId: string;
+  port: number;
+  pid: number | null;
+  state: InstanceReport['state'];
+  exitCode: number | null;
+  signal: string | null;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** True when `pid` is the redis-server serving address:port (not a recycled pid). */
+function isOurRedis(pid: number, address: string, port: number): boolean {
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.includes('redis-server') && cmdline.includes(`${address}:${port}`);
+  } catch {
+    return alive(pid);
+  }
+}
+
+/**
+ * The local redis-server processes. An instance directory exists from the moment the agent
+ * first starts an instance until it is removed, so a crashed instance stays "exited" (and is
+ * reported) instead of being restarted behind the control plane's back.
+ */
+export class Supervisor {
+  private readonly tracked = new Map<string, Tracked>();
+  private readonly redisServer = requireBinary('redis-server', 'Install Redis 7 (Debian/Ubuntu: `apt-get install redis-server`).');
+  private watcher: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly address: string,
+    private readonly log: Logger,
+    private readonly onChange: () => void,
+  ) {
+    mkdirSync(this.instancesDir, { recursive: true });
+  }
+
+  private get instancesDir() {
+    return join(this.dataDir, 'instances');
+  }
+
+  private dirOf(nodeId: string) {
+    return join(this.instancesDir, nodeId);
+  }
+
+  /** Takes over instances left running by an earlier agent process, without restarting them. */
+  adopt(): void {
+    for (const nodeId of readdirSync(this.instancesDir)) {
+      const dir = this.dirOf(nodeId);
+      let port = 0;
+      try {
+        port = (JSON.parse(readFileSync(join(dir, 'instance.json'), 'utf8')) as AgentInstance).port;
+      } catch {
+        continue;
+      }
+      const pidText = existsSync(join(dir, 'redis.pid')) ? readFileSync(join(dir, 'redis.pid'), 'utf8').trim() : '';
+      const pid = Number(pidText) || null;
+      const running = pid !== null && isOurRedis(pid, this.address, port);
+      this.tracked.set(nodeId, { nodeId, port, pid: running ? pid : null, state: running ? 'running' : 'exited', exitCode: null, signal: null });
+      this.log.info({ nodeId, port, pid, running }, 'adopted instance');
+    }
+    // Adopted processes are not our children: notice their exit by polling.
+    this.watcher = setInterval(() => this.checkAdopted(), 200);
+  }
+
+  private checkAdopted() {
+    for (const t of this.tracked.values()) {
+      if (t.state === 'running' && t.pid !== null && !alive(t.pid)) {
+        t.state = 'exited';
+        this.log.warn({ nodeId: t.nodeId, pid: t.pid }, 'instance exited');
+        this.onChange();
+      }
+    }
+  }
+
+  report(): InstanceReport[] {
+    return [...this.tracked.values()].map(({ nodeId, port, pid, state, exitCode, signal }) => ({ nodeId, port, pid, state, exitCode, signal }));
+  }
+
+  /** Starts what is assigned and was never started here; stops and erases what is no longer assigned. */
+  async converge(instances: AgentInstance[]): Promise<void> {
+    const wanted = new Map(instances.map((i) => [i.nodeId, i]));
+    for (const nodeId of [...this.tracked.keys()]) if (!wanted.has(nodeId)) await this.remove(nodeId);
+    for (const i of instances) if (!this.tracked.has(i.nodeId)) this.start(i);
+  }
+
+  private start(i: AgentInstance) {
+    const dir = this.dirOf(i.nodeId);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'instance.json'), JSON.stringify(i), { mode: 0o600 });
+    writeFileSync(join(dir, 'redis.conf'), renderRedisConf(i, { address: this.address, dir }), { mode: 0o600 });
+    // Detached: a redis-server outlives the agent, and the next agent adopts it.
+    const child = spawn(this.redisServer, [join(dir, 'redis.conf')], { detached: true, stdio: 'ignore', cwd: dir });
+    child.unref();
+    const t: Tracked = { nodeId: i.nodeId, port: i.port, pid: child.pid ?? null, state: 'running', exitCode: null, signal: null };
+    this.tracked.set(i.nodeId, t);
+    child.once('exit', (code, signal) => {
+      if (this.tracked.get(i.nodeId) !== t) return;
+      Object.assign(t, { state: 'exited', exitCode: code, signal });
+      this.log.warn({ nodeId: i.nodeId, port: i.port, code, signal }, 'instance exited');
+      this.onChange();
+    });
+    this.log.info({ nodeId: i.nodeId, port: i.port, pid: child.pid }, 'started instance');
+    this.onChange();
+  }
+
+  private async remove(nodeId: string) {
+    const t = this.tracked.get(nodeId)!;
+    this.tracked.delete(nodeId);
+    if (t.pid !== null && alive(t.pid)) {
+      process.kill(t.pid, 'SIGTERM');
+      const deadline = Date.now() + 5000;
+      while (alive(t.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      if (alive(t.pid)) process.kill(t.pid, 'SIGKILL');
+    }
+    rmSync(this.dirOf(nodeId), { recursive: true, force: true });
+    this.log.info({ nodeId, port: t.port }, 'removed instance');
+    this.onChange();
+  }
+
+  close() {
+    clearInterval(this.watcher);
+  }
+}

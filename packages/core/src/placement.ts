@@ -1,0 +1,191 @@
+import type { NodeRole } from '@slotplane/contracts';
+
+/** A machine that can run Redis nodes, and the ports already taken on it. */
+export interface PlacementHost {
+  id: string;
+  /** Failure domain; null when unknown, which never counts as "same zone". */
+  zone: string | null;
+  portMin: number;
+  portMax: number;
+  usedPorts: number[];
+}
+
+export interface PlacedNode {
+  shardIndex: number;
+  role: NodeRole;
+  hostId: string;
+  port: number;
+}
+
+export interface Placement {
+  /** Sorted by shard, primary first, then replicas. */
+  nodes: PlacedNode[];
+  /** Redundancy the fleet could not give (shared host or zone); the placement still stands. */
+  warnings: string[];
+}
+
+export interface PlacementSpec {
+  shards: number;
+  replicasPerShard: number;
+}
+
+/** The fleet cannot hold the requested nodes at all. */
+export class PlacementError extends Error {
+  override name = 'PlacementError';
+}
+
+/** Redis listens on port + 10000 for the cluster bus unless cluster-port is set. */
+const BUS_PORT_OFFSET = 10000;
+const MAX_PORT = 65535;
+
+interface HostState {
+  host: PlacementHost;
+  taken: Set<number>;
+  /** Ports only get taken, so the lowest free port never moves down: scan from here. */
+  cursor: number;
+  /** Nodes placed by this call. */
+  load: number;
+}
+
+/**
+ * Decides which host and port each node of a new cluster gets. Deterministic for the same
+ * input (hosts are considered in id order) so a retried job plans the same layout.
+ *
+ * Primaries go first, each to the least-loaded host (nodes placed by this call, then
+ * usedPorts.length, then fewest primaries already in its zone, then id). Replicas then go,
+ * round by round, to a host holding no other member of their shard and outside their
+ * primary's zone; failing that, another host in the primary's zone; failing that, a host
+ * shared with the shard (fewest members, preferring not the primary's). The last two
+ * fallbacks add a warning, because losing that host or zone loses more than one copy.
+ */
+export function placeCluster(hosts: PlacementHost[], spec: PlacementSpec): Placement {
+  const { shards, replicasPerShard } = spec;
+  if (!Number.isInteger(shards) || shards < 1) throw new RangeError(`shards must be a positive integer, got ${shards}`);
+  if (!Number.isInteger(replicasPerShard) || replicasPerShard < 0) {
+    throw new RangeError(`replicasPerShard must be a non-negative integer, got ${replicasPerShard}`);
+  }
+  const ids = new Set(hosts.map((h) => h.id));
+  if (ids.size !== hosts.length) throw new PlacementError('duplicate host ids in the fleet');
+
+  const needed = shards * (1 + replicasPerShard);
+  const states: HostState[] = [...hosts]
+    .sort((a, b) => compareIds(a.id, b.id))
+    .map((host) => ({ host, taken: new Set(host.usedPorts), cursor: host.portMin, load: 0 }));
+  const nodes: PlacedNode[] = [];
+  const warnings: string[] = [];
+
+  const place = (state: HostState, shardIndex: number, role: NodeRole): PlacedNode => {
+    const port = freePort(state);
+    if (port === undefined) throw new Error('unreachable: placing on a host without a free port');
+    state.taken.add(port);
+    state.load++;
+    const node = { shardIndex, role, hostId: state.host.id, port };
+    nodes.push(node);
+    return node;
+  };
+  const withRoom = (): HostState[] => {
+    const open = states.filter((s) => freePort(s) !== undefined);
+    if (open.length === 0) {
+      throw new PlacementError(
+        `not enough capacity: need ${needed} nodes, the ${hosts.length} host(s) have free ports for only ${nodes.length} ` +
+          `(each node needs a port p in the host's range with p and p+${BUS_PORT_OFFSET} free)`,
+      );
+    }
+    return open;
+  };
+
+  const primaryZones = new Map<string, number>();
+  const primaryHosts: HostState[] = [];
+  for (let shard = 0; shard < shards; shard++) {
+    const best = pickMin(withRoom(), (s) => [s.load, s.host.usedPorts.length, zoneCount(primaryZones, s.host.zone)]);
+    place(best, shard, 'primary');
+    primaryHosts.push(best);
+    if (best.host.zone !== null) primaryZones.set(best.host.zone, zoneCount(primaryZones, best.host.zone) + 1);
+  }
+
+  const members = primaryHosts.map((p) => [p]);
+  for (let round = 0; round < replicasPerShard; round++) {
+    for (let shard = 0; shard < shards; shard++) {
+      const primary = primaryHosts[shard];
+      const shardHosts = members[shard];
+      if (!primary || !shardHosts) throw new Error('unreachable: shard without primary');
+      const open = withRoom();
+      const sameZoneAsPrimary = (s: HostState) => s.host.zone !== null && s.host.zone === primary.host.zone;
+      const membersOn = (s: HostState) => shardHosts.filter((m) => m === s).length;
+      const membersInZone = (s: HostState) =>
+        s.host.zone === null ? 0 : shardHosts.filter((m) => m.host.zone === s.host.zone).length;
+      const best = pickMin(open, (s) => [
+        membersOn(s),
+        s === primary ? 1 : 0,
+        sameZoneAsPrimary(s) ? 1 : 0,
+        membersInZone(s),
+        s.load,
+        s.host.usedPorts.length,
+      ]);
+      place(best, shard, 'replica');
+      const freeHosts = open.length === hosts.length ? `only ${hosts.length} host(s)` : `only ${open.length} of ${hosts.length} hosts have free ports`;
+      if (best === primary) {
+        warnings.push(`shard ${shard}: replica shares host ${best.host.id} with its primary: ${freeHosts}`);
+      } else if (membersOn(best) > 0) {
+        warnings.push(`shard ${shard}: replica shares host ${best.host.id} with another replica: ${freeHosts}`);
+      } else if (sameZoneAsPrimary(best)) {
+        warnings.push(
+          `shard ${shard}: replica on ${best.host.id} shares zone ${best.host.zone} with its primary: no host with free ports in another zone`,
+        );
+      }
+      shardHosts.push(best);
+    }
+  }
+
+  const roleOrder = (r: NodeRole) => (r === 'primary' ? 0 : 1);
+  nodes.sort((a, b) => a.shardIndex - b.shardIndex || roleOrder(a.role) - roleOrder(b.role));
+  return { nodes, warnings };
+}
+
+/**
+ * Lowest port p in the host's range with p and its bus port p+10000 both free, and p not
+ * the bus port (p-10000) of a node already there.
+ */
+function freePort(state: HostState): number | undefined {
+  const max = Math.min(state.host.portMax, MAX_PORT - BUS_PORT_OFFSET);
+  for (let p = Math.max(state.cursor, state.host.portMin, 1); p <= max; p++) {
+    if (!state.taken.has(p) && !state.taken.has(p + BUS_PORT_OFFSET) && !state.taken.has(p - BUS_PORT_OFFSET)) {
+      state.cursor = p;
+      return p;
+    }
+  }
+  state.cursor = max + 1;
+  return undefined;
+}
+
+function zoneCount(counts: Map<string, number>, zone: string | null): number {
+  return zone === null ? 0 : (counts.get(zone) ?? 0);
+}
+
+/** Candidate with the smallest key (compared left to right); ties go to the smaller host id. */
+function pickMin(candidates: HostState[], key: (s: HostState) => number[]): HostState {
+  let best: HostState | undefined;
+  let bestKey: number[] = [];
+  for (const c of candidates) {
+    const k = key(c);
+    if (best === undefined || compareKeys(k, bestKey) < 0 || (compareKeys(k, bestKey) === 0 && compareIds(c.host.id, best.host.id) < 0)) {
+      best = c;
+      bestKey = k;
+    }
+  }
+  if (!best) throw new Error('unreachable: no candidate host');
+  return best;
+}
+
+function compareKeys(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Plain code-unit order, not locale order, so the result is the same on every machine. */
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,147 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createEnrollmentToken } from '@slotplane/api';
+import { waitFor } from '@slotplane/embedded';
+import { createLogger } from '@slotplane/logger';
+import { startWorker, type RunningWorker } from '@slotplane/worker';
+import { startApiHarness, type ApiHarness } from './api.ts';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const tsx = join(root, 'node_modules/.bin/tsx');
+
+export interface AgentProcess {
+  name: string;
+  address: string;
+  dataDir: string;
+  child: ChildProcess;
+  /** kill -9 the agent (its redis-servers keep running). */
+  kill(): Promise<void>;
+  /** Start the agent again on the same data dir. */
+  restart(): Promise<void>;
+  /** Pids of the redis-servers this agent's data dir says it runs. */
+  redisPids(): number[];
+}
+
+export interface ControlPlane {
+  api: ApiHarness;
+  baseUrl: string;
+  enrollToken: string;
+  agents: AgentProcess[];
+  worker: RunningWorker | undefined;
+  startWorker(): Promise<RunningWorker>;
+  /** A worker in a process of its own, to kill -9. */
+  startWorkerProcess(): ChildProcess;
+  stop(): Promise<void>;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', () => r()));
+}
+
+/**
+ * A whole control plane on this machine: the API on a real port, a worker, and one agent
+ * process per loopback address standing in for a host.
+ */
+export async function startControlPlane(opts: { hosts: Array<{ name: string; address: string; zone?: string }>; portMin: number; portMax: number; worker?: boolean }): Promise<ControlPlane> {
+  const api = await startApiHarness();
+  const baseUrl = await api.app.listen({ host: '127.0.0.1', port: 0 });
+  const enrollToken = await createEnrollmentToken(api.database.db);
+  const children: ChildProcess[] = [];
+
+  const spawnAgent = (h: { name: string; address: string; zone?: string }, dataDir: string) => {
+    const args = ['packages/agent/src/main.ts', '--api-url', baseUrl, '--enroll-token', enrollToken, '--name', h.name, '--address', h.address,
+      '--port-min', String(opts.portMin), '--port-max', String(opts.portMax), '--data-dir', dataDir, ...(h.zone ? ['--zone', h.zone] : [])];
+    const child = spawn(tsx, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } });
+    children.push(child);
+    return child;
+  };
+
+  const agents: AgentProcess[] = opts.hosts.map((h) => {
+    const dataDir = mkdtempSync(join(tmpdir(), `slotplane-agent-${h.name}-`));
+    const agent: AgentProcess = {
+      ...h,
+      dataDir,
+      child: spawnAgent(h, dataDir),
+      async kill() {
+        agent.child.kill('SIGKILL');
+        await exited(agent.child);
+      },
+      async restart() {
+        agent.child = spawnAgent(h, dataDir);
+      },
+      redisPids() {
+        const dir = join(dataDir, 'instances');
+        return readdirSync(dir).flatMap((id) => {
+          try {
+            return [Number(readFileSync(join(dir, id, 'redis.pid'), 'utf8'))];
+          } catch {
+            return [];
+          }
+        });
+      },
+    };
+    return agent;
+  });
+
+  // Every host enrolled and heartbeating before anyone asks for a cluster.
+  await waitFor('every agent to report', async () => {
+    const res = await fetch(`${baseUrl}/readyz`);
+    if (!res.ok) return false;
+    const rows = await api.database.db.query.hosts.findMany();
+    return rows.filter((r) => r.lastHeartbeatAt && Date.now() - r.lastHeartbeatAt.getTime() < 3000).length === opts.hosts.length;
+  }, { timeoutMs: 30_000, intervalMs: 100 });
+
+  const workerDeps = {
+    database: api.database,
+    redisUrl: api.redisUrl,
+    queuePrefix: api.queuePrefix,
+    logger: createLogger('worker', { level: 'warn' }),
+    sweepIntervalMs: 500,
+    leaseTtlMs: 3000,
+    lockDurationMs: 3000,
+  };
+  const plane: ControlPlane = {
+    api,
+    baseUrl,
+    enrollToken,
+    agents,
+    worker: undefined,
+    async startWorker() {
+      plane.worker = await startWorker(workerDeps);
+      return plane.worker;
+    },
+    startWorkerProcess() {
+      const child = spawn(tsx, ['services/worker/src/main.ts'], {
+        cwd: root,
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env: { ...process.env, DATABASE_URL: api.database.url, REDIS_URL: api.redisUrl, QUEUE_PREFIX: api.queuePrefix, LOG_LEVEL: 'warn', WORKER_LEASE_TTL_MS: '3000', WORKER_LOCK_MS: '3000' },
+      });
+      children.push(child);
+      return child;
+    },
+    async stop() {
+      await plane.worker?.close();
+      for (const c of children) {
+        c.kill('SIGKILL');
+        await exited(c);
+      }
+      // Leave no redis-server behind, whatever the test did.
+      for (const a of agents) {
+        for (const pid of a.redisPids()) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // gone
+          }
+        }
+        rmSync(a.dataDir, { recursive: true, force: true });
+      }
+      await api.close();
+    },
+  };
+  if (opts.worker !== false) await plane.startWorker();
+  return plane;
+}

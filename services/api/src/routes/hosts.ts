@@ -1,0 +1,35 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { Host, InstanceReport } from '@slotplane/contracts';
+import { hosts } from '@slotplane/db';
+import { z } from 'zod';
+import type { ApiDeps } from '../app.ts';
+import { AppError, problems } from '../errors.ts';
+
+export const hostRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database }) => {
+  app.get(
+    '/v1/hosts',
+    {
+      schema: {
+        tags: ['hosts'], security: [{ bearerAuth: [] }], operationId: 'listHosts', summary: 'Hosts, their last heartbeat and instances (admin)',
+        response: { 200: z.object({ items: z.array(Host) }).meta({ id: 'HostList' }), ...problems('unauthorized', 'forbidden') },
+      },
+    },
+    async (request) => {
+      if (request.principal.role !== 'admin') throw new AppError('forbidden', 'listing hosts needs an admin API key');
+      const rows = await database.db.select().from(hosts).orderBy(hosts.name);
+      return {
+        items: rows.map((h) => ({
+          id: h.id,
+          name: h.name,
+          address: h.address,
+          zone: h.zone,
+          rack: h.rack,
+          portMin: h.portMin,
+          portMax: h.portMax,
+          lastHeartbeatAt: h.lastHeartbeatAt?.toISOString() ?? null,
+          instances: z.array(InstanceReport).catch([]).parse(h.report ?? []),
+        })),
+      };
+    },
+  );
+};

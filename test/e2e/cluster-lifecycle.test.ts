@@ -1,0 +1,124 @@
+import { execFileSync } from 'node:child_process';
+import { Cluster as RedisCluster, Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SLOT_COUNT, countSlots, slotMapSignature } from '@slotplane/core';
+import { NodeAdmin } from '@slotplane/redis-admin';
+import { startControlPlane, waitFor, type ControlPlane } from '@slotplane/testkit';
+
+// Three hosts: three agents on their own loopback addresses.
+const HOSTS = [
+  { name: 'host-a', address: '127.0.0.11', zone: 'a' },
+  { name: 'host-b', address: '127.0.0.12', zone: 'b' },
+  { name: 'host-c', address: '127.0.0.13', zone: 'c' },
+];
+let cp: ControlPlane;
+let auth: { authorization: string };
+
+beforeAll(async () => {
+  cp = await startControlPlane({ hosts: HOSTS, portMin: 21000, portMax: 21099 });
+  auth = (await cp.api.tenant()).auth;
+});
+afterAll(() => cp?.stop());
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are checked by the assertions
+const call = async (method: string, path: string, body?: unknown): Promise<any> =>
+  (await cp.api.app.inject({ method: method as 'GET', url: path, headers: auth, ...(body ? { payload: body as object } : {}) })).json();
+const settled = (operationId: string) =>
+  waitFor(`operation ${operationId}`, async () => {
+    const op = await call('GET', `/v1/operations/${operationId}`);
+    if (op.status === 'failed') throw Object.assign(new Error(`operation failed: ${op.error?.message}`), { final: true });
+    return op.status === 'succeeded' ? op : undefined;
+  }, { timeoutMs: 90_000, intervalMs: 50 });
+
+/** Listening TCP ports on `address`, from the kernel's table. */
+function listeningPorts(address: string): number[] {
+  const out = execFileSync('ss', ['-Hltn'], { encoding: 'utf8' });
+  return out.split('\n').flatMap((l) => {
+    const m = l.match(new RegExp(`${address.replace(/\./g, '\\.')}:(\\d+)`));
+    return m ? [Number(m[1])] : [];
+  });
+}
+
+describe('a 3x1 cluster on three hosts', () => {
+  let clusterId: string;
+  let password: string;
+  let endpoints: Array<{ host: string; port: number }>;
+
+  it('is created from one POST and becomes available', async () => {
+    const res = await call('POST', '/v1/clusters', { name: 'demo', shards: 3, replicasPerShard: 1 });
+    clusterId = res.cluster.id;
+    const op = await settled(res.operation.id);
+    expect(op.warnings).toEqual([]);
+    const cluster = await call('GET', `/v1/clusters/${clusterId}`);
+    expect(cluster.status).toBe('available');
+    expect(cluster.shards).toHaveLength(3);
+    const creds = await call('GET', `/v1/clusters/${clusterId}/credentials`);
+    password = creds.password;
+    endpoints = creds.endpoints;
+    expect(endpoints).toHaveLength(6);
+  });
+
+  it('shows its topology: slots covered, one primary and one replica per shard, never on the same host', async () => {
+    const cluster = await call('GET', `/v1/clusters/${clusterId}`);
+    expect(countSlots(cluster.shards.flatMap((s: { slots: [number, number][] }) => s.slots))).toBe(SLOT_COUNT);
+    for (const shard of cluster.shards) {
+      expect(shard.primary.status).toBe('running');
+      expect(shard.replicas).toHaveLength(1);
+      expect(shard.replicas[0].hostId).not.toBe(shard.primary.hostId);
+      expect(shard.primary.redisNodeId).toMatch(/^[0-9a-f]{40}$/);
+    }
+    expect(new Set(cluster.shards.map((s: { primary: { hostId: string } }) => s.primary.hostId)).size).toBe(3);
+  });
+
+  it('is a real Redis Cluster: every node agrees on the slot map, replicas are in sync', async () => {
+    const admins = endpoints.map((e) => new NodeAdmin({ ...e, password }));
+    try {
+      const views = await Promise.all(admins.map((a) => a.nodes()));
+      expect(new Set(views.map(slotMapSignature)).size).toBe(1);
+      for (const a of admins) expect((await a.clusterInfo()).cluster_state).toBe('ok');
+      const replicas = views[0]!.filter((e) => e.role === 'replica');
+      expect(replicas).toHaveLength(3);
+      for (const a of admins) {
+        const info = await a.info('replication');
+        if (info.role === 'slave') expect(info.master_link_status).toBe('up');
+      }
+    } finally {
+      admins.forEach((a) => a.close());
+    }
+  });
+
+  it('serves 10,000 keys over all slots to a cluster-aware client', async () => {
+    const client = new RedisCluster([endpoints[0]!], { redisOptions: { password } });
+    try {
+      const keys = Array.from({ length: 10_000 }, (_, i) => `key:${i}`);
+      for (let i = 0; i < keys.length; i += 500) {
+        await Promise.all(keys.slice(i, i + 500).map((k) => client.set(k, `value-${k}`)));
+      }
+      const values = await Promise.all(keys.map((k) => client.get(k)));
+      expect(values.every((v, i) => v === `value-${keys[i]}`)).toBe(true);
+      const perPrimary = await Promise.all(client.nodes('master').map((n) => n.dbsize()));
+      expect(perPrimary.reduce((a, b) => a + b, 0)).toBe(10_000);
+      expect(perPrimary.every((n) => n > 3000)).toBe(true);
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it('refuses a client without the password', async () => {
+    const r = new Redis({ ...endpoints[0]!, lazyConnect: true, maxRetriesPerRequest: 0 });
+    r.on('error', () => {});
+    await expect(r.set('x', '1')).rejects.toThrow(/NOAUTH/);
+    r.disconnect();
+  });
+
+  it('is deleted without a trace: no process, no listening port, no data dir', async () => {
+    const pids = cp.agents.flatMap((a) => a.redisPids());
+    expect(pids).toHaveLength(6);
+    const res = await call('DELETE', `/v1/clusters/${clusterId}`);
+    await settled(res.operation.id);
+    expect((await call('GET', `/v1/clusters/${clusterId}`)).status).toBe('deleted');
+    for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+    for (const e of endpoints) expect(listeningPorts(e.host)).not.toContain(e.port);
+    expect(cp.agents.flatMap((a) => a.redisPids())).toEqual([]);
+  });
+});
