@@ -10,7 +10,8 @@ import { startWorker, type RunningWorker } from '@slotplane/worker';
 import { startApiHarness, type ApiHarness } from './api.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
-const tsx = join(root, 'node_modules/.bin/tsx');
+// node --import tsx: one process, so a SIGKILL hits the agent or worker itself, not a wrapper.
+const node = (script: string) => [process.execPath, ['--import', 'tsx', script]] as const;
 
 export interface AgentProcess {
   name: string;
@@ -21,8 +22,8 @@ export interface AgentProcess {
   kill(): Promise<void>;
   /** Start the agent again on the same data dir. */
   restart(): Promise<void>;
-  /** Pids of the redis-servers this agent's data dir says it runs. */
-  redisPids(): number[];
+  /** Pids of the redis-servers this agent's data dir says it runs (of one cluster, if given). */
+  redisPids(clusterId?: string): number[];
 }
 
 export interface ControlPlane {
@@ -32,8 +33,8 @@ export interface ControlPlane {
   agents: AgentProcess[];
   worker: RunningWorker | undefined;
   startWorker(): Promise<RunningWorker>;
-  /** A worker in a process of its own, to kill -9. */
-  startWorkerProcess(): ChildProcess;
+  /** A worker in a process of its own, to kill -9; `failpoint` makes it SIGKILL itself there. */
+  startWorkerProcess(failpoint?: string): ChildProcess;
   stop(): Promise<void>;
 }
 
@@ -52,9 +53,10 @@ export async function startControlPlane(opts: { hosts: Array<{ name: string; add
   const children: ChildProcess[] = [];
 
   const spawnAgent = (h: { name: string; address: string; zone?: string }, dataDir: string) => {
-    const args = ['packages/agent/src/main.ts', '--api-url', baseUrl, '--enroll-token', enrollToken, '--name', h.name, '--address', h.address,
+    const [bin, pre] = node('packages/agent/src/main.ts');
+    const args = [...pre, '--api-url', baseUrl, '--enroll-token', enrollToken, '--name', h.name, '--address', h.address,
       '--port-min', String(opts.portMin), '--port-max', String(opts.portMax), '--data-dir', dataDir, ...(h.zone ? ['--zone', h.zone] : [])];
-    const child = spawn(tsx, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } });
+    const child = spawn(bin, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } });
     children.push(child);
     return child;
   };
@@ -72,10 +74,12 @@ export async function startControlPlane(opts: { hosts: Array<{ name: string; add
       async restart() {
         agent.child = spawnAgent(h, dataDir);
       },
-      redisPids() {
+      redisPids(clusterId) {
         const dir = join(dataDir, 'instances');
         return readdirSync(dir).flatMap((id) => {
           try {
+            const instance = JSON.parse(readFileSync(join(dir, id, 'instance.json'), 'utf8')) as { clusterId: string };
+            if (clusterId && instance.clusterId !== clusterId) return [];
             return [Number(readFileSync(join(dir, id, 'redis.pid'), 'utf8'))];
           } catch {
             return [];
@@ -113,11 +117,12 @@ export async function startControlPlane(opts: { hosts: Array<{ name: string; add
       plane.worker = await startWorker(workerDeps);
       return plane.worker;
     },
-    startWorkerProcess() {
-      const child = spawn(tsx, ['services/worker/src/main.ts'], {
+    startWorkerProcess(failpoint) {
+      const [bin, args] = node('services/worker/src/main.ts');
+      const child = spawn(bin, [...args], {
         cwd: root,
         stdio: ['ignore', 'ignore', 'inherit'],
-        env: { ...process.env, DATABASE_URL: api.database.url, REDIS_URL: api.redisUrl, QUEUE_PREFIX: api.queuePrefix, LOG_LEVEL: 'warn', WORKER_LEASE_TTL_MS: '3000', WORKER_LOCK_MS: '3000' },
+        env: { ...process.env, DATABASE_URL: api.database.url, REDIS_URL: api.redisUrl, QUEUE_PREFIX: api.queuePrefix, LOG_LEVEL: 'warn', WORKER_LEASE_TTL_MS: '3000', WORKER_LOCK_MS: '3000', SLOTPLANE_FAILPOINT: failpoint ?? '' },
       });
       children.push(child);
       return child;

@@ -3,6 +3,7 @@ import { and, clusters, eq, hosts, inArray, isNull, newId, nodes, operations, sh
 import type { Logger } from '@slotplane/logger';
 import { NodeAdmin } from '@slotplane/redis-admin';
 import { waitFor } from '@slotplane/embedded';
+import { failpoint } from './failpoint.ts';
 import type { Lease } from './lease.ts';
 
 type ClusterRow = typeof clusters.$inferSelect;
@@ -66,6 +67,7 @@ async function place(ctx: StepContext, cluster: ClusterRow): Promise<void> {
     }
   });
   ctx.log.info({ nodes: placement.nodes.length, warnings: placement.warnings }, 'placed cluster');
+  failpoint('after-placement');
 }
 
 async function members(db: Db, clusterId: string): Promise<Member[]> {
@@ -162,6 +164,7 @@ async function configure(ctx: StepContext, cluster: ClusterRow, ms: Member[]): P
       }),
     );
     await waitFor('every node to agree on the slot map', () => agreement(all, ms.length), { timeoutMs: 60_000, intervalMs: 20 });
+    failpoint('after-meet');
     lease.check();
 
     await ctx.progress(70, 'attaching replicas');

@@ -1,5 +1,5 @@
 import type { OperationError } from '@slotplane/contracts';
-import { and, appendEvent, eq, inArray, lte, operations, sql, type Db } from '@slotplane/db';
+import { and, appendEvent, clusters, eq, inArray, lte, operations, sql, type Db } from '@slotplane/db';
 
 type OperationRow = typeof operations.$inferSelect;
 const OPEN = ['pending', 'running'] as const;
@@ -55,6 +55,7 @@ export async function cancelOpen(tx: Db, clusterId: string, reason: string): Pro
   }
 }
 
+/** The operation failed for good: it says why, and so does the cluster (a create that failed leaves a failed cluster). */
 export async function markFailed(db: Db, operationId: string, error: OperationError): Promise<void> {
   await db.transaction(async (tx) => {
     const [op] = await tx
@@ -62,6 +63,11 @@ export async function markFailed(db: Db, operationId: string, error: OperationEr
       .set({ status: 'failed', error, finishedAt: new Date(), updatedAt: new Date() })
       .where(and(eq(operations.id, operationId), inArray(operations.status, [...OPEN])))
       .returning();
-    if (op) await appendEvent(tx, { tenantId: op.tenantId, clusterId: op.clusterId, operationId: op.id, type: 'operation.failed', data: { kind: op.kind, error } });
+    if (!op) return;
+    await tx
+      .update(clusters)
+      .set({ lastError: error.message, status: sql`case when ${clusters.status} = 'creating' then 'failed' else ${clusters.status} end`, updatedAt: new Date() })
+      .where(eq(clusters.id, op.clusterId));
+    await appendEvent(tx, { tenantId: op.tenantId, clusterId: op.clusterId, operationId: op.id, type: 'operation.failed', data: { kind: op.kind, error } });
   });
 }

@@ -1,79 +1,85 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '@slotplane/api';
-import { createLogger } from '@slotplane/logger';
-import { startApiHarness, waitFor, type ApiHarness } from '@slotplane/testkit';
-import { startWorker, type RunningWorker } from './index.ts';
+import { startControlPlane, waitFor, type ControlPlane } from '@slotplane/testkit';
 
-let h: ApiHarness;
-let worker: RunningWorker;
+// The operations worker against one real host agent: small 1x0 clusters, real redis-servers.
+let cp: ControlPlane;
 let auth: { authorization: string };
 
 beforeAll(async () => {
-  h = await startApiHarness();
-  auth = (await h.tenant()).auth;
-  worker = await startWorker({
-    database: h.database,
-    redisUrl: h.redisUrl,
-    queuePrefix: h.queuePrefix,
-    logger: createLogger('worker-test', { level: 'silent' }),
-    sweepIntervalMs: 200,
-  });
+  cp = await startControlPlane({ hosts: [{ name: 'worker-test', address: '127.0.0.41' }], portMin: 24000, portMax: 24099 });
+  auth = (await cp.api.tenant()).auth;
 });
-afterAll(async () => {
-  await worker?.close();
-  await h?.close();
-});
+afterAll(() => cp?.stop());
 
-const get = async (url: string) => (await h.app.inject({ method: 'GET', url, headers: auth })).json();
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are checked by the assertions
+const call = async (method: string, url: string, body?: unknown): Promise<any> =>
+  (await cp.api.app.inject({ method: method as 'GET', url, headers: auth, ...(body ? { payload: body as object } : {}) })).json();
 const settled = (operationId: string) =>
   waitFor(`operation ${operationId} to settle`, async () => {
-    const op = await get(`/v1/operations/${operationId}`);
+    const op = await call('GET', `/v1/operations/${operationId}`);
     return ['succeeded', 'failed', 'cancelled'].includes(op.status) ? op : undefined;
-  });
+  }, { timeoutMs: 60_000 });
 
 describe('operations worker', () => {
   it('takes a created cluster to available and its operation to succeeded', async () => {
-    const { cluster, operation } = (await h.app.inject({ method: 'POST', url: '/v1/clusters', headers: auth, payload: { name: 'w1', shards: 1, replicasPerShard: 0 } })).json();
+    const { cluster, operation } = await call('POST', '/v1/clusters', { name: 'w1', shards: 1, replicasPerShard: 0 });
     const op = await settled(operation.id);
     expect(op).toMatchObject({ status: 'succeeded', progress: 100 });
     expect(op.startedAt).not.toBeNull();
     expect(op.finishedAt).not.toBeNull();
-    expect(await get(`/v1/clusters/${cluster.id}`)).toMatchObject({ status: 'available', observedGeneration: 1 });
+    expect(await call('GET', `/v1/clusters/${cluster.id}`)).toMatchObject({ status: 'available', observedGeneration: 1 });
   });
 
-  it('converges an update, then a delete', async () => {
-    const { cluster, operation } = (await h.app.inject({ method: 'POST', url: '/v1/clusters', headers: auth, payload: { name: 'w2', shards: 1, replicasPerShard: 0 } })).json();
+  it('records an update it cannot apply yet, and says so', async () => {
+    const { cluster, operation } = await call('POST', '/v1/clusters', { name: 'w2', shards: 1, replicasPerShard: 0 });
     await settled(operation.id);
-    const update = (await h.app.inject({ method: 'PATCH', url: `/v1/clusters/${cluster.id}`, headers: auth, payload: { shards: 2 } })).json();
+    const update = await call('PATCH', `/v1/clusters/${cluster.id}`, { redisConfig: { hz: 20 } });
     expect(update.cluster.status).toBe('modifying');
     expect((await settled(update.operation.id)).status).toBe('succeeded');
-    expect(await get(`/v1/clusters/${cluster.id}`)).toMatchObject({ status: 'available', generation: 2, observedGeneration: 2 });
-
-    const del = (await h.app.inject({ method: 'DELETE', url: `/v1/clusters/${cluster.id}`, headers: auth })).json();
-    expect((await settled(del.operation.id)).status).toBe('succeeded');
-    expect((await get(`/v1/clusters/${cluster.id}`)).status).toBe('deleted');
-    const list = await get('/v1/clusters');
-    expect(list.items.map((c: { id: string }) => c.id)).not.toContain(cluster.id);
+    const after = await call('GET', `/v1/clusters/${cluster.id}`);
+    expect(after).toMatchObject({ status: 'available', generation: 2, observedGeneration: 2 });
+    expect(after.lastError).toMatch(/not applied yet/);
   });
 
-  it('gives a deleted cluster’s name back', async () => {
-    const first = (await h.app.inject({ method: 'POST', url: '/v1/clusters', headers: auth, payload: { name: 'reuse', shards: 1, replicasPerShard: 0 } })).json();
+  it('deletes a cluster and gives its name back', async () => {
+    const first = await call('POST', '/v1/clusters', { name: 'reuse', shards: 1, replicasPerShard: 0 });
     await settled(first.operation.id);
-    const del = (await h.app.inject({ method: 'DELETE', url: `/v1/clusters/${first.cluster.id}`, headers: auth })).json();
-    await settled(del.operation.id);
-    const again = await h.app.inject({ method: 'POST', url: '/v1/clusters', headers: auth, payload: { name: 'reuse', shards: 1, replicasPerShard: 0 } });
+    const del = await call('DELETE', `/v1/clusters/${first.cluster.id}`);
+    expect((await settled(del.operation.id)).status).toBe('succeeded');
+    expect((await call('GET', `/v1/clusters/${first.cluster.id}`)).status).toBe('deleted');
+    const list = await call('GET', '/v1/clusters');
+    expect(list.items.map((c: { id: string }) => c.id)).not.toContain(first.cluster.id);
+    const again = await cp.api.app.inject({ method: 'POST', url: '/v1/clusters', headers: auth, payload: { name: 'reuse', shards: 1, replicasPerShard: 0 } });
     expect(again.statusCode).toBe(202);
+    await settled(again.json().operation.id);
+  });
+
+  it('cancels what was still asked of a cluster deleted before it was built', async () => {
+    const created = await call('POST', '/v1/clusters', { name: 'short-lived', shards: 1, replicasPerShard: 0 });
+    const del = await call('DELETE', `/v1/clusters/${created.cluster.id}`);
+    const [c, d] = [await settled(created.operation.id), await settled(del.operation.id)];
+    expect(d.status).toBe('succeeded');
+    expect(['succeeded', 'cancelled']).toContain(c.status);
+    expect((await call('GET', `/v1/clusters/${created.cluster.id}`)).status).toBe('deleted');
   });
 
   it('still runs an operation whose enqueue failed (the sweeper finds it)', async () => {
     const offline = await buildApp({
-      database: h.database,
+      database: cp.api.database,
       queue: { enqueue: () => Promise.reject(new Error('redis is down')), ping: async () => {} },
     });
     const res = await offline.inject({ method: 'POST', url: '/v1/clusters', headers: auth, payload: { name: 'swept', shards: 1, replicasPerShard: 0 } });
     await offline.close();
     expect(res.statusCode).toBe(202);
-    const op = await settled(res.json().operation.id);
-    expect(op.status).toBe('succeeded');
+    expect((await settled(res.json().operation.id)).status).toBe('succeeded');
+  });
+
+  it('fails an operation with a clear error when no host can take the nodes', async () => {
+    const { operation, cluster } = await call('POST', '/v1/clusters', { name: 'too-big', shards: 64, replicasPerShard: 5 });
+    const op = await settled(operation.id);
+    expect(op.status).toBe('failed');
+    expect(op.error.message).toMatch(/not enough capacity/);
+    expect((await call('GET', `/v1/clusters/${cluster.id}`)).lastError).toMatch(/not enough capacity/);
   });
 });

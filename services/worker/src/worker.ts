@@ -5,6 +5,8 @@ import type { Database } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
 import { OperationQueue, connect, createOperationWorker, type Job } from '@slotplane/queue';
 import { loadOperation, markFailed, markRunning } from './operations.ts';
+import { PlacementError } from '@slotplane/core';
+import { CreateRefused } from './create.ts';
 import { reconcileCluster } from './reconcile.ts';
 import { sweepOnce } from './sweeper.ts';
 
@@ -40,7 +42,16 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     const op = await loadOperation(db, operationId);
     if (!op || !['pending', 'running'].includes(op.status)) return; // already settled
     await markRunning(db, op, 'reconciling');
-    await reconcileCluster({ db, log, workerId, leaseTtlMs: deps.leaseTtlMs ?? 10_000 }, clusterId, operationId);
+    try {
+      await reconcileCluster({ db, log, workerId, leaseTtlMs: deps.leaseTtlMs ?? 10_000 }, clusterId, operationId);
+    } catch (err) {
+      // Retrying cannot help these: fail the operation now, with the reason.
+      if (err instanceof PlacementError || err instanceof CreateRefused) {
+        await markFailed(db, operationId, { code: err instanceof PlacementError ? 'placement_failed' : 'create_refused', message: err.message });
+        return;
+      }
+      throw err;
+    }
     const after = await loadOperation(db, operationId);
     if (after && ['pending', 'running'].includes(after.status)) {
       throw new Error(`operation ${operationId} is still ${after.status} after reconciling; will retry`);

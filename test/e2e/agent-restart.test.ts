@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hosts } from '@slotplane/db';
+import { startControlPlane, waitFor, type ControlPlane } from '@slotplane/testkit';
+
+let cp: ControlPlane;
+let auth: { authorization: string };
+
+beforeAll(async () => {
+  cp = await startControlPlane({
+    hosts: [
+      { name: 'restart-a', address: '127.0.0.31' },
+      { name: 'restart-b', address: '127.0.0.32' },
+    ],
+    portMin: 23000,
+    portMax: 23099,
+  });
+  auth = (await cp.api.tenant()).auth;
+});
+afterAll(() => cp?.stop());
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are checked by the assertions
+const call = async (method: string, url: string, body?: unknown): Promise<any> =>
+  (await cp.api.app.inject({ method: method as 'GET', url, headers: auth, ...(body ? { payload: body as object } : {}) })).json();
+
+describe('an agent killed -9 and started again', () => {
+  it('adopts its running redis-servers: same pids, cluster stays available', async () => {
+    const res = await call('POST', '/v1/clusters', { name: 'steady', shards: 2, replicasPerShard: 1 });
+    await waitFor('available', async () => (await call('GET', `/v1/clusters/${res.cluster.id}`)).status === 'available', { timeoutMs: 60_000 });
+    const agent = cp.agents[0]!;
+    const pids = agent.redisPids(res.cluster.id).sort();
+    expect(pids.length).toBeGreaterThan(0);
+
+    await agent.kill();
+    for (const pid of pids) expect(() => process.kill(pid, 0)).not.toThrow();
+    const killedAt = new Date();
+    await agent.restart();
+    // The new agent has reported (heartbeat after the restart) ...
+    await waitFor('the restarted agent to report', async () => {
+      const rows = await cp.api.database.db.select().from(hosts);
+      const row = rows.find((h) => h.name === agent.name)!;
+      return row.lastHeartbeatAt! > killedAt;
+    }, { timeoutMs: 20_000 });
+    // ... the same processes, running, with the same pids.
+    expect(agent.redisPids(res.cluster.id).sort()).toEqual(pids);
+    for (const pid of pids) expect(() => process.kill(pid, 0)).not.toThrow();
+    const cluster = await call('GET', `/v1/clusters/${res.cluster.id}`);
+    expect(cluster.status).toBe('available');
+    const members = cluster.shards.flatMap((s: { primary: unknown; replicas: unknown[] }) => [s.primary, ...s.replicas]);
+    expect(members.every((n: { status: string }) => n.status === 'running')).toBe(true);
+  });
+});
