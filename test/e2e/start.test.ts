@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ const running: ChildProcess[] = [];
 
 /** Runs the README's start command path (`slotplane start`) with nothing configured but DATA_DIR and PORT. */
 async function startSlotplane(port: number) {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port) };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), AGENT_PORT_MIN: '26100', AGENT_PORT_MAX: '26199' };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   const child = spawn(join(root, 'node_modules/.bin/tsx'), ['services/cli/src/main.ts', 'start'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -37,11 +37,20 @@ async function stop(child: ChildProcess) {
 
 afterAll(async () => {
   for (const c of running) await stop(c);
+  // Cluster nodes outlive `slotplane start` by design; a failed test must not leave them behind.
+  const instances = join(dataDir, 'agent', 'instances');
+  for (const id of existsSync(instances) ? readdirSync(instances) : []) {
+    try {
+      process.kill(Number(readFileSync(join(instances, id, 'redis.pid'), 'utf8')), 'SIGKILL');
+    } catch {
+      // not running
+    }
+  }
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('slotplane start (embedded defaults)', () => {
-  it('serves the API with a printed key, runs operations, and keeps its data across restarts', async () => {
+  it('serves the API with a printed key, runs operations, and keeps its data across restarts', { timeout: 120_000 }, async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const first = await startSlotplane(port);
@@ -66,6 +75,13 @@ describe('slotplane start (embedded defaults)', () => {
     const id = created.body.cluster.id;
     expect((await call('GET', `/v1/clusters/${id}`)).body.status).toBe('available');
 
+    // The README's last step: redis-cli -c against the new cluster.
+    const { body: creds } = await call('GET', `/v1/clusters/${id}/credentials`);
+    const cli = (...args: string[]) =>
+      execFileSync('redis-cli', ['-c', '-a', creds.password, '--no-auth-warning', '-h', creds.endpoints[0].host, '-p', String(creds.endpoints[0].port), ...args], { encoding: 'utf8' }).trim();
+    expect(cli('set', 'greeting', 'hello')).toBe('OK');
+    expect(cli('get', 'greeting')).toBe('hello');
+
     const docs = await fetch(`${base}/docs`);
     expect(docs.status).toBe(200);
     const spec = (await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string };
@@ -82,6 +98,7 @@ describe('slotplane start (embedded defaults)', () => {
     const deleted = await call('DELETE', `/v1/clusters/${id}`);
     await settled(deleted.body.operation.id);
     expect((await call('GET', `/v1/clusters/${id}`)).body.status).toBe('deleted');
+    expect(() => cli('ping')).toThrow();
     await stop(second.child);
     expect(second.child.exitCode).toBe(0);
   });

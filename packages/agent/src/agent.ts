@@ -53,10 +53,13 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
   const api = config.SLOTPLANE_API_URL.replace(/\/$/, '');
   const token = await hostToken(config, log);
   let stopped = false;
+  // Aborted when the agent stops, so no long-poll outlives it.
+  const inFlight = new AbortController();
+  const signal = inFlight.signal;
   let reporting: Promise<void> = Promise.resolve();
 
   const sendReport = (instances: InstanceReport[]) =>
-    call(`${api}/v1/agent/report`, { method: 'PUT', token, body: JSON.stringify({ instances }) }).then(
+    call(`${api}/v1/agent/report`, { method: 'PUT', token, signal, body: JSON.stringify({ instances }) }).then(
       () => undefined,
       (err: unknown) => log.warn({ err }, 'report failed'),
     );
@@ -76,7 +79,7 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
     while (!stopped) {
       try {
         const query = version ? `?since=${version}&waitMs=${LONG_POLL_MS}` : '';
-        const assignments = AgentAssignments.parse(await call(`${api}/v1/agent/assignments${query}`, { token }));
+        const assignments = AgentAssignments.parse(await call(`${api}/v1/agent/assignments${query}`, { token, signal }));
         if (stopped) break;
         await supervisor.converge(assignments.instances);
         version = assignments.version;
@@ -92,6 +95,7 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
     async stop() {
       stopped = true;
       clearInterval(heartbeat);
+      inFlight.abort();
       supervisor.close();
       await Promise.race([loop, new Promise((r) => setTimeout(r, 100))]);
     },

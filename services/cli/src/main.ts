@@ -1,6 +1,6 @@
 #!/usr/bin/env -S npx tsx
 import { parseArgs } from 'node:util';
-import { createTenant } from '@slotplane/api';
+import { createEnrollmentToken, createTenant } from '@slotplane/api';
 import { openDb } from './database.ts';
 import { start } from './start.ts';
 
@@ -8,13 +8,16 @@ const USAGE = `usage: slotplane <command>
 
   start                       run API + worker on embedded defaults (PGlite, a private redis-server)
   migrate                     apply database migrations
-  tenant create <name>        create a tenant (or reuse it) and print a new API key for it, once
+  tenant create <name> [--admin]
+                              create a tenant (or reuse it) and print a new API key for it, once;
+                              --admin: the key may also list hosts (GET /v1/hosts)
+  host enroll-token           print a new enrollment token for slotplane-agent --enroll-token, once
 
 Environment: DATABASE_URL (else PGlite under DATA_DIR), REDIS_URL (else a private redis-server),
 DATA_DIR (default .data), PORT (default 8080). See infra/ENVIRONMENT.md.`;
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true });
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { admin: { type: 'boolean' } } });
   const [command, sub, name] = positionals;
   switch (command) {
     case 'start':
@@ -31,9 +34,18 @@ async function main(argv: string[]): Promise<number> {
       if (sub !== 'create' || !name) break;
       const database = await openDb();
       await database.migrate();
-      const t = await createTenant(database.db, name);
+      const t = await createTenant(database.db, name, values.admin ? 'admin' : 'tenant');
       await database.close();
       console.log(`tenant ${t.name} (${t.tenantId})\nAPI key (shown once, keep it): ${t.apiKey}`);
+      return 0;
+    }
+    case 'host': {
+      if (sub !== 'enroll-token') break;
+      const database = await openDb();
+      await database.migrate();
+      const token = await createEnrollmentToken(database.db);
+      await database.close();
+      console.log(`enrollment token (shown once): ${token}\nstart an agent: slotplane-agent --api-url <url> --enroll-token ${token} --name <host> --address <ip> --data-dir <dir>`);
       return 0;
     }
   }

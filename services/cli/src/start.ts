@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { buildApp, createTenant, isValidApiKey } from '@slotplane/api';
+import { startAgent } from '@slotplane/agent';
+import { buildApp, createEnrollmentToken, createTenant, isValidApiKey } from '@slotplane/api';
 import { LogLevel, parseEnv } from '@slotplane/contracts';
 import { startRedisServer } from '@slotplane/embedded';
 import { createLogger } from '@slotplane/logger';
@@ -11,6 +12,8 @@ import { dataDir, openDb } from './database.ts';
 
 const StartEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  AGENT_PORT_MIN: z.coerce.number().int().min(1024).max(55535).default(7000),
+  AGENT_PORT_MAX: z.coerce.number().int().min(1024).max(55535).default(7099),
   HOST: z.string().default('127.0.0.1'),
   REDIS_URL: z.string().url('must be a redis:// URL').optional(),
   LOG_LEVEL: z.enum(LogLevel).default('warn'),
@@ -59,12 +62,34 @@ export async function start(): Promise<void> {
   stops.unshift(() => app.close());
   const address = await app.listen({ host: env.HOST, port: env.PORT });
 
+  // One local agent: this machine is the only host. Its redis-servers are detached and keep
+  // serving when slotplane stops; the next start adopts them.
+  const agentDir = join(dir, 'agent');
+  const enrolled = existsSync(join(agentDir, 'host-token'));
+  const agent = await startAgent(
+    {
+      SLOTPLANE_API_URL: address,
+      SLOTPLANE_ENROLL_TOKEN: enrolled ? undefined : await createEnrollmentToken(database.db),
+      AGENT_NAME: 'local',
+      AGENT_ADDRESS: '127.0.0.1',
+      AGENT_PORT_MIN: env.AGENT_PORT_MIN,
+      AGENT_PORT_MAX: env.AGENT_PORT_MAX,
+      AGENT_DATA_DIR: agentDir,
+      AGENT_ZONE: undefined,
+      AGENT_RACK: undefined,
+      LOG_LEVEL: env.LOG_LEVEL,
+    },
+    logger.child({ service: 'agent' }),
+  );
+  stops.unshift(() => agent.stop());
+
   console.log(`Slotplane is running (data in ${dir})
   API:      ${address}
   Docs:     ${address}/docs
   API key:  ${apiKey}   (also in ${join(dir, 'api-key')})
+  Nodes:    127.0.0.1, ports ${env.AGENT_PORT_MIN}-${env.AGENT_PORT_MAX} (one local agent)
 Try:  curl -H "Authorization: Bearer $(cat ${join(dir, 'api-key')})" ${address}/v1/clusters
-Stop with Ctrl-C.`);
+Stop with Ctrl-C (Redis nodes of your clusters keep running; DELETE a cluster to remove its nodes).`);
 
   let stopping = false;
   const stop = async () => {

@@ -83,12 +83,15 @@ async function members(db: Db, clusterId: string): Promise<Member[]> {
 
 /** Step 2: every assigned node reported running by its agent. */
 async function awaitRunning(ctx: StepContext, clusterId: string): Promise<Member[]> {
-  return waitFor('every node to be reported running by its agent', async () => {
-    const ms = await members(ctx.db, clusterId);
-    const exited = ms.find((m) => m.status === 'exited');
-    if (exited) throw new CreateRefused(`node ${exited.address}:${exited.port} exited (code ${exited.exitCode}, signal ${exited.exitSignal}) before the cluster was configured`);
-    return ms.every((m) => m.status === 'running') ? ms : undefined;
+  const ms = await waitFor('every node to be reported running by its agent', async () => {
+    const rows = await members(ctx.db, clusterId);
+    return rows.some((m) => m.status === 'exited') || rows.every((m) => m.status === 'running') ? rows : undefined;
   }, { timeoutMs: 60_000, intervalMs: 25 });
+  const exited = ms.find((m) => m.status === 'exited');
+  if (exited) {
+    throw new CreateRefused(`node ${exited.address}:${exited.port} exited (code ${exited.exitCode}, signal ${exited.exitSignal}) before the cluster was configured; see its redis.log on the host`);
+  }
+  return ms;
 }
 
 /**

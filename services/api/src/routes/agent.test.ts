@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTenant } from '@slotplane/api';
+import { startApiHarness, type ApiHarness } from '@slotplane/testkit';
+import { createEnrollmentToken } from '../store/hosts.ts';
+
+let h: ApiHarness;
+let enrollToken: string;
+const host = { name: 'h1', address: '127.0.0.99', portMin: 7000, portMax: 7099 };
+
+beforeAll(async () => {
+  h = await startApiHarness();
+  enrollToken = await createEnrollmentToken(h.database.db);
+});
+afterAll(() => h?.close());
+
+const enroll = (token: string, payload: object) => h.app.inject({ method: 'POST', url: '/v1/agent/enroll', headers: { authorization: `Bearer ${token}` }, payload });
+
+describe('agent API', () => {
+  it('enrolls a host with an enrollment token and answers its credential with an empty assignment list', async () => {
+    const res = await enroll(enrollToken, host);
+    expect(res.statusCode).toBe(200);
+    const { hostToken } = res.json();
+    const list = await h.app.inject({ method: 'GET', url: '/v1/agent/assignments', headers: { authorization: `Bearer ${hostToken}` } });
+    expect(list.statusCode).toBe(200);
+    expect(list.json()).toMatchObject({ instances: [], version: expect.any(String) });
+  });
+
+  it('holds a long-poll until the wait runs out when nothing changed', async () => {
+    const { hostToken } = (await enroll(enrollToken, { ...host, name: 'h-poll' })).json();
+    const auth = { authorization: `Bearer ${hostToken}` };
+    const { version } = (await h.app.inject({ method: 'GET', url: '/v1/agent/assignments', headers: auth })).json();
+    const started = Date.now();
+    const res = await h.app.inject({ method: 'GET', url: `/v1/agent/assignments?since=${version}&waitMs=300`, headers: auth });
+    expect(res.json().version).toBe(version);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+  });
+
+  it('refuses a wrong enrollment token, a tenant key, or no credential', async () => {
+    expect((await enroll('spe_wrong', host)).statusCode).toBe(401);
+    const tenant = await createTenant(h.database.db, 'not-a-host');
+    expect((await enroll(tenant.apiKey, host)).statusCode).toBe(401);
+    expect((await h.app.inject({ method: 'GET', url: '/v1/agent/assignments' })).statusCode).toBe(401);
+    expect((await h.app.inject({ method: 'GET', url: '/v1/agent/assignments', headers: { authorization: `Bearer ${tenant.apiKey}` } })).statusCode).toBe(401);
+  });
+
+  it('names every bad field of an enrollment', async () => {
+    const res = await enroll(enrollToken, { name: '', address: '10.0.0.1', portMin: 80, portMax: 7000, extra: 1 });
+    expect(res.statusCode).toBe(400);
+    expect([...new Set(res.json().errors.map((e: { field: string }) => e.field))].sort()).toEqual(['body.extra', 'body.name', 'body.portMin']);
+  });
+
+  it('records a report as the heartbeat, which an admin sees in GET /v1/hosts and a tenant may not', async () => {
+    const { hostToken } = (await enroll(enrollToken, { ...host, name: 'h-report' })).json();
+    const report = await h.app.inject({ method: 'PUT', url: '/v1/agent/report', headers: { authorization: `Bearer ${hostToken}` }, payload: { instances: [] } });
+    expect(report.statusCode).toBe(200);
+    const admin = await createTenant(h.database.db, 'ops', 'admin');
+    const list = await h.app.inject({ method: 'GET', url: '/v1/hosts', headers: { authorization: `Bearer ${admin.apiKey}` } });
+    expect(list.statusCode).toBe(200);
+    const row = list.json().items.find((x: { name: string }) => x.name === 'h-report');
+    expect(row.lastHeartbeatAt).not.toBeNull();
+    const tenant = await h.tenant();
+    expect((await h.app.inject({ method: 'GET', url: '/v1/hosts', headers: tenant.auth })).statusCode).toBe(403);
+    expect((await h.app.inject({ method: 'GET', url: '/v1/hosts' })).statusCode).toBe(401);
+  });
+});
+
+describe('GET /v1/clusters/{id}/credentials', () => {
+  it('returns the password to the cluster’s tenant only', async () => {
+    const alice = await h.tenant();
+    const bob = await h.tenant();
+    const { cluster } = (await h.app.inject({ method: 'POST', url: '/v1/clusters', headers: alice.auth, payload: { name: 'creds', shards: 1, replicasPerShard: 0 } })).json();
+    const mine = await h.app.inject({ method: 'GET', url: `/v1/clusters/${cluster.id}/credentials`, headers: alice.auth });
+    expect(mine.statusCode).toBe(200);
+    expect(mine.json()).toMatchObject({ username: 'default', password: expect.stringMatching(/^.{24,}$/), endpoints: [] });
+    expect((await h.app.inject({ method: 'GET', url: `/v1/clusters/${cluster.id}/credentials`, headers: bob.auth })).statusCode).toBe(404);
+    expect((await h.app.inject({ method: 'GET', url: `/v1/clusters/${cluster.id}/credentials` })).statusCode).toBe(401);
+  });
+});

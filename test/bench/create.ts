@@ -1,0 +1,178 @@
+// Cluster create, 3 shards x 1 replica on three hosts (127.0.0.11/.12/.13), median of BENCH_RUNS runs:
+//  A) Slotplane: POST /v1/clusters -> GET /v1/clusters/{id} says `available` (polled every 10 ms);
+//     the agents spawn the redis-servers inside that time.
+//  B) Reference: spawn 6 fresh redis-servers (same redis.conf as the agent writes) -> all answer
+//     PING -> `redis-cli --cluster create --cluster-replicas 1` -> every replica has
+//     master_link_status:up and every node cluster_state:ok.
+// Run: pnpm bench create
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { buildApp, createEnrollmentToken, createTenant } from '@slotplane/api';
+import { openDatabase } from '@slotplane/db';
+import { startRedisServer, startThrowawayPostgres, waitFor } from '@slotplane/embedded';
+import { createLogger } from '@slotplane/logger';
+import { OperationQueue, connect } from '@slotplane/queue';
+import { startWorker } from '@slotplane/worker';
+import { median, printTable } from './report.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const ADDRESSES = ['127.0.0.11', '127.0.0.12', '127.0.0.13'];
+const REF_PORTS = [26000, 26001]; // two per address; Slotplane's agents use 25000-25099
+const PASSWORD = 'bench-reference-password';
+const tmpDirs: string[] = [];
+const tmp = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tmpDirs.push(dir);
+  return dir;
+};
+const exited = (c: ChildProcess) => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => c.once('exit', () => r())));
+
+// --- Slotplane: its own Postgres and Redis, the API, a worker, one agent per address ---------------
+const pgServer = await startThrowawayPostgres();
+const redis = await startRedisServer();
+const database = await openDatabase({ url: pgServer.url });
+await database.migrate();
+const queueConnection = connect({ redisUrl: redis.url });
+const queue = new OperationQueue(queueConnection, 'bench');
+const app = await buildApp({ database, queue });
+const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+const { apiKey } = await createTenant(database.db, 'bench');
+const enrollToken = await createEnrollmentToken(database.db);
+const worker = await startWorker({ database, redisUrl: redis.url, queuePrefix: 'bench', logger: createLogger('bench', { level: 'warn' }) });
+const agents = ADDRESSES.map((address, i) => {
+  const dataDir = tmp(`slotplane-bench-agent-${i}-`);
+  const args = ['--import', 'tsx', 'packages/agent/src/main.ts', '--api-url', baseUrl, '--enroll-token', enrollToken, '--name', `bench-${'abc'[i]}`,
+    '--address', address, '--port-min', '25000', '--port-max', '25099', '--data-dir', dataDir];
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } });
+  return { child, dataDir };
+});
+await waitFor('three agents to heartbeat', async () => {
+  const rows = await database.db.query.hosts.findMany();
+  return rows.filter((r) => r.lastHeartbeatAt && Date.now() - r.lastHeartbeatAt.getTime() < 3000).length === ADDRESSES.length;
+}, { timeoutMs: 30_000, intervalMs: 100 });
+
+async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+type Accepted = { cluster: { id: string }; operation: { id: string } };
+
+async function slotplaneCreate(i: number): Promise<number> {
+  const t0 = performance.now();
+  const { cluster } = await api<Accepted>('POST', '/v1/clusters', { name: `bench-${i}`, shards: 3, replicasPerShard: 1 });
+  await waitFor('cluster available', async () => {
+    const { status } = await api<{ status: string }>('GET', `/v1/clusters/${cluster.id}`);
+    if (status === 'failed') throw new Error(`cluster ${cluster.id} failed`);
+    return status === 'available';
+  }, { timeoutMs: 120_000, intervalMs: 10 });
+  const ms = performance.now() - t0;
+  // Not timed: delete it and wait for the delete to finish.
+  const { operation } = await api<Accepted>('DELETE', `/v1/clusters/${cluster.id}`);
+  await waitFor('delete to succeed', async () => {
+    const { status } = await api<{ status: string }>('GET', `/v1/operations/${operation.id}`);
+    if (status === 'failed' || status === 'cancelled') throw new Error(`delete of ${cluster.id} ${status}`);
+    return status === 'succeeded';
+  }, { timeoutMs: 60_000, intervalMs: 50 });
+  return ms;
+}
+
+// --- Reference: plain redis-server + redis-cli --cluster create ------------------------------------
+function redisConf(address: string, port: number, dir: string): string {
+  // What packages/agent/src/redis-conf.ts writes for a cluster without persistence.
+  return [
+    `port ${port}`, `bind ${address}`, `cluster-announce-ip ${address}`, `bind-source-addr ${address}`, 'protected-mode no',
+    'daemonize no', `dir "${dir}"`, `logfile "${dir}/redis.log"`, 'cluster-enabled yes', 'cluster-config-file nodes.conf',
+    'cluster-node-timeout 5000', `requirepass "${PASSWORD}"`, `masterauth "${PASSWORD}"`, 'maxmemory 256mb',
+    'repl-diskless-sync yes', 'repl-diskless-sync-delay 0', 'appendonly no', 'save ""',
+  ].join('\n') + '\n';
+}
+
+async function referenceCreate(): Promise<number> {
+  const endpoints = ADDRESSES.flatMap((host) => REF_PORTS.map((port) => ({ host, port, dir: tmp('slotplane-bench-ref-') })));
+  for (const e of endpoints) writeFileSync(join(e.dir, 'redis.conf'), redisConf(e.host, e.port, e.dir));
+  const t0 = performance.now();
+  const servers = endpoints.map((e) => spawn('redis-server', [join(e.dir, 'redis.conf')], { stdio: 'ignore' }));
+  // Reconnect every 10 ms until the server listens; a command fails at once rather than waiting.
+  const clients = endpoints.map((e) => new Redis({ host: e.host, port: e.port, password: PASSWORD, maxRetriesPerRequest: 0, retryStrategy: () => 10 }));
+  clients.forEach((c) => c.on('error', () => {}));
+  try {
+    await waitFor('every node to answer PING', async () => (await Promise.all(clients.map((c) => c.ping().catch(() => '')))).every((r) => r === 'PONG'), { timeoutMs: 30_000, intervalMs: 10 });
+    const cli = spawnSync('redis-cli', ['-a', PASSWORD, '--no-auth-warning', '--cluster', 'create', ...endpoints.map((e) => `${e.host}:${e.port}`), '--cluster-replicas', '1', '--cluster-yes'], { encoding: 'utf8' });
+    if (cli.status !== 0) throw new Error(`redis-cli --cluster create failed: ${cli.stdout}${cli.stderr}`);
+    await waitFor('replicas in sync and cluster_state:ok everywhere', async () => {
+      let synced = 0;
+      for (const c of clients) {
+        if (!(await c.call('CLUSTER', 'INFO') as string).includes('cluster_state:ok')) return false;
+        const repl = await c.info('replication');
+        if (repl.includes('role:slave') && !repl.includes('master_link_status:up')) return false;
+        if (repl.includes('role:slave')) synced++;
+      }
+      return synced === 3;
+    }, { timeoutMs: 60_000, intervalMs: 10 });
+    return performance.now() - t0;
+  } finally {
+    clients.forEach((c) => c.disconnect());
+    for (const s of servers) {
+      s.kill('SIGKILL');
+      await exited(s);
+    }
+    for (const e of endpoints) rmSync(e.dir, { recursive: true, force: true });
+  }
+}
+
+// --- Teardown --------------------------------------------------------------------------------------
+async function teardown() {
+  await worker.close();
+  for (const a of agents) {
+    a.child.kill('SIGKILL');
+    await exited(a.child);
+    const dir = join(a.dataDir, 'instances');
+    for (const id of existsSync(dir) ? readdirSync(dir) : []) {
+      try {
+        process.kill(Number(readFileSync(join(dir, id, 'redis.pid'), 'utf8')), 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+  }
+  await app.close();
+  await queue.close();
+  queueConnection.disconnect();
+  await database.close();
+  await redis.stop();
+  await pgServer.stop();
+  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
+}
+
+// --- Runs, interleaved so both see the same machine ------------------------------------------------
+const slotplane: number[] = [];
+const reference: number[] = [];
+try {
+  for (let i = 0; i < RUNS; i++) {
+    slotplane.push(await slotplaneCreate(i));
+    reference.push(await referenceCreate());
+  }
+} finally {
+  await teardown();
+}
+const fmt = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
+printTable(`Cluster create (3 shards x 1 replica, 3 hosts), median of ${RUNS} runs`, [
+  { name: 'Slotplane: POST /v1/clusters -> status available', ms: median(slotplane) },
+  { name: 'redis-server x6 + redis-cli --cluster create -> synced, cluster_state:ok', ms: median(reference) },
+]);
+console.log(`  runs, Slotplane (ms): ${fmt(slotplane)}`);
+console.log(`  runs, reference (ms): ${fmt(reference)}`);
+console.log('  reference config = agent redis.conf: cluster-node-timeout 5000, repl-diskless-sync yes, repl-diskless-sync-delay 0, no persistence');
+const ratio = median(reference) / median(slotplane);
+console.log(ratio >= 1 ? `  Slotplane is ${ratio.toFixed(2)}x faster` : `  Slotplane is ${(1 / ratio).toFixed(2)}x slower`);
+process.exit(0);
