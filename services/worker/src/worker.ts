@@ -43,7 +43,8 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     if (!op || !['pending', 'running'].includes(op.status)) return; // already settled
     await markRunning(db, op, 'reconciling');
     try {
-      await reconcileCluster({ db, log, workerId, leaseTtlMs: deps.leaseTtlMs ?? 10_000 }, clusterId, operationId);
+      // The lease belongs to this job, not the process: two jobs of one cluster never both hold it.
+      await reconcileCluster({ db, log, workerId: `${workerId}/${operationId}`, leaseTtlMs: deps.leaseTtlMs ?? 10_000 }, clusterId, operationId);
     } catch (err) {
       // Retrying cannot help these: fail the operation now, with the reason.
       if (err instanceof PlacementError || err instanceof CreateRefused) {
