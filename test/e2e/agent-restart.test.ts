@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hosts } from '@slotplane/db';
-import { startControlPlane, waitFor, type ControlPlane } from '@slotplane/testkit';
+import { startControlPlane, tenantClient, waitFor, type ControlPlane } from '@slotplane/testkit';
 
 let cp: ControlPlane;
 let auth: { authorization: string };
+let call: ReturnType<typeof tenantClient>['call'];
+let settled: ReturnType<typeof tenantClient>['settled'];
 
 beforeAll(async () => {
   cp = await startControlPlane({
@@ -15,17 +17,15 @@ beforeAll(async () => {
     portMax: 23099,
   });
   auth = (await cp.api.tenant()).auth;
+  ({ call, settled } = tenantClient(cp.api.app, auth));
 });
 afterAll(() => cp?.stop());
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are checked by the assertions
-const call = async (method: string, url: string, body?: unknown): Promise<any> =>
-  (await cp.api.app.inject({ method: method as 'GET', url, headers: auth, ...(body ? { payload: body as object } : {}) })).json();
 
 describe('an agent killed -9 and started again', () => {
   it('adopts its running redis-servers: same pids, cluster stays available', async () => {
     const res = await call('POST', '/v1/clusters', { name: 'steady', shards: 2, replicasPerShard: 1 });
-    await waitFor('available', async () => (await call('GET', `/v1/clusters/${res.cluster.id}`)).status === 'available', { timeoutMs: 60_000 });
+    expect((await settled(res.operation.id)).status).toBe('succeeded');
     const agent = cp.agents[0]!;
     const pids = agent.redisPids(res.cluster.id).sort();
     expect(pids.length).toBeGreaterThan(0);

@@ -3,7 +3,7 @@ import { Cluster as RedisCluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SLOT_COUNT, countSlots, slotMapSignature } from '@slotplane/core';
 import { NodeAdmin } from '@slotplane/redis-admin';
-import { startControlPlane, waitFor, type ControlPlane } from '@slotplane/testkit';
+import { startControlPlane, tenantClient, type ControlPlane } from '@slotplane/testkit';
 
 // Three hosts: three agents on their own loopback addresses.
 const HOSTS = [
@@ -13,22 +13,15 @@ const HOSTS = [
 ];
 let cp: ControlPlane;
 let auth: { authorization: string };
+let call: ReturnType<typeof tenantClient>['call'];
+let settled: ReturnType<typeof tenantClient>['settled'];
 
 beforeAll(async () => {
   cp = await startControlPlane({ hosts: HOSTS, portMin: 21000, portMax: 21099 });
   auth = (await cp.api.tenant()).auth;
+  ({ call, settled } = tenantClient(cp.api.app, auth));
 });
 afterAll(() => cp?.stop());
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are checked by the assertions
-const call = async (method: string, path: string, body?: unknown): Promise<any> =>
-  (await cp.api.app.inject({ method: method as 'GET', url: path, headers: auth, ...(body ? { payload: body as object } : {}) })).json();
-const settled = (operationId: string) =>
-  waitFor(`operation ${operationId}`, async () => {
-    const op = await call('GET', `/v1/operations/${operationId}`);
-    if (op.status === 'failed') throw Object.assign(new Error(`operation failed: ${op.error?.message}`), { final: true });
-    return op.status === 'succeeded' ? op : undefined;
-  }, { timeoutMs: 90_000, intervalMs: 50 });
 
 /** Listening TCP ports on `address`, from the kernel's table. */
 function listeningPorts(address: string): number[] {
@@ -48,6 +41,7 @@ describe('a 3x1 cluster on three hosts', () => {
     const res = await call('POST', '/v1/clusters', { name: 'demo', shards: 3, replicasPerShard: 1 });
     clusterId = res.cluster.id;
     const op = await settled(res.operation.id);
+    expect(op.status).toBe('succeeded');
     expect(op.warnings).toEqual([]);
     const cluster = await call('GET', `/v1/clusters/${clusterId}`);
     expect(cluster.status).toBe('available');
@@ -115,7 +109,7 @@ describe('a 3x1 cluster on three hosts', () => {
     const pids = cp.agents.flatMap((a) => a.redisPids());
     expect(pids).toHaveLength(6);
     const res = await call('DELETE', `/v1/clusters/${clusterId}`);
-    await settled(res.operation.id);
+    expect((await settled(res.operation.id)).status).toBe('succeeded');
     expect((await call('GET', `/v1/clusters/${clusterId}`)).status).toBe('deleted');
     for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
     for (const e of endpoints) expect(listeningPorts(e.host)).not.toContain(e.port);

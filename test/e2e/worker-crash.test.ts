@@ -1,11 +1,17 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asc, eq, nodes } from '@slotplane/db';
-import { startControlPlane, waitFor, type ControlPlane } from '@slotplane/testkit';
+import { NodeAdmin } from '@slotplane/redis-admin';
+import { startControlPlane, tenantClient, waitFor, type ControlPlane } from '@slotplane/testkit';
 
 // A worker killed with SIGKILL mid-create; a new worker finishes the same cluster with the same nodes.
 let cp: ControlPlane;
 let auth: { authorization: string };
+let call: ReturnType<typeof tenantClient>['call'];
+let settled: ReturnType<typeof tenantClient>['settled'];
 
 beforeAll(async () => {
   cp = await startControlPlane({
@@ -19,12 +25,10 @@ beforeAll(async () => {
     worker: false,
   });
   auth = (await cp.api.tenant()).auth;
+  ({ call, settled } = tenantClient(cp.api.app, auth));
 });
 afterAll(() => cp?.stop());
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are checked by the assertions
-const call = async (method: string, url: string, body?: unknown): Promise<any> =>
-  (await cp.api.app.inject({ method: method as 'GET', url, headers: auth, ...(body ? { payload: body as object } : {}) })).json();
 
 const exitOf = (child: ChildProcess) =>
   new Promise<NodeJS.Signals | null>((resolve) => (child.signalCode ? resolve(child.signalCode) : child.once('exit', (_code, signal) => resolve(signal))));
@@ -42,12 +46,7 @@ describe.each(['after-placement', 'after-meet'])('a worker killed -9 %s', (failp
     expect((await call('GET', `/v1/operations/${res.operation.id}`)).status).toBe('running');
 
     const survivor = cp.startWorkerProcess();
-    const op = await waitFor('the create to succeed', async () => {
-      const o = await call('GET', `/v1/operations/${res.operation.id}`);
-      if (o.status === 'failed') throw new Error(o.error.message);
-      return o.status === 'succeeded' ? o : undefined;
-    }, { timeoutMs: 60_000, intervalMs: 100 });
-    expect(op.status).toBe('succeeded');
+    expect((await settled(res.operation.id)).status).toBe('succeeded');
 
     const after = await nodeRows(res.cluster.id);
     expect(after.map(({ id, hostId, port }) => ({ id, hostId, port }))).toEqual(before.map(({ id, hostId, port }) => ({ id, hostId, port })));
@@ -57,5 +56,47 @@ describe.each(['after-placement', 'after-meet'])('a worker killed -9 %s', (failp
     expect((await call('GET', `/v1/clusters/${res.cluster.id}`)).status).toBe('available');
     survivor.kill('SIGKILL');
     await exitOf(survivor);
+  });
+});
+
+describe('create steps against a node that is not fresh', () => {
+  it('are refused: the operation fails naming the node, and nothing is joined', async () => {
+    const doomed = cp.startWorkerProcess('after-placement');
+    const res = await call('POST', '/v1/clusters', { name: 'tampered', shards: 1, replicasPerShard: 0 });
+    expect(await exitOf(doomed)).toBe('SIGKILL');
+    const [node] = await nodeRows(res.cluster.id);
+    const agent = await waitFor('the agent to start the node', () => cp.agents.find((a) => a.redisPids(res.cluster.id).length), { timeoutMs: 20_000 });
+    const { password, endpoints } = await call('GET', `/v1/clusters/${res.cluster.id}/credentials`);
+    const ours = new NodeAdmin({ ...endpoints[0], password });
+
+    // Someone else's cluster node, and ours introduced to it while the worker was down.
+    const dir = mkdtempSync(join(tmpdir(), 'slotplane-stranger-'));
+    const strangerPort = 22098;
+    const stranger = spawn('redis-server', ['--port', String(strangerPort), '--bind', agent.address, '--cluster-enabled', 'yes', '--dir', dir, '--save', '', '--cluster-announce-ip', agent.address, '--bind-source-addr', agent.address], { stdio: 'ignore' });
+    try {
+      await waitFor('our node to answer', async () => (await ours.myId()).length === 40, { timeoutMs: 20_000 });
+      await waitFor('the stranger to be met', async () => {
+        await ours.meet(agent.address, strangerPort);
+        return (await ours.nodes()).length === 2;
+      }, { timeoutMs: 20_000, intervalMs: 200 });
+
+      const survivor = cp.startWorkerProcess();
+      const op = await settled(res.operation.id);
+      expect(op.status).toBe('failed');
+      expect(op.error.code).toBe('create_refused');
+      expect(op.error.message).toContain(`${node!.port}`);
+      expect(op.error.message).toMatch(/knows nodes outside this cluster/);
+      const cluster = await call('GET', `/v1/clusters/${res.cluster.id}`);
+      expect(cluster.status).toBe('failed');
+      expect(cluster.lastError).toMatch(/refusing/);
+      // Nothing was configured on it: no slots.
+      expect((await ours.nodes()).flatMap((e) => e.slots)).toEqual([]);
+      survivor.kill('SIGKILL');
+      await exitOf(survivor);
+    } finally {
+      ours.close();
+      stranger.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

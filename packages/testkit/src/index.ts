@@ -2,3 +2,4 @@ export { createTestDatabase } from './database.ts';
 export { startApiHarness, type ApiHarness } from './api.ts';
 export { waitFor } from '@slotplane/embedded';
 export { startControlPlane, type ControlPlane, type AgentProcess } from './control-plane.ts';
+export { tenantClient } from './client.ts';

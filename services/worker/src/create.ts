@@ -1,4 +1,4 @@
-import { SLOT_COUNT, placeCluster, slotMapSignature, splitSlots, type ClusterNodeEntry } from '@slotplane/core';
+import { PlacementError, SLOT_COUNT, placeCluster, slotMapSignature, splitSlots, type ClusterNodeEntry } from '@slotplane/core';
 import { and, clusters, eq, hosts, inArray, isNull, newId, nodes, operations, shards, sql, type Db } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
 import { NodeAdmin } from '@slotplane/redis-admin';
@@ -35,7 +35,7 @@ async function place(ctx: StepContext, cluster: ClusterRow): Promise<void> {
   const [existing] = await db.select({ id: shards.id }).from(shards).where(eq(shards.clusterId, cluster.id)).limit(1);
   if (existing) return;
   const fleet = await db.select().from(hosts).where(sql`${hosts.lastHeartbeatAt} > now() - ${`${HOST_FRESH_MS} milliseconds`}::interval`);
-  if (!fleet.length) throw new Error('no host agent has reported in the last 10 s: start slotplane-agent on at least one host');
+  if (!fleet.length) throw new PlacementError('no host agent has reported in the last 10 s: start slotplane-agent on at least one host');
   const live = await db.select({ hostId: nodes.hostId, port: nodes.port }).from(nodes).where(isNull(nodes.removedAt));
   const placement = placeCluster(
     fleet.map((h) => ({

@@ -1,25 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '@slotplane/api';
-import { startControlPlane, waitFor, type ControlPlane } from '@slotplane/testkit';
+import { startControlPlane, tenantClient, type ControlPlane } from '@slotplane/testkit';
 
 // The operations worker against one real host agent: small 1x0 clusters, real redis-servers.
 let cp: ControlPlane;
 let auth: { authorization: string };
+let call: ReturnType<typeof tenantClient>['call'];
+let settled: ReturnType<typeof tenantClient>['settled'];
 
 beforeAll(async () => {
   cp = await startControlPlane({ hosts: [{ name: 'worker-test', address: '127.0.0.41' }], portMin: 24000, portMax: 24099 });
   auth = (await cp.api.tenant()).auth;
+  ({ call, settled } = tenantClient(cp.api.app, auth));
 });
 afterAll(() => cp?.stop());
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are checked by the assertions
-const call = async (method: string, url: string, body?: unknown): Promise<any> =>
-  (await cp.api.app.inject({ method: method as 'GET', url, headers: auth, ...(body ? { payload: body as object } : {}) })).json();
-const settled = (operationId: string) =>
-  waitFor(`operation ${operationId} to settle`, async () => {
-    const op = await call('GET', `/v1/operations/${operationId}`);
-    return ['succeeded', 'failed', 'cancelled'].includes(op.status) ? op : undefined;
-  }, { timeoutMs: 60_000 });
 
 describe('operations worker', () => {
   it('takes a created cluster to available and its operation to succeeded', async () => {
