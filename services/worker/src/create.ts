@@ -1,5 +1,5 @@
-import { PlacementError, SLOT_COUNT, placeCluster, slotMapSignature, splitSlots, type ClusterNodeEntry } from '@slotplane/core';
-import { and, clusters, eq, hosts, inArray, isNull, newId, nodes, operations, shards, sql, type Db } from '@slotplane/db';
+import { PlacementError, SLOT_COUNT, countSlots, placeCluster, slotMapSignature, splitSlots } from '@slotplane/core';
+import { and, clusters, eq, hosts, isNull, newId, nodes, operations, shards, sql, type Db } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
 import { NodeAdmin } from '@slotplane/redis-admin';
 import { waitFor } from '@slotplane/embedded';
@@ -105,23 +105,21 @@ async function checkFresh(admins: Map<string, NodeAdmin>, ms: Member[]): Promise
   const ours = new Set(ids.values());
   for (const m of ms) {
     const admin = admins.get(m.id)!;
-    const strangers = (await admin.nodes()).filter((e) => !ours.has(e.id) && !e.handshake);
+    const view = await admin.nodes();
+    const strangers = view.filter((e) => !ours.has(e.id) && !e.handshake);
     if (strangers.length) throw new CreateRefused(`node ${admin.label} already knows nodes outside this cluster (${strangers.map((s) => s.id.slice(0, 8)).join(', ')}); refusing to configure it`);
-    const slotsAssigned = (await admin.nodes()).some((e) => e.slots.length);
+    const slotsAssigned = view.some((e) => e.slots.length);
     if (!slotsAssigned && (await admin.dbsize()) > 0) throw new CreateRefused(`node ${admin.label} already holds keys; refusing to configure it`);
   }
   return ids;
 }
 
-const signatureOf = (entries: ClusterNodeEntry[]) => slotMapSignature(entries);
-
 async function agreement(admins: NodeAdmin[], total: number): Promise<boolean> {
   const views = await Promise.all(admins.map((a) => a.nodes()));
   if (!views.every((v) => v.filter((e) => !e.handshake).length === total)) return false;
-  const sigs = new Set(views.map(signatureOf));
+  const sigs = new Set(views.map(slotMapSignature));
   if (sigs.size !== 1) return false;
-  const owned = views[0]!.flatMap((e) => e.slots).reduce((n, [a, b]) => n + b - a + 1, 0);
-  return owned === SLOT_COUNT;
+  return countSlots(views[0]!.flatMap((e) => e.slots)) === SLOT_COUNT;
 }
 
 /**
@@ -205,7 +203,7 @@ async function configure(ctx: StepContext, cluster: ClusterRow, ms: Member[]): P
 }
 
 /** Records the observed topology and marks the cluster available at `generation`, under the lease. */
-async function finish(ctx: StepContext, cluster: ClusterRow, ms: Member[], generation: number, onCommit: (tx: Db) => Promise<void>) {
+async function finish(ctx: StepContext, cluster: ClusterRow, generation: number, onCommit: (tx: Db) => Promise<void>) {
   const ranges = splitSlots(cluster.spec.shards);
   await ctx.db.transaction(async (tx) => {
     const [held] = await tx
@@ -216,7 +214,6 @@ async function finish(ctx: StepContext, cluster: ClusterRow, ms: Member[], gener
     if (!held) return;
     const shardRows = await tx.select().from(shards).where(eq(shards.clusterId, cluster.id));
     for (const s of shardRows) await tx.update(shards).set({ slots: [ranges[s.index]!] }).where(eq(shards.id, s.id));
-    await tx.update(nodes).set({ updatedAt: new Date() }).where(inArray(nodes.id, ms.map((m) => m.id)));
     await onCommit(tx);
   });
 }
@@ -229,5 +226,5 @@ export async function createCluster(ctx: StepContext, cluster: ClusterRow, onCom
   await ctx.progress(15, 'waiting for agents to start nodes');
   const ms = await awaitRunning(ctx, cluster.id);
   await configure(ctx, cluster, ms);
-  await finish(ctx, cluster, ms, cluster.generation, onCommit);
+  await finish(ctx, cluster, cluster.generation, onCommit);
 }
