@@ -113,7 +113,7 @@ export class Supervisor {
     const t: Tracked = { nodeId: i.nodeId, port: i.port, pid: child.pid ?? null, state: 'running', exitCode: null, signal: null };
     this.tracked.set(i.nodeId, t);
     child.once('exit', (code, signal) => {
-      if (this.tracked.get(i.nodeId) !== t) return;
+      if (this.tracked.get(i.nodeId) !== t || t.state === 'stopping') return;
       Object.assign(t, { state: 'exited', exitCode: code, signal });
       this.log.warn({ nodeId: i.nodeId, port: i.port, code, signal }, 'instance exited');
       this.onChange();
@@ -124,7 +124,10 @@ export class Supervisor {
 
   private async remove(nodeId: string) {
     const t = this.tracked.get(nodeId)!;
-    this.tracked.delete(nodeId);
+    // Reported as stopping until the process is gone and its data erased: the control plane
+    // must not see "removed" while the node can still serve.
+    t.state = 'stopping';
+    this.onChange();
     if (t.pid !== null && alive(t.pid)) {
       process.kill(t.pid, 'SIGTERM');
       const deadline = Date.now() + 5000;
@@ -132,6 +135,7 @@ export class Supervisor {
       if (alive(t.pid)) process.kill(t.pid, 'SIGKILL');
     }
     rmSync(this.dirOf(nodeId), { recursive: true, force: true });
+    this.tracked.delete(nodeId);
     this.log.info({ nodeId, port: t.port }, 'removed instance');
     this.onChange();
   }

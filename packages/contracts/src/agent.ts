@@ -29,7 +29,7 @@ export const AssignmentsQuery = z.object({
   waitMs: z.coerce.number().int().min(0).max(60_000).default(0).describe('Hold the request up to this long until the list differs from `since`.'),
 });
 
-export const InstanceState = z.enum(['starting', 'running', 'exited']);
+export const InstanceState = z.enum(['starting', 'running', 'stopping', 'exited']);
 export const InstanceReport = z
   .object({
     nodeId: Id,

@@ -61,7 +61,7 @@ export async function hostAssignments(db: Db, hostId: string): Promise<{ version
   return { version: sha256(JSON.stringify(instances)).slice(0, 16), instances };
 }
 
-const nodeStatus = { starting: 'starting', running: 'running', exited: 'exited' } as const;
+const nodeStatus = { starting: 'starting', running: 'running', stopping: 'stopping', exited: 'exited' } as const;
 
 /** Records what the agent runs: the heartbeat, the raw report, and each node's observed status. */
 export async function recordReport(db: Db, hostId: string, instances: InstanceReport[]): Promise<void> {
