@@ -1,0 +1,53 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import type { AgentInstance } from '@slotplane/contracts';
+import { freePort, waitFor } from '@slotplane/embedded';
+import { renderRedisConf } from './redis-conf.ts';
+
+const instance = (over: Partial<AgentInstance> = {}): AgentInstance => ({
+  nodeId: '01a20000-0000-7000-8000-000000000001',
+  clusterId: '01a20000-0000-7000-8000-000000000002',
+  port: 7000,
+  password: 'p"a\\ss word',
+  maxMemoryMb: 1024,
+  persistence: 'aof',
+  redisConfig: { 'maxmemory-policy': 'allkeys-lru', timeout: 300, 'notify-keyspace-events': 'KEA' },
+  ...over,
+});
+
+describe('renderRedisConf', () => {
+  it('is accepted by a real redis-server, which then runs with the spec’s settings and password', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slotplane-conf-'));
+    const port = await freePort();
+    const i = instance({ port });
+    writeFileSync(join(dir, 'redis.conf'), renderRedisConf(i, { address: '127.0.0.1', dir }));
+    const server = spawn('redis-server', [join(dir, 'redis.conf')], { stdio: 'ignore' });
+    const client = new Redis({ port, password: i.password, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 20 });
+    client.on('error', () => {});
+    try {
+      await waitFor('redis-server to answer', async () => (await client.ping()) === 'PONG');
+      const get = async (key: string) => ((await client.config('GET', key)) as string[])[1];
+      expect(await get('cluster-enabled')).toBe('yes');
+      expect(await get('appendonly')).toBe('yes');
+      expect(await get('maxmemory')).toBe(String(1024 * 1024 * 1024));
+      expect(await get('maxmemory-policy')).toBe('allkeys-lru');
+      expect(await get('timeout')).toBe('300');
+      expect(await get('repl-diskless-sync-delay')).toBe('0');
+      expect(await get('cluster-announce-ip')).toBe('127.0.0.1');
+    } finally {
+      client.disconnect();
+      server.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps snapshots off unless the spec asks for rdb', () => {
+    expect(renderRedisConf(instance({ persistence: 'none' }), { address: '10.0.0.1', dir: '/d' })).toMatch(/^save ""$/m);
+    expect(renderRedisConf(instance({ persistence: 'rdb' }), { address: '10.0.0.1', dir: '/d' })).toMatch(/^save 3600 1 300 100 60 10000$/m);
+    expect(renderRedisConf(instance({ persistence: 'rdb' }), { address: '10.0.0.1', dir: '/d' })).toMatch(/^appendonly no$/m);
+  });
+});
