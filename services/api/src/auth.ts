@@ -22,15 +22,17 @@ export function generateApiKey(): { key: string; hash: string; prefix: string } 
   return { key, hash: hashApiKey(key), prefix: key.slice(0, 8) };
 }
 
+/** The credential of an `Authorization: Bearer <credential>` header, if there is one. */
+export const bearerToken = (header: string | undefined) => header?.match(/^Bearer\s+(\S+)$/i)?.[1];
+
 /** Resolves `Authorization: Bearer <key>` to the tenant that owns the key, or throws 401. */
 export async function authenticate(db: Db, request: FastifyRequest): Promise<Principal> {
-  const header = request.headers.authorization;
-  const match = header?.match(/^Bearer\s+(\S+)$/i);
-  if (!match) throw new AppError('unauthorized', 'send your API key as "Authorization: Bearer <key>"');
+  const key = bearerToken(request.headers.authorization);
+  if (!key) throw new AppError('unauthorized', 'send your API key as "Authorization: Bearer <key>"');
   const [row] = await db
     .select({ tenantId: apiKeys.tenantId, role: apiKeys.role })
     .from(apiKeys)
-    .where(and(eq(apiKeys.keyHash, hashApiKey(match[1]!)), isNull(apiKeys.revokedAt)))
+    .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt)))
     .limit(1);
   if (!row) throw new AppError('unauthorized', 'the API key is not valid');
   return row;

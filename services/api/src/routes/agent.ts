@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AgentAssignments, AgentReport, AssignmentsQuery, EnrollRequest, EnrollResponse } from '@slotplane/contracts';
 import { z } from 'zod';
 import type { ApiDeps } from '../app.ts';
+import { bearerToken } from '../auth.ts';
 import { problems } from '../errors.ts';
 import { authenticateHost, enrollHost, hostAssignments, recordReport } from '../store/hosts.ts';
 
@@ -23,8 +24,7 @@ export const agentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { databas
       },
     },
     async (request) => {
-      const token = request.headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? '';
-      return enrollHost(db, token, request.body);
+      return enrollHost(db, bearerToken(request.headers.authorization) ?? '', request.body);
     },
   );
 

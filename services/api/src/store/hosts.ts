@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AgentInstance, EnrollRequest, InstanceReport } from '@slotplane/contracts';
 import { and, clusters, enrollmentTokens, eq, hosts, isNull, newId, nodes, notInArray, type Db } from '@slotplane/db';
+import { bearerToken } from '../auth.ts';
 import { AppError } from '../errors.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -34,7 +35,7 @@ export async function enrollHost(db: Db, enrollmentToken: string, body: EnrollRe
 }
 
 export async function authenticateHost(db: Db, authorization: string | undefined): Promise<HostRow> {
-  const token = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  const token = bearerToken(authorization);
   if (!token) throw new AppError('unauthorized', 'send the host credential as "Authorization: Bearer <token>"');
   const [host] = await db.select().from(hosts).where(eq(hosts.tokenHash, sha256(token)));
   if (!host) throw new AppError('unauthorized', 'the host credential is not valid');
