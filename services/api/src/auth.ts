@@ -14,12 +14,13 @@ declare module 'fastify' {
   }
 }
 
-export const hashApiKey = (key: string) => createHash('sha256').update(key).digest('hex');
+/** What is stored instead of any credential (API keys, enrollment tokens, host tokens): high-entropy secrets need no slow hash. */
+export const hashCredential = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
 /** A new API key: `sp_` and 32 random bytes. Only its hash is stored. */
 export function generateApiKey(): { key: string; hash: string; prefix: string } {
   const key = `sp_${randomBytes(32).toString('base64url')}`;
-  return { key, hash: hashApiKey(key), prefix: key.slice(0, 8) };
+  return { key, hash: hashCredential(key), prefix: key.slice(0, 8) };
 }
 
 /** The credential of an `Authorization: Bearer <credential>` header, if there is one. */
@@ -32,7 +33,7 @@ export async function authenticate(db: Db, request: FastifyRequest): Promise<Pri
   const [row] = await db
     .select({ tenantId: apiKeys.tenantId, role: apiKeys.role })
     .from(apiKeys)
-    .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt)))
+    .where(and(eq(apiKeys.keyHash, hashCredential(key)), isNull(apiKeys.revokedAt)))
     .limit(1);
   if (!row) throw new AppError('unauthorized', 'the API key is not valid');
   return row;

@@ -1,5 +1,5 @@
 export { buildApp, type Api, type ApiDeps, API_VERSION } from './app.ts';
-export { generateApiKey, hashApiKey } from './auth.ts';
+export { generateApiKey, hashCredential } from './auth.ts';
 export { loadApiEnv, type ApiEnv } from './config.ts';
 export { openApiDocument, openApiPath } from './openapi.ts';
 export { createTenant, isValidApiKey, type NewTenant } from './tenants.ts';

@@ -1,5 +1,5 @@
 import { apiKeys, eq, newId, tenants, type Db } from '@slotplane/db';
-import { generateApiKey, hashApiKey } from './auth.ts';
+import { generateApiKey, hashCredential } from './auth.ts';
 
 export interface NewTenant {
   tenantId: string;
@@ -21,6 +21,6 @@ export async function createTenant(db: Db, name: string, role: 'tenant' | 'admin
 
 /** True when `key` is a live key of some tenant. */
 export async function isValidApiKey(db: Db, key: string): Promise<boolean> {
-  const [row] = await db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.keyHash, hashApiKey(key)));
+  const [row] = await db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.keyHash, hashCredential(key)));
   return Boolean(row);
 }

@@ -1,16 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AgentInstance, EnrollRequest, InstanceReport } from '@slotplane/contracts';
 import { and, clusters, enrollmentTokens, eq, hosts, isNull, newId, nodes, notInArray, type Db } from '@slotplane/db';
-import { bearerToken } from '../auth.ts';
+import { bearerToken, hashCredential } from '../auth.ts';
 import { AppError } from '../errors.ts';
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 type HostRow = typeof hosts.$inferSelect;
 
 /** A new enrollment token for agents; shown once, only its hash is kept. */
 export async function createEnrollmentToken(db: Db): Promise<string> {
   const token = `spe_${randomBytes(24).toString('base64url')}`;
-  await db.insert(enrollmentTokens).values({ id: newId(), tokenHash: sha256(token) });
+  await db.insert(enrollmentTokens).values({ id: newId(), tokenHash: hashCredential(token) });
   return token;
 }
 
@@ -22,10 +21,10 @@ export async function enrollHost(db: Db, enrollmentToken: string, body: EnrollRe
   const [token] = await db
     .select({ id: enrollmentTokens.id })
     .from(enrollmentTokens)
-    .where(and(eq(enrollmentTokens.tokenHash, sha256(enrollmentToken)), isNull(enrollmentTokens.revokedAt)));
+    .where(and(eq(enrollmentTokens.tokenHash, hashCredential(enrollmentToken)), isNull(enrollmentTokens.revokedAt)));
   if (!token) throw new AppError('unauthorized', 'the enrollment token is not valid');
   const hostToken = `sph_${randomBytes(32).toString('base64url')}`;
-  const values = { name: body.name, address: body.address, zone: body.zone, rack: body.rack, portMin: body.portMin, portMax: body.portMax, tokenHash: sha256(hostToken) };
+  const values = { name: body.name, address: body.address, zone: body.zone, rack: body.rack, portMin: body.portMin, portMax: body.portMax, tokenHash: hashCredential(hostToken) };
   const [row] = await db
     .insert(hosts)
     .values({ id: newId(), ...values })
@@ -37,7 +36,7 @@ export async function enrollHost(db: Db, enrollmentToken: string, body: EnrollRe
 export async function authenticateHost(db: Db, authorization: string | undefined): Promise<HostRow> {
   const token = bearerToken(authorization);
   if (!token) throw new AppError('unauthorized', 'send the host credential as "Authorization: Bearer <token>"');
-  const [host] = await db.select().from(hosts).where(eq(hosts.tokenHash, sha256(token)));
+  const [host] = await db.select().from(hosts).where(eq(hosts.tokenHash, hashCredential(token)));
   if (!host) throw new AppError('unauthorized', 'the host credential is not valid');
   return host;
 }
@@ -59,7 +58,7 @@ export async function hostAssignments(db: Db, hostId: string): Promise<{ version
     persistence: cluster.spec.persistence,
     redisConfig: cluster.spec.redisConfig,
   }));
-  return { version: sha256(JSON.stringify(instances)).slice(0, 16), instances };
+  return { version: createHash('sha256').update(JSON.stringify(instances)).digest('hex').slice(0, 16), instances };
 }
 
 const nodeStatus = { starting: 'starting', running: 'running', stopping: 'stopping', exited: 'exited' } as const;
