@@ -15,7 +15,7 @@ import { buildApp, createEnrollmentToken, createTenant } from '@slotplane/api';
 import { openDatabase } from '@slotplane/db';
 import { startRedisServer, startThrowawayPostgres, waitFor } from '@slotplane/embedded';
 import { createLogger } from '@slotplane/logger';
-import { OperationQueue, connect } from '@slotplane/queue';
+import { ReconcileQueue, connect } from '@slotplane/queue';
 import { startWorker } from '@slotplane/worker';
 import { median, printTable } from './report.ts';
 
@@ -38,7 +38,7 @@ const redis = await startRedisServer();
 const database = await openDatabase({ url: pgServer.url });
 await database.migrate();
 const queueConnection = connect({ redisUrl: redis.url });
-const queue = new OperationQueue(queueConnection, 'bench');
+const queue = new ReconcileQueue(queueConnection, 'bench');
 const app = await buildApp({ database, queue });
 const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
 const { apiKey } = await createTenant(database.db, 'bench');

@@ -34,7 +34,9 @@ function listeningPorts(address: string): number[] {
 
 describe('a 3x1 cluster on three hosts', () => {
   let clusterId: string;
+  let username: string;
   let password: string;
+  let adminPassword: string;
   let endpoints: Array<{ host: string; port: number }>;
 
   it('is created from one POST and becomes available', async () => {
@@ -47,9 +49,11 @@ describe('a 3x1 cluster on three hosts', () => {
     expect(cluster.status).toBe('available');
     expect(cluster.shards).toHaveLength(3);
     const creds = await call('GET', `/v1/clusters/${clusterId}/credentials`);
-    password = creds.password;
-    endpoints = creds.endpoints;
+    ({ username, password } = creds);
+    endpoints = creds.endpoints.map(({ host, port }: { host: string; port: number }) => ({ host, port }));
     expect(endpoints).toHaveLength(6);
+    expect(creds.endpoints.slice(0, 3).every((e: { role: string }) => e.role === 'primary')).toBe(true);
+    adminPassword = await cp.adminPassword(clusterId);
   });
 
   it('shows its topology: slots covered, one primary and one replica per shard, never on the same host', async () => {
@@ -65,7 +69,7 @@ describe('a 3x1 cluster on three hosts', () => {
   });
 
   it('is a real Redis Cluster: every node agrees on the slot map, replicas are in sync', async () => {
-    const admins = endpoints.map((e) => new NodeAdmin({ ...e, password }));
+    const admins = endpoints.map((e) => new NodeAdmin({ ...e, password: adminPassword }));
     try {
       const views = await Promise.all(admins.map((a) => a.nodes()));
       expect(new Set(views.map(slotMapSignature)).size).toBe(1);
@@ -82,7 +86,7 @@ describe('a 3x1 cluster on three hosts', () => {
   });
 
   it('serves 10,000 keys over all slots to a cluster-aware client', async () => {
-    const client = new RedisCluster([endpoints[0]!], { redisOptions: { password } });
+    const client = new RedisCluster([endpoints[0]!], { redisOptions: { username, password } });
     try {
       const keys = Array.from({ length: 10_000 }, (_, i) => `key:${i}`);
       for (let i = 0; i < keys.length; i += 500) {

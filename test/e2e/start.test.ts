@@ -78,7 +78,7 @@ describe('slotplane start (embedded defaults)', () => {
     // The README's last step: redis-cli -c against the new cluster.
     const { body: creds } = await call('GET', `/v1/clusters/${id}/credentials`);
     const cli = (...args: string[]) =>
-      execFileSync('redis-cli', ['-c', '-a', creds.password, '--no-auth-warning', '-h', creds.endpoints[0].host, '-p', String(creds.endpoints[0].port), ...args], { encoding: 'utf8' }).trim();
+      execFileSync('redis-cli', ['-c', '--user', creds.username, '-a', creds.password, '--no-auth-warning', '-h', creds.endpoints[0].host, '-p', String(creds.endpoints[0].port), ...args], { encoding: 'utf8' }).trim();
     expect(cli('set', 'greeting', 'hello')).toBe('OK');
     expect(cli('get', 'greeting')).toBe('hello');
 

@@ -36,7 +36,7 @@ const exitOf = (child: ChildProcess) =>
 const nodeRows = (clusterId: string) =>
   cp.api.database.db.select({ id: nodes.id, hostId: nodes.hostId, port: nodes.port, redisNodeId: nodes.redisNodeId }).from(nodes).where(eq(nodes.clusterId, clusterId)).orderBy(asc(nodes.id));
 
-describe.each(['after-placement', 'after-meet'])('a worker killed -9 %s', (failpoint) => {
+describe.each(['after-place', 'after-meet'])('a worker killed -9 %s', (failpoint) => {
   it('is replaced by a new worker that finishes the same cluster with the same nodes', async () => {
     const doomed = cp.startWorkerProcess(failpoint);
     const res = await call('POST', '/v1/clusters', { name: `crash-${failpoint}`, shards: 3, replicasPerShard: 1 });
@@ -61,13 +61,13 @@ describe.each(['after-placement', 'after-meet'])('a worker killed -9 %s', (failp
 
 describe('create steps against a node that is not fresh', () => {
   it('are refused: the operation fails naming the node, and nothing is joined', async () => {
-    const doomed = cp.startWorkerProcess('after-placement');
+    const doomed = cp.startWorkerProcess('after-place');
     const res = await call('POST', '/v1/clusters', { name: 'tampered', shards: 1, replicasPerShard: 0 });
     expect(await exitOf(doomed)).toBe('SIGKILL');
     const [node] = await nodeRows(res.cluster.id);
     const agent = await waitFor('the agent to start the node', () => cp.agents.find((a) => a.redisPids(res.cluster.id).length), { timeoutMs: 20_000 });
-    const { password, endpoints } = await call('GET', `/v1/clusters/${res.cluster.id}/credentials`);
-    const ours = new NodeAdmin({ ...endpoints[0], password });
+    const endpoints = [{ host: agent.address, port: node!.port }];
+    const ours = new NodeAdmin({ ...endpoints[0]!, password: await cp.adminPassword(res.cluster.id) });
 
     // Someone else's cluster node, and ours introduced to it while the worker was down.
     const dir = mkdtempSync(join(tmpdir(), 'slotplane-stranger-'));

@@ -1,20 +1,25 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AgentAssignments, type InstanceReport } from '@slotplane/contracts';
+import { AgentAssignments, HeartbeatResult } from '@slotplane/contracts';
 import type { Logger } from '@slotplane/logger';
 import type { AgentConfig } from './config.ts';
 import { Supervisor } from './supervisor.ts';
 
 const HEARTBEAT_MS = 1000;
 const LONG_POLL_MS = 20_000;
+/** Every call to the API gives up after this long (a long-poll: after its wait plus this). */
+const CALL_TIMEOUT_MS = 5000;
 
 export interface RunningAgent {
   stop(): Promise<void>;
 }
 
-async function call<T>(url: string, init: RequestInit & { token: string }): Promise<T> {
+async function call<T>(url: string, init: RequestInit & { token: string; timeoutMs?: number }): Promise<T> {
+  const timeout = AbortSignal.timeout(init.timeoutMs ?? CALL_TIMEOUT_MS);
   const res = await fetch(url, {
     ...init,
+    signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout,
     headers: { authorization: `Bearer ${init.token}`, ...(init.body ? { 'content-type': 'application/json' } : {}) },
   });
   const body = await res.json().catch(() => ({}));
@@ -45,41 +50,62 @@ async function hostToken(config: AgentConfig, log: Logger): Promise<string> {
 }
 
 /**
- * Level-triggered: long-poll the assignment list, make the local processes match it, report
- * what runs at once on every change and every second as a heartbeat.
+ * Level-triggered: long-poll the assignment list (the API answers as soon as it changes), make
+ * the local processes match it, and report what runs the moment it changes. Reports carry this
+ * boot's id and a sequence number, so a late one never overwrites a newer one. A cheap
+ * heartbeat says the host is alive and asks for a resend when a report was lost.
  */
 export async function startAgent(config: AgentConfig, log: Logger): Promise<RunningAgent> {
   mkdirSync(config.AGENT_DATA_DIR, { recursive: true });
   const api = config.SLOTPLANE_API_URL.replace(/\/$/, '');
   const token = await hostToken(config, log);
+  // Sorts after every earlier boot of this agent.
+  const bootId = `${Date.now().toString().padStart(15, '0')}-${randomBytes(4).toString('hex')}`;
+  let seq = 0;
   let stopped = false;
-  // Aborted when the agent stops, so no long-poll outlives it.
+  // Aborted when the agent stops, so no call outlives it.
   const inFlight = new AbortController();
   const signal = inFlight.signal;
-  let reporting: Promise<void> = Promise.resolve();
 
-  const sendReport = (instances: InstanceReport[]) =>
-    call(`${api}/v1/agent/report`, { method: 'PUT', token, signal, body: JSON.stringify({ instances }) }).then(
-      () => undefined,
-      (err: unknown) => log.warn({ err }, 'report failed'),
-    );
-  // Reports go out one at a time, in order; a change made while one is in flight follows it.
-  const report = () => {
-    reporting = reporting.then(() => (stopped ? undefined : sendReport(supervisor.report())));
-    return reporting;
+  // Change-only reports, one at a time; changes made while one is in flight go out together after it.
+  let sending: Promise<void> | undefined;
+  let dirty = false;
+  const report = (): Promise<void> => {
+    dirty = true;
+    sending ??= (async () => {
+      while (dirty && !stopped) {
+        dirty = false;
+        // A new number every time: a report that reached the API but whose answer was lost must not block the next.
+        const body = { bootId, seq: ++seq, instances: supervisor.report() };
+        try {
+          await call(`${api}/v1/agent/report`, { method: 'PUT', token, signal, body: JSON.stringify(body) });
+        } catch (err) {
+          if (!stopped) log.warn({ err }, 'report failed; the next heartbeat asks for it again');
+        }
+      }
+      sending = undefined;
+    })();
+    return sending;
   };
 
   const supervisor = new Supervisor(config.AGENT_DATA_DIR, config.AGENT_ADDRESS, log, () => void report());
   supervisor.adopt();
   await report();
-  const heartbeat = setInterval(() => void report(), HEARTBEAT_MS);
+  const heartbeat = setInterval(() => {
+    call<HeartbeatResult>(`${api}/v1/agent/heartbeat`, { method: 'POST', token, signal, body: JSON.stringify({ bootId, seq }) }).then(
+      (r) => (r.resend && !sending ? void report() : undefined),
+      (err: unknown) => !stopped && log.warn({ err }, 'heartbeat failed'),
+    );
+  }, HEARTBEAT_MS);
 
   const loop = (async () => {
     let version: string | undefined;
     while (!stopped) {
       try {
         const query = version ? `?since=${version}&waitMs=${LONG_POLL_MS}` : '';
-        const assignments = AgentAssignments.parse(await call(`${api}/v1/agent/assignments${query}`, { token, signal }));
+        const assignments = AgentAssignments.parse(
+          await call(`${api}/v1/agent/assignments${query}`, { token, signal, timeoutMs: LONG_POLL_MS + CALL_TIMEOUT_MS }),
+        );
         if (stopped) break;
         await supervisor.converge(assignments.instances);
         version = assignments.version;

@@ -12,7 +12,9 @@ const instance = (over: Partial<AgentInstance> = {}): AgentInstance => ({
   nodeId: '01a20000-0000-7000-8000-000000000001',
   clusterId: '01a20000-0000-7000-8000-000000000002',
   port: 7000,
-  password: 'p"a\\ss word',
+  runGeneration: 1,
+  revision: 'r1',
+  passwords: { admin: 'admin "pw" \\ x', replication: 'repl-pw', tenant: 'p"a\\ss word' },
   maxMemoryMb: 1024,
   persistence: 'aof',
   redisConfig: { 'maxmemory-policy': 'allkeys-lru', timeout: 300, 'notify-keyspace-events': 'KEA' },
@@ -26,7 +28,7 @@ describe('renderRedisConf', () => {
     const i = instance({ port });
     writeFileSync(join(dir, 'redis.conf'), renderRedisConf(i, { address: '127.0.0.1', dir }));
     const server = spawn('redis-server', [join(dir, 'redis.conf')], { stdio: 'ignore' });
-    const client = new Redis({ port, password: i.password, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 20 });
+    const client = new Redis({ port, username: 'slotplane', password: i.passwords.admin, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 20 });
     client.on('error', () => {});
     try {
       await waitFor('redis-server to answer', async () => (await client.ping()) === 'PONG');

@@ -1,12 +1,26 @@
-import type { AgentInstance } from '@slotplane/contracts';
-
-/** Fixed cluster-node-timeout in redis.conf; the worker lowers it with CONFIG SET while bootstrapping. */
-export const CLUSTER_NODE_TIMEOUT_MS = 5000;
+import { REDIS_USERS, type AgentInstance } from '@slotplane/contracts';
+import { RDB_SAVE_SCHEDULE, RUNNING_NODE_TIMEOUT_MS } from '@slotplane/core';
 
 const quote = (v: string) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
+/**
+ * The tenant's user: every data command, and what cluster clients need to find their way
+ * (CLUSTER SLOTS/SHARDS/NODES/INFO/..., READONLY for replica reads, INFO), but nothing that
+ * administers the node: no CONFIG, ACL (but WHOAMI), CLUSTER changes, REPLICAOF/SLAVEOF,
+ * FAILOVER, SHUTDOWN, DEBUG, MIGRATE, MODULE or MONITOR. `-@admin` takes those away (and
+ * also e.g. SAVE, BGSAVE, SLOWLOG, LATENCY, CLIENT KILL); the `+` rules give back the
+ * read-only subcommands clients use.
+ */
+export const TENANT_ACL = [
+  '~*', '&*', '+@all', '-@admin', '-migrate', '-debug', '-module', '-monitor',
+  '-cluster', '+cluster|slots', '+cluster|shards', '+cluster|nodes', '+cluster|info', '+cluster|keyslot',
+  '+cluster|countkeysinslot', '+cluster|getkeysinslot', '+cluster|myid', '+cluster|links',
+  '-acl', '+acl|whoami', '+info', '+readonly', '+readwrite',
+];
+
 /** The redis.conf of one instance: what Slotplane owns first, then the tenant's allow-listed settings. */
 export function renderRedisConf(i: AgentInstance, opts: { address: string; dir: string }): string {
+  const { passwords } = i;
   const lines: Array<[string, string | number]> = [
     ['port', i.port],
     ['bind', opts.address],
@@ -21,18 +35,23 @@ export function renderRedisConf(i: AgentInstance, opts: { address: string; dir: 
     ['logfile', quote(`${opts.dir}/redis.log`)],
     ['cluster-enabled', 'yes'],
     ['cluster-config-file', 'nodes.conf'],
-    ['cluster-node-timeout', CLUSTER_NODE_TIMEOUT_MS],
-    ['requirepass', quote(i.password)],
-    ['masterauth', quote(i.password)],
+    ['cluster-node-timeout', RUNNING_NODE_TIMEOUT_MS],
+    // No anonymous access; the control plane, replication and the tenant each have a user.
+    ['user', 'default off'],
+    ['user', `${REDIS_USERS.admin} on ${quote(`>${passwords.admin}`)} ~* &* +@all`],
+    ['user', `${REDIS_USERS.replication} on ${quote(`>${passwords.replication}`)} +psync +replconf +ping`],
+    ['user', `${REDIS_USERS.tenant} on ${quote(`>${passwords.tenant}`)} ${TENANT_ACL.join(' ')}`],
+    ['masteruser', REDIS_USERS.replication],
+    ['masterauth', quote(passwords.replication)],
     ['maxmemory', `${i.maxMemoryMb}mb`],
     // Replicas sync straight from memory, without the default 5 s wait for more replicas.
     ['repl-diskless-sync', 'yes'],
     ['repl-diskless-sync-delay', 0],
     ['appendonly', i.persistence === 'aof' ? 'yes' : 'no'],
-    ['save', i.persistence === 'rdb' ? '3600 1 300 100 60 10000' : quote('')],
+    ['save', i.persistence === 'rdb' ? RDB_SAVE_SCHEDULE : quote('')],
   ];
   for (const [key, value] of Object.entries(i.redisConfig)) {
     if (value !== undefined) lines.push([key, typeof value === 'string' ? quote(value) : value]);
   }
-  return `# Written by slotplane-agent for node ${i.nodeId} of cluster ${i.clusterId}. Do not edit.\n${lines.map(([k, v]) => `${k} ${v}`).join('\n')}\n`;
+  return `# Written by slotplane-agent for node ${i.nodeId} of cluster ${i.clusterId} (revision ${i.revision}). Do not edit.\n${lines.map(([k, v]) => `${k} ${v}`).join('\n')}\n`;
 }

@@ -13,6 +13,10 @@ interface Tracked {
   state: InstanceReport['state'];
   exitCode: number | null;
   signal: string | null;
+  /** The run generation the process was started for. */
+  runGeneration: number;
+  /** The configuration revision redis.conf was last written for. */
+  revision: string | null;
 }
 
 const alive = (pid: number) => {
@@ -37,7 +41,8 @@ function isOurRedis(pid: number, address: string, port: number): boolean {
 /**
  * The local redis-server processes. An instance directory exists from the moment the agent
  * first starts an instance until it is removed, so a crashed instance stays "exited" (and is
- * reported) instead of being restarted behind the control plane's back.
+ * reported) instead of being restarted behind the control plane's back; the control plane
+ * restarts it by raising its run generation.
  */
 export class Supervisor {
   private readonly tracked = new Map<string, Tracked>();
@@ -65,17 +70,26 @@ export class Supervisor {
   adopt(): void {
     for (const nodeId of readdirSync(this.instancesDir)) {
       const dir = this.dirOf(nodeId);
-      let port = 0;
+      let instance: AgentInstance;
       try {
-        port = (JSON.parse(readFileSync(join(dir, 'instance.json'), 'utf8')) as AgentInstance).port;
+        instance = JSON.parse(readFileSync(join(dir, 'instance.json'), 'utf8')) as AgentInstance;
       } catch {
         continue;
       }
       const pidText = existsSync(join(dir, 'redis.pid')) ? readFileSync(join(dir, 'redis.pid'), 'utf8').trim() : '';
       const pid = Number(pidText) || null;
-      const running = pid !== null && isOurRedis(pid, this.address, port);
-      this.tracked.set(nodeId, { nodeId, port, pid: running ? pid : null, state: running ? 'running' : 'exited', exitCode: null, signal: null });
-      this.log.info({ nodeId, port, pid, running }, 'adopted instance');
+      const running = pid !== null && isOurRedis(pid, this.address, instance.port);
+      this.tracked.set(nodeId, {
+        nodeId,
+        port: instance.port,
+        pid: running ? pid : null,
+        state: running ? 'running' : 'exited',
+        exitCode: null,
+        signal: null,
+        runGeneration: instance.runGeneration ?? 1,
+        revision: instance.revision ?? null,
+      });
+      this.log.info({ nodeId, port: instance.port, pid, running }, 'adopted instance');
     }
     // Adopted processes are not our children: notice their exit by polling.
     this.watcher = setInterval(() => this.checkAdopted(), 200);
@@ -92,25 +106,48 @@ export class Supervisor {
   }
 
   report(): InstanceReport[] {
-    return [...this.tracked.values()].map(({ nodeId, port, pid, state, exitCode, signal }) => ({ nodeId, port, pid, state, exitCode, signal }));
+    return [...this.tracked.values()].map(({ nodeId, port, pid, state, exitCode, signal, runGeneration, revision }) => ({ nodeId, port, pid, state, exitCode, signal, runGeneration, revision }));
   }
 
-  /** Starts what is assigned and was never started here; stops and erases what is no longer assigned. */
+  /**
+   * Starts what is assigned and was never started here; restarts what has a newer run
+   * generation; rewrites redis.conf of what has a new configuration (Redis itself is changed
+   * online by the control plane); stops and erases what is no longer assigned.
+   */
   async converge(instances: AgentInstance[]): Promise<void> {
     const wanted = new Map(instances.map((i) => [i.nodeId, i]));
     for (const nodeId of [...this.tracked.keys()]) if (!wanted.has(nodeId)) await this.remove(nodeId);
-    for (const i of instances) if (!this.tracked.has(i.nodeId)) this.start(i);
+    for (const i of instances) {
+      const t = this.tracked.get(i.nodeId);
+      if (!t) this.start(i);
+      else if (i.runGeneration > t.runGeneration) await this.restart(t, i);
+      else if (this.writeConfig(i)) {
+        t.revision = i.revision;
+        this.onChange();
+      }
+    }
+  }
+
+  /** Writes instance.json and redis.conf; true when redis.conf changed. */
+  private writeConfig(i: AgentInstance): boolean {
+    const dir = this.dirOf(i.nodeId);
+    mkdirSync(dir, { recursive: true });
+    const conf = renderRedisConf(i, { address: this.address, dir });
+    const file = join(dir, 'redis.conf');
+    const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    writeFileSync(join(dir, 'instance.json'), JSON.stringify(i), { mode: 0o600 });
+    if (before === conf) return false;
+    writeFileSync(file, conf, { mode: 0o600 });
+    return true;
   }
 
   private start(i: AgentInstance) {
+    this.writeConfig(i);
     const dir = this.dirOf(i.nodeId);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'instance.json'), JSON.stringify(i), { mode: 0o600 });
-    writeFileSync(join(dir, 'redis.conf'), renderRedisConf(i, { address: this.address, dir }), { mode: 0o600 });
     // Detached: a redis-server outlives the agent, and the next agent adopts it.
     const child = spawn(this.redisServer, [join(dir, 'redis.conf')], { detached: true, stdio: 'ignore', cwd: dir });
     child.unref();
-    const t: Tracked = { nodeId: i.nodeId, port: i.port, pid: child.pid ?? null, state: 'running', exitCode: null, signal: null };
+    const t: Tracked = { nodeId: i.nodeId, port: i.port, pid: child.pid ?? null, state: 'running', exitCode: null, signal: null, runGeneration: i.runGeneration, revision: i.revision };
     this.tracked.set(i.nodeId, t);
     child.once('exit', (code, signal) => {
       if (this.tracked.get(i.nodeId) !== t || t.state === 'stopping') return;
@@ -118,14 +155,18 @@ export class Supervisor {
       this.log.warn({ nodeId: i.nodeId, port: i.port, code, signal }, 'instance exited');
       this.onChange();
     });
-    this.log.info({ nodeId: i.nodeId, port: i.port, pid: child.pid }, 'started instance');
+    this.log.info({ nodeId: i.nodeId, port: i.port, pid: child.pid, runGeneration: i.runGeneration }, 'started instance');
     this.onChange();
   }
 
-  private async remove(nodeId: string) {
-    const t = this.tracked.get(nodeId)!;
-    // Reported as stopping until the process is gone and its data erased: the control plane
-    // must not see "removed" while the node can still serve.
+  /** Stops the process (if it runs) and starts it again on the same data dir. */
+  private async restart(t: Tracked, i: AgentInstance) {
+    this.log.info({ nodeId: t.nodeId, from: t.runGeneration, to: i.runGeneration }, 'restarting instance');
+    await this.stop(t);
+    this.start(i);
+  }
+
+  private async stop(t: Tracked) {
     t.state = 'stopping';
     this.onChange();
     if (t.pid !== null && alive(t.pid)) {
@@ -134,6 +175,13 @@ export class Supervisor {
       while (alive(t.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       if (alive(t.pid)) process.kill(t.pid, 'SIGKILL');
     }
+  }
+
+  private async remove(nodeId: string) {
+    const t = this.tracked.get(nodeId)!;
+    // Reported as stopping until the process is gone and its data erased: the control plane
+    // must not see "removed" while the node can still serve.
+    await this.stop(t);
     rmSync(this.dirOf(nodeId), { recursive: true, force: true });
     this.tracked.delete(nodeId);
     this.log.info({ nodeId, port: t.port }, 'removed instance');

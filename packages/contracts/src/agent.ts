@@ -1,6 +1,23 @@
 import { z } from 'zod';
 import { Id, Timestamp } from './common.ts';
 import { Persistence, RedisConfig } from './clusters.ts';
+import { NodeRole } from './topology.ts';
+
+/**
+ * The Redis ACL users of every node. The control plane and replication have users of their
+ * own, so nothing a tenant does with its user (which cannot run admin commands) can lock the
+ * control plane out or break replication.
+ */
+export const REDIS_USERS = { admin: 'slotplane', replication: 'replication', tenant: 'app' } as const;
+
+export const NodePasswords = z
+  .object({
+    admin: z.string().describe(`Password of the control plane's user "${REDIS_USERS.admin}".`),
+    replication: z.string().describe(`Password of "${REDIS_USERS.replication}", which replicas sync with (masteruser/masterauth).`),
+    tenant: z.string().describe(`Password of the tenant's user "${REDIS_USERS.tenant}".`),
+  })
+  .meta({ id: 'NodePasswords' });
+export type NodePasswords = z.infer<typeof NodePasswords>;
 
 /** One redis-server the control plane wants a host to run. */
 export const AgentInstance = z
@@ -8,7 +25,9 @@ export const AgentInstance = z
     nodeId: Id,
     clusterId: Id,
     port: z.number().int().min(1).max(55535),
-    password: z.string(),
+    runGeneration: z.number().int().min(1).describe('Raised to make the agent restart the process (data dir kept).'),
+    revision: z.string().describe('Identifies the configuration below; the agent reports it back once redis.conf says so.'),
+    passwords: NodePasswords,
     maxMemoryMb: z.number().int(),
     persistence: Persistence,
     redisConfig: RedisConfig,
@@ -38,12 +57,38 @@ export const InstanceReport = z
     state: InstanceState,
     exitCode: z.number().int().nullable(),
     signal: z.string().nullable(),
+    runGeneration: z.number().int().describe('The run generation of the process that runs (or last ran).'),
+    revision: z.string().nullable().describe('The configuration revision its redis.conf was last written for.'),
   })
   .meta({ id: 'InstanceReport' });
 export type InstanceReport = z.infer<typeof InstanceReport>;
 
-export const AgentReport = z.object({ instances: z.array(InstanceReport) }).meta({ id: 'AgentReport' });
+const BootId = z
+  .string()
+  .min(1)
+  .max(64)
+  .describe('Identifies one run of the agent process; a later boot sorts after an earlier one.');
+
+export const AgentReport = z
+  .object({
+    bootId: BootId,
+    seq: z.number().int().min(0).describe('Numbers the reports of one boot; a report older than the last one recorded is ignored.'),
+    instances: z.array(InstanceReport),
+  })
+  .meta({ id: 'AgentReport' });
 export type AgentReport = z.infer<typeof AgentReport>;
+
+export const ReportResult = z.object({ recorded: z.boolean().describe('False when a newer report was recorded already.') }).meta({ id: 'ReportResult' });
+
+export const Heartbeat = z
+  .object({ bootId: BootId, seq: z.number().int().min(0).describe('The seq of the last report this agent sent.') })
+  .meta({ id: 'Heartbeat' });
+export type Heartbeat = z.infer<typeof Heartbeat>;
+
+export const HeartbeatResult = z
+  .object({ resend: z.boolean().describe('True when the control plane has not recorded that report: send it again.') })
+  .meta({ id: 'HeartbeatResult' });
+export type HeartbeatResult = z.infer<typeof HeartbeatResult>;
 
 export const EnrollRequest = z
   .strictObject({
@@ -79,8 +124,10 @@ export type Host = z.infer<typeof Host>;
 
 export const Credentials = z
   .object({
-    username: z.string(),
+    username: z.string().describe('Your Redis user: every data command, no admin commands (CONFIG, ACL, CLUSTER changes, ...).'),
     password: z.string(),
-    endpoints: z.array(z.object({ host: z.string(), port: z.number().int() })),
+    endpoints: z
+      .array(z.object({ host: z.string(), port: z.number().int(), role: NodeRole }))
+      .describe('Nodes that answered the last observation: primaries first, then replicas. Any one is enough for a cluster client.'),
   })
   .meta({ id: 'ClusterCredentials' });

@@ -32,6 +32,22 @@ export const RedisConfig = z
   .meta({ id: 'RedisConfig' });
 export type RedisConfig = z.infer<typeof RedisConfig>;
 
+/**
+ * What each allow-listed key is when the tenant does not set it (Redis 7.0's defaults): a key
+ * removed from redisConfig goes back to this value on the running nodes.
+ */
+export const REDIS_CONFIG_DEFAULTS: { [K in keyof Required<RedisConfig>]: NonNullable<RedisConfig[K]> } = {
+  'maxmemory-policy': 'noeviction',
+  timeout: 0,
+  'tcp-keepalive': 300,
+  'notify-keyspace-events': '',
+  'slowlog-log-slower-than': 10_000,
+  'slowlog-max-len': 128,
+  'cluster-allow-reads-when-down': 'no',
+  hz: 10,
+  maxclients: 10_000,
+};
+
 const shards = z.number().int().min(1).max(64).describe('Number of shards (primaries), 1-64.');
 const replicasPerShard = z.number().int().min(0).max(5).describe('Replicas of each primary, 0-5.');
 const maxMemoryMb = z.number().int().min(16).max(262_144).describe('maxmemory of every node, in MiB.');
@@ -62,7 +78,7 @@ export type CreateClusterBody = z.infer<typeof CreateClusterBody>;
 
 export const PatchClusterBody = z
   .strictObject({
-    shards: shards.optional(),
+    shards: shards.optional().describe('Changing the number of shards (resharding) is not available yet: a different value is refused with 409.'),
     replicasPerShard: replicasPerShard.optional(),
     maxMemoryMb: maxMemoryMb.optional(),
     persistence: Persistence.optional(),
@@ -83,7 +99,8 @@ export const Cluster = z
     generation: z.number().int().describe('Bumped on every change of spec.'),
     status: ClusterStatus.describe('Observed state, written only by workers.'),
     observedGeneration: z.number().int().describe('The generation the cluster last converged to (0 = never).'),
-    lastError: z.string().nullable(),
+    lastError: z.string().nullable().describe('Why the cluster is not at its desired shape, when something stands in the way.'),
+    observedAt: Timestamp.nullable().describe('When a worker last observed the nodes.'),
     shards: z.array(Shard).describe('Observed topology: one entry per shard.'),
     createdAt: Timestamp,
     updatedAt: Timestamp,

@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { Id } from './common.ts';
 
-/** The BullMQ queue that carries operations from the API to the workers. */
-export const OPERATIONS_QUEUE = 'operations';
+/** The BullMQ queue that carries "reconcile this cluster" from the API, agents' reports and the sweeper to the workers. */
+export const RECONCILE_QUEUE = 'reconcile';
 
-export const OperationJob = z.object({ operationId: Id, clusterId: Id });
-export type OperationJob = z.infer<typeof OperationJob>;
+export const ReconcileJob = z.object({
+  clusterId: Id,
+  /** Consecutive passes that ended in an unexpected error; reset by a pass that completes. */
+  failures: z.number().int().min(0).default(0),
+});
+export type ReconcileJob = z.infer<typeof ReconcileJob>;
 
-/** Deterministic: enqueueing the same operation twice yields one job. */
-export const operationJobId = (operationId: string) => `op-${operationId}`;
+/** One job per cluster: enqueueing a cluster that already has a job (waiting, delayed or running) adds nothing. */
+export const reconcileJobId = (clusterId: string) => `reconcile-${clusterId}`;

@@ -12,6 +12,9 @@ export type NodeRole = z.infer<typeof NodeRole>;
 export const NodeStatus = z.enum(['pending', 'starting', 'running', 'exited', 'stopping', 'stopped']);
 export type NodeStatus = z.infer<typeof NodeStatus>;
 
+export const LinkStatus = z.enum(['up', 'down']);
+export type LinkStatus = z.infer<typeof LinkStatus>;
+
 export const Node = z
   .object({
     id: Id,
@@ -19,8 +22,13 @@ export const Node = z
     host: z.string().describe('Address clients connect to.'),
     port: z.number().int(),
     redisNodeId: z.string().nullable().describe('The 40-character id Redis Cluster knows the node by.'),
-    role: NodeRole,
-    status: NodeStatus,
+    role: NodeRole.nullable().describe('Observed role: what Redis says this node is now (null until first observed).'),
+    status: NodeStatus.describe('What the host agent reports of the process.'),
+    reachable: z.boolean().nullable().describe('Whether the node answered the last observation (null until first observed).'),
+    primaryRedisNodeId: z.string().nullable().describe('For a replica: the Redis node id of the primary it follows.'),
+    linkStatus: LinkStatus.nullable().describe('For a replica: its replication link to the primary (master_link_status).'),
+    replicationOffset: z.number().int().nullable().describe('Replication offset the node reported.'),
+    lastSeenAt: z.iso.datetime({ offset: true }).nullable().describe('When the node last answered the control plane.'),
   })
   .meta({ id: 'Node' });
 export type Node = z.infer<typeof Node>;
@@ -29,9 +37,9 @@ export const Shard = z
   .object({
     id: Id,
     index: z.number().int(),
-    slots: z.array(SlotRange),
-    primary: Node.nullable(),
-    replicas: z.array(Node),
+    slots: z.array(SlotRange).describe('Slot ranges the primary owns, as read from CLUSTER NODES.'),
+    primary: Node.nullable().describe('The member observed as primary (owning the slots); null when none is.'),
+    replicas: z.array(Node).describe('Every other member, live or not.'),
   })
   .meta({ id: 'Shard' });
 export type Shard = z.infer<typeof Shard>;

@@ -1,11 +1,14 @@
-export { presentStatus, type ClusterState } from './status.ts';
+export { observedStatus, presentStatus, type ClusterState } from './status.ts';
 export { SLOT_COUNT, countSlots, normalizeRanges, rangesEqual, splitSlots } from './slots.ts';
 export { myself, parseClusterNodes, slotMapSignature, type ClusterNodeEntry } from './cluster-nodes.ts';
 export {
   PlacementError,
   placeCluster,
+  placeReplicas,
+  type GrowingShard,
   type PlacedNode,
   type Placement,
   type PlacementHost,
   type PlacementSpec,
 } from './placement.ts';
+export * from './plan/index.ts';

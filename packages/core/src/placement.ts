@@ -109,30 +109,8 @@ export function placeCluster(hosts: PlacementHost[], spec: PlacementSpec): Place
       const primary = primaryHosts[shard];
       const shardHosts = members[shard];
       if (!primary || !shardHosts) throw new Error('unreachable: shard without primary');
-      const open = withRoom();
-      const sameZoneAsPrimary = (s: HostState) => s.host.zone !== null && s.host.zone === primary.host.zone;
-      const membersOn = (s: HostState) => shardHosts.filter((m) => m === s).length;
-      const membersInZone = (s: HostState) =>
-        s.host.zone === null ? 0 : shardHosts.filter((m) => m.host.zone === s.host.zone).length;
-      const best = pickMin(open, (s) => [
-        membersOn(s),
-        s === primary ? 1 : 0,
-        sameZoneAsPrimary(s) ? 1 : 0,
-        membersInZone(s),
-        s.load,
-        s.host.usedPorts.length,
-      ]);
+      const best = placeReplica(withRoom(), hosts.length, shard, primary, shardHosts, warnings);
       place(best, shard, 'replica');
-      const freeHosts = open.length === hosts.length ? `only ${hosts.length} host(s)` : `only ${open.length} of ${hosts.length} hosts have free ports`;
-      if (best === primary) {
-        warnings.push(`shard ${shard}: replica shares host ${best.host.id} with its primary: ${freeHosts}`);
-      } else if (membersOn(best) > 0) {
-        warnings.push(`shard ${shard}: replica shares host ${best.host.id} with another replica: ${freeHosts}`);
-      } else if (sameZoneAsPrimary(best)) {
-        warnings.push(
-          `shard ${shard}: replica on ${best.host.id} shares zone ${best.host.zone} with its primary: no host with free ports in another zone`,
-        );
-      }
       shardHosts.push(best);
     }
   }
@@ -140,6 +118,79 @@ export function placeCluster(hosts: PlacementHost[], spec: PlacementSpec): Place
   const roleOrder = (r: NodeRole) => (r === 'primary' ? 0 : 1);
   nodes.sort((a, b) => a.shardIndex - b.shardIndex || roleOrder(a.role) - roleOrder(b.role));
   return { nodes, warnings };
+}
+
+/** A shard that gets more replicas: where its members run now. */
+export interface GrowingShard {
+  shardIndex: number;
+  /** Host of the member that is primary now. */
+  primaryHostId: string;
+  /** Hosts of every member (the primary included), one entry per member. */
+  memberHostIds: string[];
+  /** Replicas to add. */
+  add: number;
+}
+
+/**
+ * Places new replicas for running shards with the same rules as a new cluster's replicas:
+ * away from the shard's members and their zone when the fleet allows, with a warning when it
+ * does not. `hosts[].usedPorts` must include the ports of the existing members.
+ */
+export function placeReplicas(hosts: PlacementHost[], growing: GrowingShard[]): Placement {
+  const states = new Map(
+    [...hosts].sort((a, b) => compareIds(a.id, b.id)).map((host) => [host.id, { host, taken: new Set(host.usedPorts), cursor: host.portMin, load: 0 } as HostState]),
+  );
+  const nodes: PlacedNode[] = [];
+  const warnings: string[] = [];
+  const needed = growing.reduce((n, g) => n + g.add, 0);
+  const byId = (id: string): HostState =>
+    states.get(id) ?? { host: { id, zone: null, portMin: 0, portMax: -1, usedPorts: [] }, taken: new Set(), cursor: 0, load: 0 };
+  const members = growing.map((g) => g.memberHostIds.map(byId));
+  const rounds = Math.max(0, ...growing.map((g) => g.add));
+  for (let round = 0; round < rounds; round++) {
+    growing.forEach((g, i) => {
+      if (round >= g.add) return;
+      const open = [...states.values()].filter((s) => freePort(s) !== undefined);
+      if (open.length === 0) {
+        throw new PlacementError(
+          `not enough capacity: need ${needed} new replica(s), the ${hosts.length} host(s) have free ports for only ${nodes.length}`,
+        );
+      }
+      const shardHosts = members[i]!;
+      const best = placeReplica(open, hosts.length, g.shardIndex, byId(g.primaryHostId), shardHosts, warnings);
+      const port = freePort(best)!;
+      best.taken.add(port);
+      best.load++;
+      nodes.push({ shardIndex: g.shardIndex, role: 'replica', hostId: best.host.id, port });
+      shardHosts.push(best);
+    });
+  }
+  nodes.sort((a, b) => a.shardIndex - b.shardIndex);
+  return { nodes, warnings };
+}
+
+/** The best host among `open` for one more replica of a shard; notes a warning when redundancy suffers. */
+function placeReplica(open: HostState[], fleetSize: number, shard: number, primary: HostState, shardHosts: HostState[], warnings: string[]): HostState {
+  const sameZoneAsPrimary = (s: HostState) => s.host.zone !== null && s.host.zone === primary.host.zone;
+  const membersOn = (s: HostState) => shardHosts.filter((m) => m.host.id === s.host.id).length;
+  const membersInZone = (s: HostState) => (s.host.zone === null ? 0 : shardHosts.filter((m) => m.host.zone === s.host.zone).length);
+  const best = pickMin(open, (s) => [
+    membersOn(s),
+    s.host.id === primary.host.id ? 1 : 0,
+    sameZoneAsPrimary(s) ? 1 : 0,
+    membersInZone(s),
+    s.load,
+    s.host.usedPorts.length,
+  ]);
+  const freeHosts = open.length === fleetSize ? `only ${fleetSize} host(s)` : `only ${open.length} of ${fleetSize} hosts have free ports`;
+  if (best.host.id === primary.host.id) {
+    warnings.push(`shard ${shard}: replica shares host ${best.host.id} with its primary: ${freeHosts}`);
+  } else if (membersOn(best) > 0) {
+    warnings.push(`shard ${shard}: replica shares host ${best.host.id} with another replica: ${freeHosts}`);
+  } else if (sameZoneAsPrimary(best)) {
+    warnings.push(`shard ${shard}: replica on ${best.host.id} shares zone ${best.host.zone} with its primary: no host with free ports in another zone`);
+  }
+  return best;
 }
 
 /**

@@ -16,6 +16,12 @@ export interface Database {
   kind: 'postgres' | 'pglite';
   migrate(): Promise<void>;
   ping(): Promise<void>;
+  /**
+   * Calls `onMessage` with the payload of every NOTIFY on `channel`, and with '*' after the
+   * listening connection was lost and restored (notifications may have been missed meanwhile).
+   * Resolves to a function that stops listening.
+   */
+  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -30,12 +36,21 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     // An idle client that loses its server must not crash the process.
     pool.on('error', () => {});
     const db = drizzlePg(pool, { schema }) as unknown as Db;
+    const listeners: Array<{ close(): Promise<void> }> = [];
     return {
       db,
       kind: 'postgres',
       migrate: () => migratePg(drizzlePg(pool, { schema }), { migrationsFolder }),
       ping: async () => void (await pool.query('select 1')),
-      close: () => pool.end(),
+      listen: async (channel, onMessage) => {
+        const listener = await listenPg(config.url, channel, onMessage);
+        listeners.push(listener);
+        return listener.close;
+      },
+      close: async () => {
+        await Promise.all(listeners.map((l) => l.close()));
+        await pool.end();
+      },
     };
   }
   // Loaded only when used: a server on real Postgres never pays for the WASM build.
@@ -52,6 +67,35 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     kind: 'pglite',
     migrate: () => migratePglite(pglite, { migrationsFolder }),
     ping: async () => void (await client.query('select 1')),
+    listen: async (channel, onMessage) => {
+      const unlisten = await client.listen(channel, onMessage);
+      return unlisten;
+    },
     close: () => client.close(),
+  };
+}
+
+/** One dedicated connection that LISTENs, and reconnects (saying '*') when it is lost. */
+async function listenPg(url: string, channel: string, onMessage: (payload: string) => void): Promise<{ close(): Promise<void> }> {
+  let closed = false;
+  let client: pg.Client | undefined;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url });
+    c.on('notification', (msg) => msg.channel === channel && onMessage(msg.payload ?? ''));
+    c.on('error', () => {});
+    c.on('end', () => {
+      if (closed) return;
+      setTimeout(() => void connect().then(() => onMessage('*'), () => c.emit('end')), 1000).unref();
+    });
+    await c.connect();
+    await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    client = c;
+  };
+  await connect();
+  return {
+    close: async () => {
+      closed = true;
+      await client?.end().catch(() => {});
+    },
   };
 }

@@ -3,3 +3,4 @@ export * from './client.ts';
 export { newId } from './ids.ts';
 export { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, notInArray, or, sql } from 'drizzle-orm';
 export { appendEvent, type EventInput } from './events.ts';
+export { ASSIGNMENTS_CHANNEL, notifyAssignments } from './notify.ts';

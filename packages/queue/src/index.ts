@@ -1,6 +1,6 @@
-import { Queue, Worker, type Job, type Processor, type WorkerOptions } from 'bullmq';
+import { DelayedError, Queue, Worker, type Job, type Processor, type WorkerOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import { OPERATIONS_QUEUE, operationJobId, type OperationJob } from '@slotplane/contracts';
+import { RECONCILE_QUEUE, reconcileJobId, type ReconcileJob } from '@slotplane/contracts';
 
 export interface QueueConfig {
   redisUrl: string;
@@ -13,21 +13,24 @@ export function connect(config: QueueConfig): Redis {
   return new Redis(config.redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
 }
 
-export class OperationQueue {
-  readonly queue: Queue<OperationJob>;
+/**
+ * The reconcile queue: one job per cluster, alive as long as the cluster is. A job that has
+ * nothing to do now moves itself to "delayed" (until its next look); asking for a reconcile
+ * of a cluster whose job waits there brings it forward.
+ */
+export class ReconcileQueue {
+  readonly queue: Queue<ReconcileJob>;
   constructor(private readonly connection: Redis, prefix = 'slotplane') {
-    this.queue = new Queue<OperationJob>(OPERATIONS_QUEUE, { connection, prefix });
+    this.queue = new Queue<ReconcileJob>(RECONCILE_QUEUE, { connection, prefix });
   }
 
-  /** Idempotent: the job id is the operation's, so a second add while the job exists is a no-op. */
-  async enqueue(job: OperationJob): Promise<void> {
-    await this.queue.add('operation', job, {
-      jobId: operationJobId(job.operationId),
-      attempts: 20,
-      backoff: { type: 'exponential', delay: 200 },
-      removeOnComplete: { count: 1000 },
-      removeOnFail: { count: 5000 },
-    });
+  /** Idempotent: adds the cluster's job if it has none; with `promote`, a delayed job runs now. */
+  async enqueue(clusterId: string, { promote = true } = {}): Promise<void> {
+    const jobId = reconcileJobId(clusterId);
+    await this.queue.add('reconcile', { clusterId, failures: 0 }, { jobId, removeOnComplete: true, removeOnFail: true });
+    if (!promote) return;
+    const job = await this.queue.getJob(jobId);
+    if (job && (await job.isDelayed())) await job.promote().catch(() => {}); // it may have just started
   }
 
   async ping(): Promise<void> {
@@ -39,13 +42,14 @@ export class OperationQueue {
   }
 }
 
-export function createOperationWorker(
+export function createReconcileWorker(
   connection: Redis,
-  processor: Processor<OperationJob>,
+  processor: Processor<ReconcileJob>,
   opts: { prefix?: string; concurrency?: number } & Partial<WorkerOptions> = {},
-): Worker<OperationJob> {
+): Worker<ReconcileJob> {
   const { prefix = 'slotplane', concurrency = 8, ...rest } = opts;
-  return new Worker<OperationJob>(OPERATIONS_QUEUE, processor, { connection, prefix, concurrency, ...rest });
+  // A killed worker's job comes back as stalled; it must come back as often as workers die.
+  return new Worker<ReconcileJob>(RECONCILE_QUEUE, processor, { connection, prefix, concurrency, maxStalledCount: 1000, ...rest });
 }
 
-export type { Job, Worker };
+export { DelayedError, type Job, type Worker };

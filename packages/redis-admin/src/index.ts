@@ -1,12 +1,17 @@
 import { Redis } from 'ioredis';
-import type { SlotRange } from '@slotplane/contracts';
-import { parseClusterNodes, type ClusterNodeEntry } from '@slotplane/core';
+import { REDIS_USERS, type SlotRange } from '@slotplane/contracts';
+import { MANAGED_CONFIG_KEYS, parseClusterNodes, type ClusterNodeEntry, type RedisObservation } from '@slotplane/core';
 
 export interface NodeAddress {
   host: string;
   port: number;
   password: string;
+  /** ACL user; the control plane's own user unless given. */
+  username?: string;
 }
+
+/** Every command to a node gives up after this long: an unreachable node is an observation, not a hang. */
+export const NODE_COMMAND_TIMEOUT_MS = 2000;
 
 /** Parses `key:value` lines of INFO / CLUSTER INFO. */
 export function parseInfo(text: string): Record<string, string> {
@@ -25,17 +30,58 @@ export class NodeAdmin {
     this.redis = new Redis({
       host: address.host,
       port: address.port,
+      username: address.username ?? REDIS_USERS.admin,
       password: address.password,
-      connectTimeout: 2000,
-      maxRetriesPerRequest: 1,
+      connectTimeout: NODE_COMMAND_TIMEOUT_MS,
+      commandTimeout: NODE_COMMAND_TIMEOUT_MS,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: true,
       lazyConnect: true,
-      retryStrategy: (times) => (times > 50 ? null : 100),
+      retryStrategy: (times) => (times > 3 ? null : 50),
     });
     this.redis.on('error', () => {}); // surfaced by the failing command instead
   }
 
   get label() {
     return `${this.address.host}:${this.address.port}`;
+  }
+
+  /** Everything the planner needs from this node, in one round trip. Never throws: a node that does not answer says so. */
+  async observe(): Promise<RedisObservation> {
+    try {
+      if (this.redis.status === 'end' || this.redis.status === 'wait') await this.redis.connect().catch(() => {});
+      const results = await this.redis
+        .pipeline()
+        .call('CLUSTER', 'MYID')
+        .call('CLUSTER', 'NODES')
+        .call('CLUSTER', 'INFO')
+        .info('replication')
+        .dbsize()
+        .call('CONFIG', 'GET', ...MANAGED_CONFIG_KEYS)
+        .exec();
+      if (!results) throw new Error('no answer');
+      const [myId, nodes, info, replication, keys, config] = results.map(([err, value]) => {
+        if (err) throw err;
+        return value;
+      });
+      const repl = parseInfo(String(replication));
+      const pairs = config as string[];
+      const configMap: Record<string, string> = {};
+      for (let i = 0; i + 1 < pairs.length; i += 2) configMap[pairs[i]!] = pairs[i + 1]!;
+      const isReplica = repl.role === 'slave';
+      return {
+        reachable: true,
+        myId: String(myId),
+        view: parseClusterNodes(String(nodes)),
+        clusterState: parseInfo(String(info)).cluster_state ?? 'unknown',
+        keys: Number(keys),
+        linkUp: isReplica ? repl.master_link_status === 'up' : null,
+        offset: Number((isReplica ? repl.slave_repl_offset : repl.master_repl_offset) ?? 0),
+        config: configMap,
+      };
+    } catch (err) {
+      return { reachable: false, error: err instanceof Error ? err.message : String(err) };
+    }
   }
 
   async nodes(): Promise<ClusterNodeEntry[]> {
@@ -65,10 +111,36 @@ export class NodeAdmin {
   async replicate(primaryId: string): Promise<void> {
     await this.redis.call('CLUSTER', 'REPLICATE', primaryId);
   }
-  async configSet(key: string, value: string | number): Promise<void> {
-    await this.redis.config('SET', key, String(value));
+  async forget(redisNodeId: string): Promise<void> {
+    await this.redis.call('CLUSTER', 'FORGET', redisNodeId);
+  }
+  async configSet(params: Record<string, string | number>): Promise<void> {
+    await this.redis.call('CONFIG', 'SET', ...Object.entries(params).flatMap(([k, v]) => [k, String(v)]));
+  }
+  async configGet(key: string): Promise<string | undefined> {
+    const pairs = (await this.redis.call('CONFIG', 'GET', key)) as string[];
+    return pairs[1];
   }
   close(): void {
     this.redis.disconnect();
+  }
+}
+
+/** Connections to the nodes of one cluster, opened on first use and closed together. */
+export class NodeAdminPool {
+  private readonly admins = new Map<string, NodeAdmin>();
+  get(address: NodeAddress): NodeAdmin {
+    const key = `${address.username ?? REDIS_USERS.admin}@${address.host}:${address.port}`;
+    let admin = this.admins.get(key);
+    if (!admin || admin.address.password !== address.password) {
+      admin?.close();
+      admin = new NodeAdmin(address);
+      this.admins.set(key, admin);
+    }
+    return admin;
+  }
+  close(): void {
+    for (const a of this.admins.values()) a.close();
+    this.admins.clear();
   }
 }

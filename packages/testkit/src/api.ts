@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { buildApp, createTenant, type Api } from '@slotplane/api';
 import type { Database } from '@slotplane/db';
-import { OperationQueue, connect } from '@slotplane/queue';
+import { ReconcileQueue, connect } from '@slotplane/queue';
 import { createTestDatabase } from './database.ts';
 
 export interface ApiHarness {
@@ -12,7 +12,7 @@ export interface ApiHarness {
   redisUrl: string;
   /** BullMQ key prefix private to this harness. */
   queuePrefix: string;
-  queue: OperationQueue;
+  queue: ReconcileQueue;
   /** A new tenant and the Authorization header for its key. */
   tenant(name?: string): Promise<{ tenantId: string; auth: { authorization: string } }>;
   close(): Promise<void>;
@@ -24,7 +24,7 @@ export async function startApiHarness(): Promise<ApiHarness> {
   const redisUrl = inject('redisUrl');
   const queuePrefix = `t${randomBytes(4).toString('hex')}`;
   const connection = connect({ redisUrl });
-  const queue = new OperationQueue(connection, queuePrefix);
+  const queue = new ReconcileQueue(connection, queuePrefix);
   const app = await buildApp({ database, queue });
   return {
     app,

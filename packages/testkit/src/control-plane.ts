@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEnrollmentToken } from '@slotplane/api';
 import { waitFor } from '@slotplane/embedded';
+import { clusters, eq } from '@slotplane/db';
 import { createLogger } from '@slotplane/logger';
 import { startWorker, type RunningWorker } from '@slotplane/worker';
 import { startApiHarness, type ApiHarness } from './api.ts';
@@ -35,6 +36,8 @@ export interface ControlPlane {
   startWorker(): Promise<RunningWorker>;
   /** A worker in a process of its own, to kill -9; `failpoint` makes it SIGKILL itself there. */
   startWorkerProcess(failpoint?: string): ChildProcess;
+  /** The password of the control plane's own Redis user on a cluster's nodes (tests inspect nodes with it). */
+  adminPassword(clusterId: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -116,6 +119,10 @@ export async function startControlPlane(opts: { hosts: Array<{ name: string; add
     async startWorker() {
       plane.worker = await startWorker(workerDeps);
       return plane.worker;
+    },
+    async adminPassword(clusterId) {
+      const [row] = await api.database.db.select({ pw: clusters.adminPassword }).from(clusters).where(eq(clusters.id, clusterId));
+      return row!.pw;
     },
     startWorkerProcess(failpoint) {
       const [bin, args] = node('services/worker/src/main.ts');

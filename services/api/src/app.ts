@@ -22,8 +22,8 @@ import { operationRoutes } from './routes/operations.ts';
 
 export interface ApiDeps {
   database: Database;
-  /** Where accepted operations go; the BullMQ OperationQueue in production. */
-  queue: { enqueue(job: { operationId: string; clusterId: string }): Promise<void>; ping(): Promise<void> };
+  /** Asks for a reconcile pass of a cluster; the BullMQ ReconcileQueue in production. */
+  queue: { enqueue(clusterId: string): Promise<void>; ping(): Promise<void> };
   logger?: Logger;
 }
 

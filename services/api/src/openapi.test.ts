@@ -34,6 +34,7 @@ describe('OpenAPI document', () => {
         'POST /v1/agent/enroll',
         'GET /v1/agent/assignments',
         'PUT /v1/agent/report',
+        'POST /v1/agent/heartbeat',
         'POST /v1/clusters',
       ].sort(),
     );

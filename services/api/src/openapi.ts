@@ -9,7 +9,7 @@ export async function openApiDocument(): Promise<string> {
   const unused = async () => {
     throw new Error('not used while generating the OpenAPI document');
   };
-  const database = { db: null as never, kind: 'postgres', migrate: unused, ping: unused, close: unused } satisfies Database;
+  const database = { db: null as never, kind: 'postgres', migrate: unused, ping: unused, listen: unused, close: unused } satisfies Database;
   const app = await buildApp({ database, queue: { enqueue: unused, ping: unused } });
   await app.ready();
   const doc = `${JSON.stringify(app.swagger(), null, 2)}\n`;

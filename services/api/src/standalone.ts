@@ -1,7 +1,7 @@
 
 import { openDatabase } from '@slotplane/db';
 import { createLogger } from '@slotplane/logger';
-import { OperationQueue, connect } from '@slotplane/queue';
+import { ReconcileQueue, connect } from '@slotplane/queue';
 import { buildApp, type Api } from './app.ts';
 import type { ApiEnv } from './config.ts';
 
@@ -10,7 +10,7 @@ export async function createApiFromEnv(env: ApiEnv): Promise<{ app: Api; close()
   const logger = createLogger('api', { level: env.LOG_LEVEL });
   const database = await openDatabase({ url: env.DATABASE_URL });
   const redis = connect({ redisUrl: env.REDIS_URL });
-  const queue = new OperationQueue(redis, env.QUEUE_PREFIX);
+  const queue = new ReconcileQueue(redis, env.QUEUE_PREFIX);
   const app = await buildApp({ database, queue, logger });
   return {
     app,

@@ -1,9 +1,6 @@
 import type { Cluster, Operation, Shard } from '@slotplane/contracts';
 import { presentStatus } from '@slotplane/core';
-import type { clusters, operations } from '@slotplane/db';
-
-type ClusterRow = typeof clusters.$inferSelect;
-type OperationRow = typeof operations.$inferSelect;
+import type { ClusterRow, OperationRow } from '@slotplane/db';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -16,6 +13,7 @@ export function clusterView(row: ClusterRow, shards: Shard[] = []): Cluster {
     status: presentStatus(row),
     observedGeneration: row.observedGeneration,
     lastError: row.lastError,
+    observedAt: iso(row.observedAt),
     shards,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -6,7 +6,7 @@ import { buildApp, createEnrollmentToken, createTenant, isValidApiKey } from '@s
 import { LogLevel, parseEnv } from '@slotplane/contracts';
 import { startRedisServer } from '@slotplane/embedded';
 import { createLogger } from '@slotplane/logger';
-import { OperationQueue, connect } from '@slotplane/queue';
+import { ReconcileQueue, connect } from '@slotplane/queue';
 import { startWorker } from '@slotplane/worker';
 import { dataDir, openDb } from './database.ts';
 
@@ -53,7 +53,7 @@ export async function start(): Promise<void> {
   const worker = await startWorker({ database, redisUrl, logger });
   stops.unshift(() => worker.close());
   const queueConnection = connect({ redisUrl });
-  const queue = new OperationQueue(queueConnection);
+  const queue = new ReconcileQueue(queueConnection);
   stops.unshift(async () => {
     await queue.close();
     queueConnection.disconnect();

@@ -1,16 +1,15 @@
 import { and, clusters, eq, isNull, lt, or, sql, type Db } from '@slotplane/db';
+import { WorkerError } from './errors.ts';
 
-export class LeaseLost extends Error {
+export class LeaseLost extends WorkerError {
   constructor(clusterId: string) {
-    super(`lost the lease on cluster ${clusterId}: another worker holds it now`);
-    this.name = 'LeaseLost';
+    super('lease_lost', `lost the lease on cluster ${clusterId}: another worker holds it now`, true);
   }
 }
 
-export class LeaseBusy extends Error {
+export class LeaseBusy extends WorkerError {
   constructor(clusterId: string) {
-    super(`cluster ${clusterId} is being worked on by another worker; will retry`);
-    this.name = 'LeaseBusy';
+    super('lease_busy', `cluster ${clusterId} is being worked on by another worker; will retry`, true);
   }
 }
 
@@ -21,7 +20,8 @@ export class LeaseBusy extends Error {
  */
 export class Lease {
   private timer: NodeJS.Timeout | undefined;
-  lost = false;
+  private renewedAt = Date.now();
+  private lostFlag = false;
 
   private constructor(
     private readonly db: Db,
@@ -48,19 +48,45 @@ export class Lease {
     return and(eq(clusters.id, this.clusterId), eq(clusters.leaseToken, this.token));
   }
 
-  async renew(): Promise<void> {
-    const rows = await this.db
-      .update(clusters)
-      .set({ leaseExpiresAt: sql`now() + ${`${this.ttlMs} milliseconds`}::interval` })
-      .where(this.held())
-      .returning({ id: clusters.id })
-      .catch(() => [{ id: 'unknown' }]);
-    if (!rows.length) this.lost = true;
+  /** Lost when another worker took the lease, or when renewals have failed for a whole TTL (it may have expired). */
+  get lost(): boolean {
+    return this.lostFlag || Date.now() - this.renewedAt >= this.ttlMs;
   }
 
-  /** Throws when another worker took over; call between steps. */
+  async renew(): Promise<void> {
+    const started = Date.now();
+    try {
+      const rows = await this.db
+        .update(clusters)
+        .set({ leaseExpiresAt: sql`now() + ${`${this.ttlMs} milliseconds`}::interval` })
+        .where(this.held())
+        .returning({ id: clusters.id });
+      if (rows.length) this.renewedAt = started;
+      else this.lostFlag = true;
+    } catch {
+      // Postgres unreachable: the lease counts as lost once renewals have failed for a whole TTL.
+    }
+  }
+
+  /** Throws when the lease is lost; cheap, call between steps. */
   check(): void {
     if (this.lost) throw new LeaseLost(this.clusterId);
+  }
+
+  /**
+   * Asks Postgres whether this lease still holds, right before a Redis write that changes slot
+   * ownership, membership or roles: a worker that stalled must not act after another took over.
+   */
+  async verify(): Promise<void> {
+    this.check();
+    const [row] = await this.db
+      .select({ id: clusters.id })
+      .from(clusters)
+      .where(and(this.held(), sql`${clusters.leaseExpiresAt} > now()`));
+    if (!row) {
+      this.lostFlag = true;
+      throw new LeaseLost(this.clusterId);
+    }
   }
 
   async release(): Promise<void> {

@@ -1,87 +1,86 @@
-import type { ClusterStatus } from '@slotplane/contracts';
-import { appendEvent, clusters, eq, shards, type Db } from '@slotplane/db';
+import { plan, type DesiredCluster } from '@slotplane/core';
+import { clusters, eq, type ClusterRow, type Db } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
-import { createCluster, type StepContext } from './create.ts';
-import { deleteCluster } from './delete.ts';
+import { NodeAdminPool } from '@slotplane/redis-admin';
+import { perform } from './act.ts';
 import { Lease } from './lease.ts';
-import { cancelOpen, reportProgress, succeedConverged } from './operations.ts';
+import { observe } from './observe.ts';
+import { recordBlocked, recordConverged, recordObservation, recordProgress } from './record.ts';
 
 export interface ReconcileContext {
   db: Db;
   log: Logger;
-  /** Identifies this worker process in leases. */
+  /** Identifies this worker (and job) in leases. */
   workerId: string;
   leaseTtlMs: number;
 }
 
-type ClusterRow = typeof clusters.$inferSelect;
+/** What the cluster's job does next. */
+export type Outcome =
+  /** Look again after this long (the lease is released meanwhile). */
+  | { kind: 'again'; delayMs: number }
+  /** Converged, or blocked for good: look again at the next periodic resync. */
+  | { kind: 'idle' }
+  /** The cluster is deleted: its job ends. */
+  | { kind: 'finished' };
+
+/** A blocked cluster that may recover (a node back, a host back) is observed again after this long. */
+const BLOCKED_RECHECK_MS = 2000;
+/** One job run acts for at most this long before it lets other clusters have the worker. */
+const RUN_BUDGET_MS = 20_000;
+
+/**
+ * The reconcile loop of one cluster, under its fenced lease: observe (Postgres + every node),
+ * record what was seen, plan (pure, in core), then perform that plan's steps and go round
+ * again, until the plan says wait, done or blocked.
+ */
+export async function reconcileCluster(ctx: ReconcileContext, clusterId: string): Promise<Outcome> {
+  const { db } = ctx;
+  const lease = await Lease.acquire(db, clusterId, ctx.workerId, ctx.leaseTtlMs);
+  const admins = new NodeAdminPool();
+  const started = Date.now();
+  try {
+    while (Date.now() - started < RUN_BUDGET_MS) {
+      lease.check();
+      const cluster = await loadCluster(db, clusterId);
+      if (!cluster || cluster.status === 'deleted') return { kind: 'finished' };
+      const observation = await observe(db, cluster, admins);
+      await recordObservation(db, lease, cluster, observation);
+
+      const next = plan(desiredOf(cluster), observation.observed);
+      const settle = { db, lease, cluster, formed: observation.observed.formed };
+      const log = ctx.log.child({ clusterId, generation: cluster.generation });
+      switch (next.kind) {
+        case 'act':
+          log.debug({ phase: next.phase, steps: next.steps }, 'acting');
+          await recordProgress(settle, next);
+          await perform({ db, log, lease, cluster, admins, rows: observation.rows }, next.phase, next.steps);
+          continue;
+        case 'wait':
+          await recordProgress(settle, next);
+          return { kind: 'again', delayMs: next.delayMs };
+        case 'done':
+          // False when the spec changed since this pass read it: plan again for the new one.
+          if (!(await recordConverged(settle))) continue;
+          return cluster.deletionRequestedAt ? { kind: 'finished' } : { kind: 'idle' };
+        case 'blocked':
+          log.warn({ code: next.code, reason: next.reason }, 'blocked');
+          await recordBlocked(settle, next);
+          return next.permanent ? { kind: 'idle' } : { kind: 'again', delayMs: BLOCKED_RECHECK_MS };
+      }
+    }
+    return { kind: 'again', delayMs: 0 };
+  } finally {
+    admins.close();
+    await lease.release().catch(() => {});
+  }
+}
+
+function desiredOf(cluster: ClusterRow): DesiredCluster {
+  return { generation: cluster.generation, spec: cluster.spec, deleting: cluster.deletionRequestedAt !== null };
+}
 
 async function loadCluster(db: Db, id: string): Promise<ClusterRow | undefined> {
   const [row] = await db.select().from(clusters).where(eq(clusters.id, id));
   return row;
-}
-
-async function setStatus(db: Db, lease: Lease, cluster: ClusterRow, status: ClusterStatus): Promise<void> {
-  if (cluster.status === status) return;
-  await db.transaction(async (tx) => {
-    const [row] = await tx.update(clusters).set({ status, updatedAt: new Date() }).where(lease.held()).returning({ id: clusters.id });
-    if (row) await appendEvent(tx, { tenantId: cluster.tenantId, clusterId: cluster.id, type: 'cluster.status_changed', data: { from: cluster.status, to: status } });
-  });
-}
-
-/**
- * Drives one cluster to its latest desired generation, under the cluster's lease.
- * Level-triggered: it reads the spec afresh on every pass, so a change that lands meanwhile
- * is picked up before it returns.
- */
-export async function reconcileCluster(ctx: ReconcileContext, clusterId: string, operationId: string): Promise<void> {
-  const { db } = ctx;
-  const lease = await Lease.acquire(db, clusterId, ctx.workerId, ctx.leaseTtlMs);
-  const step: StepContext = {
-    db,
-    log: ctx.log,
-    lease,
-    operationId,
-    progress: (percent, what) => reportProgress(db, operationId, percent, what),
-  };
-  try {
-    for (;;) {
-      lease.check();
-      const cluster = await loadCluster(db, clusterId);
-      if (!cluster || cluster.status === 'deleted') return;
-      const target = cluster.generation;
-      if (cluster.observedGeneration >= target) return;
-
-      const converged = (event: string) => async (tx: Db) => {
-        await succeedConverged(tx, clusterId, target);
-        await appendEvent(tx, { tenantId: cluster.tenantId, clusterId, type: event, data: { generation: target } });
-      };
-
-      if (cluster.deletionRequestedAt) {
-        await setStatus(db, lease, cluster, 'deleting');
-        await deleteCluster(step, cluster, async (tx) => {
-          await converged('cluster.deleted')(tx);
-          await cancelOpen(tx, clusterId, 'the cluster was deleted');
-        });
-        return;
-      }
-
-      const [formed] = await db.select({ id: shards.id }).from(shards).where(eq(shards.clusterId, clusterId)).limit(1);
-      if (cluster.observedGeneration === 0 || !formed) {
-        await createCluster(step, cluster, converged('cluster.available'));
-        continue;
-      }
-      // Changing the shape of a running cluster (resharding, replicas, config) comes with the
-      // next issues; until then an update is recorded but not applied, and says so.
-      await db.transaction(async (tx) => {
-        await tx
-          .update(clusters)
-          .set({ observedGeneration: target, lastError: 'changes to a running cluster are not applied yet: the spec was recorded, the nodes were left as they are', updatedAt: new Date() })
-          .where(lease.held());
-        await converged('cluster.update_recorded')(tx);
-      });
-    }
-  } finally {
-    await lease.release().catch(() => {});
-  }
 }

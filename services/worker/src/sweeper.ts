@@ -1,31 +1,23 @@
-import { and, inArray, isNull, lt, operations, or, type Db } from '@slotplane/db';
+import { clusters, inArray, ne, operations, sql, type Db } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
-import type { OperationQueue } from '@slotplane/queue';
+import type { ReconcileQueue } from '@slotplane/queue';
 
 /**
- * The outbox half of "write, then enqueue": finds open operations whose job never reached
- * the queue (Redis was down when the API committed) or went quiet, and enqueues them again.
- * Job ids are deterministic, so an operation whose job still exists is not enqueued twice.
+ * The safety net under "write, then enqueue": every live cluster has a reconcile job (one lost
+ * with Redis comes back), and a cluster with an open operation gets a pass now (an enqueue that
+ * failed, or that landed while the cluster's job was finishing). Job ids are per cluster, so
+ * this never makes a second job.
  */
-export async function sweepOnce(db: Db, queue: OperationQueue, log: Logger, quietMs = 30_000): Promise<number> {
-  const now = Date.now();
-  const stale = await db
-    .select({ id: operations.id, clusterId: operations.clusterId })
-    .from(operations)
-    .where(
-      and(
-        inArray(operations.status, ['pending', 'running']),
-        or(
-          and(isNull(operations.enqueuedAt), lt(operations.createdAt, new Date(now - 1_000))),
-          lt(operations.updatedAt, new Date(now - quietMs)),
-        ),
-      ),
-    )
-    .limit(100);
-  for (const op of stale) {
-    await queue.enqueue({ operationId: op.id, clusterId: op.clusterId });
-    await db.update(operations).set({ enqueuedAt: new Date(), updatedAt: new Date() }).where(inArray(operations.id, [op.id]));
-  }
-  if (stale.length) log.info({ count: stale.length }, 'swept operations back onto the queue');
-  return stale.length;
+export async function sweepOnce(db: Db, queue: ReconcileQueue, log: Logger): Promise<number> {
+  const rows = await db
+    .select({
+      id: clusters.id,
+      urgent: sql<boolean>`exists (select 1 from ${operations} where ${operations.clusterId} = ${clusters.id} and ${inArray(operations.status, ['pending', 'running'])})`,
+    })
+    .from(clusters)
+    .where(ne(clusters.status, 'deleted'));
+  for (const c of rows) await queue.enqueue(c.id, { promote: c.urgent });
+  const urgent = rows.filter((c) => c.urgent).length;
+  if (urgent) log.debug({ urgent }, 'swept clusters with open operations');
+  return urgent;
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '@slotplane/api';
+import { NodeAdmin } from '@slotplane/redis-admin';
 import { startControlPlane, tenantClient, type ControlPlane } from '@slotplane/testkit';
 
 // The operations worker against one real host agent: small 1x0 clusters, real redis-servers.
@@ -25,15 +26,21 @@ describe('operations worker', () => {
     expect(await call('GET', `/v1/clusters/${cluster.id}`)).toMatchObject({ status: 'available', observedGeneration: 1 });
   });
 
-  it('records an update it cannot apply yet, and says so', async () => {
+  it('applies an update to the running node before it reports success', async () => {
     const { cluster, operation } = await call('POST', '/v1/clusters', { name: 'w2', shards: 1, replicasPerShard: 0 });
     await settled(operation.id);
     const update = await call('PATCH', `/v1/clusters/${cluster.id}`, { redisConfig: { hz: 20 } });
     expect(update.cluster.status).toBe('modifying');
     expect((await settled(update.operation.id)).status).toBe('succeeded');
     const after = await call('GET', `/v1/clusters/${cluster.id}`);
-    expect(after).toMatchObject({ status: 'available', generation: 2, observedGeneration: 2 });
-    expect(after.lastError).toMatch(/not applied yet/);
+    expect(after).toMatchObject({ status: 'available', generation: 2, observedGeneration: 2, lastError: null });
+    const node = after.shards[0].primary;
+    const admin = new NodeAdmin({ host: node.host, port: node.port, password: await cp.adminPassword(cluster.id) });
+    try {
+      expect(await admin.configGet('hz')).toBe('20');
+    } finally {
+      admin.close();
+    }
   });
 
   it('deletes a cluster and gives its name back', async () => {

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { OperationJob } from '@slotplane/contracts';
-import type { Database } from '@slotplane/db';
+import { ReconcileJob } from '@slotplane/contracts';
+import { clusters, eq, type Database, type Db } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
-import { OperationQueue, connect, createOperationWorker, type Job } from '@slotplane/queue';
-import { loadOperation, markFailed, markRunning } from './operations.ts';
-import { PlacementError } from '@slotplane/core';
-import { CreateRefused } from './create.ts';
-import { reconcileCluster } from './reconcile.ts';
+import { DelayedError, ReconcileQueue, connect, createReconcileWorker, type Job } from '@slotplane/queue';
+import { isRetryable } from './errors.ts';
+import { LeaseBusy } from './lease.ts';
+import { failOpen } from './operations.ts';
+import { reconcileCluster, type Outcome } from './reconcile.ts';
 import { sweepOnce } from './sweeper.ts';
 
 export interface WorkerDeps {
@@ -21,57 +21,59 @@ export interface WorkerDeps {
   leaseTtlMs?: number;
   /** BullMQ job lock; a killed worker's job is picked up again after about this long. */
   lockDurationMs?: number;
+  /** A converged cluster is observed again after this long (Redis may have changed it meanwhile). */
+  resyncMs?: number;
 }
 
 export interface RunningWorker {
   close(): Promise<void>;
 }
 
-/** Consumes the operations queue and sweeps forgotten operations back onto it. */
+/** After this many failed runs in a row, the cluster's open operations fail with the last error. */
+const FAILURES_BEFORE_GIVING_UP = 8;
+
+/** Consumes the reconcile queue (one job per cluster) and sweeps clusters that need a pass back onto it. */
 export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const { database, logger } = deps;
   const db = database.db;
   const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const queueConnection = connect({ redisUrl: deps.redisUrl });
   const workerConnection = connect({ redisUrl: deps.redisUrl });
-  const queue = new OperationQueue(queueConnection, deps.queuePrefix);
+  const queue = new ReconcileQueue(queueConnection, deps.queuePrefix);
+  const resyncMs = deps.resyncMs ?? 30_000;
 
-  async function handle(job: Job<OperationJob>) {
-    const { operationId, clusterId } = OperationJob.parse(job.data);
-    const log = logger.child({ operationId, clusterId, jobId: job.id });
-    const op = await loadOperation(db, operationId);
-    if (!op || !['pending', 'running'].includes(op.status)) return; // already settled
-    await markRunning(db, op, 'reconciling');
+  async function handle(job: Job<ReconcileJob>, token?: string) {
+    const { clusterId, failures } = ReconcileJob.parse(job.data);
+    const log = logger.child({ clusterId, jobId: job.id });
+    let outcome: Outcome;
     try {
-      // The lease belongs to this job, not the process: two jobs of one cluster never both hold it.
-      await reconcileCluster({ db, log, workerId: `${workerId}/${operationId}`, leaseTtlMs: deps.leaseTtlMs ?? 10_000 }, clusterId, operationId);
+      // The lease belongs to this run of the job, not the process.
+      outcome = await reconcileCluster({ db, log, workerId: `${workerId}/${randomUUID().slice(0, 8)}`, leaseTtlMs: deps.leaseTtlMs ?? 10_000 }, clusterId);
+      if (failures) await job.updateData({ clusterId, failures: 0 });
     } catch (err) {
-      // Retrying cannot help these: fail the operation now, with the reason.
-      if (err instanceof PlacementError || err instanceof CreateRefused) {
-        await markFailed(db, operationId, { code: err instanceof PlacementError ? 'placement_failed' : 'create_refused', message: err.message });
-        return;
+      if (err instanceof LeaseBusy) {
+        outcome = { kind: 'again', delayMs: 500 };
+      } else {
+        const n = failures + 1;
+        log.warn({ err, failures: n }, 'reconcile failed; will retry');
+        await job.updateData({ clusterId, failures: n });
+        await giveUpIfStuck(db, clusterId, err, n);
+        outcome = { kind: 'again', delayMs: Math.min(30_000, 200 * 2 ** (n - 1)) };
       }
-      throw err;
     }
-    const after = await loadOperation(db, operationId);
-    if (after && ['pending', 'running'].includes(after.status)) {
-      throw new Error(`operation ${operationId} is still ${after.status} after reconciling; will retry`);
-    }
+    if (outcome.kind === 'finished') return;
+    await job.moveToDelayed(Date.now() + (outcome.kind === 'again' ? outcome.delayMs : resyncMs), token);
+    throw new DelayedError();
   }
 
   const lockDuration = deps.lockDurationMs ?? 10_000;
-  const worker = createOperationWorker(workerConnection, handle, {
+  const worker = createReconcileWorker(workerConnection, handle, {
     prefix: deps.queuePrefix,
     concurrency: deps.concurrency,
     lockDuration,
     stalledInterval: lockDuration,
   });
-  worker.on('failed', (job, err) => {
-    if (!job) return;
-    const final = job.attemptsMade >= (job.opts.attempts ?? 1);
-    logger.warn({ err, jobId: job.id, attempt: job.attemptsMade, final }, 'operation job failed');
-    if (final) void markFailed(db, job.data.operationId, { code: 'reconcile_failed', message: err.message });
-  });
+  worker.on('failed', (job, err) => logger.error({ err, jobId: job?.id }, 'reconcile job failed; the sweeper adds it again'));
   worker.on('error', (err) => logger.error({ err }, 'worker error'));
 
   const sweepMs = deps.sweepIntervalMs ?? 5_000;
@@ -88,4 +90,23 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       workerConnection.disconnect();
     },
   };
+}
+
+/**
+ * A run that keeps failing (a node that does not take a command, Postgres errors) must not
+ * leave operations running forever: after a few failures the cluster says why, and after
+ * FAILURES_BEFORE_GIVING_UP (or at once for a permanent error) its open operations fail.
+ */
+async function giveUpIfStuck(db: Db, clusterId: string, err: unknown, failures: number): Promise<void> {
+  const message = err instanceof Error ? err.message : String(err);
+  const permanent = !isRetryable(err);
+  if (failures < 3 && !permanent) return;
+  await db
+    .transaction(async (tx) => {
+      await tx.update(clusters).set({ lastError: message, updatedAt: new Date() }).where(eq(clusters.id, clusterId));
+      if (permanent || failures >= FAILURES_BEFORE_GIVING_UP) {
+        await failOpen(tx, clusterId, { code: (err as { code?: string }).code ?? 'reconcile_failed', message });
+      }
+    })
+    .catch(() => {});
 }

@@ -11,14 +11,18 @@ export const clusters = pgTable(
     name: text('name').notNull(),
     // Desired state: written only by the API.
     spec: jsonb('spec').$type<ClusterSpec>().notNull(),
-    // requirepass/masterauth of every node, generated at create. (Encryption at rest: a later issue.)
+    // Passwords of the nodes' Redis users, generated at create: `password` is the tenant's user,
+    // the other two the control plane's and replication's. (Encryption at rest: a later issue.)
     password: text('password').notNull().default(''),
+    adminPassword: text('admin_password').notNull().default(''),
+    replicationPassword: text('replication_password').notNull().default(''),
     generation: integer('generation').notNull().default(1),
     deletionRequestedAt: timestamp('deletion_requested_at', { withTimezone: true }),
     // Observed state: written only by workers.
     status: text('status').$type<ClusterStatus>().notNull(),
     observedGeneration: integer('observed_generation').notNull().default(0),
     lastError: text('last_error'),
+    observedAt: timestamp('observed_at', { withTimezone: true }),
     // Per-cluster lease; the token only ever grows, so a stale holder's writes can be fenced off.
     leaseOwner: text('lease_owner'),
     leaseToken: bigint('lease_token', { mode: 'number' }).notNull().default(0),

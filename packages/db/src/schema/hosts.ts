@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import type { NodeRole, NodeStatus } from '@slotplane/contracts';
+import { bigint, boolean, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { LinkStatus, NodeRole, NodeStatus } from '@slotplane/contracts';
 import { clusters, shards } from './clusters.ts';
 
 /** Credentials an admin hands to a new host's agent so it can enroll. Only a hash is kept. */
@@ -22,8 +22,10 @@ export const hosts = pgTable('hosts', {
   portMin: integer('port_min').notNull(),
   portMax: integer('port_max').notNull(),
   lastHeartbeatAt: timestamp('last_heartbeat_at', { withTimezone: true }),
-  // The agent's last report of its instances, as it sent it.
+  // The agent's last report of its instances, as it sent it, and which report that was.
   report: jsonb('report').$type<unknown>(),
+  bootId: text('boot_id'),
+  reportSeq: bigint('report_seq', { mode: 'number' }).notNull().default(0),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -36,16 +38,28 @@ export const nodes = pgTable(
     shardId: uuid('shard_id').notNull().references(() => shards.id),
     hostId: uuid('host_id').notNull().references(() => hosts.id),
     port: integer('port').notNull(),
+    // The role the node was placed for: which node of a new shard gets its slots. What it is now is observedRole.
     role: text('role').$type<NodeRole>().notNull(),
-    // Observed.
+    // Raised to have the agent restart the process.
+    runGeneration: integer('run_generation').notNull().default(1),
+    removedAt: timestamp('removed_at', { withTimezone: true }),
+    // Observed by the agent.
     status: text('status').$type<NodeStatus>().notNull().default('pending'),
-    redisNodeId: text('redis_node_id'),
     pid: integer('pid'),
     exitCode: integer('exit_code'),
     exitSignal: text('exit_signal'),
+    agentRunGeneration: integer('agent_run_generation'),
+    agentRevision: text('agent_revision'),
+    // Observed over the Redis protocol by workers.
+    redisNodeId: text('redis_node_id'),
+    observedRole: text('observed_role').$type<NodeRole>(),
+    primaryRedisId: text('primary_redis_id'),
+    linkStatus: text('link_status').$type<LinkStatus>(),
+    replOffset: bigint('repl_offset', { mode: 'number' }),
+    reachable: boolean('reachable'),
+    unreachableSince: timestamp('unreachable_since', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-    removedAt: timestamp('removed_at', { withTimezone: true }),
   },
   // A port is taken on a host until the node that holds it is gone.
   (t) => [uniqueIndex('nodes_host_port_live').on(t.hostId, t.port).where(sql`removed_at is null`)],

@@ -17,8 +17,6 @@ export const operations = pgTable(
     error: jsonb('error').$type<OperationError>(),
     warnings: jsonb('warnings').$type<string[]>().notNull().default([]),
     idempotencyKey: text('idempotency_key'),
-    // Set once the job is on the queue; the sweeper re-enqueues what was never set.
-    enqueuedAt: timestamp('enqueued_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),

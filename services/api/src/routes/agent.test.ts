@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant } from '@slotplane/api';
 import { startApiHarness, type ApiHarness } from '@slotplane/testkit';
+import { eq, hosts, newId, nodes, notifyAssignments, shards } from '@slotplane/db';
 import { createEnrollmentToken } from '../store/hosts.ts';
 
 let h: ApiHarness;
@@ -49,9 +50,48 @@ describe('agent API', () => {
     expect([...new Set(res.json().errors.map((e: { field: string }) => e.field))].sort()).toEqual(['body.extra', 'body.name', 'body.portMin']);
   });
 
+  it('wakes a long-poll as soon as the host\'s assignments change (NOTIFY), not when the wait runs out', async () => {
+    const { hostToken } = (await enroll(enrollToken, { ...host, name: 'h-wake' })).json();
+    const auth = { authorization: `Bearer ${hostToken}` };
+    const { version } = (await h.app.inject({ method: 'GET', url: '/v1/agent/assignments', headers: auth })).json();
+    const [row] = await h.database.db.select().from(hosts).where(eq(hosts.name, 'h-wake'));
+    const started = Date.now();
+    const poll = h.app.inject({ method: 'GET', url: `/v1/agent/assignments?since=${version}&waitMs=20000`, headers: auth });
+    // A worker placing a node on this host: the assignment and the NOTIFY in one transaction.
+    const tenant = await h.tenant();
+    const { cluster } = (await h.app.inject({ method: 'POST', url: '/v1/clusters', headers: tenant.auth, payload: { name: 'wake', shards: 1, replicasPerShard: 0 } })).json();
+    await h.database.db.transaction(async (tx) => {
+      const shardId = newId();
+      await tx.insert(shards).values({ id: shardId, clusterId: cluster.id, index: 0 });
+      await tx.insert(nodes).values({ id: newId(), clusterId: cluster.id, shardId, hostId: row!.id, port: 7000, role: 'primary' });
+      await notifyAssignments(tx, [row!.id]);
+    });
+    const res = await poll;
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(res.json().version).not.toBe(version);
+    expect(res.json().instances).toEqual([expect.objectContaining({ port: 7000, runGeneration: 1, passwords: expect.objectContaining({ tenant: expect.any(String) }) })]);
+  });
+
+  it('ignores a report older than the last one recorded, and asks for a resend in the heartbeat when one was lost', async () => {
+    const { hostToken } = (await enroll(enrollToken, { ...host, name: 'h-seq' })).json();
+    const auth = { authorization: `Bearer ${hostToken}` };
+    const instance = (state: string) => ({ nodeId: '01a20000-0000-7000-8000-0000000000aa', port: 7001, pid: 1, state, exitCode: null, signal: null, runGeneration: 1, revision: null });
+    const put = (seq: number, state: string, bootId = '000000000000001-aa') =>
+      h.app.inject({ method: 'PUT', url: '/v1/agent/report', headers: auth, payload: { bootId, seq, instances: [instance(state)] } });
+    expect((await put(2, 'running')).json()).toEqual({ recorded: true });
+    expect((await put(1, 'starting')).json()).toEqual({ recorded: false });
+    const heartbeat = (seq: number) => h.app.inject({ method: 'POST', url: '/v1/agent/heartbeat', headers: auth, payload: { bootId: '000000000000001-aa', seq } });
+    expect((await heartbeat(2)).json()).toEqual({ resend: false });
+    expect((await heartbeat(3)).json()).toEqual({ resend: true });
+    // A new boot of the agent starts its numbering again, and wins.
+    expect((await put(1, 'running', '000000000000002-bb')).json()).toEqual({ recorded: true });
+    const [row] = await h.database.db.select().from(hosts).where(eq(hosts.name, 'h-seq'));
+    expect(row!.report).toEqual([instance('running')]);
+  });
+
   it('records a report as the heartbeat, which an admin sees in GET /v1/hosts and a tenant may not', async () => {
     const { hostToken } = (await enroll(enrollToken, { ...host, name: 'h-report' })).json();
-    const report = await h.app.inject({ method: 'PUT', url: '/v1/agent/report', headers: { authorization: `Bearer ${hostToken}` }, payload: { instances: [] } });
+    const report = await h.app.inject({ method: 'PUT', url: '/v1/agent/report', headers: { authorization: `Bearer ${hostToken}` }, payload: { bootId: '1', seq: 1, instances: [] } });
     expect(report.statusCode).toBe(200);
     const admin = await createTenant(h.database.db, 'ops', 'admin');
     const list = await h.app.inject({ method: 'GET', url: '/v1/hosts', headers: { authorization: `Bearer ${admin.apiKey}` } });
@@ -71,7 +111,7 @@ describe('GET /v1/clusters/{id}/credentials', () => {
     const { cluster } = (await h.app.inject({ method: 'POST', url: '/v1/clusters', headers: alice.auth, payload: { name: 'creds', shards: 1, replicasPerShard: 0 } })).json();
     const mine = await h.app.inject({ method: 'GET', url: `/v1/clusters/${cluster.id}/credentials`, headers: alice.auth });
     expect(mine.statusCode).toBe(200);
-    expect(mine.json()).toMatchObject({ username: 'default', password: expect.stringMatching(/^.{24,}$/), endpoints: [] });
+    expect(mine.json()).toMatchObject({ username: 'app', password: expect.stringMatching(/^.{24,}$/), endpoints: [] });
     expect((await h.app.inject({ method: 'GET', url: `/v1/clusters/${cluster.id}/credentials`, headers: bob.auth })).statusCode).toBe(404);
     expect((await h.app.inject({ method: 'GET', url: `/v1/clusters/${cluster.id}/credentials` })).statusCode).toBe(401);
   });

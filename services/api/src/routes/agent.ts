@@ -1,18 +1,19 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { AgentAssignments, AgentReport, AssignmentsQuery, EnrollRequest, EnrollResponse } from '@slotplane/contracts';
-import { z } from 'zod';
+import { AgentAssignments, AgentReport, AssignmentsQuery, EnrollRequest, EnrollResponse, Heartbeat, HeartbeatResult, ReportResult } from '@slotplane/contracts';
 import type { ApiDeps } from '../app.ts';
 import { bearerToken } from '../auth.ts';
 import { problems } from '../errors.ts';
-import { authenticateHost, enrollHost, hostAssignments, recordReport } from '../store/hosts.ts';
+import { AssignmentSignals } from '../signals.ts';
+import { authenticateHost, enrollHost, hostAssignments, recordHeartbeat, recordReport } from '../store/hosts.ts';
 
 const tags = ['agents'];
 const security = [{ bearerAuth: [] }];
-const POLL_MS = 100;
 
-/** The only door agents have into the control plane: enroll, read assignments, report. */
-export const agentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database }) => {
+/** The only door agents have into the control plane: enroll, read assignments, report, heartbeat. */
+export const agentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database, queue }) => {
   const db = database.db;
+  const signals = new AssignmentSignals(database);
+  app.addHook('onClose', () => signals.close());
 
   app.post(
     '/v1/agent/enroll',
@@ -32,18 +33,26 @@ export const agentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { databas
     '/v1/agent/assignments',
     {
       schema: {
-        tags, security, operationId: 'getAssignments', summary: 'The instances this host should run (long-poll with since + waitMs)',
+        tags, security, operationId: 'getAssignments', summary: 'The instances this host should run (long-poll with since + waitMs; woken by a change)',
         querystring: AssignmentsQuery,
         response: { 200: AgentAssignments, ...problems('validation_failed', 'unauthorized') },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const host = await authenticateHost(db, request.headers.authorization);
       const deadline = Date.now() + request.query.waitMs;
+      // The agent hung up (or the reply went out): stop waiting.
+      const gone = new AbortController();
+      reply.raw.once('close', () => gone.abort());
       for (;;) {
+        const signal = await signals.subscribe(host.id);
         const current = await hostAssignments(db, host.id);
-        if (current.version !== request.query.since || Date.now() >= deadline || request.raw.destroyed) return current;
-        await new Promise((r) => setTimeout(r, POLL_MS));
+        const left = deadline - Date.now();
+        if (current.version !== request.query.since || left <= 0 || gone.signal.aborted) {
+          signal.cancel();
+          return current;
+        }
+        await signal.changed(left, gone.signal);
       }
     },
   );
@@ -52,15 +61,31 @@ export const agentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { databas
     '/v1/agent/report',
     {
       schema: {
-        tags, security, operationId: 'reportInstances', summary: 'What runs on this host now (on every change and as a heartbeat)',
+        tags, security, operationId: 'reportInstances', summary: 'What runs on this host now; sent on every change, numbered by boot id and seq',
         body: AgentReport,
-        response: { 200: z.object({ ok: z.literal(true) }), ...problems('validation_failed', 'unauthorized') },
+        response: { 200: ReportResult, ...problems('validation_failed', 'unauthorized') },
       },
     },
     async (request) => {
       const host = await authenticateHost(db, request.headers.authorization);
-      await recordReport(db, host.id, request.body.instances);
-      return { ok: true as const };
+      const { recorded, changedClusters } = await recordReport(db, host.id, request.body);
+      // A node that started, stopped or exited is news for its cluster's reconcile loop.
+      for (const clusterId of changedClusters) {
+        await queue.enqueue(clusterId).catch((err: unknown) => request.log.warn({ err, clusterId }, 'enqueue failed; the sweeper will pick the cluster up'));
+      }
+      return { recorded };
     },
+  );
+
+  app.post(
+    '/v1/agent/heartbeat',
+    {
+      schema: {
+        tags, security, operationId: 'heartbeat', summary: 'The host is alive (one cheap call a second); says whether to resend the last report',
+        body: Heartbeat,
+        response: { 200: HeartbeatResult, ...problems('validation_failed', 'unauthorized') },
+      },
+    },
+    async (request) => recordHeartbeat(db, request.headers.authorization, request.body.bootId, request.body.seq),
   );
 };

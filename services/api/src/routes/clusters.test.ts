@@ -32,14 +32,14 @@ describe('POST /v1/clusters', () => {
     expect(body.operation).toMatchObject({ kind: 'create', status: 'pending', targetGeneration: 1, clusterId: body.cluster.id });
   });
 
-  it('writes the operation and an event with the cluster, and puts a job on the queue', async () => {
-    const { cluster, operation } = (await create(valid('ledger'))).json();
+  it('writes the operation and an event with the cluster, and puts the cluster\'s reconcile job on the queue', async () => {
+    const { cluster } = (await create(valid('ledger'))).json();
     const [ops] = await h.database.db.select({ n: count() }).from(operations).where(eq(operations.clusterId, cluster.id));
     const evs = await h.database.db.select().from(events).where(eq(events.clusterId, cluster.id));
     expect(ops!.n).toBe(1);
     expect(evs.map((e) => e.type)).toEqual(['cluster.create_requested']);
-    const job = await h.queue.queue.getJob(`op-${operation.id}`);
-    expect(job?.data).toEqual({ operationId: operation.id, clusterId: cluster.id });
+    const job = await h.queue.queue.getJob(`reconcile-${cluster.id}`);
+    expect(job?.data).toEqual({ clusterId: cluster.id, failures: 0 });
   });
 
   it('keeps every optional setting it is given', async () => {
@@ -162,14 +162,24 @@ describe('GET /v1/clusters/{id}', () => {
 describe('PATCH /v1/clusters/{id}', () => {
   it('merges the change into the spec, bumps the generation and starts an update', async () => {
     const { cluster } = (await create({ ...valid('grow'), redisConfig: { timeout: 10 } })).json();
-    const res = await h.app.inject({ method: 'PATCH', url: `/v1/clusters/${cluster.id}`, headers: alice, payload: { shards: 5, redisConfig: { hz: 20 } } });
+    const res = await h.app.inject({ method: 'PATCH', url: `/v1/clusters/${cluster.id}`, headers: alice, payload: { shards: cluster.spec.shards, replicasPerShard: 2, redisConfig: { hz: 20 } } });
     expect(res.statusCode).toBe(202);
     const body = res.json();
     expect(res.headers.location).toBe(`/v1/operations/${body.operation.id}`);
     expect(body.cluster.generation).toBe(2);
-    expect(body.cluster.spec).toMatchObject({ shards: 5, replicasPerShard: 1, redisConfig: { hz: 20 } });
+    expect(body.cluster.spec).toMatchObject({ shards: cluster.spec.shards, replicasPerShard: 2, redisConfig: { hz: 20 } });
     expect(body.cluster.spec.redisConfig).not.toHaveProperty('timeout');
     expect(body.operation).toMatchObject({ kind: 'update', targetGeneration: 2 });
+  });
+
+  it('refuses a change of shard count with 409 naming body.shards (resharding is not built yet), and changes nothing', async () => {
+    const { cluster } = (await create(valid('reshard'))).json();
+    const res = await h.app.inject({ method: 'PATCH', url: `/v1/clusters/${cluster.id}`, headers: alice, payload: { shards: cluster.spec.shards + 1, maxMemoryMb: 512 } });
+    expect(res.statusCode).toBe(409);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({ code: 'conflict', detail: expect.stringMatching(/not available yet/), errors: [{ field: 'body.shards' }] });
+    const now = (await h.app.inject({ method: 'GET', url: `/v1/clusters/${cluster.id}`, headers: alice })).json();
+    expect(now).toMatchObject({ generation: 1, spec: { shards: cluster.spec.shards, maxMemoryMb: cluster.spec.maxMemoryMb } });
   });
 
   it('rejects an empty or invalid change and leaves the cluster as it was', async () => {

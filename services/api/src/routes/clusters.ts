@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Cluster, ClusterIdParams, CreateClusterBody, Credentials, Operation, PageQuery, PatchClusterBody, page } from '@slotplane/contracts';
+import { Cluster, ClusterIdParams, CreateClusterBody, Credentials, Operation, PageQuery, PatchClusterBody, REDIS_USERS, page } from '@slotplane/contracts';
 import type { ApiDeps } from '../app.ts';
 import { problems } from '../errors.ts';
 import { decodeCursor, toPage } from '../pagination.ts';
 import { createCluster, deleteCluster, getCluster, listClusters, updateCluster, type Submitted } from '../store/clusters.ts';
-import { markEnqueued } from '../store/operations.ts';
 import { loadTopology } from '../store/topology.ts';
 import { clusterView, operationView } from '../views.ts';
 
@@ -17,14 +16,13 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { datab
   const db = database.db;
 
   /**
-   * The desired state is already committed; now hand the operation to a worker. If Redis is
-   * down the request still succeeds: the worker's sweeper finds the unenqueued operation.
+   * The desired state is already committed; now ask for a reconcile of the cluster. If Redis is
+   * down the request still succeeds: the worker's sweeper finds the open operation.
    */
   async function accepted(submitted: Submitted, log: { warn: (o: object, m: string) => void }) {
     const { cluster, operation } = submitted;
     try {
-      await queue.enqueue({ operationId: operation.id, clusterId: cluster.id });
-      await markEnqueued(db, operation.id);
+      await queue.enqueue(cluster.id);
     } catch (err) {
       log.warn({ err, operationId: operation.id }, 'enqueue failed; the sweeper will pick the operation up');
     }
@@ -58,7 +56,7 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { datab
     async (request) => {
       const { limit, cursor } = request.query;
       const rows = await listClusters(db, request.principal.tenantId, limit, decodeCursor(cursor));
-      const topology = await loadTopology(db, rows.slice(0, limit).map((r) => r.id));
+      const topology = await loadTopology(db, rows.slice(0, limit).map((r) => r.id), rows);
       return toPage(rows, limit, (r) => clusterView(r, topology.get(r.id)));
     },
   );
@@ -74,7 +72,7 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { datab
     },
     async (request) => {
       const cluster = await getCluster(db, request.principal.tenantId, request.params.clusterId);
-      return clusterView(cluster, (await loadTopology(db, [cluster.id])).get(cluster.id));
+      return clusterView(cluster, (await loadTopology(db, [cluster.id], [cluster])).get(cluster.id));
     },
   );
 
@@ -82,16 +80,17 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { datab
     '/v1/clusters/:clusterId/credentials',
     {
       schema: {
-        tags, security, operationId: 'getClusterCredentials', summary: 'How to connect: the password and every node endpoint',
+        tags, security, operationId: 'getClusterCredentials', summary: 'How to connect: your Redis user, its password, and the nodes that answer (primaries first)',
         params: ClusterIdParams,
         response: { 200: Credentials, ...problems('validation_failed', 'unauthorized', 'not_found') },
       },
     },
     async (request) => {
       const cluster = await getCluster(db, request.principal.tenantId, request.params.clusterId);
-      const shards = (await loadTopology(db, [cluster.id])).get(cluster.id) ?? [];
-      const endpoints = shards.flatMap((s) => [s.primary, ...s.replicas]).flatMap((n) => (n ? [{ host: n.host, port: n.port }] : []));
-      return { username: 'default', password: cluster.password, endpoints };
+      const shards = (await loadTopology(db, [cluster.id], [cluster])).get(cluster.id) ?? [];
+      const live = shards.flatMap((s) => [s.primary, ...s.replicas]).filter((n) => n !== null && n.reachable === true && n.status === 'running' && n.role !== null);
+      const endpoints = [...live.filter((n) => n!.role === 'primary'), ...live.filter((n) => n!.role === 'replica')].map((n) => ({ host: n!.host, port: n!.port, role: n!.role! }));
+      return { username: REDIS_USERS.tenant, password: cluster.password, endpoints };
     },
   );
 
@@ -99,7 +98,7 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { datab
     '/v1/clusters/:clusterId',
     {
       schema: {
-        tags, security, operationId: 'updateCluster', summary: 'Change the desired spec of a cluster',
+        tags, security, operationId: 'updateCluster', summary: 'Change the desired spec of a cluster; applied to the running nodes online',
         params: ClusterIdParams,
         body: PatchClusterBody,
         response: { 202: Accepted, ...problems('validation_failed', 'unauthorized', 'not_found', 'conflict') },

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ClusterSpec, CreateClusterBody, OperationKind, PatchClusterBody } from '@slotplane/contracts';
-import { and, appendEvent, clusters, desc, eq, gt, isNull, ne, newId, operations, sql, type Db } from '@slotplane/db';
+import { and, appendEvent, clusters, desc, eq, gt, isNull, ne, newId, nodes, notifyAssignments, operations, sql, type ClusterRow, type Db, type OperationRow } from '@slotplane/db';
 import { AppError, notFound } from '../errors.ts';
 
-type ClusterRow = typeof clusters.$inferSelect;
-type OperationRow = typeof operations.$inferSelect;
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export interface Submitted {
   cluster: ClusterRow;
@@ -32,6 +30,10 @@ async function insertOperation(tx: Tx, cluster: ClusterRow, kind: OperationKind)
   return op!;
 }
 
+const secret = () => randomBytes(24).toString('base64url');
+/** The tenant's password, and the control plane's and replication's own. */
+const newPasswords = () => ({ password: secret(), adminPassword: secret(), replicationPassword: secret() });
+
 /** Writes the desired cluster, its create operation and the event in one transaction. */
 export async function createCluster(db: Db, tenantId: string, body: CreateClusterBody): Promise<Submitted> {
   const { name, ...spec } = body;
@@ -39,7 +41,7 @@ export async function createCluster(db: Db, tenantId: string, body: CreateCluste
     return await db.transaction(async (tx) => {
       const [cluster] = await tx
         .insert(clusters)
-        .values({ id: newId(), tenantId, name, spec: spec satisfies ClusterSpec, password: randomBytes(24).toString('base64url'), generation: 1, status: 'creating' })
+        .values({ id: newId(), tenantId, name, spec: spec satisfies ClusterSpec, ...newPasswords(), generation: 1, status: 'creating' })
         .returning();
       return { cluster: cluster!, operation: await insertOperation(tx, cluster!, 'create') };
     });
@@ -69,9 +71,24 @@ export async function listClusters(db: Db, tenantId: string, limit: number, afte
     .limit(limit + 1);
 }
 
-/** Merges the patch into the desired spec and bumps the generation; refused once deletion was asked for. */
+/**
+ * Merges the patch into the desired spec and bumps the generation; refused once deletion was
+ * asked for, and for a change of shard count (resharding is not built yet). The hosts of the
+ * cluster's nodes are told, so their agents rewrite redis.conf.
+ */
 export async function updateCluster(db: Db, tenantId: string, clusterId: string, patch: PatchClusterBody): Promise<Submitted> {
   return db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({ spec: clusters.spec })
+      .from(clusters)
+      .where(and(eq(clusters.id, clusterId), eq(clusters.tenantId, tenantId)))
+      .for('update');
+    if (!current) throw notFound('cluster');
+    if (patch.shards !== undefined && patch.shards !== current.spec.shards) {
+      throw new AppError('conflict', `changing the number of shards (${current.spec.shards} -> ${patch.shards}) is not available yet: resharding comes in a later release; nothing was changed`, [
+        { field: 'body.shards', message: `cannot change from ${current.spec.shards} yet` },
+      ]);
+    }
     const [cluster] = await tx
       .update(clusters)
       .set({
@@ -82,10 +99,9 @@ export async function updateCluster(db: Db, tenantId: string, clusterId: string,
       })
       .where(and(eq(clusters.id, clusterId), eq(clusters.tenantId, tenantId), isNull(clusters.deletionRequestedAt)))
       .returning();
-    if (!cluster) {
-      await getCluster(tx, tenantId, clusterId); // 404 when it is not this tenant's
-      throw new AppError('conflict', 'the cluster is being deleted; it can no longer be changed');
-    }
+    if (!cluster) throw new AppError('conflict', 'the cluster is being deleted; it can no longer be changed');
+    const hostsOf = await tx.selectDistinct({ hostId: nodes.hostId }).from(nodes).where(and(eq(nodes.clusterId, clusterId), isNull(nodes.removedAt)));
+    await notifyAssignments(tx, hostsOf.map((h) => h.hostId));
     return { cluster, operation: await insertOperation(tx, cluster, 'update') };
   });
 }

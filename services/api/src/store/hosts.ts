@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { AgentInstance, EnrollRequest, InstanceReport } from '@slotplane/contracts';
-import { and, clusters, enrollmentTokens, eq, hosts, isNull, newId, nodes, notInArray, type Db } from '@slotplane/db';
+import type { AgentInstance, EnrollRequest, InstanceReport, NodeStatus } from '@slotplane/contracts';
+import { configRevision } from '@slotplane/core';
+import { and, appendEvent, clusters, enrollmentTokens, eq, hosts, isNull, newId, nodes, sql, type Db, type HostRow, type NodeRow } from '@slotplane/db';
 import { bearerToken, hashCredential } from '../auth.ts';
 import { AppError } from '../errors.ts';
-
-type HostRow = typeof hosts.$inferSelect;
 
 /** A new enrollment token for agents; shown once, only its hash is kept. */
 export async function createEnrollmentToken(db: Db): Promise<string> {
@@ -33,12 +32,30 @@ export async function enrollHost(db: Db, enrollmentToken: string, body: EnrollRe
   return { hostId: row!.id, hostToken };
 }
 
-export async function authenticateHost(db: Db, authorization: string | undefined): Promise<HostRow> {
+const hostCredential = (authorization: string | undefined) => {
   const token = bearerToken(authorization);
   if (!token) throw new AppError('unauthorized', 'send the host credential as "Authorization: Bearer <token>"');
-  const [host] = await db.select().from(hosts).where(eq(hosts.tokenHash, hashCredential(token)));
+  return hashCredential(token);
+};
+
+export async function authenticateHost(db: Db, authorization: string | undefined): Promise<HostRow> {
+  const [host] = await db.select().from(hosts).where(eq(hosts.tokenHash, hostCredential(authorization)));
   if (!host) throw new AppError('unauthorized', 'the host credential is not valid');
   return host;
+}
+
+/**
+ * The heartbeat: one statement that authenticates the host and records that it is alive.
+ * Says whether the control plane holds the agent's latest report (else the agent resends it).
+ */
+export async function recordHeartbeat(db: Db, authorization: string | undefined, bootId: string, seq: number): Promise<{ resend: boolean }> {
+  const [row] = await db
+    .update(hosts)
+    .set({ lastHeartbeatAt: sql`now()` })
+    .where(eq(hosts.tokenHash, hostCredential(authorization)))
+    .returning({ bootId: hosts.bootId, reportSeq: hosts.reportSeq });
+  if (!row) throw new AppError('unauthorized', 'the host credential is not valid');
+  return { resend: row.bootId !== bootId || row.reportSeq !== seq };
 }
 
 /** The redis-servers this host should run, and a version that changes whenever that list does. */
@@ -53,7 +70,9 @@ export async function hostAssignments(db: Db, hostId: string): Promise<{ version
     nodeId: node.id,
     clusterId: cluster.id,
     port: node.port,
-    password: cluster.password,
+    runGeneration: node.runGeneration,
+    revision: configRevision(cluster.spec),
+    passwords: { admin: cluster.adminPassword, replication: cluster.replicationPassword, tenant: cluster.password },
     maxMemoryMb: cluster.spec.maxMemoryMb,
     persistence: cluster.spec.persistence,
     redisConfig: cluster.spec.redisConfig,
@@ -61,23 +80,56 @@ export async function hostAssignments(db: Db, hostId: string): Promise<{ version
   return { version: createHash('sha256').update(JSON.stringify(instances)).digest('hex').slice(0, 16), instances };
 }
 
-const nodeStatus = { starting: 'starting', running: 'running', stopping: 'stopping', exited: 'exited' } as const;
+const nodeStatus: Record<InstanceReport['state'], NodeStatus> = { starting: 'starting', running: 'running', stopping: 'stopping', exited: 'exited' };
 
-/** Records what the agent runs: the heartbeat, the raw report, and each node's observed status. */
-export async function recordReport(db: Db, hostId: string, instances: InstanceReport[]): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.update(hosts).set({ lastHeartbeatAt: new Date(), report: instances }).where(eq(hosts.id, hostId));
-    for (const i of instances) {
-      await tx
-        .update(nodes)
-        .set({ status: nodeStatus[i.state], pid: i.pid, exitCode: i.exitCode, exitSignal: i.signal, updatedAt: new Date() })
-        .where(and(eq(nodes.id, i.nodeId), eq(nodes.hostId, hostId)));
+/**
+ * Records an agent's report of its instances: the report itself, and each node whose state
+ * changed. A report older than the one recorded (same boot, lower seq; or an earlier boot) is
+ * ignored. A node that exited becomes an event. Returns the clusters whose nodes changed: they
+ * need a reconcile pass.
+ */
+export async function recordReport(db: Db, hostId: string, report: { bootId: string; seq: number; instances: InstanceReport[] }): Promise<{ recorded: boolean; changedClusters: string[] }> {
+  return db.transaction(async (tx) => {
+    const [fresh] = await tx
+      .update(hosts)
+      .set({ lastHeartbeatAt: sql`now()`, report: report.instances, bootId: report.bootId, reportSeq: report.seq })
+      .where(and(eq(hosts.id, hostId), sql`(${hosts.bootId} is null or (${hosts.bootId}, ${hosts.reportSeq}) < (${report.bootId}::text, ${report.seq}::bigint))`))
+      .returning({ id: hosts.id });
+    if (!fresh) return { recorded: false, changedClusters: [] };
+
+    const current = await tx
+      .select({ node: nodes, tenantId: clusters.tenantId })
+      .from(nodes)
+      .innerJoin(clusters, eq(nodes.clusterId, clusters.id))
+      .where(and(eq(nodes.hostId, hostId), sql`${nodes.status} <> 'stopped'`));
+    const reported = new Map(report.instances.map((i) => [i.nodeId, i]));
+    const changed = new Set<string>();
+    for (const { node, tenantId } of current) {
+      const i = reported.get(node.id);
+      // Not reported: the agent runs no process for it (any more). A node never started stays pending.
+      const next = i
+        ? { status: nodeStatus[i.state], pid: i.pid, exitCode: i.exitCode, exitSignal: i.signal, agentRunGeneration: i.runGeneration, agentRevision: i.revision }
+        : node.status === 'pending'
+          ? undefined
+          : { status: 'stopped' as const, pid: null, exitCode: node.exitCode, exitSignal: node.exitSignal, agentRunGeneration: node.agentRunGeneration, agentRevision: node.agentRevision };
+      if (!next || unchanged(node, next)) continue;
+      await tx.update(nodes).set({ ...next, updatedAt: new Date() }).where(eq(nodes.id, node.id));
+      changed.add(node.clusterId);
+      if (next.status === 'exited' && node.status !== 'exited') {
+        await appendEvent(tx, { tenantId, clusterId: node.clusterId, type: 'node.exited', data: { nodeId: node.id, exitCode: next.exitCode, signal: next.exitSignal } });
+      }
     }
-    // A removed node the agent no longer runs is stopped for good.
-    const reported = instances.map((i) => i.nodeId);
-    await tx
-      .update(nodes)
-      .set({ status: 'stopped', pid: null, updatedAt: new Date() })
-      .where(and(eq(nodes.hostId, hostId), eq(nodes.status, 'running'), reported.length ? notInArray(nodes.id, reported) : undefined));
+    return { recorded: true, changedClusters: [...changed] };
   });
+}
+
+function unchanged(node: NodeRow, next: Pick<NodeRow, 'status' | 'pid' | 'exitCode' | 'exitSignal' | 'agentRunGeneration' | 'agentRevision'>): boolean {
+  return (
+    node.status === next.status &&
+    node.pid === next.pid &&
+    node.exitCode === next.exitCode &&
+    node.exitSignal === next.exitSignal &&
+    node.agentRunGeneration === next.agentRunGeneration &&
+    node.agentRevision === next.agentRevision
+  );
 }

@@ -1,7 +1,5 @@
-import { and, eq, gt, operations, type Db } from '@slotplane/db';
+import { and, eq, gt, operations, type Db, type OperationRow } from '@slotplane/db';
 import { notFound } from '../errors.ts';
-
-type OperationRow = typeof operations.$inferSelect;
 
 export async function getOperation(db: Db, tenantId: string, operationId: string): Promise<OperationRow> {
   const [row] = await db
@@ -19,9 +17,4 @@ export async function listClusterOperations(db: Db, tenantId: string, clusterId:
     .where(and(eq(operations.clusterId, clusterId), eq(operations.tenantId, tenantId), afterId ? gt(operations.id, afterId) : undefined))
     .orderBy(operations.id)
     .limit(limit + 1);
-}
-
-/** Marks an operation as handed to the queue; the sweeper re-enqueues those never marked. */
-export async function markEnqueued(db: Db, operationId: string): Promise<void> {
-  await db.update(operations).set({ enqueuedAt: new Date() }).where(eq(operations.id, operationId));
 }

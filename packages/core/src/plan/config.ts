@@ -1,0 +1,62 @@
+import { REDIS_CONFIG_DEFAULTS, type ClusterSpec } from '@slotplane/contracts';
+
+/** cluster-node-timeout the cluster runs with (also what the agent writes in redis.conf). */
+export const RUNNING_NODE_TIMEOUT_MS = 5000;
+/**
+ * While a cluster is being created: a new primary refuses cluster_state:ok for its node
+ * timeout (at most 5 s) after joining, so creation runs with a short one and restores the
+ * running value before it reports the cluster available.
+ */
+export const BOOTSTRAP_NODE_TIMEOUT_MS = 1000;
+
+/** The `save` schedule of persistence "rdb"; "" turns snapshots off. */
+export const RDB_SAVE_SCHEDULE = '3600 1 300 100 60 10000';
+
+/** The settings every node must run with, as CONFIG GET prints them. */
+export function desiredNodeConfig(spec: ClusterSpec, nodeTimeoutMs: number = RUNNING_NODE_TIMEOUT_MS): Record<string, string> {
+  const out: Record<string, string> = {
+    maxmemory: String(spec.maxMemoryMb * 1024 * 1024),
+    appendonly: spec.persistence === 'aof' ? 'yes' : 'no',
+    save: spec.persistence === 'rdb' ? RDB_SAVE_SCHEDULE : '',
+    'cluster-node-timeout': String(nodeTimeoutMs),
+  };
+  for (const [key, fallback] of Object.entries(REDIS_CONFIG_DEFAULTS)) {
+    const value = (spec.redisConfig as Record<string, string | number | undefined>)[key] ?? fallback;
+    out[key] = String(value);
+  }
+  return out;
+}
+
+/** Every key the control plane sets; observation reads them with one CONFIG GET. */
+export const MANAGED_CONFIG_KEYS: readonly string[] = Object.keys(desiredNodeConfig({ shards: 1, replicasPerShard: 0, maxMemoryMb: 16, persistence: 'none', redisConfig: {} }));
+
+/** Keyspace-event flags Redis folds into "A" (7.0); it prints them in its own order. */
+const ALL_KEYSPACE_CLASSES = 'g$lshzxetd';
+const normalize = (key: string, value: string) =>
+  key === 'notify-keyspace-events' ? [...new Set(value.replace('A', ALL_KEYSPACE_CLASSES))].sort().join('') : value;
+
+/** The settings a node shows that differ from `desired` (keys it did not answer count as different). */
+export function configDiff(desired: Record<string, string>, observed: Record<string, string>): Record<string, string> {
+  const diff: Record<string, string> = {};
+  for (const [key, value] of Object.entries(desired)) {
+    const seen = observed[key];
+    if (seen === undefined || normalize(key, seen) !== normalize(key, value)) diff[key] = value;
+  }
+  return diff;
+}
+
+/**
+ * A short, stable name for the node configuration a spec asks for. The API hands it to the
+ * agents with each instance; an agent reports it back once its redis.conf says so, which is how
+ * the planner knows a restarted node would come back with the settings Redis runs now.
+ */
+export function configRevision(spec: ClusterSpec): string {
+  const canonical = JSON.stringify([spec.maxMemoryMb, spec.persistence, Object.entries(spec.redisConfig).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1))]);
+  // FNV-1a, 32 bit: a revision tag, not a security boundary.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < canonical.length; i++) {
+    hash ^= canonical.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+}

@@ -1,0 +1,12 @@
+export { plan } from './plan.ts';
+export { describeObservation, type NodeFacts } from './observation.ts';
+export {
+  BOOTSTRAP_NODE_TIMEOUT_MS,
+  MANAGED_CONFIG_KEYS,
+  RDB_SAVE_SCHEDULE,
+  RUNNING_NODE_TIMEOUT_MS,
+  configDiff,
+  configRevision,
+  desiredNodeConfig,
+} from './config.ts';
+export { FENCED_STEPS, type BlockedCode, type DesiredCluster, type ObservedCluster, type ObservedNode, type Plan, type RedisAnswer, type RedisObservation, type Step, type StepKind } from './types.ts';

@@ -1,0 +1,210 @@
+import type { SlotRange } from '@slotplane/contracts';
+import { slotMapSignature, type ClusterNodeEntry } from '../cluster-nodes.ts';
+import { PlacementError, placeCluster, placeReplicas, type GrowingShard } from '../placement.ts';
+import { SLOT_COUNT, countSlots, splitSlots } from '../slots.ts';
+import { BOOTSTRAP_NODE_TIMEOUT_MS, RUNNING_NODE_TIMEOUT_MS, configDiff, configRevision, desiredNodeConfig } from './config.ts';
+import type { DesiredCluster, ObservedCluster, ObservedNode, Plan, RedisAnswer, Step } from './types.ts';
+
+/** A node that answered this observation. */
+type Answering = ObservedNode & { redis: RedisAnswer };
+
+const act = (phase: string, progress: number, steps: Step[]): Plan => ({ kind: 'act', phase, progress, steps });
+const wait = (phase: string, progress: number, delayMs: number): Plan => ({ kind: 'wait', phase, progress, delayMs });
+const label = (n: ObservedNode) => `${n.host}:${n.port}`;
+const answering = (n: ObservedNode): n is Answering => n.redis?.reachable === true;
+/** Ids `n` knows as full members (a handshake entry has a made-up id). */
+const known = (n: Answering) => new Set(n.redis.view.filter((e) => !e.handshake).map((e) => e.id));
+const me = (n: Answering): ClusterNodeEntry | undefined => n.redis.view.find((e) => e.myself);
+const ownsSlots = (n: Answering) => (me(n)?.slots.length ?? 0) > 0;
+/** Still has a process (or may start one) on its host. */
+const hasProcess = (n: ObservedNode) => n.agent === 'starting' || n.agent === 'running' || n.agent === 'stopping';
+
+/**
+ * The next thing to do to bring `observed` to `desired`: the one decision of the control
+ * plane, pure. Rules run in order; the first that applies answers. Every rule only looks at
+ * the observation, so a worker that died between any two steps is replaced by one that picks
+ * up exactly where the cluster is.
+ *
+ * Safety rules (../shared/REDIS-CLUSTER-RULES.md) held here:
+ * - no create step (epoch, slots, meet) on a node that holds keys or knows nodes outside the cluster;
+ * - CLUSTER FORGET only for nodes whose process is gone, on every node that still knows them;
+ * - a replica is removed only when it is not the shard's primary;
+ * - the cluster is not done until every replica's link is up and every node says cluster_state:ok.
+ */
+export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
+  const { spec } = desired;
+  const live = observed.nodes.filter((n) => !n.removed);
+  const removed = observed.nodes.filter((n) => n.removed);
+
+  if (desired.deleting) {
+    if (live.length) return act('stopping nodes', 10, [{ kind: 'remove', nodeIds: live.map((n) => n.id), reason: 'the cluster is deleted' }]);
+    const running = removed.filter(hasProcess);
+    if (running.length) return wait(`waiting for agents to stop ${running.length} node(s)`, 50, 250);
+    return { kind: 'done' };
+  }
+
+  // 1. Placement: every shard has a primary and its replicas assigned to hosts.
+  if (observed.shardCount === 0) {
+    try {
+      const placement = placeCluster(observed.fleet, spec);
+      const newShards = Array.from({ length: spec.shards }, (_, i) => i);
+      return act('placing nodes', 5, [{ kind: 'place', newShards, nodes: placement.nodes, warnings: placement.warnings }]);
+    } catch (err) {
+      return placementBlocked(err, observed);
+    }
+  }
+  if (observed.shardCount !== spec.shards) {
+    return { kind: 'blocked', code: 'not_supported', reason: `the cluster has ${observed.shardCount} shard(s) and the spec asks for ${spec.shards}: changing the number of shards (resharding) is not available yet`, permanent: true };
+  }
+  const shards = Array.from({ length: spec.shards }, (_, i) => live.filter((n) => n.shardIndex === i));
+  const wanted = 1 + spec.replicasPerShard;
+  const growing: GrowingShard[] = [];
+  const excess: ObservedNode[] = [];
+  shards.forEach((members, shardIndex) => {
+    if (members.length < wanted) {
+      const primary = shardPrimary(members);
+      growing.push({ shardIndex, primaryHostId: (primary ?? members[0])?.hostId ?? '', memberHostIds: members.map((m) => m.hostId), add: wanted - members.length });
+    } else if (members.length > wanted) {
+      excess.push(...replicasToRemove(members, members.length - wanted, live));
+    }
+  });
+  if (growing.length) {
+    try {
+      const placement = placeReplicas(observed.fleet, growing);
+      return act('placing new replicas', 10, [{ kind: 'place', newShards: [], nodes: placement.nodes, warnings: placement.warnings }]);
+    } catch (err) {
+      return placementBlocked(err, observed);
+    }
+  }
+  if (excess.length) return act('removing replicas', 10, [{ kind: 'remove', nodeIds: excess.map((n) => n.id), reason: `replicasPerShard is ${spec.replicasPerShard}` }]);
+
+  // 2. Processes: every node running at its run generation.
+  const exited = live.find((n) => n.agent === 'exited');
+  if (exited) {
+    const why = `node ${label(exited)} exited`;
+    if (!observed.formed) return { kind: 'blocked', code: 'create_refused', reason: `${why} before the cluster was configured; see its redis.log on the host`, permanent: true };
+    return { kind: 'blocked', code: 'node_down', reason: `${why}; replacing failed nodes is not available yet`, permanent: false };
+  }
+  const starting = live.filter((n) => n.agent !== 'running' || (n.agentRunGeneration ?? 0) < n.runGeneration);
+  if (starting.length) return wait(`waiting for agents to start ${starting.length} node(s)`, 15, 250);
+  const silent = live.filter((n) => !answering(n));
+  if (silent.length) return wait(`waiting for ${silent.map(label).join(', ')} to answer`, 20, 100);
+  const nodes = live as Answering[];
+
+  // 3. Safety: only nodes of this cluster, and no create step on a node that holds data.
+  const ours = new Set([...nodes.map((n) => n.redis.myId), ...removed.flatMap((n) => (n.redisNodeId ? [n.redisNodeId] : []))]);
+  for (const n of nodes) {
+    const strangers = n.redis.view.filter((e) => !e.handshake && !ours.has(e.id));
+    if (strangers.length) {
+      return { kind: 'blocked', code: 'create_refused', reason: `node ${label(n)} already knows nodes outside this cluster (${strangers.map((s) => s.id.slice(0, 8)).join(', ')}); refusing to configure it`, permanent: true };
+    }
+  }
+  const alone = (n: Answering) => known(n).size === 1;
+  const loaded = nodes.find((n) => alone(n) && !ownsSlots(n) && n.redis.keys > 0);
+  if (loaded) return { kind: 'blocked', code: 'create_refused', reason: `node ${label(loaded)} already holds keys; refusing to configure it`, permanent: true };
+
+  // 4. Removed nodes: wait for their processes to stop, then FORGET them everywhere at once
+  // (within the 60 s forget ban, so nobody gossips them back).
+  if (removed.some(hasProcess)) return wait('waiting for agents to stop removed nodes', 30, 250);
+  const gone = new Set(removed.flatMap((n) => (n.redisNodeId ? [n.redisNodeId] : [])));
+  const forgets: Step[] = nodes.flatMap((n) => [...known(n)].filter((id) => gone.has(id)).map((id) => ({ kind: 'forget' as const, nodeId: n.id, forgetRedisId: id })));
+  if (forgets.length) return act('forgetting removed nodes', 35, forgets);
+
+  // 5. Fresh nodes: create-time timeout, distinct config epochs, the shard's slots for a new primary.
+  const settled = nodes.every((n) => n.redis.clusterState === 'ok' && n.redis.linkUp !== false);
+  const nodeTimeout = observed.formed || settled ? RUNNING_NODE_TIMEOUT_MS : BOOTSTRAP_NODE_TIMEOUT_MS;
+  const target = desiredNodeConfig(spec, nodeTimeout);
+  const ranges = splitSlots(spec.shards);
+  const claimed = nodes.flatMap((n) => n.redis.view.flatMap((e) => e.slots));
+  const prepare: Step[] = [];
+  for (const n of nodes.filter(alone)) {
+    const diff = configDiff(target, n.redis.config);
+    if (Object.keys(diff).length) prepare.push({ kind: 'configSet', nodeId: n.id, params: diff });
+    if (n.placedRole !== 'primary' || observed.formed) continue;
+    // Distinct epochs before MEET: colliding ones are resolved slowly by gossip.
+    if (me(n)?.configEpoch === 0) prepare.push({ kind: 'setConfigEpoch', nodeId: n.id, epoch: n.shardIndex + 1 });
+    const range = ranges[n.shardIndex]!;
+    if (!ownsSlots(n) && !overlaps(claimed, range)) prepare.push({ kind: 'addSlots', nodeId: n.id, ranges: [range] });
+  }
+  if (prepare.length) return act('preparing new nodes', 30, prepare);
+
+  // 6. Join: every node meets one seed (gossip spreads the rest), then all agree on the slot map.
+  const seed = [...nodes].sort((a, b) => known(b).size - known(a).size || order(a, b))[0]!;
+  const meets: Step[] = nodes
+    .filter((n) => n !== seed && !known(n).has(seed.redis.myId) && !known(seed).has(n.redis.myId) && !inHandshakeWith(n, seed))
+    .map((n) => ({ kind: 'meet', nodeId: n.id, host: seed.host, port: seed.port }));
+  if (meets.length) return act('joining nodes (CLUSTER MEET)', 45, meets);
+  const members = new Set(nodes.map((n) => n.redis.myId));
+  const agreed =
+    nodes.every((n) => [...members].every((id) => known(n).has(id))) && new Set(nodes.map((n) => slotMapSignature(n.redis.view))).size === 1;
+  if (!agreed) return wait('waiting for every node to agree on the slot map', 55, 20);
+  const view = nodes[0]!.redis.view;
+  if (countSlots(view.flatMap((e) => e.slots)) !== SLOT_COUNT) {
+    return { kind: 'blocked', code: 'shard_lost', reason: `only ${countSlots(view.flatMap((e) => e.slots))} of ${SLOT_COUNT} slots are served; restoring lost slots is not available yet`, permanent: false };
+  }
+
+  // 7. Replicas: every member of a shard follows the member that owns the shard's slots.
+  const replicate: Step[] = [];
+  for (const [index, group] of shards.entries()) {
+    const owners = (group as Answering[]).filter(ownsSlots);
+    if (owners.length !== 1) {
+      return { kind: 'blocked', code: 'shard_lost', reason: owners.length ? `shard ${index} has ${owners.length} primaries with slots; merging them is not available yet` : `shard ${index} has no primary serving its slots; restoring it is not available yet`, permanent: false };
+    }
+    const owner = owners[0]!;
+    for (const m of group as Answering[]) {
+      if (m !== owner && me(m)?.primaryId !== owner.redis.myId) replicate.push({ kind: 'replicate', nodeId: m.id, primaryRedisId: owner.redis.myId });
+    }
+  }
+  if (replicate.length) return act('attaching replicas', 70, replicate);
+
+  // 8. Settings: the spec's configuration on every node.
+  const configure: Step[] = nodes.flatMap((n) => {
+    const diff = configDiff(target, n.redis.config);
+    return Object.keys(diff).length ? [{ kind: 'configSet' as const, nodeId: n.id, params: diff }] : [];
+  });
+  if (configure.length) return act('applying configuration', 80, configure);
+
+  // 9. In sync, and redis.conf on every host says what Redis runs now.
+  if (!settled) return wait('waiting for replicas to sync and every node to report cluster_state:ok', 85, 50);
+  const revision = configRevision(spec);
+  const stale = nodes.filter((n) => n.agentRevision !== revision);
+  if (stale.length) return wait(`waiting for ${stale.length} agent(s) to write the new redis.conf`, 95, 100);
+  return { kind: 'done' };
+}
+
+/** The member that owns slots, or the one placed as primary while nobody does yet. */
+function shardPrimary(members: ObservedNode[]): ObservedNode | undefined {
+  return members.find((m) => answering(m) && ownsSlots(m)) ?? members.find((m) => m.placedRole === 'primary');
+}
+
+/**
+ * Replicas to take away from an over-full shard: never the primary; first those not running,
+ * then those on the hosts most crowded with this cluster's nodes, then the newest.
+ */
+function replicasToRemove(members: ObservedNode[], count: number, live: ObservedNode[]): ObservedNode[] {
+  const primary = shardPrimary(members);
+  const crowd = (n: ObservedNode) => live.filter((o) => o.hostId === n.hostId).length;
+  return members
+    .filter((m) => m !== primary)
+    .sort((a, b) => Number(a.agent === 'running') - Number(b.agent === 'running') || crowd(b) - crowd(a) || (a.id < b.id ? 1 : -1))
+    .slice(0, count);
+}
+
+function placementBlocked(err: unknown, observed: ObservedCluster): Plan {
+  if (!(err instanceof PlacementError) && !(err instanceof RangeError)) throw err;
+  const reason = observed.fleet.length === 0 ? 'no host agent has reported in the last 10 s: start slotplane-agent on at least one host' : err.message;
+  return { kind: 'blocked', code: 'placement_failed', reason, permanent: true };
+}
+
+function overlaps(claimed: SlotRange[], [start, end]: SlotRange): boolean {
+  return claimed.some(([s, e]) => s <= end && e >= start);
+}
+
+function inHandshakeWith(n: Answering, seed: ObservedNode): boolean {
+  return n.redis.view.some((e) => e.handshake && e.host === seed.host && e.port === seed.port);
+}
+
+/** Placement order: shard, primary first, then id. */
+function order(a: ObservedNode, b: ObservedNode): number {
+  return a.shardIndex - b.shardIndex || Number(a.placedRole === 'replica') - Number(b.placedRole === 'replica') || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}

@@ -1,0 +1,99 @@
+import type { ClusterSpec, NodeRole, NodeStatus, SlotRange } from '@slotplane/contracts';
+import type { ClusterNodeEntry } from '../cluster-nodes.ts';
+import type { PlacedNode, PlacementHost } from '../placement.ts';
+
+/** What the tenant asked for, as the API stored it. */
+export interface DesiredCluster {
+  generation: number;
+  spec: ClusterSpec;
+  deleting: boolean;
+}
+
+/** What one node said over the Redis protocol in this observation. */
+export interface RedisAnswer {
+  reachable: true;
+  myId: string;
+  /** Its CLUSTER NODES: how it sees itself and every node it knows. */
+  view: ClusterNodeEntry[];
+  /** cluster_state from CLUSTER INFO. */
+  clusterState: string;
+  /** DBSIZE. */
+  keys: number;
+  /** master_link_status from INFO replication; null on a primary. */
+  linkUp: boolean | null;
+  /** master_repl_offset (primary) or slave_repl_offset (replica). */
+  offset: number;
+  /** CONFIG GET of the keys the control plane manages. */
+  config: Record<string, string>;
+}
+export type RedisObservation = RedisAnswer | { reachable: false; error: string };
+
+/** One node as Postgres (its assignment, what its agent reported) and Redis (its own answers) show it. */
+export interface ObservedNode {
+  id: string;
+  shardIndex: number;
+  hostId: string;
+  /** Address clients and peers use. */
+  host: string;
+  port: number;
+  /** The role it was placed for; only decides which node of a new shard gets the shard's slots. */
+  placedRole: NodeRole;
+  /** Taken away from its host: the agent stops it and erases its data. */
+  removed: boolean;
+  /** The process, as its agent last reported it ('pending' until the agent reports it at all). */
+  agent: NodeStatus;
+  /** The run generation assigned, and the one the agent reports running. */
+  runGeneration: number;
+  agentRunGeneration: number | null;
+  /** The config revision the agent last wrote redis.conf for. */
+  agentRevision: string | null;
+  /** Redis node id as last recorded (survives the process). */
+  redisNodeId: string | null;
+  /** This observation's answer; null when the node was not asked (no running process). */
+  redis: RedisObservation | null;
+}
+
+export interface ObservedCluster {
+  nodes: ObservedNode[];
+  /** Shard rows that exist; 0 before placement. */
+  shardCount: number;
+  /** Hosts that may take new nodes now (agents heard from recently), with the ports taken on each. */
+  fleet: PlacementHost[];
+  /** The cluster has converged at least once (observedGeneration > 0): it is formed, not being created. */
+  formed: boolean;
+}
+
+/**
+ * One action against the world. Steps of one plan are independent across nodes; steps for
+ * the same node run in the order given.
+ */
+export type Step =
+  /** Postgres: new shard rows and node assignments (the agents start the processes). */
+  | { kind: 'place'; newShards: number[]; nodes: PlacedNode[]; warnings: string[] }
+  /** Postgres: take nodes off their hosts (the agents stop them and erase their data). */
+  | { kind: 'remove'; nodeIds: string[]; reason: string }
+  | { kind: 'configSet'; nodeId: string; params: Record<string, string> }
+  | { kind: 'setConfigEpoch'; nodeId: string; epoch: number }
+  | { kind: 'addSlots'; nodeId: string; ranges: SlotRange[] }
+  | { kind: 'meet'; nodeId: string; host: string; port: number }
+  | { kind: 'replicate'; nodeId: string; primaryRedisId: string }
+  | { kind: 'forget'; nodeId: string; forgetRedisId: string };
+export type StepKind = Step['kind'];
+
+/** Steps that change slot ownership, membership or roles: the lease is re-checked right before them. */
+export const FENCED_STEPS: ReadonlySet<StepKind> = new Set(['setConfigEpoch', 'addSlots', 'meet', 'replicate', 'forget']);
+
+export type BlockedCode = 'placement_failed' | 'create_refused' | 'node_down' | 'shard_lost' | 'not_supported';
+
+/** The planner's answer: the next steps, or why there are none. */
+export type Plan =
+  | { kind: 'act'; phase: string; progress: number; steps: Step[] }
+  /** Nothing to do but look again after `delayMs` (a process starting, gossip spreading, a replica syncing). */
+  | { kind: 'wait'; phase: string; progress: number; delayMs: number }
+  /** Observation matches the desired cluster. */
+  | { kind: 'done' }
+  /**
+   * The planner cannot get further. Permanent: no retry helps (refused node, no capacity).
+   * Otherwise the cluster is observed again after a while, in case the world changes.
+   */
+  | { kind: 'blocked'; code: BlockedCode; reason: string; permanent: boolean };

@@ -1,0 +1,132 @@
+import { FENCED_STEPS, type Step } from '@slotplane/core';
+import { and, appendEvent, clusters, eq, inArray, isNull, newId, nodes, notifyAssignments, operations, shards, sql, type ClusterRow, type Db } from '@slotplane/db';
+import type { Logger } from '@slotplane/logger';
+import type { NodeAdminPool } from '@slotplane/redis-admin';
+import { WorkerError } from './errors.ts';
+import { failpoint } from './failpoint.ts';
+import type { Lease } from './lease.ts';
+import type { MemberRow } from './observe.ts';
+
+export interface ActContext {
+  db: Db;
+  log: Logger;
+  lease: Lease;
+  cluster: ClusterRow;
+  admins: NodeAdminPool;
+  /** The rows of the observation the steps were planned from. */
+  rows: MemberRow[];
+}
+
+type RedisStep = Exclude<Step, { kind: 'place' } | { kind: 'remove' }>;
+
+/**
+ * Performs one plan's steps: Postgres steps in fenced transactions, Redis steps grouped per
+ * node (in order on one node, nodes in parallel), after re-checking the lease in Postgres when
+ * any of them changes ownership, membership or roles. Records what was done as one event.
+ */
+export async function perform(ctx: ActContext, phase: string, steps: Step[]): Promise<void> {
+  const redisSteps = steps.filter((s): s is RedisStep => s.kind !== 'place' && s.kind !== 'remove');
+  for (const step of steps) {
+    if (step.kind === 'place') await place(ctx, step);
+    if (step.kind === 'remove') await remove(ctx, step);
+  }
+  if (redisSteps.length) {
+    if (redisSteps.some((s) => FENCED_STEPS.has(s.kind))) await ctx.lease.verify();
+    else ctx.lease.check();
+    const byNode = new Map<string, RedisStep[]>();
+    for (const s of redisSteps) byNode.set(s.nodeId, [...(byNode.get(s.nodeId) ?? []), s]);
+    await Promise.all([...byNode].map(([nodeId, own]) => runOnNode(ctx, nodeId, own)));
+  }
+  await ctx.db.transaction(async (tx) => {
+    const [held] = await tx.select({ id: clusters.id }).from(clusters).where(ctx.lease.held());
+    if (!held) return;
+    await appendEvent(tx, { tenantId: ctx.cluster.tenantId, clusterId: ctx.cluster.id, type: 'cluster.step_done', data: { phase, steps: steps.map(summary) } });
+  });
+  // Crash tests kill the worker right after a kind of step, e.g. SLOTPLANE_FAILPOINT=after-meet.
+  for (const kind of new Set(steps.map((s) => s.kind))) failpoint(`after-${kind}`);
+}
+
+async function runOnNode(ctx: ActContext, nodeId: string, steps: RedisStep[]): Promise<void> {
+  const row = ctx.rows.find((r) => r.id === nodeId);
+  if (!row) throw new Error(`unreachable: a step for node ${nodeId}, which is not in the observation`);
+  const admin = ctx.admins.get({ host: row.address, port: row.port, password: ctx.cluster.adminPassword });
+  for (const step of steps) {
+    try {
+      switch (step.kind) {
+        case 'configSet':
+          await admin.configSet(step.params);
+          break;
+        case 'setConfigEpoch':
+          await admin.setConfigEpoch(step.epoch);
+          break;
+        case 'addSlots':
+          await admin.addSlotsRange(step.ranges);
+          break;
+        case 'meet':
+          await admin.meet(step.host, step.port);
+          break;
+        case 'replicate':
+          await admin.replicate(step.primaryRedisId);
+          break;
+        case 'forget':
+          await admin.forget(step.forgetRedisId);
+          break;
+      }
+    } catch (err) {
+      // The next observation shows what happened; the planner decides again from there.
+      throw new WorkerError('step_failed', `${step.kind} on ${admin.label}: ${err instanceof Error ? err.message : String(err)}`, true);
+    }
+  }
+}
+
+/** New shard rows and node assignments, once, under the lease; the agents are told at commit. */
+async function place(ctx: ActContext, step: Extract<Step, { kind: 'place' }>): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const [held] = await tx.select({ id: clusters.id }).from(clusters).where(ctx.lease.held()).for('update');
+    if (!held) throw new WorkerError('lease_lost', 'lease lost before placement', true);
+    if (step.newShards.length) {
+      await tx.insert(shards).values(step.newShards.map((index) => ({ id: newId(), clusterId: ctx.cluster.id, index, slots: [] })));
+    }
+    const shardRows = await tx.select({ id: shards.id, index: shards.index }).from(shards).where(eq(shards.clusterId, ctx.cluster.id));
+    const shardId = new Map(shardRows.map((s) => [s.index, s.id]));
+    await tx.insert(nodes).values(
+      step.nodes.map((n) => ({ id: newId(), clusterId: ctx.cluster.id, shardId: shardId.get(n.shardIndex)!, hostId: n.hostId, port: n.port, role: n.role })),
+    );
+    if (step.warnings.length) {
+      await tx
+        .update(operations)
+        .set({ warnings: sql`${operations.warnings} || ${JSON.stringify(step.warnings)}::jsonb` })
+        .where(and(eq(operations.clusterId, ctx.cluster.id), inArray(operations.status, ['pending', 'running'])));
+    }
+    await notifyAssignments(tx, step.nodes.map((n) => n.hostId));
+  });
+  ctx.log.info({ nodes: step.nodes.length, warnings: step.warnings }, 'placed nodes');
+}
+
+/** Takes nodes off their hosts, under the lease; the agents stop them when told at commit. */
+async function remove(ctx: ActContext, step: Extract<Step, { kind: 'remove' }>): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const [held] = await tx.select({ id: clusters.id }).from(clusters).where(ctx.lease.held()).for('update');
+    if (!held) throw new WorkerError('lease_lost', 'lease lost before removing nodes', true);
+    const taken = await tx
+      .update(nodes)
+      .set({ removedAt: new Date(), updatedAt: new Date() })
+      .where(and(inArray(nodes.id, step.nodeIds), isNull(nodes.removedAt)))
+      .returning({ hostId: nodes.hostId });
+    await notifyAssignments(tx, taken.map((n) => n.hostId));
+  });
+  ctx.log.info({ nodes: step.nodeIds.length, reason: step.reason }, 'removed nodes');
+}
+
+function summary(step: Step): Record<string, unknown> {
+  switch (step.kind) {
+    case 'place':
+      return { kind: step.kind, nodes: step.nodes.length, shards: step.newShards.length };
+    case 'remove':
+      return { kind: step.kind, nodes: step.nodeIds };
+    case 'configSet':
+      return { kind: step.kind, node: step.nodeId, keys: Object.keys(step.params) };
+    default:
+      return { ...step };
+  }
+}
