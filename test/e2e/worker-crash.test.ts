@@ -59,6 +59,40 @@ describe.each(['after-place', 'after-meet'])('a worker killed -9 %s', (failpoint
   });
 });
 
+describe.each([
+  { failpoint: 'after-replicate', from: 1, to: 2 },
+  { failpoint: 'after-remove', from: 2, to: 1 },
+])('a worker killed -9 $failpoint while replicas go from $from to $to', ({ failpoint, from, to }) => {
+  it('is replaced by a new worker that converges: the desired processes, every removed node forgotten', async () => {
+    const first = cp.startWorkerProcess();
+    const res = await call('POST', '/v1/clusters', { name: `replicas-${failpoint}`, shards: 2, replicasPerShard: from });
+    expect((await settled(res.operation.id)).status).toBe('succeeded');
+    first.kill('SIGKILL');
+    await exitOf(first);
+
+    const doomed = cp.startWorkerProcess(failpoint);
+    const patch = await call('PATCH', `/v1/clusters/${res.cluster.id}`, { replicasPerShard: to });
+    expect(await exitOf(doomed)).toBe('SIGKILL');
+    expect((await call('GET', `/v1/operations/${patch.operation.id}`)).status).toBe('running');
+
+    const survivor = cp.startWorkerProcess();
+    expect((await settled(patch.operation.id)).status).toBe('succeeded');
+    const cluster = await call('GET', `/v1/clusters/${res.cluster.id}`);
+    expect(cluster.status).toBe('available');
+    const live = cluster.shards.flatMap((s: { primary: { host: string; port: number }; replicas: Array<{ host: string; port: number }> }) => [s.primary, ...s.replicas]);
+    expect(live).toHaveLength(2 * (1 + to));
+    expect(new Set(cp.agents.flatMap((a) => a.redisPids(res.cluster.id))).size).toBe(2 * (1 + to));
+    const password = await cp.adminPassword(res.cluster.id);
+    for (const n of live) {
+      const admin = new NodeAdmin({ host: n.host, port: n.port, password });
+      expect(await admin.nodes()).toHaveLength(2 * (1 + to));
+      admin.close();
+    }
+    survivor.kill('SIGKILL');
+    await exitOf(survivor);
+  });
+});
+
 describe('create steps against a node that is not fresh', () => {
   it('are refused: the operation fails naming the node, and nothing is joined', async () => {
     const doomed = cp.startWorkerProcess('after-place');

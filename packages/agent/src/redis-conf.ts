@@ -5,18 +5,12 @@ const quote = (v: string) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"
 
 /**
  * The tenant's user: every data command, and what cluster clients need to find their way
- * (CLUSTER SLOTS/SHARDS/NODES/INFO/..., READONLY for replica reads, INFO), but nothing that
- * administers the node: no CONFIG, ACL (but WHOAMI), CLUSTER changes, REPLICAOF/SLAVEOF,
- * FAILOVER, SHUTDOWN, DEBUG, MIGRATE, MODULE or MONITOR. `-@admin` takes those away (and
- * also e.g. SAVE, BGSAVE, SLOWLOG, LATENCY, CLIENT KILL); the `+` rules give back the
- * read-only subcommands clients use.
+ * (CLUSTER SLOTS/SHARDS/NODES/INFO/..., READONLY, INFO), but nothing that administers the
+ * node. `-@admin` takes away CONFIG, ACL changes, CLUSTER changes, REPLICAOF/SLAVEOF,
+ * FAILOVER, SHUTDOWN, DEBUG, MODULE, MONITOR (and SAVE, SLOWLOG, CLIENT KILL, ...); MIGRATE and
+ * the ACL subcommands outside @admin go separately. Checked command by command on 7.0.15.
  */
-export const TENANT_ACL = [
-  '~*', '&*', '+@all', '-@admin', '-migrate', '-debug', '-module', '-monitor',
-  '-cluster', '+cluster|slots', '+cluster|shards', '+cluster|nodes', '+cluster|info', '+cluster|keyslot',
-  '+cluster|countkeysinslot', '+cluster|getkeysinslot', '+cluster|myid', '+cluster|links',
-  '-acl', '+acl|whoami', '+info', '+readonly', '+readwrite',
-];
+export const TENANT_ACL = ['~*', '&*', '+@all', '-@admin', '-migrate', '-acl', '+acl|whoami'];
 
 /** The redis.conf of one instance: what Slotplane owns first, then the tenant's allow-listed settings. */
 export function renderRedisConf(i: AgentInstance, opts: { address: string; dir: string }): string {

@@ -64,7 +64,7 @@ export async function reconcileCluster(ctx: ReconcileContext, clusterId: string)
           if (!(await recordConverged(settle))) continue;
           return cluster.deletionRequestedAt ? { kind: 'finished' } : { kind: 'idle' };
         case 'blocked':
-          log.warn({ code: next.code, reason: next.reason }, 'blocked');
+          if (cluster.lastError !== next.reason) log.warn({ code: next.code, reason: next.reason }, 'blocked');
           await recordBlocked(settle, next);
           return next.permanent ? { kind: 'idle' } : { kind: 'again', delayMs: BLOCKED_RECHECK_MS };
       }

@@ -1,0 +1,193 @@
+import { Cluster as RedisCluster, Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq, nodes, notifyAssignments, sql } from '@slotplane/db';
+import { NodeAdmin } from '@slotplane/redis-admin';
+import { startControlPlane, tenantClient, waitFor, type ControlPlane } from '@slotplane/testkit';
+import { startCountedWrites } from './counted-writes.ts';
+
+// Changes to a running 3x1 cluster on three hosts, all through the one reconcile loop.
+const HOSTS = [
+  { name: 'rec-a', address: '127.0.0.51', zone: 'a' },
+  { name: 'rec-b', address: '127.0.0.52', zone: 'b' },
+  { name: 'rec-c', address: '127.0.0.53', zone: 'c' },
+];
+let cp: ControlPlane;
+let call: ReturnType<typeof tenantClient>['call'];
+let settled: ReturnType<typeof tenantClient>['settled'];
+
+beforeAll(async () => {
+  cp = await startControlPlane({ hosts: HOSTS, portMin: 25000, portMax: 25099 });
+  ({ call, settled } = tenantClient(cp.api.app, (await cp.api.tenant()).auth));
+});
+afterAll(() => cp?.stop());
+
+type NodeView = { id: string; hostId: string; host: string; port: number; role: string | null; status: string; reachable: boolean | null; redisNodeId: string };
+type ShardView = { index: number; slots: [number, number][]; primary: NodeView | null; replicas: NodeView[] };
+const members = (shards: ShardView[]) => shards.flatMap((s) => [...(s.primary ? [s.primary] : []), ...s.replicas]);
+
+describe('a running cluster changed online', () => {
+  let clusterId: string;
+  let tenant: { username: string; password: string };
+  let adminPassword: string;
+  const admin = (n: { host: string; port: number }) => new NodeAdmin({ host: n.host, port: n.port, password: adminPassword });
+  /** Runs `fn` on every live node of the cluster with an admin connection. */
+  const onEveryNode = async <T>(fn: (a: NodeAdmin) => Promise<T>): Promise<T[]> => {
+    const shards = (await call('GET', `/v1/clusters/${clusterId}`)).shards as ShardView[];
+    const admins = members(shards).map(admin);
+    try {
+      return await Promise.all(admins.map(fn));
+    } finally {
+      admins.forEach((a) => a.close());
+    }
+  };
+  const processes = () => cp.agents.flatMap((a) => a.redisPids(clusterId)).length;
+  const patch = async (body: object) => {
+    const { operation } = await call('PATCH', `/v1/clusters/${clusterId}`, body);
+    const op = await settled(operation.id);
+    expect(op).toMatchObject({ status: 'succeeded' });
+    return (await call('GET', `/v1/clusters/${clusterId}`)) as { status: string; shards: ShardView[] };
+  };
+
+  it('is created available, with the tenant\'s own user in /credentials', async () => {
+    const { cluster, operation } = await call('POST', '/v1/clusters', { name: 'online', shards: 3, replicasPerShard: 1, maxMemoryMb: 256 });
+    clusterId = cluster.id;
+    expect((await settled(operation.id)).status).toBe('succeeded');
+    const creds = await call('GET', `/v1/clusters/${clusterId}/credentials`);
+    tenant = { username: creds.username, password: creds.password };
+    expect(creds.username).toBe('app');
+    adminPassword = await cp.adminPassword(clusterId);
+  });
+
+  it('gives the tenant every data command but no admin command (NOPERM), and a cluster client that reads from replicas', async () => {
+    const { endpoints } = await call('GET', `/v1/clusters/${clusterId}/credentials`);
+    const r = new Redis({ host: endpoints[0].host, port: endpoints[0].port, ...tenant, lazyConnect: true, maxRetriesPerRequest: 0 });
+    try {
+      expect(await r.call('ACL', 'WHOAMI')).toBe('app');
+      expect(await r.info('server')).toContain('redis_version');
+      for (const sub of ['SLOTS', 'SHARDS', 'NODES', 'INFO', 'MYID']) await expect(r.call('CLUSTER', sub)).resolves.toBeDefined();
+      await expect(r.call('CLUSTER', 'KEYSLOT', 'x')).resolves.toBeDefined();
+      await expect(r.call('CLUSTER', 'COUNTKEYSINSLOT', '0')).resolves.toBeDefined();
+      await expect(r.call('READONLY')).resolves.toBe('OK');
+      const refused: string[][] = [
+        ['CONFIG', 'GET', 'maxmemory'], ['CONFIG', 'SET', 'requirepass', 'x'], ['ACL', 'SETUSER', 'x', 'on'], ['ACL', 'LIST'], ['ACL', 'USERS'],
+        ['CLUSTER', 'MEET', '127.0.0.1', '1'], ['CLUSTER', 'FORGET', 'x'], ['CLUSTER', 'ADDSLOTS', '1'], ['CLUSTER', 'DELSLOTS', '1'],
+        ['CLUSTER', 'SETSLOT', '1', 'STABLE'], ['CLUSTER', 'REPLICATE', 'x'], ['CLUSTER', 'FAILOVER'], ['CLUSTER', 'RESET'],
+        ['CLUSTER', 'SET-CONFIG-EPOCH', '9'], ['CLUSTER', 'BUMPEPOCH'], ['CLUSTER', 'FLUSHSLOTS'], ['CLUSTER', 'SAVECONFIG'],
+        ['REPLICAOF', 'NO', 'ONE'], ['SLAVEOF', 'NO', 'ONE'], ['FAILOVER'], ['SHUTDOWN'], ['MIGRATE', '127.0.0.1', '1', 'k', '0', '10'],
+        ['MODULE', 'LIST'], ['MONITOR'],
+      ];
+      for (const cmd of refused) await expect(r.call(cmd[0]!, ...cmd.slice(1)), cmd.join(' ')).rejects.toThrow(/NOPERM/);
+      // Redis 7.0 refuses DEBUG before it looks at users ("not allowed"); the ACL refuses it too.
+      await expect(r.call('DEBUG', 'SLEEP', '0')).rejects.toThrow(/NOPERM|not allowed/);
+      const a = admin(endpoints[0]);
+      expect(await a.redis.call('ACL', 'DRYRUN', 'app', 'DEBUG', 'SLEEP', '0')).toMatch(/no permissions/);
+      a.close();
+    } finally {
+      r.disconnect();
+    }
+    const client = new RedisCluster([endpoints[0]], { redisOptions: tenant, scaleReads: 'slave' });
+    try {
+      await client.set('tenant-key', 'v');
+      await waitFor('the write to reach a replica', async () => (await client.get('tenant-key')) === 'v');
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it('applies maxMemoryMb, persistence and redisConfig to every node, and a restarted node keeps them', async () => {
+    const after = await patch({ maxMemoryMb: 512, persistence: 'aof', redisConfig: { hz: 25, 'maxmemory-policy': 'allkeys-lru' } });
+    expect(after.status).toBe('available');
+    const expected = { maxmemory: String(512 * 1024 * 1024), appendonly: 'yes', hz: '25', 'maxmemory-policy': 'allkeys-lru' };
+    const configOf = (a: NodeAdmin) => Promise.all(Object.keys(expected).map((k) => a.configGet(k)));
+    for (const values of await onEveryNode(configOf)) expect(values).toEqual(Object.values(expected));
+
+    // Restart one replica's process, as healing will: a new run generation for its agent.
+    const replica = after.shards[0]!.replicas[0]!;
+    const agent = cp.agents.find((a) => a.address === replica.host)!;
+    const pidsBefore = agent.redisPids(clusterId);
+    await cp.api.database.db.transaction(async (tx) => {
+      await tx.update(nodes).set({ runGeneration: sql`${nodes.runGeneration} + 1` }).where(eq(nodes.id, replica.id));
+      await notifyAssignments(tx, [replica.hostId]);
+    });
+    await waitFor('a new process for the replica', () => agent.redisPids(clusterId).some((p) => !pidsBefore.includes(p)), { timeoutMs: 20_000 });
+    const a = admin(replica);
+    try {
+      await waitFor('the restarted replica to answer', async () => (await a.redis.ping()) === 'PONG', { timeoutMs: 20_000 });
+      expect(await configOf(a)).toEqual(Object.values(expected));
+    } finally {
+      a.close();
+    }
+  });
+
+  it('goes from 1 to 2 to 0 to 1 replicas per shard under a counted write load, losing no acknowledged write', async () => {
+    const { endpoints } = await call('GET', `/v1/clusters/${clusterId}/credentials`);
+    const writes = startCountedWrites(endpoints[0], tenant);
+    try {
+      for (const replicas of [2, 0, 1]) {
+        const before = writes.total();
+        const after = await patch({ replicasPerShard: replicas });
+        expect(after.status).toBe('available');
+        expect(after.shards.every((s) => s.primary?.reachable && s.replicas.length === replicas)).toBe(true);
+        // Anti-affinity: three hosts hold up to three members of a shard apart.
+        for (const s of after.shards) expect(new Set(members([s]).map((m) => m.hostId)).size).toBe(1 + replicas);
+        // Exactly the desired processes, and no node still knows a removed one.
+        expect(processes()).toBe(3 * (1 + replicas));
+        for (const view of await onEveryNode((a) => a.nodes())) expect(view).toHaveLength(3 * (1 + replicas));
+        await waitFor('writes to go on', () => writes.total() > before + 50, { timeoutMs: 10_000 });
+      }
+    } finally {
+      const result = await writes.stop();
+      expect(result.lost).toEqual([]);
+      expect(result.acknowledged).toBeGreaterThan(500);
+    }
+  });
+
+  it('after a primary is killed -9 and Redis fails over by itself, shows the promoted replica as primary and the dead node as not running', async () => {
+    const before = (await call('GET', `/v1/clusters/${clusterId}`)).shards as ShardView[];
+    const victim = before[1]!.primary!;
+    const heir = before[1]!.replicas[0]!;
+    const [row] = await cp.api.database.db.select({ pid: nodes.pid }).from(nodes).where(eq(nodes.id, victim.id));
+    process.kill(row!.pid!, 'SIGKILL');
+    const shard = await waitFor('GET to show the replica promoted', async () => {
+      const s = ((await call('GET', `/v1/clusters/${clusterId}`)).shards as ShardView[])[1]!;
+      return s.primary?.id === heir.id ? s : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 200 });
+    const dead = shard.replicas.find((n) => n.id === victim.id)!;
+    expect(dead.status).toBe('exited');
+    expect(dead.reachable).not.toBe(true);
+    expect(shard.slots).toEqual(before[1]!.slots);
+    const cluster = await call('GET', `/v1/clusters/${clusterId}`);
+    expect(cluster.status).toBe('degraded');
+    expect(cluster.lastError).toMatch(/exited/);
+    const creds = await call('GET', `/v1/clusters/${clusterId}/credentials`);
+    expect(creds.endpoints.map((e: { host: string; port: number }) => `${e.host}:${e.port}`)).not.toContain(`${victim.host}:${victim.port}`);
+    expect(creds.endpoints.slice(0, 3).every((e: { role: string }) => e.role === 'primary')).toBe(true);
+    expect(creds.endpoints.map((e: { host: string; port: number }) => `${e.host}:${e.port}`)).toContain(`${heir.host}:${heir.port}`);
+  });
+
+  it('refuses a change it cannot make yet with a failed operation that says why, not a success', async () => {
+    const { operation } = await call('PATCH', `/v1/clusters/${clusterId}`, { maxMemoryMb: 300 });
+    const op = await settled(operation.id);
+    expect(op.status).toBe('failed');
+    expect(op.error).toMatchObject({ code: 'node_down', message: expect.stringMatching(/exited.*not available yet/) });
+  });
+});
+
+describe('a change that lands while the cluster is still being created', () => {
+  it('retargets the create: the cluster converges to the newest spec, and both operations succeed', async () => {
+    const created = await call('POST', '/v1/clusters', { name: 'retarget', shards: 2, replicasPerShard: 0, maxMemoryMb: 128 });
+    const patched = await call('PATCH', `/v1/clusters/${created.cluster.id}`, { replicasPerShard: 1, maxMemoryMb: 200 });
+    expect((await settled(patched.operation.id)).status).toBe('succeeded');
+    expect((await settled(created.operation.id)).status).toBe('succeeded');
+    const cluster = await call('GET', `/v1/clusters/${created.cluster.id}`);
+    expect(cluster).toMatchObject({ status: 'available', generation: 2, observedGeneration: 2 });
+    expect(cluster.shards.every((s: ShardView) => s.primary && s.replicas.length === 1 && s.replicas[0]!.role === 'replica')).toBe(true);
+    const adminPassword = await cp.adminPassword(created.cluster.id);
+    for (const n of members(cluster.shards)) {
+      const a = new NodeAdmin({ host: n.host, port: n.port, password: adminPassword });
+      expect(await a.configGet('maxmemory')).toBe(String(200 * 1024 * 1024));
+      a.close();
+    }
+    expect(cp.agents.flatMap((a) => a.redisPids(created.cluster.id))).toHaveLength(4);
+  });
+});
