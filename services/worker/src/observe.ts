@@ -47,6 +47,7 @@ export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool
       agentRunGeneration: m.agentRunGeneration,
       agentRevision: m.agentRevision,
       redisNodeId: m.redisNodeId,
+      silentForMs: m.reachable === false && m.unreachableSince ? Date.now() - m.unreachableSince.getTime() : 0,
       redis:
         m.removedAt === null && m.status === 'running'
           ? await admins.get({ host: m.address, port: m.port, password: cluster.adminPassword }).observe()

@@ -30,10 +30,17 @@ export function desiredNodeConfig(spec: ClusterSpec, nodeTimeoutMs: number = RUN
 /** Every key the control plane sets; observation reads them with one CONFIG GET. */
 export const MANAGED_CONFIG_KEYS: readonly string[] = Object.keys(desiredNodeConfig({ shards: 1, replicasPerShard: 0, maxMemoryMb: 16, persistence: 'none', redisConfig: {} }));
 
-/** Keyspace-event flags Redis folds into "A" (7.0); it prints them in its own order. */
+/**
+ * Keyspace-event flags as a set: Redis 7.0 prints them in its own order, folds "g$lshzxetd" into
+ * "A", and prints no "n" next to "A" (so with "A" set, "n" cannot be observed and is not compared).
+ */
 const ALL_KEYSPACE_CLASSES = 'g$lshzxetd';
-const normalize = (key: string, value: string) =>
-  key === 'notify-keyspace-events' ? [...new Set(value.replace('A', ALL_KEYSPACE_CLASSES))].sort().join('') : value;
+function normalize(key: string, value: string): string {
+  if (key !== 'notify-keyspace-events') return value;
+  const flags = new Set(value.replaceAll('A', ALL_KEYSPACE_CLASSES));
+  if (value.includes('A')) flags.delete('n');
+  return [...flags].sort().join('');
+}
 
 /** The settings a node shows that differ from `desired` (keys it did not answer count as different). */
 export function configDiff(desired: Record<string, string>, observed: Record<string, string>): Record<string, string> {

@@ -8,6 +8,9 @@ import type { DesiredCluster, ObservedCluster, ObservedNode, Plan, RedisAnswer, 
 /** A node that answered this observation. */
 type Answering = ObservedNode & { redis: RedisAnswer };
 
+/** A running node that has not answered for this long is down, not starting. */
+export const SILENT_LIMIT_MS = 10_000;
+
 const act = (phase: string, progress: number, steps: Step[]): Plan => ({ kind: 'act', phase, progress, steps });
 const wait = (phase: string, progress: number, delayMs: number): Plan => ({ kind: 'wait', phase, progress, delayMs });
 const label = (n: ObservedNode) => `${n.host}:${n.port}`;
@@ -78,16 +81,21 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   }
   if (excess.length) return act('removing replicas', 10, [{ kind: 'remove', nodeIds: excess.map((n) => n.id), reason: `replicasPerShard is ${spec.replicasPerShard}` }]);
 
-  // 2. Processes: every node running at its run generation.
-  const exited = live.find((n) => n.agent === 'exited');
+  // 2. Processes: every node running at its run generation, and answering.
+  const exited = live.find((n) => n.agent === 'exited' || n.agent === 'stopped');
   if (exited) {
-    const why = `node ${label(exited)} exited`;
+    const why = `node ${label(exited)} ${exited.agent === 'exited' ? 'exited' : 'is no longer run by its agent'}`;
     if (!observed.formed) return { kind: 'blocked', code: 'create_refused', reason: `${why} before the cluster was configured; see its redis.log on the host`, permanent: true };
     return { kind: 'blocked', code: 'node_down', reason: `${why}; replacing failed nodes is not available yet`, permanent: false };
   }
   const starting = live.filter((n) => n.agent !== 'running' || (n.agentRunGeneration ?? 0) < n.runGeneration);
   if (starting.length) return wait(`waiting for agents to start ${starting.length} node(s)`, 15, 250);
   const silent = live.filter((n) => !answering(n));
+  const lost = silent.find((n) => n.silentForMs >= SILENT_LIMIT_MS);
+  if (lost) {
+    const error = lost.redis?.reachable === false ? `: ${lost.redis.error}` : '';
+    return { kind: 'blocked', code: 'node_down', reason: `node ${label(lost)} has not answered for ${Math.round(lost.silentForMs / 1000)} s${error}`, permanent: false };
+  }
   if (silent.length) return wait(`waiting for ${silent.map(label).join(', ')} to answer`, 20, 100);
   const nodes = live as Answering[];
 
@@ -178,16 +186,27 @@ function shardPrimary(members: ObservedNode[]): ObservedNode | undefined {
 }
 
 /**
- * Replicas to take away from an over-full shard: never the primary; first those not running,
- * then those on the hosts most crowded with this cluster's nodes, then the newest.
+ * Replicas to take away from an over-full shard, one at a time: never the primary; first those
+ * not running; then from the host holding the most members of the shard (the primary's host on a
+ * tie), so what stays is as spread as the hosts allow; then from hosts crowded with this
+ * cluster's nodes; then the newest.
  */
 function replicasToRemove(members: ObservedNode[], count: number, live: ObservedNode[]): ObservedNode[] {
   const primary = shardPrimary(members);
-  const crowd = (n: ObservedNode) => live.filter((o) => o.hostId === n.hostId).length;
-  return members
-    .filter((m) => m !== primary)
-    .sort((a, b) => Number(a.agent === 'running') - Number(b.agent === 'running') || crowd(b) - crowd(a) || (a.id < b.id ? 1 : -1))
-    .slice(0, count);
+  let staying = [...members];
+  const removed: ObservedNode[] = [];
+  for (let i = 0; i < count; i++) {
+    const onHost = (n: ObservedNode) => staying.filter((o) => o.hostId === n.hostId).length;
+    const withPrimary = (n: ObservedNode) => Number(n.hostId === primary?.hostId);
+    const crowd = (n: ObservedNode) => live.filter((o) => o.hostId === n.hostId && !removed.includes(o)).length;
+    const pick = staying
+      .filter((m) => m !== primary)
+      .sort((a, b) => Number(a.agent === 'running') - Number(b.agent === 'running') || onHost(b) - onHost(a) || withPrimary(b) - withPrimary(a) || crowd(b) - crowd(a) || (a.id < b.id ? 1 : -1))[0];
+    if (!pick) break;
+    removed.push(pick);
+    staying = staying.filter((m) => m !== pick);
+  }
+  return removed;
 }
 
 function placementBlocked(err: unknown, observed: ObservedCluster): Plan {

@@ -51,6 +51,8 @@ export interface ObservedNode {
   redisNodeId: string | null;
   /** This observation's answer; null when the node was not asked (no running process). */
   redis: RedisObservation | null;
+  /** How long the node has not been answering, as recorded across observations (0 when it answers). */
+  silentForMs: number;
 }
 
 export interface ObservedCluster {

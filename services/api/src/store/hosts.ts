@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AgentInstance, EnrollRequest, InstanceReport, NodeStatus } from '@slotplane/contracts';
 import { configRevision } from '@slotplane/core';
-import { and, appendEvent, clusters, enrollmentTokens, eq, hosts, isNull, newId, nodes, sql, type Db, type HostRow, type NodeRow } from '@slotplane/db';
+import { and, appendEvent, clusters, enrollmentTokens, eq, hosts, isNull, ne, newId, nodes, or, sql, type Db, type HostRow, type NodeRow } from '@slotplane/db';
 import { bearerToken, hashCredential } from '../auth.ts';
 import { AppError } from '../errors.ts';
 
@@ -101,7 +101,8 @@ export async function recordReport(db: Db, hostId: string, report: { bootId: str
       .select({ node: nodes, tenantId: clusters.tenantId })
       .from(nodes)
       .innerJoin(clusters, eq(nodes.clusterId, clusters.id))
-      .where(and(eq(nodes.hostId, hostId), sql`${nodes.status} <> 'stopped'`));
+      // Live nodes, and removed ones whose process may still be reported.
+      .where(and(eq(nodes.hostId, hostId), or(isNull(nodes.removedAt), ne(nodes.status, 'stopped'))));
     const reported = new Map(report.instances.map((i) => [i.nodeId, i]));
     const changed = new Set<string>();
     for (const { node, tenantId } of current) {

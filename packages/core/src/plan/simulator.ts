@@ -6,6 +6,9 @@
  * It applies every planner Step the way Redis would and throws RuleViolation when a step breaks
  * a rule of shared/REDIS-CLUSTER-RULES.md, so a property test fails at the step that did it.
  * Deterministic for a seed: the same seed and the same calls give the same world.
+ *
+ * Not modelled: failover, process restarts (run generations), slot migration, PFAIL/FAIL
+ * votes (a dead peer is simply "fail" after one tick), NOADDR, real time (one tick ~ TICK_MS).
  */
 import type { ClusterSpec, NodeRole, NodeStatus, SlotRange } from '@slotplane/contracts';
 import { parseClusterNodes } from '../cluster-nodes.ts';
@@ -67,6 +70,8 @@ export interface SimRedis {
   readyTicks: number;
   linkUp: boolean;
   syncIn: number;
+  /** Ticks it still answers LOADING after its agent reports it running. */
+  loadingTicks: number;
 }
 
 export interface SimRow {
@@ -84,6 +89,8 @@ export interface SimRow {
   redisNodeId: string | null;
   /** The process the agent runs for this row (exists while agent is starting, running or stopping). */
   process: SimRedis | null;
+  /** Tick of the first observation it did not answer, since it last answered. */
+  silentSince: number | null;
 }
 
 /** What a process finds in its data dir when it starts: keys, or a nodes.conf naming a node of another cluster. */
@@ -100,6 +107,8 @@ export interface SimOptions {
 }
 
 const BUS_PORT_OFFSET = 10000;
+/** Time one tick stands for (planner waits are 20-250 ms; an agent report, a gossip round, ~0.5 s). */
+export const TICK_MS = 500;
 const ALL_KEYSPACE_CLASSES = 'g$lshzxetd';
 const hasProcessStatus = (s: NodeStatus) => s === 'starting' || s === 'running' || s === 'stopping';
 
@@ -161,18 +170,29 @@ export class SimulatedCluster {
 
   // ---- observation -------------------------------------------------------------------
 
-  /** What the worker reads: rows from Postgres, and each process's answers. Records redisNodeId like the worker does. */
+  /**
+   * What the worker reads: rows from Postgres, and the answers of live nodes whose agent says
+   * running (as services/worker/src/observe.ts asks them). Afterwards records each answering
+   * node's Redis id in its row, as the worker's recordObservation does.
+   */
   observe(): ObservedCluster {
+    const answered: Array<[SimRow, string]> = [];
     const nodes = this.rows.map((row): ObservedNode => {
+      const p = !row.removed && row.agent === 'running' ? row.process : null;
       let redis: ObservedNode['redis'] = null;
-      if (row.process && row.agent === 'starting') redis = { reachable: false, error: 'LOADING Redis is loading the dataset in memory' };
-      else if (row.process) {
-        redis = this.answer(row.process);
-        row.redisNodeId = row.process.id;
+      if (p && p.loadingTicks > 0) {
+        redis = { reachable: false, error: 'LOADING Redis is loading the dataset in memory' };
+        row.silentSince ??= this.now;
+      } else if (p) {
+        redis = this.answer(p);
+        answered.push([row, p.id]);
+        row.silentSince = null;
       }
+      const silentForMs = row.silentSince === null ? 0 : (this.now - row.silentSince) * TICK_MS;
       const { id, shardIndex, hostId, host, port, placedRole, removed, runGeneration, agent, agentRunGeneration, agentRevision, redisNodeId } = row;
-      return { id, shardIndex, hostId, host, port, placedRole, removed, runGeneration, agent, agentRunGeneration, agentRevision, redisNodeId, redis };
+      return { id, shardIndex, hostId, host, port, placedRole, removed, runGeneration, agent, agentRunGeneration, agentRevision, redisNodeId, redis, silentForMs };
     });
+    for (const [row, id] of answered) row.redisNodeId = id;
     return { nodes, shardCount: this.shardCount, fleet: this.fleet(), formed: this.formed };
   }
 
@@ -300,7 +320,7 @@ export class SimulatedCluster {
       const id = `${batch}-${Math.floor(this.random() * 0xffffffff).toString(16).padStart(8, '0')}`;
       this.rows.push({
         id, shardIndex: n.shardIndex, hostId: host.id, host: host.address, port: n.port, placedRole: n.role, removed: false, runGeneration: 1,
-        agent: 'pending', agentRunGeneration: null, agentRevision: null, redisNodeId: null, process: null,
+        agent: 'pending', agentRunGeneration: null, agentRevision: null, redisNodeId: null, process: null, silentSince: null,
       });
     }
   }
@@ -362,6 +382,7 @@ export class SimulatedCluster {
           row.agentRunGeneration = row.runGeneration;
           row.agentRevision = revision;
         } else if (row.agent === 'starting' || row.agent === 'running') {
+          if (row.agent === 'running' && row.process && row.process.loadingTicks > 0) row.process.loadingTicks--;
           row.agent = 'running';
           row.agentRevision = revision;
         }
@@ -382,6 +403,7 @@ export class SimulatedCluster {
     const p: SimRedis = {
       id: this.redisId(), rowId: row.id, host: row.host, port: row.port, role: 'primary', primaryId: null, configEpoch: 0, currentEpoch: 0, slots: [],
       peers: new Map(), handshakes: [], bans: new Map(), keys: dirty?.keys ?? 0, config, clusterState: 'fail', everOk: false, readyTicks: 0, linkUp: false, syncIn: 0,
+      loadingTicks: Math.floor(this.random() * 2),
     };
     this.ownIds.add(p.id);
     this.alive.set(p.id, p);

@@ -1,0 +1,86 @@
+// The agent protocol as packages/agent/src/agent.ts speaks it at commit 6e4c930: a report of
+// EVERY instance on start and every second as the heartbeat (PUT /v1/agent/report), and a loop
+// of GET /v1/agent/assignments (the first without `since`, then long-polls of 20 s). A simulated
+// agent "adopted" its instances: it sends the same requests, in the same order and at the same
+// rate, as a real agent whose redis-servers are all up, without spawning any.
+import type { AgentProtocol } from './protocol.ts';
+
+const HEARTBEAT_MS = 1000;
+const LONG_POLL_MS = 20_000;
+const RETRY_MS = 500;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function call<T>(url: string, init: RequestInit & { token: string }): Promise<T> {
+  const res = await fetch(url, {
+    ...init,
+    headers: { authorization: `Bearer ${init.token}`, ...(init.body ? { 'content-type': 'application/json' } : {}) },
+  });
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${(body as { detail?: string }).detail ?? ''}`);
+  return body as T;
+}
+
+export const fullReportProtocol: AgentProtocol = {
+  name: 'full-report',
+  summary: `full report of every instance every ${HEARTBEAT_MS} ms (PUT /v1/agent/report) + long-poll GET /v1/agent/assignments (waitMs=${LONG_POLL_MS})`,
+  heartbeatMs: HEARTBEAT_MS,
+
+  enroll: (apiUrl, enrollmentToken, host) =>
+    call(`${apiUrl}/v1/agent/enroll`, {
+      method: 'POST',
+      token: enrollmentToken,
+      body: JSON.stringify({ ...host, zone: null, rack: null }),
+    }),
+
+  async start({ apiUrl, hostToken, instances, log }) {
+    let stopped = false;
+    const inFlight = new AbortController();
+    const signal = inFlight.signal;
+    const body = JSON.stringify({
+      instances: instances.map(({ nodeId, port, pid }) => ({ nodeId, port, pid, state: 'running', exitCode: null, signal: null })),
+    });
+
+    // As the real agent: one report at a time, in order; a failed one is logged and dropped.
+    let reporting: Promise<void> = Promise.resolve();
+    const sendReport = () =>
+      log.track('PUT /v1/agent/report', call(`${apiUrl}/v1/agent/report`, { method: 'PUT', token: hostToken, signal, body })).then(
+        () => undefined,
+        () => undefined,
+      );
+    const report = () => {
+      reporting = reporting.then(() => (stopped ? undefined : sendReport()));
+      return reporting;
+    };
+
+    await report();
+    const heartbeat = setInterval(() => void report(), HEARTBEAT_MS);
+
+    const loop = (async () => {
+      let version: string | undefined;
+      while (!stopped) {
+        try {
+          const query = version ? `?since=${version}&waitMs=${LONG_POLL_MS}` : '';
+          const assignments = await log.track(
+            'GET /v1/agent/assignments',
+            call<{ version: string }>(`${apiUrl}/v1/agent/assignments${query}`, { token: hostToken, signal }),
+          );
+          if (stopped) break;
+          version = assignments.version;
+        } catch {
+          if (stopped) break;
+          await sleep(RETRY_MS);
+        }
+      }
+    })();
+
+    return {
+      async stop() {
+        stopped = true;
+        clearInterval(heartbeat);
+        inFlight.abort();
+        await Promise.race([loop, sleep(100)]);
+      },
+    };
+  },
+};
