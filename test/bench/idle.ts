@@ -11,13 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createEnrollmentToken, createTenant } from '@slotplane/api';
 import { count, eq, gt, hosts, nodes, openDatabase, sql, type Db } from '@slotplane/db';
-import { startRedisServer } from '@slotplane/embedded';
+import { startRedisServer, startThrowawayPostgres, type ThrowawayPostgres } from '@slotplane/embedded';
 import { fullReportProtocol } from './idle/agent-full-report.ts';
 import { heartbeatProtocol } from './idle/agent-heartbeat.ts';
 import { startApiProcess } from './idle/api-process.ts';
 import { PORT_MAX, PORT_MIN, seedFleet } from './idle/fleet.ts';
 import { CLOCK_TICKS, pgCounters, postgresCpuTicks, processCpuTicks, resetStatements, topStatements, type StatementStats } from './idle/measure.ts';
-import { startStatsPostgres, type StatsPostgres } from './idle/postgres.ts';
 import { RequestLog, type AgentProtocol, type SimulatedAgent } from './idle/protocol.ts';
 
 // full-report is the protocol before the reconciler (commit 6e4c930); the API no longer speaks it.
@@ -86,7 +85,7 @@ interface RunResult {
   freshHosts: number;
 }
 
-async function runConfiguration(pgServer: StatsPostgres, admin: Db, redisUrl: string, nodesPerHost: number): Promise<RunResult> {
+async function runConfiguration(pgServer: ThrowawayPostgres, admin: Db, redisUrl: string, nodesPerHost: number): Promise<RunResult> {
   const scope = new Scope();
   try {
     const label = `${hostCount} hosts / ${hostCount * nodesPerHost} nodes`;
@@ -216,7 +215,7 @@ process.once('uncaughtException', (err) => {
 });
 let failed = false;
 try {
-  const pgServer = await startStatsPostgres();
+  const pgServer = await startThrowawayPostgres({ settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track_utility': 'on' } });
   main.defer(() => pgServer.stop());
   const admin = await openDatabase({ url: pgServer.url, poolSize: 1 });
   main.defer(() => admin.close());

@@ -13,8 +13,8 @@ beforeAll(async () => {
       { name: 'restart-a', address: '127.0.0.31' },
       { name: 'restart-b', address: '127.0.0.32' },
     ],
-    portMin: 23000,
-    portMax: 23099,
+    portMin: 13000,
+    portMax: 13099,
   });
   auth = (await cp.api.tenant()).auth;
   ({ call, settled } = tenantClient(cp.api.app, auth));

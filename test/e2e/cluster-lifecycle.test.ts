@@ -17,7 +17,7 @@ let call: ReturnType<typeof tenantClient>['call'];
 let settled: ReturnType<typeof tenantClient>['settled'];
 
 beforeAll(async () => {
-  cp = await startControlPlane({ hosts: HOSTS, portMin: 21000, portMax: 21099 });
+  cp = await startControlPlane({ hosts: HOSTS, portMin: 11000, portMax: 11099 });
   auth = (await cp.api.tenant()).auth;
   ({ call, settled } = tenantClient(cp.api.app, auth));
 });

@@ -16,7 +16,7 @@ let call: ReturnType<typeof tenantClient>['call'];
 let settled: ReturnType<typeof tenantClient>['settled'];
 
 beforeAll(async () => {
-  cp = await startControlPlane({ hosts: HOSTS, portMin: 25000, portMax: 25099 });
+  cp = await startControlPlane({ hosts: HOSTS, portMin: 15000, portMax: 15099 });
   ({ call, settled } = tenantClient(cp.api.app, (await cp.api.tenant()).auth));
 });
 afterAll(() => cp?.stop());

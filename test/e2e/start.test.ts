@@ -10,9 +10,11 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'slotplane-start-'));
 const running: ChildProcess[] = [];
 
+// Node ports 16100-16199: their cluster-bus ports (+10000) stay below the kernel's ephemeral range
+// (32768+), where an outgoing connection's local port on 127.0.0.1 could hold one first.
 /** Runs the README's start command path (`slotplane start`) with nothing configured but DATA_DIR and PORT. */
 async function startSlotplane(port: number) {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), AGENT_PORT_MIN: '26100', AGENT_PORT_MAX: '26199' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), AGENT_PORT_MIN: '16100', AGENT_PORT_MAX: '16199' };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   const child = spawn(join(root, 'node_modules/.bin/tsx'), ['services/cli/src/main.ts', 'start'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -66,8 +68,9 @@ describe('slotplane start (embedded defaults)', () => {
     const settled = (opId: string) =>
       waitFor(`operation ${opId}`, async () => {
         const { body } = await call('GET', `/v1/operations/${opId}`);
+        if (body.status === 'failed') throw new Error(`operation failed: ${JSON.stringify(body.error)}`);
         return body.status === 'succeeded' ? body : undefined;
-      }, { timeoutMs: 20_000 });
+      }, { timeoutMs: 30_000 });
 
     const created = await call('POST', '/v1/clusters', { name: 'demo', shards: 3, replicasPerShard: 1 });
     expect(created.status).toBe(202);

@@ -20,8 +20,8 @@ beforeAll(async () => {
       { name: 'crash-b', address: '127.0.0.22' },
       { name: 'crash-c', address: '127.0.0.23' },
     ],
-    portMin: 22000,
-    portMax: 22099,
+    portMin: 12000,
+    portMax: 12099,
     worker: false,
   });
   auth = (await cp.api.tenant()).auth;
@@ -105,7 +105,7 @@ describe('create steps against a node that is not fresh', () => {
 
     // Someone else's cluster node, and ours introduced to it while the worker was down.
     const dir = mkdtempSync(join(tmpdir(), 'slotplane-stranger-'));
-    const strangerPort = 22098;
+    const strangerPort = 12098;
     const stranger = spawn('redis-server', ['--port', String(strangerPort), '--bind', agent.address, '--cluster-enabled', 'yes', '--dir', dir, '--save', '', '--cluster-announce-ip', agent.address, '--bind-source-addr', agent.address], { stdio: 'ignore' });
     try {
       await waitFor('our node to answer', async () => (await ours.myId()).length === 40, { timeoutMs: 20_000 });

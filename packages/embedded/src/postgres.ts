@@ -9,16 +9,19 @@ import { waitFor } from './wait.ts';
 
 export interface ThrowawayPostgres {
   url: string;
+  /** The postmaster: its children are the server's backends. */
+  postmasterPid: number;
   stop(): Promise<void>;
 }
 
 const INSTALL_HINT = 'Install PostgreSQL (Debian/Ubuntu: `apt-get install postgresql`) or set DATABASE_URL.';
 
 /**
- * Starts a disposable Postgres server (initdb into a temp dir, fsync off) on a free port.
- * initdb refuses to run as root, so as root it runs as the `postgres` system user.
+ * Starts a disposable Postgres server (initdb into a temp dir, fsync off) on a free port, with
+ * any extra server `settings` (e.g. shared_preload_libraries). initdb refuses to run as root,
+ * so as root it runs as the `postgres` system user.
  */
-export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
+export async function startThrowawayPostgres(opts: { settings?: Record<string, string> } = {}): Promise<ThrowawayPostgres> {
   const dirs = postgresBinDirs();
   const initdb = requireBinary('initdb', INSTALL_HINT, dirs);
   const postgres = requireBinary('postgres', INSTALL_HINT, dirs);
@@ -39,6 +42,7 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   const [cmd, args] = runAs(postgres, [
     '-D', dataDir, '-p', String(port), '-h', '127.0.0.1', '-k', root,
     '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300',
+    ...Object.entries(opts.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
   ]);
   const child: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -54,11 +58,13 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
       await c.end().catch(() => {});
     }
   }, { timeoutMs: 30_000, intervalMs: 100 });
+  const postmasterPid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   return {
     url,
+    postmasterPid,
     stop: async () => {
       // runuser does not pass signals on, so signal the postmaster itself (fast shutdown).
-      const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const pid = postmasterPid;
       const exited = new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
       try {
         process.kill(pid, 'SIGINT');

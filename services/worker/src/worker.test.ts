@@ -10,7 +10,7 @@ let call: ReturnType<typeof tenantClient>['call'];
 let settled: ReturnType<typeof tenantClient>['settled'];
 
 beforeAll(async () => {
-  cp = await startControlPlane({ hosts: [{ name: 'worker-test', address: '127.0.0.41' }], portMin: 24000, portMax: 24099 });
+  cp = await startControlPlane({ hosts: [{ name: 'worker-test', address: '127.0.0.41' }], portMin: 14000, portMax: 14099 });
   auth = (await cp.api.tenant()).auth;
   ({ call, settled } = tenantClient(cp.api.app, auth));
 });

@@ -3,35 +3,19 @@
 // of GET /v1/agent/assignments (the first without `since`, then long-polls of 20 s). A simulated
 // agent "adopted" its instances: it sends the same requests, in the same order and at the same
 // rate, as a real agent whose redis-servers are all up, without spawning any.
+import { call, enroll, sleep } from './http.ts';
 import type { AgentProtocol } from './protocol.ts';
 
 const HEARTBEAT_MS = 1000;
 const LONG_POLL_MS = 20_000;
 const RETRY_MS = 500;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function call<T>(url: string, init: RequestInit & { token: string }): Promise<T> {
-  const res = await fetch(url, {
-    ...init,
-    headers: { authorization: `Bearer ${init.token}`, ...(init.body ? { 'content-type': 'application/json' } : {}) },
-  });
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${(body as { detail?: string }).detail ?? ''}`);
-  return body as T;
-}
-
 export const fullReportProtocol: AgentProtocol = {
   name: 'full-report',
   summary: `full report of every instance every ${HEARTBEAT_MS} ms (PUT /v1/agent/report) + long-poll GET /v1/agent/assignments (waitMs=${LONG_POLL_MS})`,
   heartbeatMs: HEARTBEAT_MS,
 
-  enroll: (apiUrl, enrollmentToken, host) =>
-    call(`${apiUrl}/v1/agent/enroll`, {
-      method: 'POST',
-      token: enrollmentToken,
-      body: JSON.stringify({ ...host, zone: null, rack: null }),
-    }),
+  enroll,
 
   async start({ apiUrl, hostToken, instances, log }) {
     let stopped = false;

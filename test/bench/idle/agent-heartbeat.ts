@@ -2,31 +2,19 @@
 // of every instance at start (and afterwards only on a change, which never comes while idle),
 // numbered by boot id and seq; a cheap POST /v1/agent/heartbeat every second; and long-polls of
 // GET /v1/agent/assignments that the API wakes on a NOTIFY instead of re-querying.
+import { call, enroll, sleep } from './http.ts';
 import type { AgentProtocol } from './protocol.ts';
 
 const HEARTBEAT_MS = 1000;
 const LONG_POLL_MS = 20_000;
 const RETRY_MS = 500;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function call<T>(url: string, init: RequestInit & { token: string }): Promise<T> {
-  const res = await fetch(url, {
-    ...init,
-    headers: { authorization: `Bearer ${init.token}`, ...(init.body ? { 'content-type': 'application/json' } : {}) },
-  });
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${(body as { detail?: string }).detail ?? ''}`);
-  return body as T;
-}
-
 export const heartbeatProtocol: AgentProtocol = {
   name: 'heartbeat',
   summary: `one report at start, then only on change (PUT /v1/agent/report); POST /v1/agent/heartbeat every ${HEARTBEAT_MS} ms; long-poll GET /v1/agent/assignments (waitMs=${LONG_POLL_MS}, woken by NOTIFY)`,
   heartbeatMs: HEARTBEAT_MS,
 
-  enroll: (apiUrl, enrollmentToken, host) =>
-    call(`${apiUrl}/v1/agent/enroll`, { method: 'POST', token: enrollmentToken, body: JSON.stringify({ ...host, zone: null, rack: null }) }),
+  enroll,
 
   async start({ apiUrl, hostToken, instances, log }) {
     let stopped = false;
