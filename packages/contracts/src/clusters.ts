@@ -78,7 +78,7 @@ export type CreateClusterBody = z.infer<typeof CreateClusterBody>;
 
 export const PatchClusterBody = z
   .strictObject({
-    shards: shards.optional().describe('Changing the number of shards (resharding) is not available yet: a different value is refused with 409.'),
+    shards: shards.optional().describe('More shards: new primaries and replicas, then slots migrate to them online. Fewer: the last shards are drained online, then removed.'),
     replicasPerShard: replicasPerShard.optional(),
     maxMemoryMb: maxMemoryMb.optional(),
     persistence: Persistence.optional(),
@@ -109,3 +109,36 @@ export const Cluster = z
 export type Cluster = z.infer<typeof Cluster>;
 
 export const ClusterIdParams = z.object({ clusterId: Id });
+
+export const RebalanceBody = z
+  .strictObject({
+    by: z.enum(['slots', 'memory']).default('slots').describe('slots: even slot counts; memory: even bytes per primary (measured on the nodes), so a shard of big keys ends with fewer slots.'),
+    threshold: z.number().min(0).max(100).default(2).describe('Percent a primary may be off its fair share before slots move.'),
+  })
+  .meta({ id: 'RebalanceRequest' });
+export type RebalanceBody = z.infer<typeof RebalanceBody>;
+
+export const SwitchoverBody = z
+  .strictObject({ nodeId: Id.optional().describe('The replica to promote; by default the in-sync replica with the greatest replication offset.') })
+  .meta({ id: 'SwitchoverRequest' });
+export type SwitchoverBody = z.infer<typeof SwitchoverBody>;
+
+export const ShardParams = z.object({ clusterId: Id, index: z.coerce.number().int().min(0).max(63).describe('Shard index, as in GET /v1/clusters/{id}.') });
+
+export const BigKey = z.object({ name: z.string(), type: z.string(), bytes: z.number().int() }).meta({ id: 'BigKey' });
+export const ShardSkew = z
+  .object({
+    index: z.number().int(),
+    primary: z.object({ host: z.string(), port: z.number().int() }).nullable(),
+    slots: z.number().int().describe('Slots the primary owns.'),
+    keys: z.number().int().describe('Keys on the primary (DBSIZE).'),
+    usedMemoryBytes: z.number().int().describe('used_memory of the primary.'),
+    opsPerSec: z.number().int().describe('instantaneous_ops_per_sec of the primary.'),
+    bigKeys: z.array(BigKey).describe('The biggest keys found by a bounded sampled SCAN, biggest first.'),
+    sampledKeys: z.number().int().describe('How many keys the scan looked at on this primary.'),
+  })
+  .meta({ id: 'ShardSkew' });
+export const ClusterSkew = z
+  .object({ shards: z.array(ShardSkew), measuredAt: Timestamp })
+  .meta({ id: 'ClusterSkew' });
+export type ClusterSkew = z.infer<typeof ClusterSkew>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Id, Timestamp } from './common.ts';
 
-export const OperationKind = z.enum(['create', 'update', 'delete']);
+export const OperationKind = z.enum(['create', 'update', 'delete', 'rebalance', 'switchover']);
 export type OperationKind = z.infer<typeof OperationKind>;
 
 export const OperationStatus = z.enum(['pending', 'running', 'succeeded', 'failed', 'cancelled']);
@@ -21,6 +21,15 @@ export const Operation = z
     step: z.string().nullable().describe('What the operation is doing now.'),
     error: OperationError.nullable(),
     warnings: z.array(z.string()),
+    moves: z
+      .object({
+        slotsTotal: z.number().int(),
+        slotsMoved: z.number().int(),
+        keysMoved: z.number().int(),
+        bytesMoved: z.number().int(),
+      })
+      .nullable()
+      .describe('Slot migration done for this operation so far (null when it moves no slots).'),
     createdAt: Timestamp,
     startedAt: Timestamp.nullable(),
     finishedAt: Timestamp.nullable(),

@@ -114,6 +114,39 @@ export class NodeAdmin {
   async forget(redisNodeId: string): Promise<void> {
     await this.redis.call('CLUSTER', 'FORGET', redisNodeId);
   }
+  async countKeysInSlot(slot: number): Promise<number> {
+    return Number(await this.redis.call('CLUSTER', 'COUNTKEYSINSLOT', String(slot)));
+  }
+  async getKeysInSlot(slot: number, count: number): Promise<string[]> {
+    return (await this.redis.call('CLUSTER', 'GETKEYSINSLOT', String(slot), String(count))) as string[];
+  }
+  /** Bytes each key takes (MEMORY USAGE), in one round trip; 0 for a key that is gone. */
+  async memoryUsage(keys: string[]): Promise<number[]> {
+    if (!keys.length) return [];
+    const pipe = this.redis.pipeline();
+    for (const k of keys) pipe.call('MEMORY', 'USAGE', k, 'SAMPLES', '0');
+    return ((await pipe.exec()) ?? []).map(([err, v]) => (err ? 0 : Number(v ?? 0)));
+  }
+  /**
+   * The same CLUSTER SETSLOT subcommand for many slots, pipelined. Returns each slot's error
+   * message (or null): the caller decides which answers mean "already so".
+   */
+  async setSlots(slots: number[], how: 'IMPORTING' | 'MIGRATING' | 'NODE', nodeId: string): Promise<Array<string | null>> {
+    if (!slots.length) return [];
+    const pipe = this.redis.pipeline();
+    for (const s of slots) pipe.call('CLUSTER', 'SETSLOT', String(s), how, nodeId);
+    return ((await pipe.exec()) ?? []).map(([err]) => (err ? err.message : null));
+  }
+  /** COUNTKEYSINSLOT for many slots in one round trip. */
+  async countKeysInSlots(slots: number[]): Promise<number[]> {
+    if (!slots.length) return [];
+    const pipe = this.redis.pipeline();
+    for (const s of slots) pipe.call('CLUSTER', 'COUNTKEYSINSLOT', String(s));
+    return ((await pipe.exec()) ?? []).map(([err, v]) => {
+      if (err) throw err;
+      return Number(v);
+    });
+  }
   async configSet(params: Record<string, string | number>): Promise<void> {
     await this.redis.call('CONFIG', 'SET', ...Object.entries(params).flatMap(([k, v]) => [k, String(v)]));
   }

@@ -34,8 +34,11 @@ export interface ControlPlane {
   agents: AgentProcess[];
   worker: RunningWorker | undefined;
   startWorker(): Promise<RunningWorker>;
-  /** A worker in a process of its own, to kill -9; `failpoint` makes it SIGKILL itself there. */
-  startWorkerProcess(failpoint?: string): ChildProcess;
+  /**
+   * A worker in a process of its own, to kill -9; `failpoint` makes it SIGKILL itself there.
+   * `env` overrides its environment (e.g. shorter lease and lock, so a successor starts sooner).
+   */
+  startWorkerProcess(failpoint?: string, env?: Record<string, string>): ChildProcess;
   /** The password of the control plane's own Redis user on a cluster's nodes (tests inspect nodes with it). */
   adminPassword(clusterId: string): Promise<string>;
   stop(): Promise<void>;
@@ -124,12 +127,12 @@ export async function startControlPlane(opts: { hosts: Array<{ name: string; add
       const [row] = await api.database.db.select({ pw: clusters.adminPassword }).from(clusters).where(eq(clusters.id, clusterId));
       return row!.pw;
     },
-    startWorkerProcess(failpoint) {
+    startWorkerProcess(failpoint, extraEnv = {}) {
       const [bin, args] = node('services/worker/src/main.ts');
       const child = spawn(bin, [...args], {
         cwd: root,
         stdio: ['ignore', 'ignore', 'inherit'],
-        env: { ...process.env, DATABASE_URL: api.database.url, REDIS_URL: api.redisUrl, QUEUE_PREFIX: api.queuePrefix, LOG_LEVEL: 'warn', WORKER_LEASE_TTL_MS: '3000', WORKER_LOCK_MS: '3000', SLOTPLANE_FAILPOINT: failpoint ?? '' },
+        env: { ...process.env, DATABASE_URL: api.database.url, REDIS_URL: api.redisUrl, QUEUE_PREFIX: api.queuePrefix, LOG_LEVEL: 'warn', WORKER_LEASE_TTL_MS: '3000', WORKER_LOCK_MS: '3000', SLOTPLANE_FAILPOINT: failpoint ?? '', ...extraEnv },
       });
       children.push(child);
       return child;

@@ -15,6 +15,7 @@ import { authenticate } from './auth.ts';
 import { installErrorHandling } from './errors.ts';
 import { tidyOpenApi } from './openapi-tidy.ts';
 import { agentRoutes } from './routes/agent.ts';
+import { balanceRoutes } from './routes/balance.ts';
 import { clusterRoutes } from './routes/clusters.ts';
 import { hostRoutes } from './routes/hosts.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -84,6 +85,7 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
       request.principal = await authenticate(deps.database.db, request);
     });
     await v1.register(clusterRoutes, deps);
+    await v1.register(balanceRoutes, deps);
     await v1.register(operationRoutes, deps);
     await v1.register(hostRoutes, deps);
   }, deps);

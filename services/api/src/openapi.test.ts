@@ -35,6 +35,9 @@ describe('OpenAPI document', () => {
         'GET /v1/agent/assignments',
         'PUT /v1/agent/report',
         'POST /v1/agent/heartbeat',
+        'POST /v1/clusters/{clusterId}/rebalance',
+        'POST /v1/clusters/{clusterId}/shards/{index}/switchover',
+        'GET /v1/clusters/{clusterId}/skew',
         'POST /v1/clusters',
       ].sort(),
     );

@@ -20,7 +20,7 @@ export function clusterView(row: ClusterRow, shards: Shard[] = []): Cluster {
   };
 }
 
-export function operationView(row: OperationRow): Operation {
+export function operationView(row: OperationRow, moves: Operation['moves'] = null): Operation {
   return {
     id: row.id,
     clusterId: row.clusterId,
@@ -31,6 +31,7 @@ export function operationView(row: OperationRow): Operation {
     step: row.step,
     error: row.error,
     warnings: row.warnings,
+    moves,
     createdAt: row.createdAt.toISOString(),
     startedAt: iso(row.startedAt),
     finishedAt: iso(row.finishedAt),

@@ -1,9 +1,10 @@
 import { FENCED_STEPS, type Step } from '@slotplane/core';
-import { and, appendEvent, clusters, eq, inArray, isNull, newId, nodes, notifyAssignments, operations, shards, sql, type ClusterRow, type Db } from '@slotplane/db';
+import { and, appendEvent, clusters, desc, eq, inArray, isNull, newId, nodes, notifyAssignments, operations, shards, slotMoves, sql, type ClusterRow, type Db } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
 import type { NodeAdminPool } from '@slotplane/redis-admin';
 import { WorkerError } from './errors.ts';
 import { failpoint } from './failpoint.ts';
+import { failover, moveSlots } from './migrate.ts';
 import type { Lease } from './lease.ts';
 import type { MemberRow } from './observe.ts';
 
@@ -17,7 +18,9 @@ export interface ActContext {
   rows: MemberRow[];
 }
 
-type RedisStep = Exclude<Step, { kind: 'place' } | { kind: 'remove' }>;
+type DbStep = Extract<Step, { kind: 'place' | 'remove' | 'journalMoves' | 'retireShards' }>;
+type RedisStep = Exclude<Step, DbStep>;
+const isDbStep = (s: Step): s is DbStep => s.kind === 'place' || s.kind === 'remove' || s.kind === 'journalMoves' || s.kind === 'retireShards';
 
 /**
  * Performs one plan's steps: Postgres steps in fenced transactions, Redis steps grouped per
@@ -25,10 +28,12 @@ type RedisStep = Exclude<Step, { kind: 'place' } | { kind: 'remove' }>;
  * any of them changes ownership, membership or roles. Records what was done as one event.
  */
 export async function perform(ctx: ActContext, phase: string, steps: Step[]): Promise<void> {
-  const redisSteps = steps.filter((s): s is RedisStep => s.kind !== 'place' && s.kind !== 'remove');
-  for (const step of steps) {
+  const redisSteps = steps.filter((s): s is RedisStep => !isDbStep(s));
+  for (const step of steps.filter(isDbStep)) {
     if (step.kind === 'place') await place(ctx, step);
     if (step.kind === 'remove') await remove(ctx, step);
+    if (step.kind === 'journalMoves') await journalMoves(ctx, step);
+    if (step.kind === 'retireShards') await retireShards(ctx, step);
   }
   if (redisSteps.length) {
     if (redisSteps.some((s) => FENCED_STEPS.has(s.kind))) await ctx.lease.verify();
@@ -51,6 +56,15 @@ async function runOnNode(ctx: ActContext, nodeId: string, steps: RedisStep[]): P
   if (!row) throw new Error(`unreachable: a step for node ${nodeId}, which is not in the observation`);
   const admin = ctx.admins.get({ host: row.address, port: row.port, password: ctx.cluster.adminPassword });
   for (const step of steps) {
+    // Multi-command steps with a journal of their own.
+    if (step.kind === 'moveSlots') {
+      await moveSlots(ctx, step);
+      continue;
+    }
+    if (step.kind === 'failover') {
+      await failover(ctx, step.nodeId);
+      continue;
+    }
     try {
       switch (step.kind) {
         case 'configSet':
@@ -79,6 +93,39 @@ async function runOnNode(ctx: ActContext, nodeId: string, steps: RedisStep[]): P
   }
 }
 
+/** Journal rows (state planned) for the moves a plan needs, under the lease. */
+async function journalMoves(ctx: ActContext, step: Extract<Step, { kind: 'journalMoves' }>): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const [held] = await tx.select({ id: clusters.id }).from(clusters).where(ctx.lease.held()).for('update');
+    if (!held) throw new WorkerError('lease_lost', 'lease lost before planning slot moves', true);
+    // Moves of a shards change serve the newest open update (the one asking for this shape).
+    const [update] = step.operationId
+      ? [{ id: step.operationId }]
+      : await tx
+          .select({ id: operations.id })
+          .from(operations)
+          .where(and(eq(operations.clusterId, ctx.cluster.id), eq(operations.kind, 'update'), inArray(operations.status, ['pending', 'running'])))
+          .orderBy(desc(operations.id))
+          .limit(1);
+    for (let i = 0; i < step.moves.length; i += 1000) {
+      await tx.insert(slotMoves).values(step.moves.slice(i, i + 1000).map((m) => ({ id: newId(), clusterId: ctx.cluster.id, operationId: update?.id ?? null, ...m })));
+    }
+  });
+  ctx.log.info({ moves: step.moves.length }, 'journaled slot moves');
+}
+
+/** Shards drained by a scale-in, whose nodes are gone: no longer part of the cluster. */
+async function retireShards(ctx: ActContext, step: Extract<Step, { kind: 'retireShards' }>): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const [held] = await tx.select({ id: clusters.id }).from(clusters).where(ctx.lease.held()).for('update');
+    if (!held) throw new WorkerError('lease_lost', 'lease lost before retiring shards', true);
+    await tx
+      .update(shards)
+      .set({ removedAt: new Date() })
+      .where(and(eq(shards.clusterId, ctx.cluster.id), inArray(shards.index, step.shardIndexes), isNull(shards.removedAt)));
+  });
+}
+
 /** New shard rows and node assignments, once, under the lease; the agents are told at commit. */
 async function place(ctx: ActContext, step: Extract<Step, { kind: 'place' }>): Promise<void> {
   await ctx.db.transaction(async (tx) => {
@@ -87,7 +134,7 @@ async function place(ctx: ActContext, step: Extract<Step, { kind: 'place' }>): P
     if (step.newShards.length) {
       await tx.insert(shards).values(step.newShards.map((index) => ({ id: newId(), clusterId: ctx.cluster.id, index, slots: [] })));
     }
-    const shardRows = await tx.select({ id: shards.id, index: shards.index }).from(shards).where(eq(shards.clusterId, ctx.cluster.id));
+    const shardRows = await tx.select({ id: shards.id, index: shards.index }).from(shards).where(and(eq(shards.clusterId, ctx.cluster.id), isNull(shards.removedAt)));
     const shardId = new Map(shardRows.map((s) => [s.index, s.id]));
     await tx.insert(nodes).values(
       step.nodes.map((n) => ({ id: newId(), clusterId: ctx.cluster.id, shardId: shardId.get(n.shardIndex)!, hostId: n.hostId, port: n.port, role: n.role })),
@@ -126,6 +173,10 @@ function summary(step: Step): Record<string, unknown> {
       return { kind: step.kind, nodes: step.nodeIds };
     case 'configSet':
       return { kind: step.kind, node: step.nodeId, keys: Object.keys(step.params) };
+    case 'journalMoves':
+      return { kind: step.kind, moves: step.moves.length };
+    case 'moveSlots':
+      return { kind: step.kind, from: step.nodeId, to: step.targetNodeId, slots: step.slots.length };
     default:
       return { ...step };
   }

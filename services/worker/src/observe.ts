@@ -1,7 +1,7 @@
 import type { InstanceReport } from '@slotplane/contracts';
-import type { ObservedCluster, ObservedNode } from '@slotplane/core';
-import { asc, eq, hosts, isNull, nodes, shards, sql, type ClusterRow, type Db, type NodeRow, type ShardRow } from '@slotplane/db';
-import type { NodeAdminPool } from '@slotplane/redis-admin';
+import type { ObservedCluster, ObservedNode, Request } from '@slotplane/core';
+import { and, asc, eq, hosts, inArray, isNull, ne, nodes, operations, shards, slotMoves, sql, type ClusterRow, type Db, type NodeRow, type ShardRow } from '@slotplane/db';
+import type { NodeAdmin, NodeAdminPool } from '@slotplane/redis-admin';
 
 /** A host whose agent has not been heard from for this long takes no new nodes. */
 const HOST_FRESH_MS = 10_000;
@@ -21,7 +21,7 @@ export interface Observation {
  * A node that does not answer is part of the snapshot, never an exception.
  */
 export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool): Promise<Observation> {
-  const [rows, shardRows, fleet] = await Promise.all([
+  const [rows, shardRows, fleet, moves, requests] = await Promise.all([
     db
       .select({ node: nodes, address: hosts.address, shardIndex: shards.index })
       .from(nodes)
@@ -29,8 +29,13 @@ export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool
       .innerJoin(shards, eq(nodes.shardId, shards.id))
       .where(eq(nodes.clusterId, cluster.id))
       .orderBy(asc(shards.index), asc(nodes.id)),
-    db.select().from(shards).where(eq(shards.clusterId, cluster.id)),
+    db.select().from(shards).where(and(eq(shards.clusterId, cluster.id), isNull(shards.removedAt))),
     loadFleet(db),
+    db
+      .select({ slot: slotMoves.slot, sourceNodeId: slotMoves.sourceNodeId, targetNodeId: slotMoves.targetNodeId, state: slotMoves.state })
+      .from(slotMoves)
+      .where(and(eq(slotMoves.clusterId, cluster.id), ne(slotMoves.state, 'done'))),
+    loadRequests(db, cluster.id),
   ]);
   const members: MemberRow[] = rows.map((r) => ({ ...r.node, address: r.address, shardIndex: r.shardIndex }));
   const observedNodes: ObservedNode[] = await Promise.all(
@@ -54,8 +59,10 @@ export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool
           : null,
     })),
   );
+  const measure = requests.some((r) => r.kind === 'rebalance' && r.by === 'memory' && r.movesDone + r.movesOpen === 0);
+  const slotBytes = measure ? await measureSlots(observedNodes, members, cluster, admins) : null;
   return {
-    observed: { nodes: observedNodes, shardCount: shardRows.length, fleet, formed: cluster.observedGeneration > 0 },
+    observed: { nodes: observedNodes, shardCount: shardRows.length, fleet, formed: cluster.observedGeneration > 0, moves, requests, slotBytes },
     rows: members,
     shardRows,
   };
@@ -74,4 +81,72 @@ async function loadFleet(db: Db): Promise<ObservedCluster['fleet']> {
     portMax: h.portMax,
     usedPorts: [...taken.filter((n) => n.hostId === h.id).map((n) => n.port), ...((h.report as InstanceReport[] | null) ?? []).map((r) => r.port)],
   }));
+}
+
+/** Open rebalance and switchover operations, with how far the journal got for each rebalance. */
+async function loadRequests(db: Db, clusterId: string): Promise<Request[]> {
+  const open = await db
+    .select({ id: operations.id, kind: operations.kind, params: operations.params })
+    .from(operations)
+    .where(and(eq(operations.clusterId, clusterId), inArray(operations.status, ['pending', 'running']), inArray(operations.kind, ['rebalance', 'switchover'])))
+    .orderBy(asc(operations.id));
+  if (!open.length) return [];
+  const counts = await db
+    .select({ operationId: slotMoves.operationId, done: sql<number>`count(*) filter (where ${slotMoves.state} = 'done')::int`, open: sql<number>`count(*) filter (where ${slotMoves.state} <> 'done')::int` })
+    .from(slotMoves)
+    .where(inArray(slotMoves.operationId, open.map((o) => o.id)))
+    .groupBy(slotMoves.operationId);
+  return open.map((o): Request => {
+    const p = o.params ?? {};
+    if (o.kind === 'switchover') {
+      return { kind: 'switchover', operationId: o.id, shardIndex: Number(p.shardIndex), nodeId: (p.nodeId as string | null) ?? null, fromNodeId: String(p.fromNodeId) };
+    }
+    const c = counts.find((x) => x.operationId === o.id);
+    return { kind: 'rebalance', operationId: o.id, by: p.by === 'memory' ? 'memory' : 'slots', thresholdPercent: Number(p.threshold ?? 2), movesDone: c?.done ?? 0, movesOpen: c?.open ?? 0 };
+  });
+}
+
+/** Keys sampled per slot to estimate the bytes it holds. */
+const SAMPLE_KEYS = 16;
+
+/**
+ * Bytes each slot holds on its primary: COUNTKEYSINSLOT for every owned slot, and for slots with
+ * keys the mean MEMORY USAGE of up to SAMPLE_KEYS of them times the count. Pipelined per node.
+ */
+export async function measureSlots(nodes: ObservedNode[], rows: MemberRow[], cluster: ClusterRow, admins: NodeAdminPool): Promise<Map<number, number>> {
+  const bytes = new Map<number, number>();
+  await Promise.all(
+    nodes.map(async (n) => {
+      if (!n.redis?.reachable || n.removed) return;
+      const self = n.redis.view.find((e) => e.myself);
+      if (!self || self.role !== 'primary' || !self.slots.length) return;
+      const row = rows.find((r) => r.id === n.id)!;
+      const admin = admins.get({ host: row.address, port: row.port, password: cluster.adminPassword });
+      for (const [slot, size] of await slotSizes(admin, self.slots)) bytes.set(slot, size);
+    }),
+  );
+  return bytes;
+}
+
+export async function slotSizes(admin: NodeAdmin, ranges: Array<[number, number]>): Promise<Map<number, number>> {
+  const slots = ranges.flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_, i) => a + i));
+  const out = new Map<number, number>();
+  for (let i = 0; i < slots.length; i += 2000) {
+    const chunk = slots.slice(i, i + 2000);
+    const counts = await admin.countKeysInSlots(chunk);
+    const withKeys = chunk.filter((_, j) => counts[j]! > 0);
+    const countOf = new Map(chunk.map((s, j) => [s, counts[j]!]));
+    const pipe = admin.redis.pipeline();
+    for (const s of withKeys) pipe.call('CLUSTER', 'GETKEYSINSLOT', String(s), String(SAMPLE_KEYS));
+    const samples = ((await pipe.exec()) ?? []).map(([err, v]) => (err ? [] : (v as string[])));
+    const sizes = await admin.memoryUsage(samples.flat());
+    let k = 0;
+    withKeys.forEach((slot, j) => {
+      const sample = samples[j]!;
+      const sum = sizes.slice(k, k + sample.length).reduce((a, b) => a + b, 0);
+      k += sample.length;
+      out.set(slot, sample.length ? (sum / sample.length) * countOf.get(slot)! : 0);
+    });
+  }
+  return out;
 }

@@ -1,11 +1,12 @@
-import type { OperationError } from '@slotplane/contracts';
-import { and, appendEvent, eq, inArray, lte, operations, sql, type Db } from '@slotplane/db';
+import type { OperationError, OperationKind } from '@slotplane/contracts';
+import { and, appendEvent, eq, inArray, lte, notInArray, operations, or, sql, type Db } from '@slotplane/db';
 
 /**
  * Operations are watchers: they follow the cluster's reconcile and settle on what observation
  * shows. These functions are called inside the reconciler's fenced transactions.
  */
 const OPEN = ['pending', 'running'] as const;
+const REQUEST_KINDS: OperationKind[] = ['rebalance', 'switchover'];
 const openOf = (clusterId: string) => and(eq(operations.clusterId, clusterId), inArray(operations.status, [...OPEN]));
 
 /** Marks the cluster's pending operations running and sets what they are doing now; writes only what changed. */
@@ -28,11 +29,13 @@ export async function reportProgress(tx: Db, clusterId: string, progress: number
  * Every open operation whose target generation the cluster has now been observed at succeeds
  * together: a later PATCH that converged also fulfils an earlier one.
  */
-export async function succeedConverged(tx: Db, clusterId: string, observedGeneration: number): Promise<void> {
+export async function succeedConverged(tx: Db, clusterId: string, observedGeneration: number, requestsSeen: string[]): Promise<void> {
+  // A rebalance or switchover succeeds only if the plan that found nothing left to do had seen it.
+  const seen = requestsSeen.length ? or(notInArray(operations.kind, REQUEST_KINDS), inArray(operations.id, requestsSeen)) : notInArray(operations.kind, REQUEST_KINDS);
   const done = await tx
     .update(operations)
     .set({ status: 'succeeded', progress: 100, step: null, finishedAt: new Date(), updatedAt: new Date(), startedAt: sql`coalesce(${operations.startedAt}, now())` })
-    .where(and(openOf(clusterId), lte(operations.targetGeneration, observedGeneration)))
+    .where(and(openOf(clusterId), lte(operations.targetGeneration, observedGeneration), seen))
     .returning();
   for (const op of done) {
     await appendEvent(tx, { tenantId: op.tenantId, clusterId, operationId: op.id, type: 'operation.succeeded', data: { kind: op.kind } });

@@ -61,7 +61,7 @@ export async function reconcileCluster(ctx: ReconcileContext, clusterId: string)
           return { kind: 'again', delayMs: next.delayMs };
         case 'done':
           // False when the spec changed since this pass read it: plan again for the new one.
-          if (!(await recordConverged(settle))) continue;
+          if (!(await recordConverged(settle, observation.observed.requests.map((r) => r.operationId)))) continue;
           return cluster.deletionRequestedAt ? { kind: 'finished' } : { kind: 'idle' };
         case 'blocked':
           if (cluster.lastError !== next.reason) log.warn({ code: next.code, reason: next.reason }, 'blocked');

@@ -71,11 +71,15 @@ export async function recordProgress(s: Settle, next: Extract<Plan, { kind: 'act
  * operation up to that generation succeeds. Guarded on the generation the plan was made for,
  * so a change that landed meanwhile is not reported done. False when the guard failed.
  */
-export async function recordConverged(s: Settle): Promise<boolean> {
+export async function recordConverged(s: Settle, requestsSeen: string[]): Promise<boolean> {
   const { cluster } = s;
   const deleting = cluster.deletionRequestedAt !== null;
   const status: ClusterStatus = deleting ? 'deleted' : 'available';
-  if (cluster.status === status && cluster.observedGeneration === cluster.generation && cluster.lastError === null) return true;
+  if (cluster.status === status && cluster.observedGeneration === cluster.generation && cluster.lastError === null) {
+    // Nothing changed: only requests (rebalance, switchover) the plan has just found done remain.
+    if (requestsSeen.length) await succeedConverged(s.db, cluster.id, cluster.generation, requestsSeen);
+    return true;
+  }
   return s.db.transaction(async (tx) => {
     const [row] = await tx
       .update(clusters)
@@ -83,7 +87,7 @@ export async function recordConverged(s: Settle): Promise<boolean> {
       .where(and(s.lease.held(), eq(clusters.generation, cluster.generation)))
       .returning({ id: clusters.id });
     if (!row) return false;
-    await succeedConverged(tx, cluster.id, cluster.generation);
+    await succeedConverged(tx, cluster.id, cluster.generation, requestsSeen);
     if (cluster.status !== status || cluster.observedGeneration !== cluster.generation) {
       await appendEvent(tx, { tenantId: cluster.tenantId, clusterId: cluster.id, type: deleting ? 'cluster.deleted' : 'cluster.available', data: { generation: cluster.generation } });
     }

@@ -1,4 +1,5 @@
-export { plan } from './plan.ts';
+export { SILENT_LIMIT_MS, plan } from './plan.ts';
+export { planSlotMoves, type MovePlanInput, type SlotMove } from './moves.ts';
 export { describeObservation, type NodeFacts } from './observation.ts';
 export {
   BOOTSTRAP_NODE_TIMEOUT_MS,
@@ -9,4 +10,4 @@ export {
   configRevision,
   desiredNodeConfig,
 } from './config.ts';
-export { FENCED_STEPS, type BlockedCode, type DesiredCluster, type ObservedCluster, type ObservedNode, type Plan, type RedisAnswer, type RedisObservation, type Step, type StepKind } from './types.ts';
+export { FENCED_STEPS, type BlockedCode, type DesiredCluster, type ObservedCluster, type ObservedNode, type OpenMove, type Plan, type Request, type RedisAnswer, type RedisObservation, type Step, type StepKind } from './types.ts';

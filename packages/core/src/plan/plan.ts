@@ -2,6 +2,7 @@ import type { SlotRange } from '@slotplane/contracts';
 import { slotMapSignature, type ClusterNodeEntry } from '../cluster-nodes.ts';
 import { PlacementError, placeCluster, placeReplicas, type GrowingShard } from '../placement.ts';
 import { SLOT_COUNT, countSlots, splitSlots } from '../slots.ts';
+import { planSlotMoves, type SlotMove } from './moves.ts';
 import { BOOTSTRAP_NODE_TIMEOUT_MS, RUNNING_NODE_TIMEOUT_MS, configDiff, configRevision, desiredNodeConfig } from './config.ts';
 import type { DesiredCluster, ObservedCluster, ObservedNode, Plan, RedisAnswer, Step } from './types.ts';
 
@@ -56,10 +57,20 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
       return placementBlocked(err, observed);
     }
   }
-  if (observed.shardCount !== spec.shards) {
-    return { kind: 'blocked', code: 'not_supported', reason: `the cluster has ${observed.shardCount} shard(s) and the spec asks for ${spec.shards}: changing the number of shards (resharding) is not available yet`, permanent: true };
+  if (observed.shardCount < spec.shards) {
+    // Scale out: new shards, primary and replicas, placed like a new cluster's; they get slots by migration.
+    try {
+      const newShards = Array.from({ length: spec.shards - observed.shardCount }, (_, i) => observed.shardCount + i);
+      const placement = placeCluster(observed.fleet, { shards: newShards.length, replicasPerShard: spec.replicasPerShard });
+      const nodes = placement.nodes.map((n) => ({ ...n, shardIndex: n.shardIndex + observed.shardCount }));
+      return act('placing new shards', 5, [{ kind: 'place', newShards, nodes, warnings: placement.warnings }]);
+    } catch (err) {
+      return placementBlocked(err, observed);
+    }
   }
+  // Shards at or past spec.shards are drained by a scale-in: their slots move, then their nodes go.
   const shards = Array.from({ length: spec.shards }, (_, i) => live.filter((n) => n.shardIndex === i));
+  const draining = live.filter((n) => n.shardIndex >= spec.shards);
   const wanted = 1 + spec.replicasPerShard;
   const growing: GrowingShard[] = [];
   const excess: ObservedNode[] = [];
@@ -151,14 +162,18 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
     return { kind: 'blocked', code: 'shard_lost', reason: `only ${countSlots(view.flatMap((e) => e.slots))} of ${SLOT_COUNT} slots are served; restoring lost slots is not available yet`, permanent: false };
   }
 
-  // 7. Replicas: every member of a shard follows the member that owns the shard's slots.
+  // 7. Replicas: every member of a shard follows the member that owns the shard's slots (a new
+  // shard's slots come by migration later: until then its placed primary leads it).
   const replicate: Step[] = [];
+  const owners = new Map<number, Answering>();
   for (const [index, group] of shards.entries()) {
-    const owners = (group as Answering[]).filter(ownsSlots);
-    if (owners.length !== 1) {
-      return { kind: 'blocked', code: 'shard_lost', reason: owners.length ? `shard ${index} has ${owners.length} primaries with slots; merging them is not available yet` : `shard ${index} has no primary serving its slots; restoring it is not available yet`, permanent: false };
+    const withSlots = (group as Answering[]).filter(ownsSlots);
+    const empty = withSlots.length === 0 && observed.formed ? (group as Answering[]).find((m) => m.placedRole === 'primary' && me(m)?.role === 'primary') ?? (group as Answering[]).find((m) => m.placedRole === 'primary') : undefined;
+    if (withSlots.length > 1 || (withSlots.length === 0 && !empty)) {
+      return { kind: 'blocked', code: 'shard_lost', reason: withSlots.length ? `shard ${index} has ${withSlots.length} primaries with slots; merging them is not available yet` : `shard ${index} has no primary serving its slots; restoring it is not available yet`, permanent: false };
     }
-    const owner = owners[0]!;
+    const owner = withSlots[0] ?? empty!;
+    owners.set(index, owner);
     for (const m of group as Answering[]) {
       if (m !== owner && me(m)?.primaryId !== owner.redis.myId) replicate.push({ kind: 'replicate', nodeId: m.id, primaryRedisId: owner.redis.myId });
     }
@@ -172,12 +187,100 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   });
   if (configure.length) return act('applying configuration', 80, configure);
 
-  // 9. In sync, and redis.conf on every host says what Redis runs now.
+  // 9. In sync before anything moves: never migrate into a node that is not cluster_state:ok yet.
   if (!settled) return wait('waiting for replicas to sync and every node to report cluster_state:ok', 85, 50);
+
+  // 10. Slots: finish the journal's open moves; then plan the moves a scale-out, a scale-in or a
+  // rebalance needs; then take the drained shards' nodes away.
+  const reshard = planResharding(desired, observed, nodes, owners, draining as Answering[]);
+  if (reshard) return reshard;
+
+  // 11. Switchover: a coordinated failover to the named (or best in-sync) replica.
+  const switchover = planSwitchover(observed, shards as Answering[][], owners);
+  if (switchover) return switchover;
   const revision = configRevision(spec);
   const stale = nodes.filter((n) => n.agentRevision !== revision);
   if (stale.length) return wait(`waiting for ${stale.length} agent(s) to write the new redis.conf`, 95, 100);
   return { kind: 'done' };
+}
+
+function planResharding(desired: DesiredCluster, observed: ObservedCluster, nodes: Answering[], owners: Map<number, Answering>, draining: Answering[]): Plan | undefined {
+  const { spec } = desired;
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  if (observed.moves.length) {
+    // One step per source->target pair, pairs sharing no node, so they run in parallel.
+    const pairs = new Map<string, number[]>();
+    for (const m of observed.moves) {
+      const key = `${m.sourceNodeId}>${m.targetNodeId}`;
+      if (!pairs.has(key)) pairs.set(key, []);
+      pairs.get(key)!.push(m.slot);
+    }
+    const busy = new Set<string>();
+    const steps: Step[] = [];
+    for (const [key, slots] of pairs) {
+      const [source, target] = key.split('>') as [string, string];
+      if (busy.has(source) || busy.has(target)) continue;
+      if (!byId.has(source) || !byId.has(target)) {
+        return { kind: 'blocked', code: 'shard_lost', reason: `a slot move from ${source} to ${target} cannot go on: one of them is no longer in the cluster; undoing moves is not available yet`, permanent: false };
+      }
+      busy.add(source).add(target);
+      const others = [...owners.values()].filter((o) => o.id !== source && o.id !== target && ownsSlots(o)).map((o) => o.id);
+      steps.push({ kind: 'moveSlots', nodeId: source, targetNodeId: target, slots: slots.sort((a, b) => a - b), otherPrimaryIds: others });
+    }
+    const left = observed.moves.length;
+    return act(`moving slots (${left} to go)`, 60, steps);
+  }
+
+  const owned = new Map<number, SlotRange[]>();
+  const ownerOfShard = new Map<number, Answering>(owners);
+  for (const n of [...owners.values(), ...draining]) {
+    if (ownsSlots(n)) {
+      owned.set(n.shardIndex, [...(owned.get(n.shardIndex) ?? []), ...me(n)!.slots]);
+      if (n.shardIndex >= spec.shards) ownerOfShard.set(n.shardIndex, n);
+    }
+  }
+  const targets = Array.from({ length: spec.shards }, (_, i) => i);
+  const journal = (operationId: string | null, moves: SlotMove[]): Plan =>
+    act(`planning ${moves.length} slot move(s)`, 55, [
+      { kind: 'journalMoves', operationId, moves: moves.map((m) => ({ slot: m.slot, sourceNodeId: ownerOfShard.get(m.from)!.id, targetNodeId: ownerOfShard.get(m.to)!.id })) },
+    ]);
+  // A scale-in drains the extra shards; a scale-out fills the new ones; nothing else moves by itself.
+  const drainingWithSlots = [...owned.keys()].some((i) => i >= spec.shards);
+  const emptyTarget = targets.some((t) => !owned.has(t));
+  if (drainingWithSlots || emptyTarget) {
+    const moves = planSlotMoves({ owned, targets, thresholdPercent: 0 });
+    if (moves.length) return journal(observed.requests.find((r) => r.kind === 'rebalance')?.operationId ?? null, moves);
+  }
+  for (const r of observed.requests) {
+    if (r.kind !== 'rebalance' || r.movesDone > 0) continue;
+    if (r.by === 'memory' && !observed.slotBytes) return wait('measuring how many bytes each slot holds', 50, 100);
+    const weight = r.by === 'memory' ? (slot: number) => observed.slotBytes?.get(slot) ?? 0 : undefined;
+    const moves = planSlotMoves({ owned, targets, thresholdPercent: r.thresholdPercent, ...(weight ? { weight } : {}) });
+    if (moves.length) return journal(r.operationId, moves);
+  }
+
+  // The drained shards: their nodes go (FORGET follows once they are stopped), then the shard rows.
+  if (draining.length) return act('removing the drained shards\' nodes', 90, [{ kind: 'remove', nodeIds: draining.map((n) => n.id), reason: `shards is ${spec.shards}` }]);
+  if (observed.shardCount > spec.shards) {
+    return act('retiring drained shards', 92, [{ kind: 'retireShards', shardIndexes: Array.from({ length: observed.shardCount - spec.shards }, (_, i) => spec.shards + i) }]);
+  }
+  return undefined;
+}
+
+function planSwitchover(observed: ObservedCluster, shards: Answering[][], owners: Map<number, Answering>): Plan | undefined {
+  for (const r of observed.requests) {
+    if (r.kind !== 'switchover') continue;
+    const owner = owners.get(r.shardIndex);
+    const members = shards[r.shardIndex] ?? [];
+    if (!owner || owner.id !== r.fromNodeId) continue; // done: the old primary no longer leads
+    const inSync = members.filter((m) => m !== owner && m.redis.linkUp === true && me(m)?.primaryId === owner.redis.myId);
+    const chosen = r.nodeId ? inSync.find((m) => m.id === r.nodeId) : [...inSync].sort((a, b) => b.redis.offset - a.redis.offset)[0];
+    if (!chosen) {
+      return { kind: 'blocked', code: 'no_replica', reason: r.nodeId ? `node ${r.nodeId} is not an in-sync replica of shard ${r.shardIndex}` : `shard ${r.shardIndex} has no in-sync replica to switch over to`, permanent: true };
+    }
+    return act(`switching shard ${r.shardIndex} over to ${label(chosen)}`, 70, [{ kind: 'failover', nodeId: chosen.id }]);
+  }
+  return undefined;
 }
 
 /** The member that owns slots, or the one placed as primary while nobody does yet. */

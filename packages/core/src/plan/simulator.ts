@@ -1,21 +1,29 @@
 /**
  * TEST-ONLY simulated world for the planner's property tests: hosts, the Postgres rows of one
- * cluster, their agents, and a model of each Redis 7.0 process they run. Production code must
- * never import this file (it is not exported from the package index).
+ * cluster (shards, nodes, the slot-move journal, open rebalance/switchover requests), their
+ * agents, the worker's multi-command steps, and a model of each Redis 7.0 process they run,
+ * with its keys counted per slot. Production code must never import this file (it is not
+ * exported from the package index).
  *
  * It applies every planner Step the way Redis would and throws RuleViolation when a step breaks
  * a rule of shared/REDIS-CLUSTER-RULES.md, so a property test fails at the step that did it.
  * Deterministic for a seed: the same seed and the same calls give the same world.
  *
- * Not modelled: failover, process restarts (run generations), slot migration, PFAIL/FAIL
- * votes (a dead peer is simply "fail" after one tick), NOADDR, real time (one tick ~ TICK_MS).
+ * Modelled: slot migration as the worker runs it (SETSLOT IMPORTING/MIGRATING, MIGRATE batches,
+ * SETSLOT NODE on target, source, others; journal states), cut anywhere by a crash (open slots,
+ * keys half moved, a MIGRATE copied but not deleted); ASK routing of new keys in a migrating
+ * slot; slot ownership settled by config epochs over gossip; replica migration of a master that
+ * lost its last slot (and of its replicas); coordinated CLUSTER FAILOVER.
+ * Not modelled: automatic failover, process restarts (run generations), PFAIL/FAIL votes (a dead
+ * peer is simply "fail" after one tick), NOADDR, key values (BUSYKEY copies are always equal),
+ * real time (one tick ~ TICK_MS).
  */
 import type { ClusterSpec, NodeRole, NodeStatus, SlotRange } from '@slotplane/contracts';
 import { parseClusterNodes } from '../cluster-nodes.ts';
 import type { PlacementHost } from '../placement.ts';
 import { SLOT_COUNT, countSlots, normalizeRanges } from '../slots.ts';
 import { MANAGED_CONFIG_KEYS, configRevision, desiredNodeConfig } from './config.ts';
-import type { DesiredCluster, ObservedCluster, ObservedNode, RedisAnswer, Step } from './types.ts';
+import type { DesiredCluster, ObservedCluster, ObservedNode, OpenMove, RedisAnswer, Request, Step } from './types.ts';
 
 /** A step that real Redis (or the rules) would make a disaster of: the planner is wrong. */
 export class RuleViolation extends Error {
@@ -62,7 +70,18 @@ export interface SimRedis {
   handshakes: Array<{ id: string; host: string; port: number; age: number }>;
   /** FORGET's ban: id -> tick it ends; gossip cannot bring the id back before. */
   bans: Map<string, number>;
+  /** DBSIZE: the sum of slotKeys. */
   keys: number;
+  /** Keys held per slot (COUNTKEYSINSLOT), and their bytes. */
+  slotKeys: Int32Array;
+  slotBytes: Float64Array;
+  /** Per slot, how many of the keys this node still holds a cut MIGRATE already copied to the target. */
+  copied: Map<number, number>;
+  /** Replication offset: grows with every write; a synced replica has its primary's. */
+  offset: number;
+  /** Open slots: slot -> the node it migrates to / imports from (printed on the myself line). */
+  migrating: Map<number, string>;
+  importing: Map<number, string>;
   /** As CONFIG GET prints it. */
   config: Record<string, string>;
   clusterState: 'ok' | 'fail';
@@ -74,8 +93,17 @@ export interface SimRedis {
   loadingTicks: number;
 }
 
+export interface SimShard {
+  id: string;
+  index: number;
+  /** Retired by a scale-in: not a live shard row any more (its index may be used again). */
+  retired: boolean;
+}
+
 export interface SimRow {
   id: string;
+  /** The shard row it belongs to (SimShard.id). */
+  shardId: string;
   shardIndex: number;
   hostId: string;
   host: string;
@@ -93,6 +121,33 @@ export interface SimRow {
   silentSince: number | null;
 }
 
+export type MoveState = 'planned' | 'importing' | 'migrating' | 'draining' | 'owner_target' | 'owner_source' | 'owner_all' | 'done';
+
+/** One row of the slot-move journal. */
+export interface SimMove {
+  slot: number;
+  sourceNodeId: string;
+  targetNodeId: string;
+  state: MoveState;
+  operationId: string | null;
+}
+
+/** An open rebalance or switchover operation, as the API stored it. */
+export type SimRequest =
+  | { kind: 'rebalance'; operationId: string; by: 'slots' | 'memory'; thresholdPercent: number }
+  | { kind: 'switchover'; operationId: string; shardIndex: number; nodeId: string | null; fromNodeId: string };
+
+/**
+ * Where a worker dies inside a moveSlots step: in chunk `chunk` (clamped to the last), in phase
+ * `phase` (0 importing, 1 migrating, 2 draining, 3 owner on target, 4 on source, 5 on the
+ * others, 6 journal done), after `fraction` of that phase's commands.
+ */
+export interface MoveCut {
+  chunk: number;
+  phase: number;
+  fraction: number;
+}
+
 /** What a process finds in its data dir when it starts: keys, or a nodes.conf naming a node of another cluster. */
 export type DirtyStart = { keys?: number; stranger?: boolean };
 
@@ -104,11 +159,20 @@ export interface SimOptions {
   banTicks?: number;
   /** Called for the n-th process started (0-based). */
   dirtyStart?: (row: SimRow, ordinal: number) => DirtyStart | undefined;
+  /** New keys the tenant writes per tick through each primary with slots (default 3). */
+  writesPerTick?: number;
 }
 
 const BUS_PORT_OFFSET = 10000;
 /** Time one tick stands for (planner waits are 20-250 ms; an agent report, a gossip round, ~0.5 s). */
 export const TICK_MS = 500;
+/** Bytes of a key the tenant writes. */
+export const TENANT_KEY_BYTES = 100;
+/** As services/worker/src/migrate.ts: slots journaled and switched together. */
+const SLOTS_PER_CHUNK = 256;
+/** Keys per MIGRATE in the model (small, so a slot takes several and a crash can cut between). */
+const KEYS_PER_MIGRATE = 4;
+const MOVE_PHASES = 7;
 const ALL_KEYSPACE_CLASSES = 'g$lshzxetd';
 const hasProcessStatus = (s: NodeStatus) => s === 'starting' || s === 'running' || s === 'stopping';
 
@@ -130,19 +194,30 @@ export class SimulatedCluster {
   desired: DesiredCluster;
   /** observedGeneration > 0: the worker saw `done` once. */
   formed = false;
-  shardCount = 0;
+  /** Shard rows, retired ones included. */
+  readonly shards: SimShard[] = [];
   readonly rows: SimRow[] = [];
+  /** The slot-move journal, every row ever written. */
+  readonly journal: SimMove[] = [];
+  /** Open rebalance and switchover operations, oldest first. */
+  requests: SimRequest[] = [];
   now = 0;
   /** Commands Redis refused (not rule violations); a correct planner sends none. */
   readonly errors: string[] = [];
   readonly banTicks: number;
+  /** Keys clients wrote (tenant writes and planted keys), each key once. */
+  written = 0;
   private readonly alive = new Map<string, SimRedis>();
   /** Every Redis id a process of this cluster ever had: anything else is a stranger. */
   private readonly ownIds = new Set<string>();
   private readonly random: () => number;
   private readonly dirtyStart: SimOptions['dirtyStart'];
+  private readonly writesPerTick: number;
+  private readonly openBySlot = new Map<number, SimMove>();
+  private readonly opCounts = new Map<string, { done: number; open: number }>();
   private placements = 0;
   private started = 0;
+  private operations = 0;
 
   constructor(opts: SimOptions) {
     this.hosts = opts.hosts;
@@ -150,6 +225,12 @@ export class SimulatedCluster {
     this.random = mulberry32(opts.seed);
     this.banTicks = opts.banTicks ?? 5;
     this.dirtyStart = opts.dirtyStart;
+    this.writesPerTick = opts.writesPerTick ?? 3;
+  }
+
+  /** Live (not retired) shard rows: their indices are 0..shardCount-1. */
+  get shardCount(): number {
+    return this.shards.filter((s) => !s.retired).length;
   }
 
   setSpec(spec: ClusterSpec): void {
@@ -166,6 +247,65 @@ export class SimulatedCluster {
 
   processes(): SimRedis[] {
     return [...this.alive.values()];
+  }
+
+  /** Journal rows not done. */
+  openMoves(): SimMove[] {
+    return [...this.openBySlot.values()];
+  }
+
+  /** A rebalance, as POST /rebalance stores it; returns the operation id. */
+  requestRebalance(by: 'slots' | 'memory', thresholdPercent: number): string {
+    const operationId = this.operationId();
+    this.requests.push({ kind: 'rebalance', operationId, by, thresholdPercent });
+    return operationId;
+  }
+
+  /** A switchover of a shard, as POST /shards/{index}/switchover stores it (with the primary it starts from). */
+  requestSwitchover(shardIndex: number, nodeId: string | null): string {
+    const from = this.liveRows().find((r) => r.shardIndex === shardIndex && r.process?.role === 'primary' && r.process.slots.length);
+    if (!from) throw new Error(`requestSwitchover: shard ${shardIndex} has no primary with slots`);
+    const operationId = this.operationId();
+    this.requests.push({ kind: 'switchover', operationId, shardIndex, nodeId, fromNodeId: from.id });
+    return operationId;
+  }
+
+  /**
+   * The worker's recordConverged after a `done`: it is wrong for anything to be still open then
+   * (a slot importing or migrating, a journal row); the requests the plan saw succeed.
+   */
+  converged(requestsSeen: string[]): void {
+    if (!this.desired.deleting) {
+      for (const p of this.processes()) {
+        const row = this.rows.find((r) => r.id === p.rowId)!;
+        if (row.removed) continue;
+        const open = [...[...p.migrating].map(([s, to]) => `[${s}->-${short(to)}]`), ...[...p.importing].map(([s, from]) => `[${s}-<-${short(from)}]`)];
+        if (open.length) throw new RuleViolation(`done while ${label(row)} has open slots ${open.slice(0, 5).join(' ')}`);
+      }
+      if (this.openBySlot.size) throw new RuleViolation(`done while the journal has ${this.openBySlot.size} open move(s), e.g. slot ${this.openMoves()[0]!.slot}`);
+    }
+    this.requests = this.requests.filter((r) => !requestsSeen.includes(r.operationId));
+  }
+
+  /** Distinct keys the primaries hold (a key copied by a cut MIGRATE counts once). */
+  storedKeys(): number {
+    let n = 0;
+    for (const p of this.processes()) {
+      if (p.role !== 'primary') continue;
+      n += p.keys;
+      for (const c of p.copied.values()) n -= c;
+    }
+    return n;
+  }
+
+  /** The tenant writes `count` new keys into random slots, through the cluster's routing. */
+  tenantWrites(count: number): void {
+    for (let i = 0; i < count; i++) this.clientWrite(Math.floor(this.random() * SLOT_COUNT), 1, TENANT_KEY_BYTES);
+  }
+
+  /** The tenant writes `count` keys of `bytes` each into `slot` (a hash tag pins them there). */
+  putKeys(slot: number, count: number, bytes: number): void {
+    if (!this.clientWrite(slot, count, bytes)) throw new Error(`putKeys: slot ${slot} is not served`);
   }
 
   // ---- observation -------------------------------------------------------------------
@@ -193,7 +333,26 @@ export class SimulatedCluster {
       return { id, shardIndex, hostId, host, port, placedRole, removed, runGeneration, agent, agentRunGeneration, agentRevision, redisNodeId, redis, silentForMs };
     });
     for (const [row, id] of answered) row.redisNodeId = id;
-    return { nodes, shardCount: this.shardCount, fleet: this.fleet(), formed: this.formed };
+    const moves: OpenMove[] = this.openMoves().map(({ slot, sourceNodeId, targetNodeId, state }) => ({ slot, sourceNodeId, targetNodeId, state }));
+    const requests: Request[] = this.requests.map((r) => {
+      if (r.kind === 'switchover') return { ...r };
+      const c = this.opCounts.get(r.operationId);
+      return { ...r, movesDone: c?.done ?? 0, movesOpen: c?.open ?? 0 };
+    });
+    // As the worker: slots are measured only for a memory rebalance that has not journaled moves yet.
+    const measure = requests.some((r) => r.kind === 'rebalance' && r.by === 'memory' && r.movesDone + r.movesOpen === 0);
+    return { nodes, shardCount: this.shardCount, moves, requests, slotBytes: measure ? this.measureSlots() : null, fleet: this.fleet(), formed: this.formed };
+  }
+
+  /** Bytes per slot with keys, read on the primary that owns it (services/worker/src/observe.ts measureSlots). */
+  private measureSlots(): Map<number, number> {
+    const bytes = new Map<number, number>();
+    for (const row of this.liveRows()) {
+      const p = row.process;
+      if (!p || row.agent !== 'running' || p.role !== 'primary') continue;
+      for (const [s, e] of p.slots) for (let x = s; x <= e; x++) if (p.slotKeys[x]! > 0) bytes.set(x, p.slotBytes[x]!);
+    }
+    return bytes;
   }
 
   private fleet(): PlacementHost[] {
@@ -216,18 +375,19 @@ export class SimulatedCluster {
       clusterState: p.clusterState,
       keys: p.keys,
       linkUp: p.role === 'replica' ? p.linkUp : null,
-      offset: p.keys,
+      offset: p.offset,
       config,
     };
   }
 
-  /** CLUSTER NODES as Redis 7.0 prints it from `p`'s point of view. */
+  /** CLUSTER NODES as Redis 7.0 prints it from `p`'s point of view (open slots on the myself line). */
   private clusterNodes(p: SimRedis): string {
-    const line = (id: string, host: string, port: number, flags: string[], primaryId: string | null, epoch: number, connected: boolean, slots: SlotRange[]) =>
-      [id, `${host}:${port}@${port + BUS_PORT_OFFSET}`, flags.join(','), primaryId ?? '-', '0', '0', String(epoch), connected ? 'connected' : 'disconnected', ...slots.map(([s, e]) => (s === e ? `${s}` : `${s}-${e}`))].join(' ');
+    const line = (id: string, host: string, port: number, flags: string[], primaryId: string | null, epoch: number, connected: boolean, slots: SlotRange[], open: string[] = []) =>
+      [id, `${host}:${port}@${port + BUS_PORT_OFFSET}`, flags.join(','), primaryId ?? '-', '0', '0', String(epoch), connected ? 'connected' : 'disconnected', ...slots.map(([s, e]) => (s === e ? `${s}` : `${s}-${e}`)), ...open].join(' ');
     const roleFlag = (r: NodeRole) => (r === 'primary' ? 'master' : 'slave');
+    const open = [...[...p.migrating].map(([s, to]) => `[${s}->-${to}]`), ...[...p.importing].map(([s, from]) => `[${s}-<-${from}]`)];
     // A node that never met anyone does not know its own IP yet (":7000@17000").
-    const lines = [line(p.id, p.peers.size ? p.host : '', p.port, ['myself', roleFlag(p.role)], p.primaryId, p.configEpoch, true, p.role === 'primary' ? p.slots : [])];
+    const lines = [line(p.id, p.peers.size ? p.host : '', p.port, ['myself', roleFlag(p.role)], p.primaryId, p.configEpoch, true, p.role === 'primary' ? p.slots : [], open)];
     for (const [id, v] of p.peers) {
       lines.push(line(id, v.host, v.port, v.failing ? [roleFlag(v.role), 'fail'] : [roleFlag(v.role)], v.role === 'replica' ? v.primaryId : null, v.configEpoch, !v.failing, v.role === 'primary' ? v.slots : []));
     }
@@ -237,20 +397,40 @@ export class SimulatedCluster {
 
   // ---- steps ---------------------------------------------------------------------------
 
-  apply(step: Step): void {
-    if (step.kind === 'place') return this.place(step);
-    if (step.kind === 'remove') return this.remove(step);
+  /**
+   * Performs one step. `cut` (moveSlots only): the worker dies partway through it. Returns false
+   * when the step was cut short.
+   */
+  apply(step: Step, cut?: MoveCut): boolean {
+    switch (step.kind) {
+      case 'place':
+        this.place(step);
+        return true;
+      case 'remove':
+        this.remove(step);
+        return true;
+      case 'journalMoves':
+        this.journalMoves(step);
+        return true;
+      case 'retireShards':
+        this.retireShards(step);
+        return true;
+      default:
+    }
     const row = this.row(step.nodeId);
     if (row.removed) throw new RuleViolation(`${step.kind} sent to removed node ${label(row)}`);
     const p = row.process;
-    if (!p || row.agent !== 'running') return this.refuse(`${step.kind} on ${label(row)}: connection refused`);
+    if (!p || row.agent !== 'running') {
+      this.refuse(`${step.kind} on ${label(row)}: connection refused`);
+      return false;
+    }
     switch (step.kind) {
       case 'configSet':
         for (const [key, value] of Object.entries(step.params)) {
           if (!MANAGED_CONFIG_KEYS.includes(key)) throw new RuleViolation(`CONFIG SET of unmanaged key ${key} on ${label(row)}`);
           p.config[key] = printedConfig(key, value);
         }
-        return;
+        return true;
       case 'setConfigEpoch': {
         this.checkCreateStep(p, 'SET-CONFIG-EPOCH');
         if (p.peers.size || p.handshakes.length) throw new RuleViolation(`SET-CONFIG-EPOCH on ${label(row)}, which knows other nodes`);
@@ -259,7 +439,7 @@ export class SimulatedCluster {
         if (step.epoch < 1 || clash) throw new RuleViolation(`SET-CONFIG-EPOCH ${step.epoch} on ${label(row)} is not a distinct positive epoch`);
         p.configEpoch = step.epoch;
         p.currentEpoch = Math.max(p.currentEpoch, step.epoch);
-        return;
+        return true;
       }
       case 'addSlots': {
         this.checkCreateStep(p, 'ADDSLOTSRANGE');
@@ -269,25 +449,25 @@ export class SimulatedCluster {
         const believed = [...p.peers.values()].find((v) => v.slots.some((a) => wanted.some((b) => overlap(a, b))));
         if (owner || believed) throw new RuleViolation(`ADDSLOTSRANGE ${JSON.stringify(wanted)} on ${label(row)}: slot already owned`);
         p.slots = normalizeRanges([...p.slots, ...wanted]);
-        return;
+        return true;
       }
       case 'meet':
         this.checkCreateStep(p, 'MEET');
-        if (p.handshakes.some((h) => h.host === step.host && h.port === step.port)) return this.refuse(`MEET ${step.host}:${step.port} on ${label(row)}: handshake already in progress`);
+        if (p.handshakes.some((h) => h.host === step.host && h.port === step.port)) {
+          this.refuse(`MEET ${step.host}:${step.port} on ${label(row)}: handshake already in progress`);
+          return false;
+        }
         p.handshakes.push({ id: this.redisId(), host: step.host, port: step.port, age: 0 });
-        return;
+        return true;
       case 'replicate': {
         const target = p.peers.get(step.primaryRedisId);
         if (step.primaryRedisId === p.id) throw new RuleViolation(`REPLICATE ${label(row)} to itself`);
         if (!target) throw new RuleViolation(`REPLICATE on ${label(row)} to ${short(step.primaryRedisId)}, which it does not know (ERR Unknown node)`);
         if (target.role !== 'primary') throw new RuleViolation(`REPLICATE on ${label(row)} to a replica`);
         if (p.role === 'primary' && (p.slots.length || p.keys)) throw new RuleViolation(`REPLICATE on ${label(row)}, a primary holding slots or keys`);
-        if (p.primaryId === step.primaryRedisId) return;
-        p.role = 'replica';
-        p.primaryId = step.primaryRedisId;
-        p.linkUp = false;
-        p.syncIn = 1 + Math.floor(this.random() * 2);
-        return;
+        if (p.primaryId === step.primaryRedisId) return true;
+        this.follow(p, step.primaryRedisId);
+        return true;
       }
       case 'forget': {
         const id = step.forgetRedisId;
@@ -295,18 +475,26 @@ export class SimulatedCluster {
         if (id === p.id) throw new RuleViolation(`FORGET of itself on ${label(row)}`);
         if (id === p.primaryId) throw new RuleViolation(`FORGET of its own primary on ${label(row)}`);
         if (this.alive.has(id) || (other && hasProcessStatus(other.agent))) throw new RuleViolation(`FORGET of running node ${short(id)} on ${label(row)}`);
-        if (!p.peers.has(id)) return this.refuse(`FORGET ${short(id)} on ${label(row)}: ERR Unknown node`);
+        if (!p.peers.has(id)) {
+          this.refuse(`FORGET ${short(id)} on ${label(row)}: ERR Unknown node`);
+          return false;
+        }
         p.peers.delete(id);
         p.bans.set(id, this.now + this.banTicks);
-        return;
+        return true;
       }
+      case 'moveSlots':
+        return this.moveSlots(step, row, p, cut);
+      case 'failover':
+        this.failover(row, p);
+        return true;
     }
   }
 
   private place(step: Extract<Step, { kind: 'place' }>): void {
     for (const s of step.newShards) {
       if (s !== this.shardCount) throw new RuleViolation(`place: shard ${s} already exists or skips one (${this.shardCount} shards)`);
-      this.shardCount++;
+      this.shards.push({ id: `shard-${this.shards.length}`, index: s, retired: false });
     }
     const batch = String(this.placements++).padStart(4, '0');
     for (const n of step.nodes) {
@@ -315,11 +503,12 @@ export class SimulatedCluster {
       if (n.port < host.portMin || n.port > host.portMax) throw new RuleViolation(`place on ${host.id}:${n.port}, outside its port range`);
       const taken = [...host.foreignPorts, ...this.rows.filter((r) => r.hostId === host.id && holdsPort(r)).map((r) => r.port)];
       if (taken.some((t) => t === n.port || Math.abs(t - n.port) === BUS_PORT_OFFSET)) throw new RuleViolation(`place: two nodes on ${host.id}:${n.port}`);
-      if (n.shardIndex < 0 || n.shardIndex >= this.shardCount) throw new RuleViolation(`place: node for missing shard ${n.shardIndex}`);
+      const shard = this.shards.find((s) => !s.retired && s.index === n.shardIndex);
+      if (!shard) throw new RuleViolation(`place: node for missing shard ${n.shardIndex}`);
       // UUIDv7 ids: ordered across batches, random within one.
       const id = `${batch}-${Math.floor(this.random() * 0xffffffff).toString(16).padStart(8, '0')}`;
       this.rows.push({
-        id, shardIndex: n.shardIndex, hostId: host.id, host: host.address, port: n.port, placedRole: n.role, removed: false, runGeneration: 1,
+        id, shardId: shard.id, shardIndex: n.shardIndex, hostId: host.id, host: host.address, port: n.port, placedRole: n.role, removed: false, runGeneration: 1,
         agent: 'pending', agentRunGeneration: null, agentRevision: null, redisNodeId: null, process: null, silentSince: null,
       });
     }
@@ -329,11 +518,280 @@ export class SimulatedCluster {
     const rows = step.nodeIds.map((id) => this.row(id));
     for (const row of rows) {
       if (row.removed || this.desired.deleting) continue;
-      if (row.process?.slots.length) throw new RuleViolation(`remove of ${label(row)}, the primary of shard ${row.shardIndex}`);
+      const p = row.process;
+      if (p?.slots.length) throw new RuleViolation(`remove of ${label(row)}, the primary of shard ${row.shardIndex}`);
+      if (p && p.role === 'primary' && p.keys > 0) throw new RuleViolation(`remove of ${label(row)}, a primary holding ${p.keys} key(s) (an open slot?)`);
+      const named = this.openMoves().find((m) => m.sourceNodeId === row.id || m.targetNodeId === row.id);
+      if (named) throw new RuleViolation(`remove of ${label(row)}, named by the open move of slot ${named.slot}`);
+      // A shard that stays needs its placed primary until another member serves its slots; a
+      // drained shard (scale-in) goes whole.
       const owned = this.liveRows().some((r) => r.shardIndex === row.shardIndex && r.process?.slots.length);
-      if (row.placedRole === 'primary' && !owned) throw new RuleViolation(`remove of ${label(row)}, placed primary of shard ${row.shardIndex} that nobody else can replace`);
+      if (row.placedRole === 'primary' && !owned && row.shardIndex < this.desired.spec.shards) {
+        throw new RuleViolation(`remove of ${label(row)}, placed primary of shard ${row.shardIndex} that nobody else can replace`);
+      }
     }
     for (const row of rows) row.removed = true;
+  }
+
+  /** Postgres: journal rows (state planned) for the moves, in one transaction. */
+  private journalMoves(step: Extract<Step, { kind: 'journalMoves' }>): void {
+    const seen = new Set<number>();
+    for (const m of step.moves) {
+      if (this.openBySlot.has(m.slot) || seen.has(m.slot)) throw new RuleViolation(`journalMoves: slot ${m.slot} already has an open move`);
+      seen.add(m.slot);
+      const source = this.row(m.sourceNodeId);
+      const target = this.row(m.targetNodeId);
+      if (source === target) throw new RuleViolation(`journalMoves: slot ${m.slot} moves from ${label(source)} to itself`);
+      if (source.removed || target.removed) throw new RuleViolation(`journalMoves: slot ${m.slot} names a removed node`);
+      if (!source.process || !owns(source.process.slots, m.slot)) throw new RuleViolation(`journalMoves: slot ${m.slot} is not owned by its source ${label(source)}`);
+      if (!target.process || target.process.role !== 'primary') throw new RuleViolation(`journalMoves: slot ${m.slot} moves into ${label(target)}, which is not a primary`);
+    }
+    for (const m of step.moves) {
+      const move: SimMove = { ...m, state: 'planned', operationId: step.operationId };
+      this.journal.push(move);
+      this.openBySlot.set(m.slot, move);
+      if (step.operationId) {
+        const c = this.opCounts.get(step.operationId) ?? { done: 0, open: 0 };
+        c.open++;
+        this.opCounts.set(step.operationId, c);
+      }
+    }
+  }
+
+  private setState(slots: number[], state: MoveState): void {
+    for (const s of slots) {
+      const m = this.openBySlot.get(s);
+      if (!m) continue;
+      m.state = state;
+      if (state !== 'done') continue;
+      this.openBySlot.delete(s);
+      if (m.operationId) {
+        const c = this.opCounts.get(m.operationId)!;
+        c.open--;
+        c.done++;
+      }
+    }
+  }
+
+  /**
+   * The worker's moveSlots (services/worker/src/migrate.ts): per chunk, where each slot stands is
+   * read from the two nodes, then importing, migrating, draining, owner on target, source, others,
+   * done; each journal state is written before its commands.
+   */
+  private moveSlots(step: Extract<Step, { kind: 'moveSlots' }>, srcRow: SimRow, src: SimRedis, cut: MoveCut | undefined): boolean {
+    const dstRow = this.row(step.targetNodeId);
+    if (dstRow.removed) throw new RuleViolation(`moveSlots into removed node ${label(dstRow)}`);
+    const dst = dstRow.process;
+    if (!dst || dstRow.agent !== 'running') {
+      this.refuse(`moveSlots into ${label(dstRow)}: connection refused`);
+      return false;
+    }
+    for (const s of step.slots) {
+      const m = this.openBySlot.get(s);
+      if (!m || m.sourceNodeId !== srcRow.id || m.targetNodeId !== dstRow.id) throw new RuleViolation(`moveSlots of slot ${s} from ${label(srcRow)} to ${label(dstRow)} without an open journal row for that move`);
+    }
+    if (dst.clusterState !== 'ok') throw new RuleViolation(`moveSlots into ${label(dstRow)}, which is cluster_state:${dst.clusterState} (CLUSTERDOWN leaves the slot open)`);
+
+    const chunks = Math.ceil(step.slots.length / SLOTS_PER_CHUNK);
+    const cutChunk = cut ? Math.min(cut.chunk, chunks - 1) : -1;
+    let stopped = false;
+    /** How many of a phase's `units` commands run before the worker dies. */
+    const allow = (chunk: number, phase: number, units: number): number => {
+      if (!cut || chunk !== cutChunk || phase !== cut.phase) return units;
+      stopped = true;
+      return Math.floor(cut.fraction * (units + 1));
+    };
+    for (let c = 0; c < chunks; c++) {
+      const slots = step.slots.slice(c * SLOTS_PER_CHUNK, (c + 1) * SLOTS_PER_CHUNK);
+      const dstOwns = expand(dst.role === 'primary' ? dst.slots : []);
+      const srcOwns = expand(src.role === 'primary' ? src.slots : []);
+      const moving = slots.filter((s) => !dstOwns.has(s));
+      const strays = moving.filter((s) => !srcOwns.has(s));
+      if (strays.length) {
+        this.refuse(`moveSlots: slots ${strays.slice(0, 5).join(', ')} are owned by neither ${label(srcRow)} nor ${label(dstRow)} (move_inconsistent)`);
+        return false;
+      }
+
+      // 0. Journal importing; SETSLOT IMPORTING on the target.
+      const toImport = moving.filter((s) => dst.importing.get(s) !== src.id);
+      let k = allow(c, 0, 1 + toImport.length);
+      if (k > 0 && moving.length) this.setState(moving, 'importing');
+      if (k > 1 && dst.role !== 'primary') {
+        this.refuse(`CLUSTER SETSLOT IMPORTING on ${label(dstRow)}: ERR Please use SETSLOT only with masters.`);
+        return false;
+      }
+      for (const s of toImport.slice(0, Math.max(0, k - 1))) dst.importing.set(s, src.id);
+      if (stopped) return false;
+
+      // 1. Journal migrating; SETSLOT MIGRATING on the source.
+      const toMigrate = moving.filter((s) => src.migrating.get(s) !== dst.id);
+      k = allow(c, 1, 1 + toMigrate.length);
+      if (k > 0 && moving.length) this.setState(moving, 'migrating');
+      for (const s of toMigrate.slice(0, Math.max(0, k - 1))) src.migrating.set(s, dst.id);
+      if (stopped) return false;
+
+      // 2. Journal draining; MIGRATE every key, batch by batch (a batch: copy to the target, then delete on the source).
+      const batches = moving.map((s) => Math.ceil(src.slotKeys[s]! / KEYS_PER_MIGRATE));
+      k = allow(c, 2, 1 + 2 * batches.reduce((a, b) => a + b, 0));
+      if (k > 0 && moving.length) this.setState(moving, 'draining');
+      let units = k - 1;
+      for (const s of moving) {
+        while (units > 0 && src.slotKeys[s]! > 0) {
+          const n = Math.min(KEYS_PER_MIGRATE, src.slotKeys[s]!);
+          const already = src.copied.get(s) ?? 0;
+          // Copy (RESTORE-ASKING on the target; BUSYKEY for keys a cut MIGRATE copied: equal, so REPLACE).
+          addKeys(dst, s, Math.max(0, n - already), 0);
+          src.copied.set(s, Math.max(already, n));
+          units--;
+          if (units <= 0) break;
+          // Delete on the source; the bytes go with the keys.
+          const bytes = (src.slotBytes[s]! * n) / src.slotKeys[s]!;
+          addKeys(src, s, -n, -bytes);
+          dst.slotBytes[s] = dst.slotBytes[s]! + bytes;
+          const left = Math.max(0, already - n);
+          if (left) src.copied.set(s, left);
+          else src.copied.delete(s);
+          units--;
+        }
+      }
+      if (stopped) return false;
+
+      // 3. COUNTKEYSINSLOT on the source for the slots still moving, then owner on the target.
+      // (The worker counts every slot of the chunk; see the report: a source that turned replica
+      // of the target holds the target's keys of those slots.)
+      const full = moving.filter((s) => src.role === 'primary' && src.slotKeys[s]! > 0);
+      if (full.length) {
+        this.refuse(`moveSlots: slot ${full[0]} still has ${src.slotKeys[full[0]!]} key(s) on ${label(srcRow)} (keys_left)`);
+        return false;
+      }
+      k = allow(c, 3, 1 + moving.length);
+      if (k > 0) this.setState(slots, 'owner_target');
+      const owned = moving.slice(0, Math.max(0, k - 1));
+      for (const s of owned) {
+        // THE rule: the target's SETSLOT NODE makes every other holder of the slot delete its keys.
+        for (const o of this.processes()) {
+          if (o !== dst && o.role === 'primary' && o.slotKeys[s]! > 0) throw new RuleViolation(`SETSLOT ${s} NODE ${label(dstRow)} while ${o.host}:${o.port} still holds ${o.slotKeys[s]} key(s) in it: they would be deleted`);
+        }
+      }
+      if (owned.length) {
+        const wasImporting = owned.some((s) => dst.importing.has(s));
+        for (const s of owned) dst.importing.delete(s);
+        dst.slots = withSlots(dst.slots, owned);
+        if (wasImporting) this.bumpEpochWithoutConsensus(dst);
+      }
+      if (stopped) return false;
+
+      // 4. Owner on the source (errors ignored: it may have learned it by gossip, or be a replica now).
+      k = allow(c, 4, 1 + slots.length);
+      if (k > 0) this.setState(slots, 'owner_source');
+      this.setSlotNode(src, slots.slice(0, Math.max(0, k - 1)), dst);
+      if (stopped) return false;
+
+      // 5. Owner on every other primary (errors ignored).
+      k = allow(c, 5, 1 + step.otherPrimaryIds.length);
+      if (k > 0) this.setState(slots, 'owner_all');
+      for (const id of step.otherPrimaryIds.slice(0, Math.max(0, k - 1))) {
+        const o = this.rows.find((r) => r.id === id);
+        if (o?.process && o.agent === 'running' && o.process !== dst && o.process !== src) this.setSlotNode(o.process, slots, dst);
+      }
+      if (stopped) return false;
+
+      // 6. Journal done.
+      k = allow(c, 6, 1);
+      if (k > 0) this.setState(slots, 'done');
+      if (stopped) return false;
+    }
+    return true;
+  }
+
+  /** CLUSTER SETSLOT s NODE <dst> on `p` (not the target), slot by slot; errors are ignored by the worker. */
+  private setSlotNode(p: SimRedis, slots: number[], dst: SimRedis): void {
+    if (p.role !== 'primary' || !slots.length) return; // ERR Please use SETSLOT only with masters.
+    const mine = expand(p.slots);
+    const given: number[] = [];
+    for (const s of slots) {
+      if (mine.has(s)) {
+        if (p.slotKeys[s]! > 0) continue; // ERR Can't assign hashslot to a different node while I still hold keys for this hash slot.
+        given.push(s);
+      }
+      if (p.migrating.has(s) && p.slotKeys[s]! === 0) p.migrating.delete(s);
+      p.importing.delete(s);
+    }
+    const view = p.peers.get(dst.id);
+    if (view) view.slots = withSlots(view.slots, slots);
+    for (const v of p.peers.values()) if (v !== view) v.slots = withoutSlots(v.slots, new Set(slots));
+    if (!given.length) return;
+    p.slots = withoutSlots(p.slots, new Set(given));
+    // A master that gave away its last slot turns into a replica of the node that took it.
+    if (!p.slots.length) this.follow(p, dst.id);
+  }
+
+  /** CLUSTER SETSLOT NODE of an imported slot to itself: a new config epoch, no votes. */
+  private bumpEpochWithoutConsensus(p: SimRedis): void {
+    const max = Math.max(p.currentEpoch, ...[...p.peers.values()].map((v) => v.configEpoch));
+    if (p.configEpoch === 0 || p.configEpoch !== max) {
+      p.currentEpoch = max + 1;
+      p.configEpoch = p.currentEpoch;
+    }
+  }
+
+  /** Becomes a replica of `primaryId` (CLUSTER REPLICATE, replica migration, or a failover's loser): open slots close. */
+  private follow(p: SimRedis, primaryId: string): void {
+    p.role = 'replica';
+    p.primaryId = primaryId;
+    p.slots = [];
+    p.migrating.clear();
+    p.importing.clear();
+    p.linkUp = false;
+    p.syncIn = 1 + Math.floor(this.random() * 2);
+  }
+
+  /** A coordinated CLUSTER FAILOVER on `p`, waited for until it is primary. */
+  private failover(row: SimRow, p: SimRedis): void {
+    if (p.role !== 'replica') {
+      this.refuse(`CLUSTER FAILOVER on ${label(row)}: ERR You should send CLUSTER FAILOVER to a replica`);
+      return;
+    }
+    const primary = p.primaryId ? this.alive.get(p.primaryId) : undefined;
+    if (!primary || primary.role !== 'primary') {
+      this.refuse(`CLUSTER FAILOVER on ${label(row)}: its primary is down (a coordinated failover needs it)`);
+      return;
+    }
+    if (!p.linkUp) throw new RuleViolation(`CLUSTER FAILOVER on ${label(row)}, which is not in sync with its primary (writes since its last sync would be lost)`);
+    // The primary pauses its clients, the replica catches up to its offset, then takes over with a new epoch.
+    copyData(p, primary);
+    const max = Math.max(...this.processes().map((o) => Math.max(o.currentEpoch, o.configEpoch)));
+    p.role = 'primary';
+    p.primaryId = null;
+    p.slots = primary.slots;
+    p.currentEpoch = max + 1;
+    p.configEpoch = max + 1;
+    this.follow(primary, p.id);
+    primary.syncIn = 1; // a partial resync: same history
+    for (const o of this.processes()) {
+      const v = o.peers.get(p.id);
+      if (v) Object.assign(v, viewOf(p));
+      const w = o.peers.get(primary.id);
+      if (w) Object.assign(w, viewOf(primary));
+    }
+  }
+
+  /** Postgres: drained shards, whose nodes are gone, are no longer live shard rows. */
+  private retireShards(step: Extract<Step, { kind: 'retireShards' }>): void {
+    const count = this.shardCount;
+    const want = [...step.shardIndexes].sort((a, b) => a - b);
+    if (!want.length || want.some((x, i) => x !== count - want.length + i)) throw new RuleViolation(`retireShards ${JSON.stringify(step.shardIndexes)}: not the last of ${count} live shards`);
+    for (const index of want) {
+      const shard = this.shards.find((s) => !s.retired && s.index === index)!;
+      const rows = this.rows.filter((r) => r.shardId === shard.id);
+      const live = rows.find((r) => !r.removed);
+      if (live) throw new RuleViolation(`retireShards: shard ${index} still has live node ${label(live)}`);
+      const owner = rows.find((r) => r.process?.slots.length);
+      if (owner) throw new RuleViolation(`retireShards: shard ${index} still serves slots on ${label(owner)}`);
+      const named = this.openMoves().find((m) => rows.some((r) => r.id === m.sourceNodeId || r.id === m.targetNodeId));
+      if (named) throw new RuleViolation(`retireShards: shard ${index} is named by the open move of slot ${named.slot}`);
+    }
+    for (const index of want) this.shards.find((s) => !s.retired && s.index === index)!.retired = true;
   }
 
   private checkCreateStep(p: SimRedis, what: string): void {
@@ -342,9 +800,30 @@ export class SimulatedCluster {
     if (strangers.length) throw new RuleViolation(`${what} on ${p.host}:${p.port}, which knows a node outside the cluster`);
   }
 
-  private refuse(message: string): void {
+  private refuse(message: string): never {
     this.errors.push(message);
     throw new RedisCommandError(message);
+  }
+
+  // ---- clients -------------------------------------------------------------------------
+
+  /**
+   * A client writes `count` new keys into `slot`: to the primary that owns it, or, when that one
+   * migrates the slot, to the target (ASK: a key the source does not have). False when no
+   * primary serves the slot (CLUSTERDOWN).
+   */
+  private clientWrite(slot: number, count: number, bytes: number): boolean {
+    let owner: SimRedis | undefined;
+    for (const p of this.processes()) {
+      if (p.role === 'primary' && owns(p.slots, slot) && (!owner || p.configEpoch > owner.configEpoch)) owner = p;
+    }
+    if (!owner || owner.clusterState !== 'ok') return false;
+    const to = owner.migrating.get(slot);
+    const target = to ? this.alive.get(to) : owner;
+    if (!target) return false;
+    addKeys(target, slot, count, count * bytes);
+    this.written += count;
+    return true;
   }
 
   // ---- time ----------------------------------------------------------------------------
@@ -402,9 +881,11 @@ export class SimulatedCluster {
     for (const [key, value] of Object.entries(desiredNodeConfig(this.desired.spec))) config[key] = printedConfig(key, value);
     const p: SimRedis = {
       id: this.redisId(), rowId: row.id, host: row.host, port: row.port, role: 'primary', primaryId: null, configEpoch: 0, currentEpoch: 0, slots: [],
-      peers: new Map(), handshakes: [], bans: new Map(), keys: dirty?.keys ?? 0, config, clusterState: 'fail', everOk: false, readyTicks: 0, linkUp: false, syncIn: 0,
+      peers: new Map(), handshakes: [], bans: new Map(), keys: 0, slotKeys: new Int32Array(SLOT_COUNT), slotBytes: new Float64Array(SLOT_COUNT), copied: new Map(), offset: 0,
+      migrating: new Map(), importing: new Map(), config, clusterState: 'fail', everOk: false, readyTicks: 0, linkUp: false, syncIn: 0,
       loadingTicks: Math.floor(this.random() * 2),
     };
+    if (dirty?.keys) addKeys(p, 0, dirty.keys, dirty.keys * TENANT_KEY_BYTES);
     this.ownIds.add(p.id);
     this.alive.set(p.id, p);
     if (dirty?.stranger) p.peers.set(this.redisId(), { host: '10.99.0.1', port: 7000, role: 'primary', primaryId: null, configEpoch: 1, slots: [], failing: false });
@@ -442,6 +923,30 @@ export class SimulatedCluster {
         }
       }
     }
+    // Slot ownership: a primary that hears a peer claim one of its slots with a greater config
+    // epoch gives it up (unless it imports it), deleting what it still held there; one that lost
+    // its last slot this way follows the claimer (cluster-allow-replica-migration).
+    for (const p of procs) {
+      if (p.role !== 'primary' || !p.slots.length) continue;
+      for (const q of procs) {
+        if (q === p || q.role !== 'primary' || q.configEpoch <= p.configEpoch || !p.peers.has(q.id)) continue;
+        const lost = intersect(p.slots, q.slots).flatMap(([s, e]) => Array.from({ length: e - s + 1 }, (_, i) => s + i)).filter((s) => !p.importing.has(s));
+        if (!lost.length) continue;
+        const dirty = lost.find((s) => p.slotKeys[s]! > 0);
+        if (dirty !== undefined) throw new RuleViolation(`${p.host}:${p.port} lost slot ${dirty} to ${q.host}:${q.port} (newer epoch) while holding ${p.slotKeys[dirty]} key(s) in it: deleted`);
+        p.slots = withoutSlots(p.slots, new Set(lost));
+        if (!p.slots.length) {
+          this.follow(p, q.id);
+          break;
+        }
+      }
+    }
+    // A replica whose primary became a replica follows the new primary.
+    for (const p of procs) {
+      if (p.role !== 'replica' || !p.primaryId) continue;
+      const primary = this.alive.get(p.primaryId);
+      if (primary?.role === 'replica' && primary.primaryId && primary.primaryId !== p.id) this.follow(p, primary.primaryId);
+    }
     // MEETs sent before this tick complete: both sides know each other (a MEET overrides a ban).
     for (const p of procs) {
       p.handshakes = p.handshakes.filter((h) => {
@@ -458,8 +963,15 @@ export class SimulatedCluster {
   }
 
   private runReplication(): void {
+    // The tenant writes new keys through every primary that serves slots.
     for (const p of this.processes()) {
-      if (p.role === 'primary' && p.slots.length && p.clusterState === 'ok') p.keys++; // the tenant writes
+      if (p.role !== 'primary' || !p.slots.length || p.clusterState !== 'ok') continue;
+      const total = p.slots.reduce((n, [s, e]) => n + e - s + 1, 0);
+      for (let i = 0; i < this.writesPerTick; i++) {
+        let at = Math.floor(this.random() * total);
+        const range = p.slots.find(([s, e]) => (at < e - s + 1 ? true : ((at -= e - s + 1), false)))!;
+        this.clientWrite(range[0] + at, 1, TENANT_KEY_BYTES);
+      }
     }
     for (const p of this.processes()) {
       if (p.role !== 'replica') continue;
@@ -469,7 +981,7 @@ export class SimulatedCluster {
         continue;
       }
       if (!p.linkUp && --p.syncIn <= 0) p.linkUp = true;
-      if (p.linkUp) p.keys = primary.keys;
+      if (p.linkUp) copyData(p, primary);
     }
   }
 
@@ -508,10 +1020,30 @@ export class SimulatedCluster {
     while (id.length < 40) id += Math.floor(this.random() * 0x10000).toString(16).padStart(4, '0');
     return id.slice(0, 40);
   }
+
+  private operationId(): string {
+    return `op-${String(++this.operations).padStart(4, '0')}`;
+  }
 }
 
 function viewOf(q: SimRedis): PeerView {
   return { host: q.host, port: q.port, role: q.role, primaryId: q.primaryId, configEpoch: q.configEpoch, slots: [...q.slots], failing: false };
+}
+
+function addKeys(p: SimRedis, slot: number, keys: number, bytes: number): void {
+  p.slotKeys[slot] = p.slotKeys[slot]! + keys;
+  p.slotBytes[slot] = Math.max(0, p.slotBytes[slot]! + bytes);
+  p.keys += keys;
+  if (keys > 0) p.offset += keys;
+}
+
+/** A synced replica holds exactly its primary's data. */
+function copyData(replica: SimRedis, primary: SimRedis): void {
+  replica.slotKeys.set(primary.slotKeys);
+  replica.slotBytes.set(primary.slotBytes);
+  replica.keys = primary.keys;
+  replica.offset = primary.offset;
+  replica.copied = new Map(primary.copied);
 }
 
 function signature(owners: Array<[string, SlotRange[]]>): string {
@@ -529,6 +1061,67 @@ function holdsPort(r: SimRow): boolean {
 
 function overlap([a, b]: SlotRange, [c, d]: SlotRange): boolean {
   return a <= d && c <= b;
+}
+
+function owns(ranges: SlotRange[], slot: number): boolean {
+  return ranges.some(([s, e]) => s <= slot && slot <= e);
+}
+
+function expand(ranges: SlotRange[]): Set<number> {
+  const out = new Set<number>();
+  for (const [s, e] of ranges) for (let x = s; x <= e; x++) out.add(x);
+  return out;
+}
+
+/** Sorted distinct slots as ranges. */
+function compress(slots: number[]): SlotRange[] {
+  const out: SlotRange[] = [];
+  for (const s of slots) {
+    const last = out[out.length - 1];
+    if (last && s === last[1] + 1) last[1] = s;
+    else if (!last || s > last[1]) out.push([s, s]);
+  }
+  return out;
+}
+
+function withSlots(ranges: SlotRange[], slots: number[]): SlotRange[] {
+  return normalizeRanges([...ranges, ...compress([...slots].sort((a, b) => a - b))]);
+}
+
+function withoutSlots(ranges: SlotRange[], drop: Set<number>): SlotRange[] {
+  const cut = compress([...drop].sort((a, b) => a - b));
+  if (!intersect(ranges, cut).length) return ranges;
+  const out: SlotRange[] = [];
+  let j = 0;
+  for (const [s, e] of ranges) {
+    let start = s;
+    while (j < cut.length && cut[j]![1] < start) j++;
+    for (let k = j; k < cut.length && cut[k]![0] <= e; k++) {
+      const [cs, ce] = cut[k]!;
+      if (cs > start) out.push([start, Math.min(e, cs - 1)]);
+      start = Math.max(start, ce + 1);
+      if (start > e) break;
+    }
+    if (start <= e) out.push([start, e]);
+  }
+  return out;
+}
+
+/** Slots in both sorted range lists. */
+function intersect(a: SlotRange[], b: SlotRange[]): SlotRange[] {
+  const out: SlotRange[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const [s1, e1] = a[i]!;
+    const [s2, e2] = b[j]!;
+    const s = Math.max(s1, s2);
+    const e = Math.min(e1, e2);
+    if (s <= e) out.push([s, e]);
+    if (e1 < e2) i++;
+    else j++;
+  }
+  return out;
 }
 
 const label = (r: SimRow) => `${r.host}:${r.port} (shard ${r.shardIndex}, ${r.placedRole})`;

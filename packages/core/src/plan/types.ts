@@ -55,10 +55,29 @@ export interface ObservedNode {
   silentForMs: number;
 }
 
+/** A slot move in the journal that is not done yet. */
+export interface OpenMove {
+  slot: number;
+  sourceNodeId: string;
+  targetNodeId: string;
+  state: string;
+}
+
+/** What an open operation other than a spec change asks for. */
+export type Request =
+  | { kind: 'rebalance'; operationId: string; by: 'slots' | 'memory'; thresholdPercent: number; movesDone: number; movesOpen: number }
+  | { kind: 'switchover'; operationId: string; shardIndex: number; nodeId: string | null; fromNodeId: string };
+
 export interface ObservedCluster {
   nodes: ObservedNode[];
-  /** Shard rows that exist; 0 before placement. */
+  /** Live shard rows (not retired by a scale-in); 0 before placement. Their indices are 0..shardCount-1. */
   shardCount: number;
+  /** The journal's moves that are not done. */
+  moves: OpenMove[];
+  /** Open rebalance and switchover requests, oldest first. */
+  requests: Request[];
+  /** Bytes held per slot, measured only while a rebalance by memory is asked for. */
+  slotBytes: Map<number, number> | null;
   /** Hosts that may take new nodes now (agents heard from recently), with the ports taken on each. */
   fleet: PlacementHost[];
   /** The cluster has converged at least once (observedGeneration > 0): it is formed, not being created. */
@@ -79,13 +98,21 @@ export type Step =
   | { kind: 'addSlots'; nodeId: string; ranges: SlotRange[] }
   | { kind: 'meet'; nodeId: string; host: string; port: number }
   | { kind: 'replicate'; nodeId: string; primaryRedisId: string }
-  | { kind: 'forget'; nodeId: string; forgetRedisId: string };
+  | { kind: 'forget'; nodeId: string; forgetRedisId: string }
+  /** Postgres: journal rows for the moves a plan needs, for the operation they serve. */
+  | { kind: 'journalMoves'; operationId: string | null; moves: Array<{ slot: number; sourceNodeId: string; targetNodeId: string }> }
+  /** Redis + journal: move these slots (all of them open in the journal) from source to target. */
+  | { kind: 'moveSlots'; nodeId: string; targetNodeId: string; slots: number[]; otherPrimaryIds: string[] }
+  /** Postgres: shards drained by a scale-in whose nodes are gone. */
+  | { kind: 'retireShards'; shardIndexes: number[] }
+  /** Redis: a coordinated CLUSTER FAILOVER on this replica, waited for until it is primary. */
+  | { kind: 'failover'; nodeId: string };
 export type StepKind = Step['kind'];
 
 /** Steps that change slot ownership, membership or roles: the lease is re-checked right before them. */
-export const FENCED_STEPS: ReadonlySet<StepKind> = new Set(['setConfigEpoch', 'addSlots', 'meet', 'replicate', 'forget']);
+export const FENCED_STEPS: ReadonlySet<StepKind> = new Set(['setConfigEpoch', 'addSlots', 'meet', 'replicate', 'forget', 'moveSlots', 'failover']);
 
-export type BlockedCode = 'placement_failed' | 'create_refused' | 'node_down' | 'shard_lost' | 'not_supported';
+export type BlockedCode = 'placement_failed' | 'create_refused' | 'node_down' | 'shard_lost' | 'not_supported' | 'no_replica';
 
 /** The planner's answer: the next steps, or why there are none. */
 export type Plan =

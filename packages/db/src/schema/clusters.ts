@@ -46,6 +46,8 @@ export const shards = pgTable(
     // Observed slot ranges owned by this shard's primary.
     slots: jsonb('slots').$type<SlotRange[]>().notNull().default([]),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    // Set once a shard removed by scaling in is drained and its nodes are gone.
+    removedAt: timestamp('removed_at', { withTimezone: true }),
   },
-  (t) => [uniqueIndex('shards_cluster_index').on(t.clusterId, t.index)],
+  (t) => [uniqueIndex('shards_cluster_index_live').on(t.clusterId, t.index).where(sql`removed_at is null`)],
 );

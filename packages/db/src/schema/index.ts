@@ -2,13 +2,16 @@ export * from './tenants.ts';
 export * from './clusters.ts';
 export * from './hosts.ts';
 export * from './operations.ts';
+export * from './moves.ts';
 
 import type { clusters, shards } from './clusters.ts';
 import type { hosts, nodes } from './hosts.ts';
 import type { operations } from './operations.ts';
+import type { slotMoves } from './moves.ts';
 /** Row types, declared once here for every service. */
 export type ClusterRow = typeof clusters.$inferSelect;
 export type ShardRow = typeof shards.$inferSelect;
 export type HostRow = typeof hosts.$inferSelect;
 export type NodeRow = typeof nodes.$inferSelect;
 export type OperationRow = typeof operations.$inferSelect;
+export type SlotMoveRow = typeof slotMoves.$inferSelect;

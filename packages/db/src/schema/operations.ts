@@ -12,6 +12,8 @@ export const operations = pgTable(
     kind: text('kind').$type<OperationKind>().notNull(),
     status: text('status').$type<OperationStatus>().notNull().default('pending'),
     targetGeneration: integer('target_generation').notNull(),
+    // What a rebalance or switchover asks for (spec changes carry theirs in the cluster's spec).
+    params: jsonb('params').$type<Record<string, unknown>>(),
     progress: integer('progress').notNull().default(0),
     step: text('step'),
     error: jsonb('error').$type<OperationError>(),

@@ -172,14 +172,21 @@ describe('PATCH /v1/clusters/{id}', () => {
     expect(body.operation).toMatchObject({ kind: 'update', targetGeneration: 2 });
   });
 
-  it('refuses a change of shard count with 409 naming body.shards (resharding is not built yet), and changes nothing', async () => {
-    const { cluster } = (await create(valid('reshard'))).json();
-    const res = await h.app.inject({ method: 'PATCH', url: `/v1/clusters/${cluster.id}`, headers: alice, payload: { shards: cluster.spec.shards + 1, maxMemoryMb: 512 } });
-    expect(res.statusCode).toBe(409);
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.json()).toMatchObject({ code: 'conflict', detail: expect.stringMatching(/not available yet/), errors: [{ field: 'body.shards' }] });
-    const now = (await h.app.inject({ method: 'GET', url: `/v1/clusters/${cluster.id}`, headers: alice })).json();
-    expect(now).toMatchObject({ generation: 1, spec: { shards: cluster.spec.shards, maxMemoryMb: cluster.spec.maxMemoryMb } });
+  it('refuses a rebalance or switchover of a cluster still being created (409), and names bad fields (400), changing nothing', async () => {
+    const { cluster } = (await create(valid('young'))).json();
+    const rebalance = await h.app.inject({ method: 'POST', url: `/v1/clusters/${cluster.id}/rebalance`, headers: alice, payload: {} });
+    expect(rebalance.statusCode).toBe(409);
+    expect(rebalance.json()).toMatchObject({ code: 'conflict', detail: expect.stringMatching(/still being created/) });
+    const bad = await h.app.inject({ method: 'POST', url: `/v1/clusters/${cluster.id}/rebalance`, headers: alice, payload: { by: 'luck', threshold: 101 } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.by', 'body.threshold']);
+    const badShard = await h.app.inject({ method: 'POST', url: `/v1/clusters/${cluster.id}/shards/x/switchover`, headers: alice, payload: {} });
+    expect(badShard.statusCode).toBe(400);
+    expect(badShard.json().errors.map((e: { field: string }) => e.field)).toEqual(['path.index']);
+    const switchover = await h.app.inject({ method: 'POST', url: `/v1/clusters/${cluster.id}/shards/0/switchover`, headers: alice, payload: {} });
+    expect(switchover.statusCode).toBe(409);
+    const ops = (await h.app.inject({ method: 'GET', url: `/v1/clusters/${cluster.id}/operations`, headers: alice })).json();
+    expect(ops.items.map((o: { kind: string }) => o.kind)).toEqual(['create']);
   });
 
   it('rejects an empty or invalid change and leaves the cluster as it was', async () => {

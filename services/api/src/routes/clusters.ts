@@ -1,33 +1,20 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { Cluster, ClusterIdParams, CreateClusterBody, Credentials, Operation, PageQuery, PatchClusterBody, REDIS_USERS, page } from '@slotplane/contracts';
+import { Cluster, ClusterIdParams, CreateClusterBody, Credentials, PageQuery, PatchClusterBody, REDIS_USERS, page } from '@slotplane/contracts';
 import type { ApiDeps } from '../app.ts';
 import { problems } from '../errors.ts';
 import { decodeCursor, toPage } from '../pagination.ts';
-import { createCluster, deleteCluster, getCluster, listClusters, updateCluster, type Submitted } from '../store/clusters.ts';
+import { createCluster, deleteCluster, getCluster, listClusters, updateCluster } from '../store/clusters.ts';
 import { loadTopology } from '../store/topology.ts';
-import { clusterView, operationView } from '../views.ts';
+import { clusterView } from '../views.ts';
+import { Accepted, acceptedHandler } from './accepted.ts';
 
-const Accepted = z.object({ cluster: Cluster, operation: Operation }).meta({ id: 'AcceptedOperation' });
 const tags = ['clusters'];
 const security = [{ bearerAuth: [] }];
 
-export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database, queue }) => {
-  const db = database.db;
+export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
+  const db = deps.database.db;
 
-  /**
-   * The desired state is already committed; now ask for a reconcile of the cluster. If Redis is
-   * down the request still succeeds: the worker's sweeper finds the open operation.
-   */
-  async function accepted(submitted: Submitted, log: { warn: (o: object, m: string) => void }) {
-    const { cluster, operation } = submitted;
-    try {
-      await queue.enqueue(cluster.id);
-    } catch (err) {
-      log.warn({ err, operationId: operation.id }, 'enqueue failed; the sweeper will pick the operation up');
-    }
-    return { cluster: clusterView(cluster), operation: operationView(operation) };
-  }
+  const accepted = acceptedHandler(deps);
 
   app.post(
     '/v1/clusters',
@@ -40,7 +27,7 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { datab
     },
     async (request, reply) => {
       const submitted = await createCluster(db, request.principal.tenantId, request.body);
-      return reply.status(202).header('location', `/v1/operations/${submitted.operation.id}`).send(await accepted(submitted, request.log));
+      return accepted(reply, submitted, request.log);
     },
   );
 
@@ -106,7 +93,7 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { datab
     },
     async (request, reply) => {
       const submitted = await updateCluster(db, request.principal.tenantId, request.params.clusterId, request.body);
-      return reply.status(202).header('location', `/v1/operations/${submitted.operation.id}`).send(await accepted(submitted, request.log));
+      return accepted(reply, submitted, request.log);
     },
   );
 
@@ -121,7 +108,7 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { datab
     },
     async (request, reply) => {
       const submitted = await deleteCluster(db, request.principal.tenantId, request.params.clusterId);
-      return reply.status(202).header('location', `/v1/operations/${submitted.operation.id}`).send(await accepted(submitted, request.log));
+      return accepted(reply, submitted, request.log);
     },
   );
 };

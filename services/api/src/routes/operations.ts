@@ -4,7 +4,7 @@ import type { ApiDeps } from '../app.ts';
 import { problems } from '../errors.ts';
 import { decodeCursor, toPage } from '../pagination.ts';
 import { getCluster } from '../store/clusters.ts';
-import { getOperation, listClusterOperations } from '../store/operations.ts';
+import { getOperation, listClusterOperations, moveProgress } from '../store/operations.ts';
 import { operationView } from '../views.ts';
 
 const tags = ['operations'];
@@ -22,7 +22,10 @@ export const operationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { dat
         response: { 200: Operation, ...problems('validation_failed', 'unauthorized', 'not_found') },
       },
     },
-    async (request) => operationView(await getOperation(db, request.principal.tenantId, request.params.operationId)),
+    async (request) => {
+      const op = await getOperation(db, request.principal.tenantId, request.params.operationId);
+      return operationView(op, (await moveProgress(db, [op.id])).get(op.id) ?? null);
+    },
   );
 
   app.get(
@@ -40,7 +43,8 @@ export const operationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { dat
       const { limit, cursor } = request.query;
       await getCluster(db, tenantId, request.params.clusterId);
       const rows = await listClusterOperations(db, tenantId, request.params.clusterId, limit, decodeCursor(cursor));
-      return toPage(rows, limit, operationView);
+      const moves = await moveProgress(db, rows.slice(0, limit).map((r) => r.id));
+      return toPage(rows, limit, (r) => operationView(r, moves.get(r.id) ?? null));
     },
   );
 };

@@ -3,7 +3,7 @@ import type { ClusterSpec, CreateClusterBody, OperationKind, PatchClusterBody } 
 import { and, appendEvent, clusters, desc, eq, gt, isNull, ne, newId, nodes, notifyAssignments, operations, sql, type ClusterRow, type Db, type OperationRow } from '@slotplane/db';
 import { AppError, notFound } from '../errors.ts';
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export interface Submitted {
   cluster: ClusterRow;
   operation: OperationRow;
@@ -15,17 +15,17 @@ const isUniqueViolation = (err: unknown, constraint: string) => {
   return c.code === '23505' && c.constraint === constraint;
 };
 
-async function insertOperation(tx: Tx, cluster: ClusterRow, kind: OperationKind): Promise<OperationRow> {
+export async function insertOperation(tx: Tx, cluster: ClusterRow, kind: OperationKind, params: Record<string, unknown> | null = null): Promise<OperationRow> {
   const [op] = await tx
     .insert(operations)
-    .values({ id: newId(), tenantId: cluster.tenantId, clusterId: cluster.id, kind, targetGeneration: cluster.generation })
+    .values({ id: newId(), tenantId: cluster.tenantId, clusterId: cluster.id, kind, targetGeneration: cluster.generation, params })
     .returning();
   await appendEvent(tx, {
     tenantId: cluster.tenantId,
     clusterId: cluster.id,
     operationId: op!.id,
     type: `cluster.${kind}_requested`,
-    data: { generation: cluster.generation, spec: cluster.spec },
+    data: { generation: cluster.generation, ...(params ? { params } : { spec: cluster.spec }) },
   });
   return op!;
 }
@@ -73,22 +73,10 @@ export async function listClusters(db: Db, tenantId: string, limit: number, afte
 
 /**
  * Merges the patch into the desired spec and bumps the generation; refused once deletion was
- * asked for, and for a change of shard count (resharding is not built yet). The hosts of the
- * cluster's nodes are told, so their agents rewrite redis.conf.
+ * asked for. The hosts of the cluster's nodes are told, so their agents rewrite redis.conf.
  */
 export async function updateCluster(db: Db, tenantId: string, clusterId: string, patch: PatchClusterBody): Promise<Submitted> {
   return db.transaction(async (tx) => {
-    const [current] = await tx
-      .select({ spec: clusters.spec })
-      .from(clusters)
-      .where(and(eq(clusters.id, clusterId), eq(clusters.tenantId, tenantId)))
-      .for('update');
-    if (!current) throw notFound('cluster');
-    if (patch.shards !== undefined && patch.shards !== current.spec.shards) {
-      throw new AppError('conflict', `changing the number of shards (${current.spec.shards} -> ${patch.shards}) is not available yet: resharding comes in a later release; nothing was changed`, [
-        { field: 'body.shards', message: `cannot change from ${current.spec.shards} yet` },
-      ]);
-    }
     const [cluster] = await tx
       .update(clusters)
       .set({
@@ -99,7 +87,10 @@ export async function updateCluster(db: Db, tenantId: string, clusterId: string,
       })
       .where(and(eq(clusters.id, clusterId), eq(clusters.tenantId, tenantId), isNull(clusters.deletionRequestedAt)))
       .returning();
-    if (!cluster) throw new AppError('conflict', 'the cluster is being deleted; it can no longer be changed');
+    if (!cluster) {
+      await getCluster(tx, tenantId, clusterId); // 404 when it is not this tenant's
+      throw new AppError('conflict', 'the cluster is being deleted; it can no longer be changed');
+    }
     const hostsOf = await tx.selectDistinct({ hostId: nodes.hostId }).from(nodes).where(and(eq(nodes.clusterId, clusterId), isNull(nodes.removedAt)));
     await notifyAssignments(tx, hostsOf.map((h) => h.hostId));
     return { cluster, operation: await insertOperation(tx, cluster, 'update') };

@@ -10,7 +10,7 @@ export async function loadTopology(db: Db, clusterIds: string[], clusterRows: Pi
   const out = new Map<string, Shard[]>(clusterIds.map((id) => [id, []]));
   if (!clusterIds.length) return out;
   const observedAt = new Map(clusterRows.map((c) => [c.id, c.observedAt]));
-  const shardRows = await db.select().from(shards).where(inArray(shards.clusterId, clusterIds)).orderBy(asc(shards.index));
+  const shardRows = await db.select().from(shards).where(and(inArray(shards.clusterId, clusterIds), isNull(shards.removedAt))).orderBy(asc(shards.index));
   const nodeRows = await db
     .select({ node: nodes, address: hosts.address })
     .from(nodes)

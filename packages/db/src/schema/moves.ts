@@ -1,0 +1,33 @@
+import { bigint, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { clusters } from './clusters.ts';
+import { nodes } from './hosts.ts';
+import { operations } from './operations.ts';
+
+/**
+ * The journal of slot moves: one row per slot, written in the moving step's fenced transaction
+ * before each Redis command of the move, so a worker that dies at any point is followed by one
+ * that finishes the move (or sees it finished) instead of leaving a slot open.
+ * planned -> importing (target) -> migrating (source) -> draining (keys) -> owner_target ->
+ * owner_source -> owner_all -> done.
+ */
+export const SLOT_MOVE_STATES = ['planned', 'importing', 'migrating', 'draining', 'owner_target', 'owner_source', 'owner_all', 'done'] as const;
+export type SlotMoveState = (typeof SLOT_MOVE_STATES)[number];
+
+export const slotMoves = pgTable(
+  'slot_moves',
+  {
+    id: uuid('id').primaryKey(),
+    clusterId: uuid('cluster_id').notNull().references(() => clusters.id),
+    // The operation the move serves (progress is counted per operation).
+    operationId: uuid('operation_id').references(() => operations.id),
+    slot: integer('slot').notNull(),
+    sourceNodeId: uuid('source_node_id').notNull().references(() => nodes.id),
+    targetNodeId: uuid('target_node_id').notNull().references(() => nodes.id),
+    state: text('state').$type<SlotMoveState>().notNull().default('planned'),
+    keysMoved: integer('keys_moved').notNull().default(0),
+    bytesMoved: bigint('bytes_moved', { mode: 'number' }).notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('slot_moves_open').on(t.clusterId, t.state), index('slot_moves_operation').on(t.operationId)],
+);

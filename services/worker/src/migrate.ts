@@ -1,0 +1,214 @@
+import { REDIS_USERS } from '@slotplane/contracts';
+import type { Step } from '@slotplane/core';
+import { and, clusters, eq, inArray, slotMoves, sql, type SlotMoveState } from '@slotplane/db';
+import type { NodeAdmin } from '@slotplane/redis-admin';
+import type { ActContext } from './act.ts';
+import { WorkerError } from './errors.ts';
+import { failpoint } from './failpoint.ts';
+
+/** Keys listed per GETKEYSINSLOT. */
+const KEYS_PER_LISTING = 1000;
+/**
+ * One MIGRATE carries at most this many bytes: MIGRATE blocks both nodes while it runs, and a
+ * node blocked past cluster-node-timeout gets failed over.
+ */
+const BYTES_PER_MIGRATE = 4 * 1024 * 1024;
+const MIGRATE_TIMEOUT_MS = 10_000;
+
+type MoveStep = Extract<Step, { kind: 'moveSlots' }>;
+
+/**
+ * Moves slots from one primary to another, each through the states of the journal, writing
+ * every state before the Redis commands of that state. Where a slot stands is read from the two
+ * nodes first, so a move cut off at any point (a worker killed between two commands) resumes
+ * where Redis shows it, and a slot is never left open.
+ *
+ * THE rule: the owner of a slot is set to the target only after COUNTKEYSINSLOT on the source
+ * says 0, read right before; otherwise the source would delete the keys it still holds.
+ */
+export async function moveSlots(ctx: ActContext, step: MoveStep): Promise<void> {
+  for (let i = 0; i < step.slots.length; i += SLOTS_PER_CHUNK) await moveChunk(ctx, step, step.slots.slice(i, i + SLOTS_PER_CHUNK));
+}
+
+/** Slots journaled and switched together; a crash loses at most one chunk's progress. */
+const SLOTS_PER_CHUNK = 256;
+/** Slots drained at once: their commands pipeline on the two nodes' connections. */
+const DRAIN_CONCURRENCY = 8;
+
+async function moveChunk(ctx: ActContext, step: MoveStep, slots: number[]): Promise<void> {
+  const source = member(ctx, step.nodeId);
+  const target = member(ctx, step.targetNodeId);
+  const src = ctx.admins.get({ host: source.address, port: source.port, password: ctx.cluster.adminPassword });
+  const dst = ctx.admins.get({ host: target.address, port: target.port, password: ctx.cluster.adminPassword });
+  const [srcSelf, dstSelf] = await Promise.all([src.nodes(), dst.nodes()]).then((views) => views.map((v) => v.find((e) => e.myself)!));
+  const sourceId = srcSelf!.id;
+  const targetId = dstSelf!.id;
+  const has = (owned: Array<[number, number]>, s: number) => owned.some(([a, b]) => a <= s && s <= b);
+
+  // Slots whose owner is the target already only need the owner set on the others.
+  const moving = slots.filter((s) => !has(dstSelf!.slots, s));
+  const strays = moving.filter((s) => !has(srcSelf!.slots, s));
+  if (strays.length) throw new WorkerError('move_inconsistent', `slots ${strays.slice(0, 5).join(', ')} are owned by neither ${src.label} nor ${dst.label}; stopping the move`, false);
+
+  // 1. Target imports (first, so it accepts the ASK redirects the source starts sending).
+  const importing = new Set(dstSelf!.importing.filter((i) => i.from === sourceId).map((i) => i.slot));
+  await journal(ctx, moving, 'importing');
+  failpoint('move-importing');
+  await expectOk(dst, moving.filter((s) => !importing.has(s)), 'IMPORTING', sourceId);
+
+  // 2. Source migrates.
+  const migrating = new Set(srcSelf!.migrating.filter((m) => m.to === targetId).map((m) => m.slot));
+  await journal(ctx, moving, 'migrating');
+  failpoint('move-migrating');
+  await expectOk(src, moving.filter((s) => !migrating.has(s)), 'MIGRATING', targetId);
+
+  // 3. Keys, a few slots at a time, in batches bounded by count and bytes.
+  await journal(ctx, moving, 'draining');
+  failpoint('move-draining');
+  const moved = new Map<number, { keys: number; bytes: number }>();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: DRAIN_CONCURRENCY }, async () => {
+      while (next < moving.length) {
+        const slot = moving[next++]!;
+        moved.set(slot, await drain(ctx, src, target, slot));
+      }
+    }),
+  );
+  await recordMoved(ctx, moved);
+
+  // 4. Owner: target, then source, then every other primary — only for slots the source has emptied.
+  const left = await src.countKeysInSlots(slots);
+  const full = slots.filter((_, i) => left[i]! > 0);
+  if (full.length) throw new WorkerError('keys_left', `slot ${full[0]} still has ${left[slots.indexOf(full[0]!)]} key(s) on ${src.label}; not giving it away yet`, true);
+  await ctx.lease.verify();
+  await journal(ctx, slots, 'owner_target');
+  failpoint('move-owner_target');
+  await expectOk(dst, moving, 'NODE', targetId);
+  await journal(ctx, slots, 'owner_source');
+  failpoint('move-owner_source');
+  // The source may have learned the new owner by gossip already, or turned replica after its last slot.
+  await src.setSlots(slots, 'NODE', targetId);
+  await journal(ctx, slots, 'owner_all');
+  failpoint('move-owner_all');
+  await Promise.all(
+    step.otherPrimaryIds.map(async (id) => {
+      const o = ctx.rows.find((r) => r.id === id);
+      if (o) await ctx.admins.get({ host: o.address, port: o.port, password: ctx.cluster.adminPassword }).setSlots(slots, 'NODE', targetId).catch(() => []);
+    }),
+  );
+  await journal(ctx, slots, 'done');
+}
+
+/** Keys and bytes moved per slot, added to the journal in one statement. */
+async function recordMoved(ctx: ActContext, moved: Map<number, { keys: number; bytes: number }>): Promise<void> {
+  const rows = [...moved].filter(([, m]) => m.keys > 0);
+  if (!rows.length) return;
+  const values = sql.join(rows.map(([slot, m]) => sql`(${slot}::int, ${m.keys}::int, ${m.bytes}::bigint)`), sql`, `);
+  await ctx.db.execute(sql`
+    update ${slotMoves} set keys_moved = ${slotMoves.keysMoved} + v.keys, bytes_moved = ${slotMoves.bytesMoved} + v.bytes, updated_at = now()
+    from (values ${values}) as v(slot, keys, bytes)
+    where ${slotMoves.clusterId} = ${ctx.cluster.id} and ${slotMoves.slot} = v.slot and ${slotMoves.state} <> 'done'`);
+}
+
+function member(ctx: ActContext, nodeId: string) {
+  const row = ctx.rows.find((r) => r.id === nodeId);
+  if (!row) throw new Error(`unreachable: node ${nodeId} is not in the observation`);
+  return row;
+}
+
+/** Bulk state change of the journal rows of these slots, fenced by the lease. */
+async function journal(ctx: ActContext, slots: number[], state: SlotMoveState): Promise<void> {
+  if (!slots.length) return;
+  await ctx.db.transaction(async (tx) => {
+    const [held] = await tx.select({ id: clusters.id }).from(clusters).where(ctx.lease.held());
+    if (!held) throw new WorkerError('lease_lost', 'lease lost while moving slots', true);
+    await tx
+      .update(slotMoves)
+      .set({ state, updatedAt: new Date() })
+      .where(and(eq(slotMoves.clusterId, ctx.cluster.id), inArray(slotMoves.slot, slots), sql`${slotMoves.state} <> 'done'`));
+  });
+}
+
+async function expectOk(admin: NodeAdmin, slots: number[], how: 'IMPORTING' | 'MIGRATING' | 'NODE', nodeId: string): Promise<void> {
+  const errors = await admin.setSlots(slots, how, nodeId);
+  const failed = errors.findIndex((e) => e !== null);
+  if (failed >= 0) throw new WorkerError('setslot_failed', `CLUSTER SETSLOT ${slots[failed]} ${how} on ${admin.label}: ${errors[failed]}`, true);
+}
+
+/** MIGRATEs every key of `slot` from the source to the target. */
+async function drain(ctx: ActContext, src: NodeAdmin, target: { address: string; port: number }, slot: number): Promise<{ keys: number; bytes: number }> {
+  let keys = 0;
+  let bytes = 0;
+  for (;;) {
+    const listed = await src.getKeysInSlot(slot, KEYS_PER_LISTING);
+    if (!listed.length) return { keys, bytes };
+    const sizes = await src.memoryUsage(listed);
+    for (const batch of byBytes(listed, sizes)) {
+      await migrate(ctx, src, target, batch.keys);
+      keys += batch.keys.length;
+      bytes += batch.bytes;
+    }
+  }
+}
+
+function byBytes(keys: string[], sizes: number[]): Array<{ keys: string[]; bytes: number }> {
+  const batches: Array<{ keys: string[]; bytes: number }> = [];
+  let current = { keys: [] as string[], bytes: 0 };
+  keys.forEach((k, i) => {
+    const size = sizes[i] ?? 0;
+    if (current.keys.length && current.bytes + size > BYTES_PER_MIGRATE) {
+      batches.push(current);
+      current = { keys: [], bytes: 0 };
+    }
+    current.keys.push(k);
+    current.bytes += size;
+  });
+  if (current.keys.length) batches.push(current);
+  return batches;
+}
+
+async function migrate(ctx: ActContext, src: NodeAdmin, target: { address: string; port: number }, keys: string[], replace = false): Promise<void> {
+  const args = [target.address, String(target.port), '', '0', String(MIGRATE_TIMEOUT_MS), ...(replace ? ['REPLACE'] : []), 'AUTH2', REDIS_USERS.admin, ctx.cluster.adminPassword, 'KEYS', ...keys];
+  try {
+    await src.redis.call('MIGRATE', ...args);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!message.includes('BUSYKEY') || replace) throw new WorkerError('migrate_failed', `MIGRATE from ${src.label}: ${message}`, true);
+    await resolveBusyKeys(ctx, src, target, keys);
+  }
+}
+
+/**
+ * BUSYKEY: a key is on the target already, left there by a MIGRATE that was cut off before
+ * the source deleted its copy. Replace it only when both copies are the same value (DUMP
+ * compares type, value and encoding); otherwise stop and report the key.
+ */
+async function resolveBusyKeys(ctx: ActContext, src: NodeAdmin, target: { address: string; port: number }, keys: string[]): Promise<void> {
+  const dst = ctx.admins.get({ host: target.address, port: target.port, password: ctx.cluster.adminPassword });
+  for (const key of keys) {
+    const [mine] = (await src.redis.pipeline().dumpBuffer(key).exec()) ?? [];
+    const ours = mine?.[1] as Buffer | null;
+    if (!ours) continue; // moved meanwhile
+    // The target answers for a key of a slot it imports only after ASKING.
+    const theirs = ((await dst.redis.pipeline().call('ASKING').dumpBuffer(key).exec()) ?? [])[1]?.[1] as Buffer | null;
+    if (theirs && !theirs.equals(ours)) {
+      throw new WorkerError('busykey_conflict', `key "${key}" exists on both ${src.label} and ${dst.label} with different values; the move of its slot is stopped so nothing is overwritten`, false);
+    }
+    await migrate(ctx, src, target, [key], theirs !== null);
+  }
+}
+
+/** A coordinated CLUSTER FAILOVER on a replica, waited for until it reports itself primary. */
+export async function failover(ctx: ActContext, nodeId: string): Promise<void> {
+  const row = member(ctx, nodeId);
+  const admin = ctx.admins.get({ host: row.address, port: row.port, password: ctx.cluster.adminPassword });
+  await admin.redis.call('CLUSTER', 'FAILOVER');
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const self = (await admin.nodes()).find((e) => e.myself);
+    if (self?.role === 'primary' && self.slots.length) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new WorkerError('failover_timeout', `${admin.label} did not become primary within 15 s of CLUSTER FAILOVER`, true);
+}
