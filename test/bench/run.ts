@@ -1,7 +1,7 @@
-// pnpm bench <name>: runs test/bench/<name>.ts (cold-start, create, idle).
+// pnpm bench <name>: runs test/bench/<name>.ts (cold-start, create, idle, reshard).
 const name = process.argv[2];
 if (!name) {
-  console.error('usage: pnpm bench <cold-start|create|idle>');
+  console.error('usage: pnpm bench <cold-start|create|idle|reshard>');
   process.exit(2);
 }
 await import(`./${name}.ts`);

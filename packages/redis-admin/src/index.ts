@@ -124,7 +124,8 @@ export class NodeAdmin {
   async memoryUsage(keys: string[]): Promise<number[]> {
     if (!keys.length) return [];
     const pipe = this.redis.pipeline();
-    for (const k of keys) pipe.call('MEMORY', 'USAGE', k, 'SAMPLES', '0');
+    // Default sampling: exact for strings, an estimate for big collections (SAMPLES 0 would walk them all).
+    for (const k of keys) pipe.call('MEMORY', 'USAGE', k);
     return ((await pipe.exec()) ?? []).map(([err, v]) => (err ? 0 : Number(v ?? 0)));
   }
   /**

@@ -30,7 +30,7 @@ export async function measureSkew(cluster: ClusterRow, shards: Shard[]): Promise
         } while (cursor !== '0' && sampled.length < SCAN_BUDGET);
         const names = sampled.slice(0, SCAN_BUDGET);
         const pipe = admin.redis.pipeline();
-        for (const k of names) pipe.type(k).call('MEMORY', 'USAGE', k, 'SAMPLES', '0');
+        for (const k of names) pipe.type(k).call('MEMORY', 'USAGE', k);
         const answers = (await pipe.exec()) ?? [];
         const bigKeys = names
           .map((name, i) => ({ name, type: String(answers[2 * i]?.[1] ?? 'none'), bytes: Number(answers[2 * i + 1]?.[1] ?? 0) }))

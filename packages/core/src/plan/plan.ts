@@ -129,15 +129,19 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   const forgets: Step[] = nodes.flatMap((n) => [...known(n)].filter((id) => gone.has(id)).map((id) => ({ kind: 'forget' as const, nodeId: n.id, forgetRedisId: id })));
   if (forgets.length) return act('forgetting removed nodes', 35, forgets);
 
-  // 5. Fresh nodes: create-time timeout, distinct config epochs, the shard's slots for a new primary.
+  // 5. Fresh nodes: a short node timeout while joining, distinct config epochs, a new cluster's slots.
   const settled = nodes.every((n) => n.redis.clusterState === 'ok' && n.redis.linkUp !== false);
-  const nodeTimeout = observed.formed || settled ? RUNNING_NODE_TIMEOUT_MS : BOOTSTRAP_NODE_TIMEOUT_MS;
-  const target = desiredNodeConfig(spec, nodeTimeout);
+  const running = desiredNodeConfig(spec, RUNNING_NODE_TIMEOUT_MS);
+  const joining = desiredNodeConfig(spec, BOOTSTRAP_NODE_TIMEOUT_MS);
+  // A new primary refuses cluster_state:ok for its node timeout after it joins: a cluster being
+  // created runs with the short one until all settled, a new shard's primary until it is ok.
+  const targetFor = (n: Answering) =>
+    !observed.formed ? (settled ? running : joining) : me(n)?.role === 'primary' && !ownsSlots(n) && n.redis.clusterState !== 'ok' ? joining : running;
   const ranges = splitSlots(spec.shards);
   const claimed = nodes.flatMap((n) => n.redis.view.flatMap((e) => e.slots));
   const prepare: Step[] = [];
   for (const n of nodes.filter(alone)) {
-    const diff = configDiff(target, n.redis.config);
+    const diff = configDiff(targetFor(n), n.redis.config);
     if (Object.keys(diff).length) prepare.push({ kind: 'configSet', nodeId: n.id, params: diff });
     if (n.placedRole !== 'primary' || observed.formed) continue;
     // Distinct epochs before MEET: colliding ones are resolved slowly by gossip.
@@ -182,7 +186,7 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
 
   // 8. Settings: the spec's configuration on every node.
   const configure: Step[] = nodes.flatMap((n) => {
-    const diff = configDiff(target, n.redis.config);
+    const diff = configDiff(targetFor(n), n.redis.config);
     return Object.keys(diff).length ? [{ kind: 'configSet' as const, nodeId: n.id, params: diff }] : [];
   });
   if (configure.length) return act('applying configuration', 80, configure);
@@ -208,22 +212,25 @@ function planResharding(desired: DesiredCluster, observed: ObservedCluster, node
   const { spec } = desired;
   const byId = new Map(nodes.map((n) => [n.id, n]));
   if (observed.moves.length) {
-    // One step per source->target pair, pairs sharing no node, so they run in parallel.
+    // One step per source->target pair, all at once, as long as no node both gives and takes:
+    // a source is busy (MIGRATE blocks it); a target can take from several sources at a time.
     const pairs = new Map<string, number[]>();
     for (const m of observed.moves) {
       const key = `${m.sourceNodeId}>${m.targetNodeId}`;
       if (!pairs.has(key)) pairs.set(key, []);
       pairs.get(key)!.push(m.slot);
     }
-    const busy = new Set<string>();
+    const giving = new Set<string>();
+    const taking = new Set<string>();
     const steps: Step[] = [];
     for (const [key, slots] of pairs) {
       const [source, target] = key.split('>') as [string, string];
-      if (busy.has(source) || busy.has(target)) continue;
+      if (giving.has(source) || taking.has(source) || giving.has(target)) continue;
       if (!byId.has(source) || !byId.has(target)) {
         return { kind: 'blocked', code: 'shard_lost', reason: `a slot move from ${source} to ${target} cannot go on: one of them is no longer in the cluster; undoing moves is not available yet`, permanent: false };
       }
-      busy.add(source).add(target);
+      giving.add(source);
+      taking.add(target);
       const others = [...owners.values()].filter((o) => o.id !== source && o.id !== target && ownsSlots(o)).map((o) => o.id);
       steps.push({ kind: 'moveSlots', nodeId: source, targetNodeId: target, slots: slots.sort((a, b) => a - b), otherPrimaryIds: others });
     }
