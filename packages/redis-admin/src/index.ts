@@ -23,6 +23,12 @@ export function parseInfo(text: string): Record<string, string> {
   return out;
 }
 
+const KEYS_WITH_SIZES = `
+local keys = redis.call('CLUSTER', 'GETKEYSINSLOT', ARGV[1], ARGV[2])
+local sizes = {}
+for i, k in ipairs(keys) do sizes[i] = redis.call('MEMORY', 'USAGE', k) or 0 end
+return {keys, sizes}`;
+
 /** One connection to one node, for admin commands. Fails fast instead of queueing while offline. */
 export class NodeAdmin {
   readonly redis: Redis;
@@ -119,6 +125,14 @@ export class NodeAdmin {
   }
   async getKeysInSlot(slot: number, count: number): Promise<string[]> {
     return (await this.redis.call('CLUSTER', 'GETKEYSINSLOT', String(slot), String(count))) as string[];
+  }
+  /**
+   * Up to `count` keys of a slot with the bytes each takes (MEMORY USAGE, default sampling), in
+   * one command run on the node: no per-key round trip or reply to parse here.
+   */
+  async keysInSlotWithSizes(slot: number, count: number): Promise<{ keys: string[]; sizes: number[] }> {
+    const [keys, sizes] = (await this.redis.eval(KEYS_WITH_SIZES, 0, String(slot), String(count))) as [string[], number[]];
+    return { keys, sizes: sizes.map(Number) };
   }
   /** Bytes each key takes (MEMORY USAGE), in one round trip; 0 for a key that is gone. */
   async memoryUsage(keys: string[]): Promise<number[]> {

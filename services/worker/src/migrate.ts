@@ -141,9 +141,8 @@ async function drain(ctx: ActContext, src: NodeAdmin, target: { address: string;
   let keys = 0;
   let bytes = 0;
   for (;;) {
-    const listed = await src.getKeysInSlot(slot, KEYS_PER_LISTING);
+    const { keys: listed, sizes } = await src.keysInSlotWithSizes(slot, KEYS_PER_LISTING);
     if (!listed.length) return { keys, bytes };
-    const sizes = await src.memoryUsage(listed);
     for (const batch of byBytes(listed, sizes)) {
       await migrate(ctx, src, target, batch.keys);
       keys += batch.keys.length;
