@@ -78,9 +78,11 @@ async function moveChunk(ctx: ActContext, step: MoveStep, slots: number[]): Prom
   await recordMoved(ctx, moved);
 
   // 4. Owner: target, then source, then every other primary — only for slots the source has emptied.
-  const left = await src.countKeysInSlots(slots);
-  const full = slots.filter((_, i) => left[i]! > 0);
-  if (full.length) throw new WorkerError('keys_left', `slot ${full[0]} still has ${left[slots.indexOf(full[0]!)]} key(s) on ${src.label}; not giving it away yet`, true);
+  // (Slots the target owns already were checked before that; a source that gave away its last
+  // slot is a replica of the target by now and holds copies of them.)
+  const left = await src.countKeysInSlots(moving);
+  const full = moving.filter((_, i) => left[i]! > 0);
+  if (full.length) throw new WorkerError('keys_left', `slot ${full[0]} still has ${left[moving.indexOf(full[0]!)]} key(s) on ${src.label}; not giving it away yet`, true);
   await ctx.lease.verify();
   await journal(ctx, slots, 'owner_target');
   failpoint('move-owner_target');

@@ -96,13 +96,16 @@ function byWeight(slotsOf: Map<number, number[]>, targets: number[], weight: (sl
     const gap = load.get(heavy)! - load.get(light)!;
     const within = (shard: number) => fair === 0 || (Math.abs(load.get(shard)! - fair) / fair) * 100 <= thresholdPercent;
     if (gap <= 0 || targets.every(within)) break;
+    // Only a slot of at most half the gap narrows it without making the receiver the heavier
+    // one (a bigger slot would just swap which of the two is heavy: churn); the one that leaves
+    // the pair closest to even goes first.
     let best: number | undefined;
     let bestScore = Infinity;
-    for (const [slot, shard] of holder) {
-      if (shard !== heavy || moved.has(slot)) continue;
+    for (const slot of slotsOf.get(heavy)!) {
+      if (moved.has(slot) || holder.get(slot) !== heavy) continue;
       const w = weight(slot);
-      if (w <= 0 || w >= gap) continue;
-      const score = Math.abs(load.get(heavy)! - w - fair);
+      if (w <= 0 || w > gap / 2) continue;
+      const score = Math.abs(gap - 2 * w);
       if (score < bestScore) {
         bestScore = score;
         best = slot;

@@ -71,6 +71,18 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   // Shards at or past spec.shards are drained by a scale-in: their slots move, then their nodes go.
   const shards = Array.from({ length: spec.shards }, (_, i) => live.filter((n) => n.shardIndex === i));
   const draining = live.filter((n) => n.shardIndex >= spec.shards);
+  // A kept shard without members (its drained nodes went before a scale-out brought it back):
+  // a whole new primary and replicas for it, as for a new shard.
+  const hollow = shards.flatMap((members, i) => (members.length === 0 ? [i] : []));
+  if (hollow.length) {
+    try {
+      const placement = placeCluster(observed.fleet, { shards: hollow.length, replicasPerShard: spec.replicasPerShard });
+      const nodes = placement.nodes.map((n) => ({ ...n, shardIndex: hollow[n.shardIndex]! }));
+      return act('placing nodes for empty shards', 5, [{ kind: 'place', newShards: [], nodes, warnings: placement.warnings }]);
+    } catch (err) {
+      return placementBlocked(err, observed);
+    }
+  }
   const wanted = 1 + spec.replicasPerShard;
   const growing: GrowingShard[] = [];
   const excess: ObservedNode[] = [];
@@ -137,17 +149,20 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   // created runs with the short one until all settled, a new shard's primary until it is ok.
   const targetFor = (n: Answering) =>
     !observed.formed ? (settled ? running : joining) : me(n)?.role === 'primary' && !ownsSlots(n) && n.redis.clusterState !== 'ok' ? joining : running;
-  const ranges = splitSlots(spec.shards);
+  // A new cluster's slots are split over the shards placed (a shard count changed meanwhile is
+  // then reached by moving slots, like any scale).
+  const ranges = splitSlots(observed.shardCount);
   const claimed = nodes.flatMap((n) => n.redis.view.flatMap((e) => e.slots));
+  const epochs = new Set(nodes.flatMap((n) => n.redis.view.map((e) => e.configEpoch)));
   const prepare: Step[] = [];
   for (const n of nodes.filter(alone)) {
     const diff = configDiff(targetFor(n), n.redis.config);
     if (Object.keys(diff).length) prepare.push({ kind: 'configSet', nodeId: n.id, params: diff });
     if (n.placedRole !== 'primary' || observed.formed) continue;
     // Distinct epochs before MEET: colliding ones are resolved slowly by gossip.
-    if (me(n)?.configEpoch === 0) prepare.push({ kind: 'setConfigEpoch', nodeId: n.id, epoch: n.shardIndex + 1 });
-    const range = ranges[n.shardIndex]!;
-    if (!ownsSlots(n) && !overlaps(claimed, range)) prepare.push({ kind: 'addSlots', nodeId: n.id, ranges: [range] });
+    if (me(n)?.configEpoch === 0 && !epochs.has(n.shardIndex + 1)) prepare.push({ kind: 'setConfigEpoch', nodeId: n.id, epoch: n.shardIndex + 1 });
+    const range = ranges[n.shardIndex];
+    if (range && !ownsSlots(n) && !overlaps(claimed, range)) prepare.push({ kind: 'addSlots', nodeId: n.id, ranges: [range] });
   }
   if (prepare.length) return act('preparing new nodes', 30, prepare);
 
@@ -172,7 +187,14 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   const owners = new Map<number, Answering>();
   for (const [index, group] of shards.entries()) {
     const withSlots = (group as Answering[]).filter(ownsSlots);
-    const empty = withSlots.length === 0 && observed.formed ? (group as Answering[]).find((m) => m.placedRole === 'primary' && me(m)?.role === 'primary') ?? (group as Answering[]).find((m) => m.placedRole === 'primary') : undefined;
+    // A shard without slots (new, or brought back) is led by an empty primary, its placed one first.
+    const masters = (group as Answering[]).filter((m) => me(m)?.role === 'primary');
+    const empty = withSlots.length === 0 ? (masters.find((m) => m.placedRole === 'primary') ?? masters[0]) : undefined;
+    if (withSlots.length === 0 && !empty && observed.formed) {
+      // Its members all follow other shards' primaries (a drained shard's nodes turn replicas):
+      // they go, and the shard gets new nodes.
+      return act(`replacing shard ${index}'s nodes`, 12, [{ kind: 'remove', nodeIds: group.map((m) => m.id), reason: `shard ${index} has no primary to lead it` }]);
+    }
     if (withSlots.length > 1 || (withSlots.length === 0 && !empty)) {
       return { kind: 'blocked', code: 'shard_lost', reason: withSlots.length ? `shard ${index} has ${withSlots.length} primaries with slots; merging them is not available yet` : `shard ${index} has no primary serving its slots; restoring it is not available yet`, permanent: false };
     }
@@ -256,7 +278,7 @@ function planResharding(desired: DesiredCluster, observed: ObservedCluster, node
   const emptyTarget = targets.some((t) => !owned.has(t));
   if (drainingWithSlots || emptyTarget) {
     const moves = planSlotMoves({ owned, targets, thresholdPercent: 0 });
-    if (moves.length) return journal(observed.requests.find((r) => r.kind === 'rebalance')?.operationId ?? null, moves);
+    if (moves.length) return journal(null, moves);
   }
   for (const r of observed.requests) {
     if (r.kind !== 'rebalance' || r.movesDone > 0) continue;

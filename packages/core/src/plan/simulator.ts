@@ -13,7 +13,12 @@
  * SETSLOT NODE on target, source, others; journal states), cut anywhere by a crash (open slots,
  * keys half moved, a MIGRATE copied but not deleted); ASK routing of new keys in a migrating
  * slot; slot ownership settled by config epochs over gossip; replica migration of a master that
- * lost its last slot (and of its replicas); coordinated CLUSTER FAILOVER.
+ * lost its last slot (and of its replicas); coordinated CLUSTER FAILOVER; requests succeeding
+ * when the worker records a `done`; bytes per slot measured as the worker does (only while a
+ * rebalance by memory has no journaled move yet). Replicas copy their primary's totals each
+ * tick and its slots only when they take over (only primaries' slots are ever read).
+ * Simplified: steps of one batch (and the drains inside a moveSlots) run one after another, not
+ * concurrently; a cut leaves at most one slot half drained.
  * Not modelled: automatic failover, process restarts (run generations), PFAIL/FAIL votes (a dead
  * peer is simply "fail" after one tick), NOADDR, key values (BUSYKEY copies are always equal),
  * real time (one tick ~ TICK_MS).
@@ -213,8 +218,13 @@ export class SimulatedCluster {
   private readonly random: () => number;
   private readonly dirtyStart: SimOptions['dirtyStart'];
   private readonly writesPerTick: number;
-  private readonly openBySlot = new Map<number, SimMove>();
+  /** The open journal row of each slot, if any. */
+  private readonly openAt: Array<SimMove | undefined> = new Array<SimMove | undefined>(SLOT_COUNT).fill(undefined);
+  private openCount = 0;
+  /** observe()'s list of open moves, until the journal changes. */
+  private openView: OpenMove[] | null = null;
   private readonly opCounts = new Map<string, { done: number; open: number }>();
+  private readonly parsed = new Map<string, { text: string; view: RedisAnswer['view'] }>();
   private placements = 0;
   private started = 0;
   private operations = 0;
@@ -251,7 +261,9 @@ export class SimulatedCluster {
 
   /** Journal rows not done. */
   openMoves(): SimMove[] {
-    return [...this.openBySlot.values()];
+    const out: SimMove[] = [];
+    if (this.openCount) for (const m of this.openAt) if (m) out.push(m);
+    return out;
   }
 
   /** A rebalance, as POST /rebalance stores it; returns the operation id. */
@@ -282,7 +294,7 @@ export class SimulatedCluster {
         const open = [...[...p.migrating].map(([s, to]) => `[${s}->-${short(to)}]`), ...[...p.importing].map(([s, from]) => `[${s}-<-${short(from)}]`)];
         if (open.length) throw new RuleViolation(`done while ${label(row)} has open slots ${open.slice(0, 5).join(' ')}`);
       }
-      if (this.openBySlot.size) throw new RuleViolation(`done while the journal has ${this.openBySlot.size} open move(s), e.g. slot ${this.openMoves()[0]!.slot}`);
+      if (this.openCount) throw new RuleViolation(`done while the journal has ${this.openCount} open move(s), e.g. slot ${this.openMoves()[0]!.slot}`);
     }
     this.requests = this.requests.filter((r) => !requestsSeen.includes(r.operationId));
   }
@@ -333,7 +345,7 @@ export class SimulatedCluster {
       return { id, shardIndex, hostId, host, port, placedRole, removed, runGeneration, agent, agentRunGeneration, agentRevision, redisNodeId, redis, silentForMs };
     });
     for (const [row, id] of answered) row.redisNodeId = id;
-    const moves: OpenMove[] = this.openMoves().map(({ slot, sourceNodeId, targetNodeId, state }) => ({ slot, sourceNodeId, targetNodeId, state }));
+    const moves = (this.openView ??= this.openMoves().map(({ slot, sourceNodeId, targetNodeId, state }) => ({ slot, sourceNodeId, targetNodeId, state })));
     const requests: Request[] = this.requests.map((r) => {
       if (r.kind === 'switchover') return { ...r };
       const c = this.opCounts.get(r.operationId);
@@ -371,13 +383,23 @@ export class SimulatedCluster {
     return {
       reachable: true,
       myId: p.id,
-      view: parseClusterNodes(this.clusterNodes(p)),
+      view: this.view(p),
       clusterState: p.clusterState,
       keys: p.keys,
       linkUp: p.role === 'replica' ? p.linkUp : null,
       offset: p.offset,
       config,
     };
+  }
+
+  /** CLUSTER NODES of `p`, parsed as the worker does (the same text parses to the same entries). */
+  private view(p: SimRedis): RedisAnswer['view'] {
+    const text = this.clusterNodes(p);
+    const last = this.parsed.get(p.id);
+    if (last?.text === text) return last.view;
+    const view = parseClusterNodes(text);
+    this.parsed.set(p.id, { text, view });
+    return view;
   }
 
   /** CLUSTER NODES as Redis 7.0 prints it from `p`'s point of view (open slots on the myself line). */
@@ -523,10 +545,11 @@ export class SimulatedCluster {
       if (p && p.role === 'primary' && p.keys > 0) throw new RuleViolation(`remove of ${label(row)}, a primary holding ${p.keys} key(s) (an open slot?)`);
       const named = this.openMoves().find((m) => m.sourceNodeId === row.id || m.targetNodeId === row.id);
       if (named) throw new RuleViolation(`remove of ${label(row)}, named by the open move of slot ${named.slot}`);
-      // A shard that stays needs its placed primary until another member serves its slots; a
-      // drained shard (scale-in) goes whole.
+      // Members that stay in a shard need its placed primary until another member serves its
+      // slots; a drained shard (scale-in) goes whole.
       const owned = this.liveRows().some((r) => r.shardIndex === row.shardIndex && r.process?.slots.length);
-      if (row.placedRole === 'primary' && !owned && row.shardIndex < this.desired.spec.shards) {
+      const staying = this.liveRows().some((r) => r.shardIndex === row.shardIndex && !rows.includes(r));
+      if (row.placedRole === 'primary' && !owned && staying && row.shardIndex < this.desired.spec.shards) {
         throw new RuleViolation(`remove of ${label(row)}, placed primary of shard ${row.shardIndex} that nobody else can replace`);
       }
     }
@@ -535,36 +558,50 @@ export class SimulatedCluster {
 
   /** Postgres: journal rows (state planned) for the moves, in one transaction. */
   private journalMoves(step: Extract<Step, { kind: 'journalMoves' }>): void {
-    const seen = new Set<number>();
+    const seen = new Uint8Array(SLOT_COUNT);
+    const checked = new Map<string, Uint8Array>();
+    let lastPair = '';
+    let owned: Uint8Array | undefined;
     for (const m of step.moves) {
-      if (this.openBySlot.has(m.slot) || seen.has(m.slot)) throw new RuleViolation(`journalMoves: slot ${m.slot} already has an open move`);
-      seen.add(m.slot);
-      const source = this.row(m.sourceNodeId);
-      const target = this.row(m.targetNodeId);
-      if (source === target) throw new RuleViolation(`journalMoves: slot ${m.slot} moves from ${label(source)} to itself`);
-      if (source.removed || target.removed) throw new RuleViolation(`journalMoves: slot ${m.slot} names a removed node`);
-      if (!source.process || !owns(source.process.slots, m.slot)) throw new RuleViolation(`journalMoves: slot ${m.slot} is not owned by its source ${label(source)}`);
-      if (!target.process || target.process.role !== 'primary') throw new RuleViolation(`journalMoves: slot ${m.slot} moves into ${label(target)}, which is not a primary`);
+      if (this.openAt[m.slot] || seen[m.slot]) throw new RuleViolation(`journalMoves: slot ${m.slot} already has an open move`);
+      seen[m.slot] = 1;
+      const pair = m.sourceNodeId + '>' + m.targetNodeId;
+      if (pair !== lastPair) owned = checked.get(pair);
+      lastPair = pair;
+      if (!owned) {
+        const source = this.row(m.sourceNodeId);
+        const target = this.row(m.targetNodeId);
+        if (source === target) throw new RuleViolation(`journalMoves: slot ${m.slot} moves from ${label(source)} to itself`);
+        if (source.removed || target.removed) throw new RuleViolation(`journalMoves: slot ${m.slot} names a removed node`);
+        if (!target.process || target.process.role !== 'primary') throw new RuleViolation(`journalMoves: slot ${m.slot} moves into ${label(target)}, which is not a primary`);
+        owned = bitmap(source.process?.role === 'primary' ? source.process.slots : []);
+        checked.set(pair, owned);
+      }
+      if (!owned[m.slot]) throw new RuleViolation(`journalMoves: slot ${m.slot} is not owned by its source ${label(this.row(m.sourceNodeId))}`);
     }
     for (const m of step.moves) {
-      const move: SimMove = { ...m, state: 'planned', operationId: step.operationId };
+      const move: SimMove = { slot: m.slot, sourceNodeId: m.sourceNodeId, targetNodeId: m.targetNodeId, state: 'planned', operationId: step.operationId };
       this.journal.push(move);
-      this.openBySlot.set(m.slot, move);
-      if (step.operationId) {
-        const c = this.opCounts.get(step.operationId) ?? { done: 0, open: 0 };
-        c.open++;
-        this.opCounts.set(step.operationId, c);
-      }
+      this.openAt[m.slot] = move;
+    }
+    this.openCount += step.moves.length;
+    this.openView = null;
+    if (step.operationId) {
+      const c = this.opCounts.get(step.operationId) ?? { done: 0, open: 0 };
+      c.open += step.moves.length;
+      this.opCounts.set(step.operationId, c);
     }
   }
 
   private setState(slots: number[], state: MoveState): void {
     for (const s of slots) {
-      const m = this.openBySlot.get(s);
+      const m = this.openAt[s];
       if (!m) continue;
       m.state = state;
+      this.openView = null;
       if (state !== 'done') continue;
-      this.openBySlot.delete(s);
+      this.openAt[s] = undefined;
+      this.openCount--;
       if (m.operationId) {
         const c = this.opCounts.get(m.operationId)!;
         c.open--;
@@ -587,7 +624,7 @@ export class SimulatedCluster {
       return false;
     }
     for (const s of step.slots) {
-      const m = this.openBySlot.get(s);
+      const m = this.openAt[s];
       if (!m || m.sourceNodeId !== srcRow.id || m.targetNodeId !== dstRow.id) throw new RuleViolation(`moveSlots of slot ${s} from ${label(srcRow)} to ${label(dstRow)} without an open journal row for that move`);
     }
     if (dst.clusterState !== 'ok') throw new RuleViolation(`moveSlots into ${label(dstRow)}, which is cluster_state:${dst.clusterState} (CLUSTERDOWN leaves the slot open)`);
@@ -603,10 +640,10 @@ export class SimulatedCluster {
     };
     for (let c = 0; c < chunks; c++) {
       const slots = step.slots.slice(c * SLOTS_PER_CHUNK, (c + 1) * SLOTS_PER_CHUNK);
-      const dstOwns = expand(dst.role === 'primary' ? dst.slots : []);
-      const srcOwns = expand(src.role === 'primary' ? src.slots : []);
-      const moving = slots.filter((s) => !dstOwns.has(s));
-      const strays = moving.filter((s) => !srcOwns.has(s));
+      const dstOwns = bitmap(dst.role === 'primary' ? dst.slots : []);
+      const srcOwns = bitmap(src.role === 'primary' ? src.slots : []);
+      const moving = slots.filter((s) => !dstOwns[s]);
+      const strays = moving.filter((s) => !srcOwns[s]);
       if (strays.length) {
         this.refuse(`moveSlots: slots ${strays.slice(0, 5).join(', ')} are owned by neither ${label(srcRow)} nor ${label(dstRow)} (move_inconsistent)`);
         return false;
@@ -657,8 +694,9 @@ export class SimulatedCluster {
       if (stopped) return false;
 
       // 3. COUNTKEYSINSLOT on the source for the slots still moving, then owner on the target.
-      // (The worker counts every slot of the chunk; see the report: a source that turned replica
-      // of the target holds the target's keys of those slots.)
+      // (Modelled as the step's contract says. migrate.ts counts every slot of the chunk: resumed
+      // after the source turned replica of the target, it reads the target's keys replicated
+      // there, so the move would end in keys_left forever.)
       const full = moving.filter((s) => src.role === 'primary' && src.slotKeys[s]! > 0);
       if (full.length) {
         this.refuse(`moveSlots: slot ${full[0]} still has ${src.slotKeys[full[0]!]} key(s) on ${label(srcRow)} (keys_left)`);
@@ -667,10 +705,11 @@ export class SimulatedCluster {
       k = allow(c, 3, 1 + moving.length);
       if (k > 0) this.setState(slots, 'owner_target');
       const owned = moving.slice(0, Math.max(0, k - 1));
+      const holders: SimRedis[] = this.processes().filter((o) => o !== dst && o.role === 'primary');
       for (const s of owned) {
         // THE rule: the target's SETSLOT NODE makes every other holder of the slot delete its keys.
-        for (const o of this.processes()) {
-          if (o !== dst && o.role === 'primary' && o.slotKeys[s]! > 0) throw new RuleViolation(`SETSLOT ${s} NODE ${label(dstRow)} while ${o.host}:${o.port} still holds ${o.slotKeys[s]} key(s) in it: they would be deleted`);
+        for (const o of holders) {
+          if (o.slotKeys[s]! > 0) throw new RuleViolation(`SETSLOT ${s} NODE ${label(dstRow)} while ${o.host}:${o.port} still holds ${o.slotKeys[s]} key(s) in it: they would be deleted`);
         }
       }
       if (owned.length) {
@@ -707,21 +746,21 @@ export class SimulatedCluster {
   /** CLUSTER SETSLOT s NODE <dst> on `p` (not the target), slot by slot; errors are ignored by the worker. */
   private setSlotNode(p: SimRedis, slots: number[], dst: SimRedis): void {
     if (p.role !== 'primary' || !slots.length) return; // ERR Please use SETSLOT only with masters.
-    const mine = expand(p.slots);
+    const mine = bitmap(p.slots);
     const given: number[] = [];
     for (const s of slots) {
-      if (mine.has(s)) {
+      if (mine[s]) {
         if (p.slotKeys[s]! > 0) continue; // ERR Can't assign hashslot to a different node while I still hold keys for this hash slot.
         given.push(s);
       }
       if (p.migrating.has(s) && p.slotKeys[s]! === 0) p.migrating.delete(s);
-      p.importing.delete(s);
     }
     const view = p.peers.get(dst.id);
     if (view) view.slots = withSlots(view.slots, slots);
-    for (const v of p.peers.values()) if (v !== view) v.slots = withoutSlots(v.slots, new Set(slots));
+    const cut = compress([...slots].sort((a, b) => a - b));
+    for (const v of p.peers.values()) if (v !== view) v.slots = subtract(v.slots, cut);
     if (!given.length) return;
-    p.slots = withoutSlots(p.slots, new Set(given));
+    p.slots = subtract(p.slots, compress(given.sort((a, b) => a - b)));
     // A master that gave away its last slot turns into a replica of the node that took it.
     if (!p.slots.length) this.follow(p, dst.id);
   }
@@ -759,7 +798,7 @@ export class SimulatedCluster {
     }
     if (!p.linkUp) throw new RuleViolation(`CLUSTER FAILOVER on ${label(row)}, which is not in sync with its primary (writes since its last sync would be lost)`);
     // The primary pauses its clients, the replica catches up to its offset, then takes over with a new epoch.
-    copyData(p, primary);
+    copyData(p, primary, true);
     const max = Math.max(...this.processes().map((o) => Math.max(o.currentEpoch, o.configEpoch)));
     p.role = 'primary';
     p.primaryId = null;
@@ -1037,12 +1076,16 @@ function addKeys(p: SimRedis, slot: number, keys: number, bytes: number): void {
   if (keys > 0) p.offset += keys;
 }
 
-/** A synced replica holds exactly its primary's data. */
-function copyData(replica: SimRedis, primary: SimRedis): void {
-  replica.slotKeys.set(primary.slotKeys);
-  replica.slotBytes.set(primary.slotBytes);
+/**
+ * A synced replica holds exactly its primary's data. Only primaries' keys per slot are ever read,
+ * so a tick's sync copies the totals, and the slots only when the replica takes over (`full`).
+ */
+function copyData(replica: SimRedis, primary: SimRedis, full = false): void {
   replica.keys = primary.keys;
   replica.offset = primary.offset;
+  if (!full) return;
+  replica.slotKeys.set(primary.slotKeys);
+  replica.slotBytes.set(primary.slotBytes);
   replica.copied = new Map(primary.copied);
 }
 
@@ -1067,9 +1110,10 @@ function owns(ranges: SlotRange[], slot: number): boolean {
   return ranges.some(([s, e]) => s <= slot && slot <= e);
 }
 
-function expand(ranges: SlotRange[]): Set<number> {
-  const out = new Set<number>();
-  for (const [s, e] of ranges) for (let x = s; x <= e; x++) out.add(x);
+/** 1 for every slot in the ranges. */
+function bitmap(ranges: SlotRange[]): Uint8Array {
+  const out = new Uint8Array(SLOT_COUNT);
+  for (const [s, e] of ranges) out.fill(1, s, e + 1);
   return out;
 }
 
@@ -1089,7 +1133,11 @@ function withSlots(ranges: SlotRange[], slots: number[]): SlotRange[] {
 }
 
 function withoutSlots(ranges: SlotRange[], drop: Set<number>): SlotRange[] {
-  const cut = compress([...drop].sort((a, b) => a - b));
+  return subtract(ranges, compress([...drop].sort((a, b) => a - b)));
+}
+
+/** Sorted ranges minus sorted ranges. */
+function subtract(ranges: SlotRange[], cut: SlotRange[]): SlotRange[] {
   if (!intersect(ranges, cut).length) return ranges;
   const out: SlotRange[] = [];
   let j = 0;
