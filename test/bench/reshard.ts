@@ -54,7 +54,7 @@ function pidsOnPorts(ports: Array<{ host: string; port: number }>): number[] {
 
 // --- A) Slotplane ----------------------------------------------------------------------------------
 const sp = await startSlotplane({ addresses: ADDRESSES, portMin: 25000, portMax: 25099 });
-let ours: { ms: number; movesMs: number; keys: number; benchCpu: number; redisCpu: number };
+let ours: { ms: number; movesMs: number; keys: number; benchCpu: number; redisCpu: number; targetCpu: number };
 try {
   const { cluster, operation } = await sp.api('POST', '/v1/clusters', { name: 'reshard-bench', shards: 3, replicasPerShard: 0, maxMemoryMb: 2048 });
   await sp.settled(operation.id);
@@ -70,6 +70,9 @@ try {
   const op = await sp.settled(patch.operation.id, 600_000, 100);
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  // The new primary took every moved key: its CPU (all of it spent since it started) apart.
+  const after = await sp.api('GET', `/v1/clusters/${cluster.id}/credentials`);
+  const targetPids = pidsOnPorts(after.endpoints).filter((p) => !redisPids.includes(p));
   // The moves alone: from the first journal row written to the last one done.
   const [span] = await sp.database.db
     .select({ ms: sql<number>`extract(epoch from max(${slotMoves.updatedAt}) - min(${slotMoves.createdAt})) * 1000` })
@@ -81,6 +84,7 @@ try {
     keys: op.moves.keysMoved,
     benchCpu: (cpu.user + cpu.system) / 1e6,
     redisCpu: redisPids.map(cpuSeconds).reduce((a, b, i) => a + b - redis0[i]!, 0),
+    targetCpu: targetPids.map(cpuSeconds).reduce((a, b) => a + b, 0),
   };
 } finally {
   await sp.stop();
@@ -187,5 +191,5 @@ console.log(`  Slotplane: PATCH shards:4 -> operation succeeded    ${ours.ms.toF
 console.log(`  redis-cli add-node + rebalance (pipeline 100)      ${theirs.ms.toFixed(0).padStart(7)} ms  ${theirs.keys} keys moved  ${rate(theirs).toFixed(0)} keys/s`);
 console.log(`  Slotplane vs redis-cli: ${(rate(ours) / rate(theirs)).toFixed(2)}x the keys/s`);
 console.log(`  moves alone: Slotplane ${ours.movesMs.toFixed(0)} ms (first journal row -> last done, ${rate({ ms: ours.movesMs, keys: ours.keys }).toFixed(0)} keys/s), redis-cli rebalance ${theirs.rebalanceMs.toFixed(0)} ms (${rate({ ms: theirs.rebalanceMs, keys: theirs.keys }).toFixed(0)} keys/s): ${(theirs.rebalanceMs / ours.movesMs).toFixed(2)}x`);
-console.log(`  CPU while resharding: Slotplane's process (API + worker) ${ours.benchCpu.toFixed(1)} s, its redis-servers ${ours.redisCpu.toFixed(1)} s; reference redis-servers ${theirs.redisCpu.toFixed(1)} s`);
+console.log(`  CPU while resharding: Slotplane's process (API + worker) ${ours.benchCpu.toFixed(1)} s, its three source primaries ${ours.redisCpu.toFixed(1)} s, the new primary ${ours.targetCpu.toFixed(1)} s; reference redis-servers, all four, ${theirs.redisCpu.toFixed(1)} s`);
 process.exit(0);

@@ -29,6 +29,31 @@ local sizes = {}
 for i, k in ipairs(keys) do sizes[i] = redis.call('MEMORY', 'USAGE', k) or 0 end
 return {keys, sizes}`;
 
+/**
+ * One listing of a slot's keys MIGRATEd on the node itself, in batches bounded by bytes: no
+ * key name crosses to the worker. One EVAL blocks the node for at most one listing's keys.
+ * A MIGRATE error (BUSYKEY, a timeout) aborts the script with that error; batches before it stay moved.
+ */
+const MIGRATE_LISTING = `
+local keys = redis.call('CLUSTER', 'GETKEYSINSLOT', ARGV[1], ARGV[2])
+local limit = tonumber(ARGV[3])
+local batch, size, moved, bytes = {}, 0, 0, 0
+local function flush()
+  if #batch == 0 then return end
+  redis.call('MIGRATE', ARGV[4], ARGV[5], '', 0, ARGV[6], 'AUTH2', ARGV[7], ARGV[8], 'KEYS', unpack(batch))
+  moved = moved + #batch
+  bytes = bytes + size
+  batch, size = {}, 0
+end
+for _, k in ipairs(keys) do
+  local s = redis.call('MEMORY', 'USAGE', k) or 0
+  if #batch > 0 and size + s > limit then flush() end
+  batch[#batch + 1] = k
+  size = size + s
+end
+flush()
+return {#keys, moved, bytes}`;
+
 /** One connection to one node, for admin commands. Fails fast instead of queueing while offline. */
 export class NodeAdmin {
   readonly redis: Redis;
@@ -133,6 +158,16 @@ export class NodeAdmin {
   async keysInSlotWithSizes(slot: number, count: number): Promise<{ keys: string[]; sizes: number[] }> {
     const [keys, sizes] = (await this.redis.eval(KEYS_WITH_SIZES, 0, String(slot), String(count))) as [string[], number[]];
     return { keys, sizes: sizes.map(Number) };
+  }
+  /**
+   * MIGRATEs up to `count` keys of `slot` to the target from the node itself (see
+   * MIGRATE_LISTING). Returns how many keys were listed and how many keys and bytes moved.
+   */
+  async migrateListing(slot: number, count: number, maxBytes: number, to: { host: string; port: number; username: string; password: string; timeoutMs: number }): Promise<{ listed: number; keys: number; bytes: number }> {
+    const [listed, keys, bytes] = (await this.redis.eval(
+      MIGRATE_LISTING, 0, String(slot), String(count), String(maxBytes), to.host, String(to.port), String(to.timeoutMs), to.username, to.password,
+    )) as [number, number, number];
+    return { listed: Number(listed), keys: Number(keys), bytes: Number(bytes) };
   }
   /** Bytes each key takes (MEMORY USAGE), in one round trip; 0 for a key that is gone. */
   async memoryUsage(keys: string[]): Promise<number[]> {

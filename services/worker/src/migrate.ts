@@ -142,6 +142,20 @@ async function expectOk(admin: NodeAdmin, slots: number[], how: 'IMPORTING' | 'M
 async function drain(ctx: ActContext, src: NodeAdmin, target: { address: string; port: number }, slot: number): Promise<{ keys: number; bytes: number }> {
   let keys = 0;
   let bytes = 0;
+  // Fast path: each listing is MIGRATEd by the source itself. A MIGRATE error (BUSYKEY above all)
+  // falls through to the path below, which settles it key by key.
+  try {
+    for (;;) {
+      const r = await src.migrateListing(slot, KEYS_PER_LISTING, BYTES_PER_MIGRATE, {
+        host: target.address, port: target.port, username: REDIS_USERS.admin, password: ctx.cluster.adminPassword, timeoutMs: MIGRATE_TIMEOUT_MS,
+      });
+      keys += r.keys;
+      bytes += r.bytes;
+      if (r.listed < KEYS_PER_LISTING) return { keys, bytes };
+    }
+  } catch (err) {
+    ctx.log.info({ slot, err: err instanceof Error ? err.message : String(err) }, 'migrating a slot key by key');
+  }
   for (;;) {
     const { keys: listed, sizes } = await src.keysInSlotWithSizes(slot, KEYS_PER_LISTING);
     if (!listed.length) return { keys, bytes };
