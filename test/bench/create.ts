@@ -5,21 +5,15 @@
 //     PING -> `redis-cli --cluster create --cluster-replicas 1` -> every replica has
 //     master_link_status:up and every node cluster_state:ok.
 // Run: pnpm bench create
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { buildApp, createEnrollmentToken, createTenant } from '@slotplane/api';
-import { openDatabase } from '@slotplane/db';
-import { startRedisServer, startThrowawayPostgres, waitFor } from '@slotplane/embedded';
-import { createLogger } from '@slotplane/logger';
-import { ReconcileQueue, connect } from '@slotplane/queue';
-import { startWorker } from '@slotplane/worker';
+import { waitFor } from '@slotplane/embedded';
+import { exited, startSlotplane } from './harness.ts';
 import { median, printTable } from './report.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const ADDRESSES = ['127.0.0.11', '127.0.0.12', '127.0.0.13'];
 const REF_PORTS = [26000, 26001]; // two per address; Slotplane's agents use 25000-25099
@@ -30,41 +24,10 @@ const tmp = (prefix: string) => {
   tmpDirs.push(dir);
   return dir;
 };
-const exited = (c: ChildProcess) => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => c.once('exit', () => r())));
 
 // --- Slotplane: its own Postgres and Redis, the API, a worker, one agent per address ---------------
-const pgServer = await startThrowawayPostgres();
-const redis = await startRedisServer();
-const database = await openDatabase({ url: pgServer.url });
-await database.migrate();
-const queueConnection = connect({ redisUrl: redis.url });
-const queue = new ReconcileQueue(queueConnection, 'bench');
-const app = await buildApp({ database, queue });
-const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
-const { apiKey } = await createTenant(database.db, 'bench');
-const enrollToken = await createEnrollmentToken(database.db);
-const worker = await startWorker({ database, redisUrl: redis.url, queuePrefix: 'bench', logger: createLogger('bench', { level: 'warn' }) });
-const agents = ADDRESSES.map((address, i) => {
-  const dataDir = tmp(`slotplane-bench-agent-${i}-`);
-  const args = ['--import', 'tsx', 'packages/agent/src/main.ts', '--api-url', baseUrl, '--enroll-token', enrollToken, '--name', `bench-${'abc'[i]}`,
-    '--address', address, '--port-min', '25000', '--port-max', '25099', '--data-dir', dataDir];
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } });
-  return { child, dataDir };
-});
-await waitFor('three agents to heartbeat', async () => {
-  const rows = await database.db.query.hosts.findMany();
-  return rows.filter((r) => r.lastHeartbeatAt && Date.now() - r.lastHeartbeatAt.getTime() < 3000).length === ADDRESSES.length;
-}, { timeoutMs: 30_000, intervalMs: 100 });
-
-async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const sp = await startSlotplane({ addresses: ADDRESSES, portMin: 25000, portMax: 25099 });
+const api = sp.api;
 type Accepted = { cluster: { id: string }; operation: { id: string } };
 
 async function slotplaneCreate(i: number): Promise<number> {
@@ -133,25 +96,7 @@ async function referenceCreate(tuned: boolean): Promise<number> {
 
 // --- Teardown --------------------------------------------------------------------------------------
 async function teardown() {
-  await worker.close();
-  for (const a of agents) {
-    a.child.kill('SIGKILL');
-    await exited(a.child);
-    const dir = join(a.dataDir, 'instances');
-    for (const id of existsSync(dir) ? readdirSync(dir) : []) {
-      try {
-        process.kill(Number(readFileSync(join(dir, id, 'redis.pid'), 'utf8')), 'SIGKILL');
-      } catch {
-        // gone already
-      }
-    }
-  }
-  await app.close();
-  await queue.close();
-  queueConnection.disconnect();
-  await database.close();
-  await redis.stop();
-  await pgServer.stop();
+  await sp.stop();
   for (const d of tmpDirs) rmSync(d, { recursive: true, force: true });
 }
 
