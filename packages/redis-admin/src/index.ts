@@ -145,12 +145,6 @@ export class NodeAdmin {
   async forget(redisNodeId: string): Promise<void> {
     await this.redis.call('CLUSTER', 'FORGET', redisNodeId);
   }
-  async countKeysInSlot(slot: number): Promise<number> {
-    return Number(await this.redis.call('CLUSTER', 'COUNTKEYSINSLOT', String(slot)));
-  }
-  async getKeysInSlot(slot: number, count: number): Promise<string[]> {
-    return (await this.redis.call('CLUSTER', 'GETKEYSINSLOT', String(slot), String(count))) as string[];
-  }
   /**
    * Up to `count` keys of a slot with the bytes each takes (MEMORY USAGE, default sampling), in
    * one command run on the node: no per-key round trip or reply to parse here.

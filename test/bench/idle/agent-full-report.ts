@@ -3,7 +3,7 @@
 // of GET /v1/agent/assignments (the first without `since`, then long-polls of 20 s). A simulated
 // agent "adopted" its instances: it sends the same requests, in the same order and at the same
 // rate, as a real agent whose redis-servers are all up, without spawning any.
-import { call, enroll, sleep } from './http.ts';
+import { call, enroll, longPollAssignments, sleep } from './http.ts';
 import type { AgentProtocol } from './protocol.ts';
 
 const HEARTBEAT_MS = 1000;
@@ -40,23 +40,7 @@ export const fullReportProtocol: AgentProtocol = {
     await report();
     const heartbeat = setInterval(() => void report(), HEARTBEAT_MS);
 
-    const loop = (async () => {
-      let version: string | undefined;
-      while (!stopped) {
-        try {
-          const query = version ? `?since=${version}&waitMs=${LONG_POLL_MS}` : '';
-          const assignments = await log.track(
-            'GET /v1/agent/assignments',
-            call<{ version: string }>(`${apiUrl}/v1/agent/assignments${query}`, { token: hostToken, signal }),
-          );
-          if (stopped) break;
-          version = assignments.version;
-        } catch {
-          if (stopped) break;
-          await sleep(RETRY_MS);
-        }
-      }
-    })();
+    const loop = longPollAssignments({ apiUrl, token: hostToken, signal, waitMs: LONG_POLL_MS, retryMs: RETRY_MS, stopped: () => stopped, track: (l, p) => log.track(l, p) });
 
     return {
       async stop() {

@@ -2,7 +2,7 @@
 // of every instance at start (and afterwards only on a change, which never comes while idle),
 // numbered by boot id and seq; a cheap POST /v1/agent/heartbeat every second; and long-polls of
 // GET /v1/agent/assignments that the API wakes on a NOTIFY instead of re-querying.
-import { call, enroll, sleep } from './http.ts';
+import { call, enroll, longPollAssignments, sleep } from './http.ts';
 import type { AgentProtocol } from './protocol.ts';
 
 const HEARTBEAT_MS = 1000;
@@ -34,20 +34,7 @@ export const heartbeatProtocol: AgentProtocol = {
         .catch(() => undefined);
     }, HEARTBEAT_MS);
 
-    const loop = (async () => {
-      let version: string | undefined;
-      while (!stopped) {
-        try {
-          const query = version ? `?since=${version}&waitMs=${LONG_POLL_MS}` : '';
-          const assignments = await log.track('GET /v1/agent/assignments', call<{ version: string }>(`${apiUrl}/v1/agent/assignments${query}`, { token: hostToken, signal }));
-          if (stopped) break;
-          version = assignments.version;
-        } catch {
-          if (stopped) break;
-          await sleep(RETRY_MS);
-        }
-      }
-    })();
+    const loop = longPollAssignments({ apiUrl, token: hostToken, signal, waitMs: LONG_POLL_MS, retryMs: RETRY_MS, stopped: () => stopped, track: (l, p) => log.track(l, p) });
 
     return {
       async stop() {
