@@ -1,5 +1,5 @@
 import { FENCED_STEPS, type Step } from '@slotplane/core';
-import { and, appendEvent, clusters, desc, eq, inArray, isNull, newId, nodes, notifyAssignments, operations, shards, slotMoves, sql, type ClusterRow, type Db } from '@slotplane/db';
+import { and, appendEvent, clusters, desc, eq, inArray, isNull, newId, nodes, notifyAssignments, operations, pgArray, shards, slotMoves, sql, type ClusterRow, type Db } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
 import type { NodeAdminPool } from '@slotplane/redis-admin';
 import { WorkerError } from './errors.ts';
@@ -107,9 +107,12 @@ async function journalMoves(ctx: ActContext, step: Extract<Step, { kind: 'journa
           .where(and(eq(operations.clusterId, ctx.cluster.id), eq(operations.kind, 'update'), inArray(operations.status, ['pending', 'running'])))
           .orderBy(desc(operations.id))
           .limit(1);
-    for (let i = 0; i < step.moves.length; i += 1000) {
-      await tx.insert(slotMoves).values(step.moves.slice(i, i + 1000).map((m) => ({ id: newId(), clusterId: ctx.cluster.id, operationId: update?.id ?? null, ...m })));
-    }
+    const { moves } = step;
+    await tx.execute(sql`
+      insert into ${slotMoves} (id, cluster_id, operation_id, slot, source_node_id, target_node_id)
+      select id, ${ctx.cluster.id}, ${update?.id ?? null}::uuid, slot, source, target
+      from unnest(${pgArray(moves.map(() => newId()), 'uuid')}, ${pgArray(moves.map((m) => m.slot), 'int')},
+                  ${pgArray(moves.map((m) => m.sourceNodeId), 'uuid')}, ${pgArray(moves.map((m) => m.targetNodeId), 'uuid')}) as m(id, slot, source, target)`);
   });
   ctx.log.info({ moves: step.moves.length }, 'journaled slot moves');
 }

@@ -1,6 +1,6 @@
 import { REDIS_USERS } from '@slotplane/contracts';
 import type { Step } from '@slotplane/core';
-import { and, clusters, eq, inArray, slotMoves, sql, type SlotMoveState } from '@slotplane/db';
+import { clusters, pgArray, slotMoves, sql, type SlotMoveState } from '@slotplane/db';
 import type { NodeAdmin } from '@slotplane/redis-admin';
 import type { ActContext } from './act.ts';
 import { WorkerError } from './errors.ts';
@@ -27,11 +27,26 @@ type MoveStep = Extract<Step, { kind: 'moveSlots' }>;
  * says 0, read right before; otherwise the source would delete the keys it still holds.
  */
 export async function moveSlots(ctx: ActContext, step: MoveStep): Promise<void> {
-  for (let i = 0; i < step.slots.length; i += SLOTS_PER_CHUNK) await moveChunk(ctx, step, step.slots.slice(i, i + SLOTS_PER_CHUNK));
+  const chunks: number[][] = [];
+  for (let i = 0; i < step.slots.length; i += SLOTS_PER_CHUNK) chunks.push(step.slots.slice(i, i + SLOTS_PER_CHUNK));
+  // Chunks overlap: one drains keys while another waits on its journal writes and owner changes.
+  // On an error the others finish the chunk they hold (each is consistent on its own), then it is thrown.
+  let next = 0;
+  let failed: { err: unknown } | undefined;
+  await Promise.all(
+    Array.from({ length: CHUNKS_IN_FLIGHT }, async () => {
+      while (next < chunks.length && !failed) {
+        const chunk = chunks[next++]!;
+        await moveChunk(ctx, step, chunk).catch((err: unknown) => (failed ??= { err }));
+      }
+    }),
+  );
+  if (failed) throw failed.err;
 }
 
 /** Slots journaled and switched together; a crash loses at most one chunk's progress. */
 const SLOTS_PER_CHUNK = 256;
+const CHUNKS_IN_FLIGHT = 2;
 /** Slots drained at once: their commands pipeline on the two nodes' connections. */
 const DRAIN_CONCURRENCY = 16;
 
@@ -106,10 +121,9 @@ async function moveChunk(ctx: ActContext, step: MoveStep, slots: number[]): Prom
 async function recordMoved(ctx: ActContext, moved: Map<number, { keys: number; bytes: number }>): Promise<void> {
   const rows = [...moved].filter(([, m]) => m.keys > 0);
   if (!rows.length) return;
-  const values = sql.join(rows.map(([slot, m]) => sql`(${slot}::int, ${m.keys}::int, ${m.bytes}::bigint)`), sql`, `);
   await ctx.db.execute(sql`
     update ${slotMoves} set keys_moved = ${slotMoves.keysMoved} + v.keys, bytes_moved = ${slotMoves.bytesMoved} + v.bytes, updated_at = now()
-    from (values ${values}) as v(slot, keys, bytes)
+    from unnest(${pgArray(rows.map(([slot]) => slot), 'int')}, ${pgArray(rows.map(([, m]) => m.keys), 'int')}, ${pgArray(rows.map(([, m]) => m.bytes), 'bigint')}) as v(slot, keys, bytes)
     where ${slotMoves.clusterId} = ${ctx.cluster.id} and ${slotMoves.slot} = v.slot and ${slotMoves.state} <> 'done'`);
 }
 
@@ -119,17 +133,18 @@ function member(ctx: ActContext, nodeId: string) {
   return row;
 }
 
-/** Bulk state change of the journal rows of these slots, fenced by the lease. */
+/** Bulk state change of the journal rows of these slots, fenced by the lease: one statement. */
 async function journal(ctx: ActContext, slots: number[], state: SlotMoveState): Promise<void> {
   if (!slots.length) return;
-  await ctx.db.transaction(async (tx) => {
-    const [held] = await tx.select({ id: clusters.id }).from(clusters).where(ctx.lease.held());
-    if (!held) throw new WorkerError('lease_lost', 'lease lost while moving slots', true);
-    await tx
-      .update(slotMoves)
-      .set({ state, updatedAt: new Date() })
-      .where(and(eq(slotMoves.clusterId, ctx.cluster.id), inArray(slotMoves.slot, slots), sql`${slotMoves.state} <> 'done'`));
-  });
+  // Both drivers (pg, PGlite) answer raw SQL with { rows }.
+  const { rows } = (await ctx.db.execute(sql`
+    with held as (select ${clusters.id} from ${clusters} where ${ctx.lease.held()}),
+    moved as (
+      update ${slotMoves} set state = ${state}, updated_at = now()
+      where ${slotMoves.clusterId} in (select id from held) and ${slotMoves.slot} = any(${pgArray(slots, 'int')}) and ${slotMoves.state} <> 'done'
+      returning 1)
+    select count(*)::int as held from held`)) as unknown as { rows: Array<{ held: number }> };
+  if (!rows[0]?.held) throw new WorkerError('lease_lost', 'lease lost while moving slots', true);
 }
 
 async function expectOk(admin: NodeAdmin, slots: number[], how: 'IMPORTING' | 'MIGRATING' | 'NODE', nodeId: string): Promise<void> {

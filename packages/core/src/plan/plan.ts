@@ -112,7 +112,7 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
     return { kind: 'blocked', code: 'node_down', reason: `${why}; replacing failed nodes is not available yet`, permanent: false };
   }
   const starting = live.filter((n) => n.agent !== 'running' || (n.agentRunGeneration ?? 0) < n.runGeneration);
-  if (starting.length) return wait(`waiting for agents to start ${starting.length} node(s)`, 15, 250);
+  if (starting.length) return wait(`waiting for agents to start ${starting.length} node(s)`, 15, 50);
   const silent = live.filter((n) => !answering(n));
   const lost = silent.find((n) => n.silentForMs >= SILENT_LIMIT_MS);
   if (lost) {
@@ -166,11 +166,16 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   }
   if (prepare.length) return act('preparing new nodes', 30, prepare);
 
-  // 6. Join: every node meets one seed (gossip spreads the rest), then all agree on the slot map.
+  // 6. Join: every node meets one seed and gossip spreads the rest, except that a newcomer to
+  // nodes already joined meets each of them, so all know it at once (gossip takes a second or
+  // more to introduce it). Then all agree on the slot map.
   const seed = [...nodes].sort((a, b) => known(b).size - known(a).size || order(a, b))[0]!;
-  const meets: Step[] = nodes
-    .filter((n) => n !== seed && !known(n).has(seed.redis.myId) && !known(seed).has(n.redis.myId) && !inHandshakeWith(n, seed))
-    .map((n) => ({ kind: 'meet', nodeId: n.id, host: seed.host, port: seed.port }));
+  const joined = nodes.filter((n) => !alone(n));
+  const meets: Step[] = nodes.flatMap((n) =>
+    (alone(n) && joined.length ? joined : [seed])
+      .filter((p) => p !== n && !known(n).has(p.redis.myId) && !known(p).has(n.redis.myId) && !inHandshakeWith(n, p))
+      .map((p) => ({ kind: 'meet' as const, nodeId: n.id, host: p.host, port: p.port })),
+  );
   if (meets.length) return act('joining nodes (CLUSTER MEET)', 45, meets);
   const members = new Set(nodes.map((n) => n.redis.myId));
   const agreed =
@@ -351,8 +356,8 @@ function overlaps(claimed: SlotRange[], [start, end]: SlotRange): boolean {
   return claimed.some(([s, e]) => s <= end && e >= start);
 }
 
-function inHandshakeWith(n: Answering, seed: ObservedNode): boolean {
-  return n.redis.view.some((e) => e.handshake && e.host === seed.host && e.port === seed.port);
+function inHandshakeWith(n: Answering, peer: ObservedNode): boolean {
+  return n.redis.view.some((e) => e.handshake && e.host === peer.host && e.port === peer.port);
 }
 
 /** Placement order: shard, primary first, then id. */
