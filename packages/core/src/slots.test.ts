@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SlotRange } from '@slotplane/contracts';
-import { SLOT_COUNT, countSlots, normalizeRanges, rangesEqual, splitSlots } from './slots.ts';
+import { SLOT_COUNT, countSlots, normalizeRanges, rangesEqual, splitSlots, unassignedRanges } from './slots.ts';
 
 describe('splitSlots', () => {
   it('splits three shards like redis-cli', () => {
@@ -141,5 +141,24 @@ describe('rangesEqual', () => {
     expect(rangesEqual([[0, 10]], [[0, 11]])).toBe(false);
     expect(rangesEqual([[0, 10]], [[0, 4], [6, 10]])).toBe(false);
     expect(rangesEqual([], [])).toBe(true);
+  });
+});
+
+describe('unassignedRanges', () => {
+  it('names the gaps between ranges and at both ends', () => {
+    expect(unassignedRanges([[100, 200], [0, 9], [300, SLOT_COUNT - 2]])).toEqual([[10, 99], [201, 299], [SLOT_COUNT - 1, SLOT_COUNT - 1]]);
+    expect(unassignedRanges([])).toEqual([[0, SLOT_COUNT - 1]]);
+    expect(unassignedRanges([[0, SLOT_COUNT - 1]])).toEqual([]);
+  });
+
+  it('together with the ranges covers every slot exactly once', () => {
+    const range = fc.tuple(fc.integer({ min: 0, max: SLOT_COUNT - 1 }), fc.integer({ min: 0, max: SLOT_COUNT - 1 })).map(([a, b]): SlotRange => [Math.min(a, b), Math.max(a, b)]);
+    fc.assert(
+      fc.property(fc.array(range, { maxLength: 8 }), (ranges) => {
+        const gaps = unassignedRanges(ranges);
+        expect(countSlots(gaps) + countSlots(ranges)).toBe(SLOT_COUNT);
+        expect(countSlots([...gaps, ...ranges])).toBe(SLOT_COUNT);
+      }),
+    );
   });
 });

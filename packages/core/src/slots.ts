@@ -60,3 +60,15 @@ export function rangesEqual(a: SlotRange[], b: SlotRange[]): boolean {
   const nb = normalizeRanges(b);
   return na.length === nb.length && na.every(([s, e], i) => s === nb[i]?.[0] && e === nb[i]?.[1]);
 }
+
+/** The slots no range covers, as sorted ranges. */
+export function unassignedRanges(ranges: SlotRange[]): SlotRange[] {
+  const gaps: SlotRange[] = [];
+  let next = 0;
+  for (const [start, end] of normalizeRanges(ranges)) {
+    if (start > next) gaps.push([next, start - 1]);
+    next = end + 1;
+  }
+  if (next < SLOT_COUNT) gaps.push([next, SLOT_COUNT - 1]);
+  return gaps;
+}

@@ -29,6 +29,21 @@ local sizes = {}
 for i, k in ipairs(keys) do sizes[i] = redis.call('MEMORY', 'USAGE', k) or 0 end
 return {keys, sizes}`;
 
+/** CLUSTER SETSLOT <slot> ARGV[1] ARGV[2] for every slot from ARGV[3] on; each slot's error or ''. */
+const SET_SLOTS = `
+local out = {}
+for i = 3, #ARGV do
+  local r = redis.pcall('CLUSTER', 'SETSLOT', ARGV[i], ARGV[1], ARGV[2])
+  out[#out + 1] = type(r) == 'table' and r.err or ''
+end
+return out`;
+
+/** CLUSTER COUNTKEYSINSLOT for every slot in ARGV. */
+const COUNT_KEYS = `
+local out = {}
+for i = 1, #ARGV do out[i] = redis.call('CLUSTER', 'COUNTKEYSINSLOT', ARGV[i]) end
+return out`;
+
 /**
  * One listing of a slot's keys MIGRATEd on the node itself, in batches bounded by bytes: no
  * key name crosses to the worker. One EVAL blocks the node for at most one listing's keys.
@@ -172,24 +187,19 @@ export class NodeAdmin {
     return ((await pipe.exec()) ?? []).map(([err, v]) => (err ? 0 : Number(v ?? 0)));
   }
   /**
-   * The same CLUSTER SETSLOT subcommand for many slots, pipelined. Returns each slot's error
-   * message (or null): the caller decides which answers mean "already so".
+   * The same CLUSTER SETSLOT subcommand for many slots, in one script run on the node (no
+   * command per slot to build and parse here). Returns each slot's error message (or null):
+   * the caller decides which answers mean "already so".
    */
   async setSlots(slots: number[], how: 'IMPORTING' | 'MIGRATING' | 'NODE', nodeId: string): Promise<Array<string | null>> {
     if (!slots.length) return [];
-    const pipe = this.redis.pipeline();
-    for (const s of slots) pipe.call('CLUSTER', 'SETSLOT', String(s), how, nodeId);
-    return ((await pipe.exec()) ?? []).map(([err]) => (err ? err.message : null));
+    const errors = (await this.redis.eval(SET_SLOTS, 0, how, nodeId, ...slots.map(String))) as string[];
+    return errors.map((e) => e || null);
   }
-  /** COUNTKEYSINSLOT for many slots in one round trip. */
+  /** COUNTKEYSINSLOT for many slots, in one script run on the node. */
   async countKeysInSlots(slots: number[]): Promise<number[]> {
     if (!slots.length) return [];
-    const pipe = this.redis.pipeline();
-    for (const s of slots) pipe.call('CLUSTER', 'COUNTKEYSINSLOT', String(s));
-    return ((await pipe.exec()) ?? []).map(([err, v]) => {
-      if (err) throw err;
-      return Number(v);
-    });
+    return ((await this.redis.eval(COUNT_KEYS, 0, ...slots.map(String))) as number[]).map(Number);
   }
   async configSet(params: Record<string, string | number>): Promise<void> {
     await this.redis.call('CONFIG', 'SET', ...Object.entries(params).flatMap(([k, v]) => [k, String(v)]));

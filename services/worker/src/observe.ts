@@ -34,7 +34,8 @@ export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool
     db
       .select({ slot: slotMoves.slot, sourceNodeId: slotMoves.sourceNodeId, targetNodeId: slotMoves.targetNodeId, state: slotMoves.state })
       .from(slotMoves)
-      .where(and(eq(slotMoves.clusterId, cluster.id), ne(slotMoves.state, 'done'))),
+      // The literal matches the partial index of open moves.
+      .where(and(eq(slotMoves.clusterId, cluster.id), sql`${slotMoves.state} <> 'done'`)),
     loadRequests(db, cluster.id),
   ]);
   const members: MemberRow[] = rows.map((r) => ({ ...r.node, address: r.address, shardIndex: r.shardIndex }));

@@ -1,7 +1,7 @@
 import type { SlotRange } from '@slotplane/contracts';
 import { slotMapSignature, type ClusterNodeEntry } from '../cluster-nodes.ts';
 import { PlacementError, placeCluster, placeReplicas, type GrowingShard } from '../placement.ts';
-import { SLOT_COUNT, countSlots, splitSlots } from '../slots.ts';
+import { SLOT_COUNT, countSlots, splitSlots, unassignedRanges } from '../slots.ts';
 import { planSlotMoves, type SlotMove } from './moves.ts';
 import { BOOTSTRAP_NODE_TIMEOUT_MS, RUNNING_NODE_TIMEOUT_MS, configDiff, configRevision, desiredNodeConfig } from './config.ts';
 import type { DesiredCluster, ObservedCluster, ObservedNode, Plan, RedisAnswer, Step } from './types.ts';
@@ -182,7 +182,16 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
     nodes.every((n) => [...members].every((id) => known(n).has(id))) && new Set(nodes.map((n) => slotMapSignature(n.redis.view))).size === 1;
   if (!agreed) return wait('waiting for every node to agree on the slot map', 55, 20);
   const view = nodes[0]!.redis.view;
-  if (countSlots(view.flatMap((e) => e.slots)) !== SLOT_COUNT) {
+  const unassigned = unassignedRanges(view.flatMap((e) => e.slots));
+  if (unassigned.length && !observed.formed) {
+    // The shard count changed between two primaries' ADDSLOTS while creating: the slots that fell
+    // between the two splits go to the primary serving the fewest (a rebalance evens them out).
+    const lead = nodes
+      .filter((n) => me(n)?.role === 'primary' && n.shardIndex < spec.shards && n.redis.keys === 0)
+      .sort((a, b) => countSlots(me(a)!.slots) - countSlots(me(b)!.slots) || order(a, b))[0];
+    if (lead) return act('assigning unassigned slots', 35, [{ kind: 'addSlots', nodeId: lead.id, ranges: unassigned }]);
+  }
+  if (unassigned.length) {
     return { kind: 'blocked', code: 'shard_lost', reason: `only ${countSlots(view.flatMap((e) => e.slots))} of ${SLOT_COUNT} slots are served; restoring lost slots is not available yet`, permanent: false };
   }
 
@@ -195,9 +204,12 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
     // A shard without slots (new, or brought back) is led by an empty primary, its placed one first.
     const masters = (group as Answering[]).filter((m) => me(m)?.role === 'primary');
     const empty = withSlots.length === 0 ? (masters.find((m) => m.placedRole === 'primary') ?? masters[0]) : undefined;
-    if (withSlots.length === 0 && !empty && observed.formed) {
-      // Its members all follow other shards' primaries (a drained shard's nodes turn replicas):
-      // they go, and the shard gets new nodes.
+    if (withSlots.length === 0 && !empty) {
+      // Its members all follow other shards' primaries (a drained shard's nodes turn replicas,
+      // and the spec may want the shard back): they go, and the shard gets new nodes; but first
+      // the journal's moves that name them are finished (a worker may have died after the last
+      // slot changed owner and before the journal said so).
+      if (observed.moves.some((m) => group.some((g) => g.id === m.sourceNodeId || g.id === m.targetNodeId))) continue;
       return act(`replacing shard ${index}'s nodes`, 12, [{ kind: 'remove', nodeIds: group.map((m) => m.id), reason: `shard ${index} has no primary to lead it` }]);
     }
     if (withSlots.length > 1 || (withSlots.length === 0 && !empty)) {
@@ -218,13 +230,14 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   });
   if (configure.length) return act('applying configuration', 80, configure);
 
-  // 9. In sync before anything moves: never migrate into a node that is not cluster_state:ok yet.
-  if (!settled) return wait('waiting for replicas to sync and every node to report cluster_state:ok', 85, 50);
-
-  // 10. Slots: finish the journal's open moves; then plan the moves a scale-out, a scale-in or a
-  // rebalance needs; then take the drained shards' nodes away.
-  const reshard = planResharding(desired, observed, nodes, owners, draining as Answering[]);
+  // 9. Slots: finish the journal's open moves; then plan the moves a scale-out, a scale-in or a
+  // rebalance needs; then take the drained shards' nodes away. Moves are journaled as soon as
+  // the slot map is agreed (while a new primary sits out its first seconds), but nothing moves
+  // before every node is in sync: never migrate into a node that is not cluster_state:ok yet.
+  const inSync = settled ? undefined : wait('waiting for replicas to sync and every node to report cluster_state:ok', 85, 50);
+  const reshard = planResharding(desired, observed, nodes, owners, draining as Answering[], inSync);
   if (reshard) return reshard;
+  if (inSync) return inSync;
 
   // 11. Switchover: a coordinated failover to the named (or best in-sync) replica.
   const switchover = planSwitchover(observed, shards as Answering[][], owners);
@@ -235,10 +248,12 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   return { kind: 'done' };
 }
 
-function planResharding(desired: DesiredCluster, observed: ObservedCluster, nodes: Answering[], owners: Map<number, Answering>, draining: Answering[]): Plan | undefined {
+/** `inSync` is the wait to return instead of any step that touches Redis (undefined once all are in sync). */
+function planResharding(desired: DesiredCluster, observed: ObservedCluster, nodes: Answering[], owners: Map<number, Answering>, draining: Answering[], inSync: Plan | undefined): Plan | undefined {
   const { spec } = desired;
   const byId = new Map(nodes.map((n) => [n.id, n]));
   if (observed.moves.length) {
+    if (inSync) return inSync;
     // One step per source->target pair, all at once, as long as no node both gives and takes:
     // a source is busy (MIGRATE blocks it); a target can take from several sources at a time.
     const pairs = new Map<string, number[]>();
@@ -294,6 +309,7 @@ function planResharding(desired: DesiredCluster, observed: ObservedCluster, node
   }
 
   // The drained shards: their nodes go (FORGET follows once they are stopped), then the shard rows.
+  if (inSync) return inSync;
   if (draining.length) return act('removing the drained shards\' nodes', 90, [{ kind: 'remove', nodeIds: draining.map((n) => n.id), reason: `shards is ${spec.shards}` }]);
   if (observed.shardCount > spec.shards) {
     return act('retiring drained shards', 92, [{ kind: 'retireShards', shardIndexes: Array.from({ length: observed.shardCount - spec.shards }, (_, i) => spec.shards + i) }]);

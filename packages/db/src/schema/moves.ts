@@ -1,4 +1,5 @@
-import { bigint, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { clusters } from './clusters.ts';
 import { nodes } from './hosts.ts';
 import { operations } from './operations.ts';
@@ -29,5 +30,10 @@ export const slotMoves = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('slot_moves_open').on(t.clusterId, t.state), index('slot_moves_operation').on(t.operationId)],
+  (t) => [
+    index('slot_moves_operation').on(t.operationId),
+    // The open moves of a cluster, at most one per slot; each journal write finds its chunk's rows
+    // by slot. (No index on state alone: every journal write would update it too.)
+    uniqueIndex('slot_moves_open_slot').on(t.clusterId, t.slot).where(sql`${t.state} <> 'done'`),
+  ],
 );
