@@ -142,34 +142,78 @@ describe('a running cluster changed online', () => {
     }
   });
 
-  it('after a primary is killed -9 and Redis fails over by itself, shows the promoted replica as primary and the dead node as not running', async () => {
+  /** Waits until the cluster is back to 3x1, available, every replica in sync, `gone` in no node's table. */
+  const healed = async (gone: NodeView) => {
+    const cluster = await waitFor('the cluster healed back to 3x1', async () => {
+      const c = (await call('GET', `/v1/clusters/${clusterId}`)) as { status: string; shards: ShardView[] };
+      const whole = c.status === 'available' && c.shards.every((s) => s.primary?.reachable && s.replicas.length === 1 && s.replicas[0]!.reachable);
+      return whole && !members(c.shards).some((m) => m.id === gone.id) ? c : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 200 });
+    expect(processes()).toBe(6);
+    for (const view of await onEveryNode((a) => a.nodes())) {
+      expect(view).toHaveLength(6);
+      expect(view.map((e) => e.id)).not.toContain(gone.redisNodeId);
+    }
+    for (const info of await onEveryNode((a) => a.redis.call('CLUSTER', 'INFO') as Promise<string>)) expect(info).toContain('cluster_state:ok');
+    return cluster;
+  };
+  const kill = async (victim: NodeView) => {
+    const [row] = await cp.api.database.db.select({ pid: nodes.pid }).from(nodes).where(eq(nodes.id, victim.id));
+    process.kill(row!.pid!, 'SIGKILL');
+  };
+
+  it('after a primary is killed -9, promotes its replica at once (its agent saw the exit), replaces the dead node, and loses no acknowledged write', async () => {
     const before = (await call('GET', `/v1/clusters/${clusterId}`)).shards as ShardView[];
     const victim = before[1]!.primary!;
     const heir = before[1]!.replicas[0]!;
-    const [row] = await cp.api.database.db.select({ pid: nodes.pid }).from(nodes).where(eq(nodes.id, victim.id));
-    process.kill(row!.pid!, 'SIGKILL');
-    const shard = await waitFor('GET to show the replica promoted', async () => {
-      const s = ((await call('GET', `/v1/clusters/${clusterId}`)).shards as ShardView[])[1]!;
-      return s.primary?.id === heir.id ? s : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 200 });
-    const dead = shard.replicas.find((n) => n.id === victim.id)!;
-    expect(dead.status).toBe('exited');
-    expect(dead.reachable).not.toBe(true);
-    expect(shard.slots).toEqual(before[1]!.slots);
-    const cluster = await call('GET', `/v1/clusters/${clusterId}`);
-    expect(cluster.status).toBe('degraded');
-    expect(cluster.lastError).toMatch(/exited/);
+    const { endpoints } = await call('GET', `/v1/clusters/${clusterId}/credentials`);
+    const writes = startCountedWrites(endpoints[0], tenant);
+    try {
+      await waitFor('writes to start', () => writes.total() > 50, { timeoutMs: 10_000 });
+      await kill(victim);
+      const after = await healed(victim);
+      // The replica took over the dead primary's slots; a new node follows it.
+      expect(after.shards[1]!.primary!.id).toBe(heir.id);
+      expect(after.shards[1]!.slots).toEqual(before[1]!.slots);
+      expect(after.shards[1]!.replicas[0]!.id).not.toBe(victim.id);
+      // Slotplane promoted it (CLUSTER FAILOVER FORCE), not Redis's own failover after its node timeout.
+      const steps = await cp.api.database.db.execute(sql`select data->>'phase' as phase from events where cluster_id = ${clusterId} and type = 'cluster.step_done'`);
+      expect((steps as unknown as { rows: Array<{ phase: string }> }).rows.map((r) => r.phase)).toContain(`promoting ${heir.host}:${heir.port}: its primary ${victim.host}:${victim.port} exited`);
+    } finally {
+      const result = await writes.stop();
+      expect(result.lost).toEqual([]);
+      expect(result.acknowledged).toBeGreaterThan(100);
+    }
     const creds = await call('GET', `/v1/clusters/${clusterId}/credentials`);
     expect(creds.endpoints.map((e: { host: string; port: number }) => `${e.host}:${e.port}`)).not.toContain(`${victim.host}:${victim.port}`);
-    expect(creds.endpoints.slice(0, 3).every((e: { role: string }) => e.role === 'primary')).toBe(true);
-    expect(creds.endpoints.map((e: { host: string; port: number }) => `${e.host}:${e.port}`)).toContain(`${heir.host}:${heir.port}`);
   });
 
-  it('refuses a change it cannot make yet with a failed operation that says why, not a success', async () => {
-    const { operation } = await call('PATCH', `/v1/clusters/${clusterId}`, { maxMemoryMb: 300 });
-    const op = await settled(operation.id);
+  it('after a replica is killed -9, replaces it with a new node that syncs', async () => {
+    const before = (await call('GET', `/v1/clusters/${clusterId}`)).shards as ShardView[];
+    const victim = before[0]!.replicas[0]!;
+    await kill(victim);
+    const after = await healed(victim);
+    expect(after.shards[0]!.primary!.id).toBe(before[0]!.primary!.id);
+    expect(after.shards[0]!.replicas[0]!.id).not.toBe(victim.id);
+  });
+});
+
+describe('a shard whose primary dies with no replica to take over', () => {
+  it('is reported down, and a change is refused with a failed operation that says why, not a success', async () => {
+    const { cluster, operation } = await call('POST', '/v1/clusters', { name: 'lonely', shards: 1, replicasPerShard: 0, maxMemoryMb: 64 });
+    expect((await settled(operation.id)).status).toBe('succeeded');
+    const [row] = await cp.api.database.db.select({ pid: nodes.pid }).from(nodes).where(eq(nodes.clusterId, cluster.id));
+    process.kill(row!.pid!, 'SIGKILL');
+    const down = await waitFor('the cluster to show the dead node', async () => {
+      const c = await call('GET', `/v1/clusters/${cluster.id}`);
+      return c.status === 'degraded' ? c : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 200 });
+    expect(down.shards[0].primary?.reachable ?? null).not.toBe(true);
+    const patched = await call('PATCH', `/v1/clusters/${cluster.id}`, { maxMemoryMb: 100 });
+    const op = await settled(patched.operation.id);
     expect(op.status).toBe('failed');
-    expect(op.error).toMatchObject({ code: 'node_down', message: expect.stringMatching(/exited.*not available yet/) });
+    expect(op.error).toMatchObject({ code: 'node_down', message: expect.stringMatching(/exited and has no replica.*not available yet/) });
+    await settled((await call('DELETE', `/v1/clusters/${cluster.id}`)).operation.id);
   });
 });
 

@@ -62,7 +62,7 @@ async function runOnNode(ctx: ActContext, nodeId: string, steps: RedisStep[]): P
       continue;
     }
     if (step.kind === 'failover') {
-      await failover(ctx, step.nodeId);
+      await failover(ctx, step.nodeId, step.force === true);
       continue;
     }
     try {

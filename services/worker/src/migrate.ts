@@ -232,16 +232,20 @@ async function resolveBusyKeys(ctx: ActContext, src: NodeAdmin, target: { addres
   }
 }
 
-/** A coordinated CLUSTER FAILOVER on a replica, waited for until it reports itself primary. */
-export async function failover(ctx: ActContext, nodeId: string): Promise<void> {
+/**
+ * CLUSTER FAILOVER on a replica, waited for until it reports itself primary: coordinated with a
+ * live primary, or FORCE when the primary's process is known dead (no handshake with it; the
+ * other primaries still vote).
+ */
+export async function failover(ctx: ActContext, nodeId: string, force = false): Promise<void> {
   const row = member(ctx, nodeId);
   const admin = ctx.admins.get({ host: row.address, port: row.port, password: ctx.cluster.adminPassword });
-  await admin.redis.call('CLUSTER', 'FAILOVER');
+  await admin.redis.call('CLUSTER', 'FAILOVER', ...(force ? ['FORCE'] : []));
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     const self = (await admin.nodes()).find((e) => e.myself);
     if (self?.role === 'primary' && self.slots.length) return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new WorkerError('failover_timeout', `${admin.label} did not become primary within 15 s of CLUSTER FAILOVER`, true);
+  throw new WorkerError('failover_timeout', `${admin.label} did not become primary within 15 s of CLUSTER FAILOVER${force ? ' FORCE' : ''}`, true);
 }

@@ -54,8 +54,9 @@ export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool
       agentRevision: m.agentRevision,
       redisNodeId: m.redisNodeId,
       silentForMs: m.reachable === false && m.unreachableSince ? Date.now() - m.unreachableSince.getTime() : 0,
+      // An exited node is asked too: its agent's word is checked before it counts as dead.
       redis:
-        m.removedAt === null && m.status === 'running'
+        m.removedAt === null && (m.status === 'running' || m.status === 'exited')
           ? await admins.get({ host: m.address, port: m.port, password: cluster.adminPassword }).observe()
           : null,
     })),

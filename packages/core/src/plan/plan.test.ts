@@ -587,7 +587,7 @@ describe('plan against a simulated cluster', () => {
     );
   });
 
-  it('reports an exited node: node_down once formed, create_refused before', () => {
+  it('heals an exited node once formed (its replica promoted when it served slots, then a new node), create_refused before', () => {
     fc.assert(
       fc.property(specArb, hostsArb, seedArb, fc.nat({ max: 60 }), fc.nat(), (spec, hosts, seed, after, pick) => {
         const run = newRun({ hosts, spec, seed, crashRate: 0.3 });
@@ -596,8 +596,21 @@ describe('plan against a simulated cluster', () => {
           advance(run, after);
           while (world.shardCount === 0) pass(run);
           const live = world.liveRows();
-          world.exit(live[pick % live.length]!.id);
-          expectBlocked(pass(run), world.formed ? 'node_down' : 'create_refused');
+          const victim = live[pick % live.length]!;
+          const servedSlots = (victim.process?.slots.length ?? 0) > 0;
+          const inSyncReplica = world.processes().some((p) => p.role === 'replica' && p.primaryId === victim.process?.id && p.linkUp);
+          world.exit(victim.id);
+          if (!world.formed) return expectBlocked(pass(run), 'create_refused');
+          const end = settle(run);
+          if (servedSlots && spec.replicasPerShard === 0) return expectBlocked(end, 'node_down');
+          expect(end.kind).toBe('done');
+          expect(world.liveRows().map((r) => r.id)).not.toContain(victim.id);
+          // Acknowledged writes survive when the promoted replica was in sync (it was, unless the
+          // primary died while its replica was still catching up).
+          const opts = { layout: 'any' as const, placedPrimaries: false };
+          if (!servedSlots || inSyncReplica) expectConverged(world, opts);
+          else world.written = world.storedKeys();
+          expectStable(run, opts);
         });
       }),
       runs(50),
@@ -618,6 +631,19 @@ describe('planner cases found by the simulator', () => {
   it('creates a cluster whose notify-keyspace-events has "n" beside "A"', () => {
     const run = newRun({ hosts: twoHosts, spec: { ...base, redisConfig: { 'notify-keyspace-events': 'AKEn' } }, seed: 1 });
     expect(settle(run, 100).kind).toBe('done');
+  });
+
+  // An agent that lost track of a live process reports it exited: a primary that still answers
+  // is never failed over (its writes would be lost), whatever its agent says.
+  it('does not promote over a primary whose agent reports it exited while it still answers', () => {
+    const run = newRun({ hosts: twoHosts, spec: { ...base, replicasPerShard: 1 }, seed: 3 });
+    expect(settle(run).kind).toBe('done');
+    const primary = run.world.liveRows().find((r) => r.process?.role === 'primary')!;
+    run.world.misreportExit(primary.id);
+    const next = pass(run);
+    expectBlocked(next, 'node_down');
+    expect(next.kind === 'blocked' && next.reason).toMatch(/still answers/);
+    expect(primary.process?.role).toBe('primary');
   });
 
   // 1 shard x 3 replicas on 2 hosts places p@h1, r@h2, r@h2, r@h1. Down to 1 replica, the one

@@ -109,7 +109,12 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   if (exited) {
     const why = `node ${label(exited)} ${exited.agent === 'exited' ? 'exited' : 'is no longer run by its agent'}`;
     if (!observed.formed) return { kind: 'blocked', code: 'create_refused', reason: `${why} before the cluster was configured; see its redis.log on the host`, permanent: true };
-    return { kind: 'blocked', code: 'node_down', reason: `${why}; replacing failed nodes is not available yet`, permanent: false };
+    if (exited.agent === 'exited' && answering(exited)) {
+      // The agent lost track of a process that still serves: never fail over a live primary.
+      return { kind: 'blocked', code: 'node_down', reason: `${why} by its agent's report, yet it still answers; not replacing it`, permanent: false };
+    }
+    if (exited.agent === 'exited') return heal(exited, live);
+    return { kind: 'blocked', code: 'node_down', reason: `${why}; replacing it is not available yet`, permanent: false };
   }
   const starting = live.filter((n) => n.agent !== 'running' || (n.agentRunGeneration ?? 0) < n.runGeneration);
   if (starting.length) return wait(`waiting for agents to start ${starting.length} node(s)`, 15, 50);
@@ -142,7 +147,14 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   if (forgets.length) return act('forgetting removed nodes', 35, forgets);
 
   // 5. Fresh nodes: a short node timeout while joining, distinct config epochs, a new cluster's slots.
-  const settled = nodes.every((n) => n.redis.clusterState === 'ok' && n.redis.linkUp !== false);
+  // Every node in sync and ok, and seeing every other one in the role it has (primaries vote on a
+  // replica's promotion only if they know it is a replica).
+  const roleOf = new Map(nodes.map((n) => [n.redis.myId, me(n)]));
+  const rolesKnown = nodes.every((n) => n.redis.view.every((e) => {
+    const self = roleOf.get(e.id);
+    return e.myself || !self || (e.role === self.role && e.primaryId === self.primaryId);
+  }));
+  const settled = rolesKnown && nodes.every((n) => n.redis.clusterState === 'ok' && n.redis.linkUp !== false);
   const running = desiredNodeConfig(spec, RUNNING_NODE_TIMEOUT_MS);
   const joining = desiredNodeConfig(spec, BOOTSTRAP_NODE_TIMEOUT_MS);
   // A new primary refuses cluster_state:ok for its node timeout after it joins: a cluster being
@@ -187,7 +199,7 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
     // The shard count changed between two primaries' ADDSLOTS while creating: the slots that fell
     // between the two splits go to the primary serving the fewest (a rebalance evens them out).
     const lead = nodes
-      .filter((n) => me(n)?.role === 'primary' && n.shardIndex < spec.shards && n.redis.keys === 0)
+      .filter((n) => n.placedRole === 'primary' && me(n)?.role === 'primary' && n.shardIndex < spec.shards && n.redis.keys === 0)
       .sort((a, b) => countSlots(me(a)!.slots) - countSlots(me(b)!.slots) || order(a, b))[0];
     if (lead) return act('assigning unassigned slots', 35, [{ kind: 'addSlots', nodeId: lead.id, ranges: unassigned }]);
   }
@@ -315,6 +327,32 @@ function planResharding(desired: DesiredCluster, observed: ObservedCluster, node
     return act('retiring drained shards', 92, [{ kind: 'retireShards', shardIndexes: Array.from({ length: observed.shardCount - spec.shards }, (_, i) => spec.shards + i) }]);
   }
   return undefined;
+}
+
+/**
+ * A node whose process its agent saw exit is dead for sure: no timeout to wait for, and no write
+ * can reach it. If it still serves slots, its most up-to-date replica takes them over at once
+ * (CLUSTER FAILOVER FORCE); then it is removed, FORGET follows, and the shard gets a new replica.
+ */
+function heal(dead: ObservedNode, live: ObservedNode[]): Plan {
+  const others = live.filter((n): n is Answering => n !== dead && answering(n));
+  // It holds nothing only when it never joined, or when the nodes that know it see no slot on it.
+  const seen = others.flatMap((n) => n.redis.view.filter((e) => e.id === dead.redisNodeId));
+  const servesSlots = dead.redisNodeId !== null && (seen.length === 0 || seen.some((e) => e.slots.length > 0));
+  if (!servesSlots) return act(`replacing ${label(dead)}, which exited`, 10, [{ kind: 'remove', nodeIds: [dead.id], reason: `${label(dead)} exited` }]);
+  const shard = others.filter((n) => n.shardIndex === dead.shardIndex);
+  // Promoted already (by us or by Redis): wait until every node has heard.
+  if (shard.some((n) => me(n)?.role === 'primary' && ownsSlots(n))) return wait(`waiting for every node to see shard ${dead.shardIndex}'s new primary`, 40, 20);
+  const heir = shard.filter((n) => me(n)?.primaryId === dead.redisNodeId).sort((a, b) => b.redis.offset - a.redis.offset)[0];
+  if (!heir) {
+    return { kind: 'blocked', code: 'node_down', reason: `primary ${label(dead)} of shard ${dead.shardIndex} exited and has no replica to take over; restarting it in place is not available yet`, permanent: false };
+  }
+  // The other primaries vote on the promotion, and refuse it to a node they still take for a primary.
+  const voters = others.filter((n) => me(n)?.role === 'primary' && ownsSlots(n));
+  if (voters.some((v) => v.redis.view.find((e) => e.id === heir.redis.myId)?.role !== 'replica')) {
+    return wait(`waiting for every primary to know ${label(heir)} as a replica before promoting it`, 40, 50);
+  }
+  return act(`promoting ${label(heir)}: its primary ${label(dead)} exited`, 40, [{ kind: 'failover', nodeId: heir.id, force: true }]);
 }
 
 function planSwitchover(observed: ObservedCluster, shards: Answering[][], owners: Map<number, Answering>): Plan | undefined {

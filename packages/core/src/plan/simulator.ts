@@ -19,6 +19,8 @@
  * tick and its slots only when they take over (only primaries' slots are ever read).
  * Simplified: steps of one batch (and the drains inside a moveSlots) run one after another, not
  * concurrently; a cut leaves at most one slot half drained.
+ * A replica promoted by CLUSTER FAILOVER FORCE keeps the keys it had copied (a write its dead
+ * primary took after the last copy is lost, as in Redis).
  * Not modelled: automatic failover, process restarts (run generations), PFAIL/FAIL votes (a dead
  * peer is simply "fail" after one tick), NOADDR, key values (BUSYKEY copies are always equal),
  * real time (one tick ~ TICK_MS).
@@ -330,8 +332,10 @@ export class SimulatedCluster {
   observe(): ObservedCluster {
     const answered: Array<[SimRow, string]> = [];
     const nodes = this.rows.map((row): ObservedNode => {
-      const p = !row.removed && row.agent === 'running' ? row.process : null;
-      let redis: ObservedNode['redis'] = null;
+      // As the worker: nodes whose agent says running or exited are asked (an exit is checked).
+      const asked = !row.removed && (row.agent === 'running' || row.agent === 'exited');
+      const p = asked ? row.process : null;
+      let redis: ObservedNode['redis'] = asked && !p ? { reachable: false, error: 'connect ECONNREFUSED' } : null;
       if (p && p.loadingTicks > 0) {
         redis = { reachable: false, error: 'LOADING Redis is loading the dataset in memory' };
         row.silentSince ??= this.now;
@@ -508,7 +512,8 @@ export class SimulatedCluster {
       case 'moveSlots':
         return this.moveSlots(step, row, p, cut);
       case 'failover':
-        this.failover(row, p);
+        if (step.force) this.forcedFailover(row, p);
+        else this.failover(row, p);
         return true;
     }
   }
@@ -815,6 +820,32 @@ export class SimulatedCluster {
     }
   }
 
+  /**
+   * CLUSTER FAILOVER FORCE on `p`, whose primary's process is gone: it takes the slots it has
+   * seen its primary serve, with a new epoch; the other replicas of the dead primary follow it.
+   */
+  private forcedFailover(row: SimRow, p: SimRedis): void {
+    if (p.role !== 'replica' || !p.primaryId) {
+      this.refuse(`CLUSTER FAILOVER FORCE on ${label(row)}: ERR You should send CLUSTER FAILOVER to a replica`);
+      return;
+    }
+    const deadId = p.primaryId;
+    if (this.alive.has(deadId)) throw new RuleViolation(`CLUSTER FAILOVER FORCE on ${label(row)} while its primary still runs (writes it acknowledged would be lost)`);
+    const max = Math.max(...this.processes().map((o) => Math.max(o.currentEpoch, o.configEpoch)));
+    p.role = 'primary';
+    p.primaryId = null;
+    p.slots = p.peers.get(deadId)?.slots ?? [];
+    p.currentEpoch = max + 1;
+    p.configEpoch = max + 1;
+    for (const o of this.processes()) {
+      if (o !== p && o.role === 'replica' && o.primaryId === deadId) this.follow(o, p.id);
+      const v = o.peers.get(p.id);
+      if (v) Object.assign(v, viewOf(p));
+      const w = o.peers.get(deadId);
+      if (w) w.slots = [];
+    }
+  }
+
   /** Postgres: drained shards, whose nodes are gone, are no longer live shard rows. */
   private retireShards(step: Extract<Step, { kind: 'retireShards' }>): void {
     const count = this.shardCount;
@@ -881,6 +912,11 @@ export class SimulatedCluster {
     const row = this.row(rowId);
     this.kill(row);
     row.agent = 'exited';
+  }
+
+  /** Fault: an agent reports a node exited while its process still runs (it lost track of it). */
+  misreportExit(rowId: string): void {
+    this.row(rowId).agent = 'exited';
   }
 
   /** Fault: a running node is told about a node of another cluster (someone MEET it by hand). */

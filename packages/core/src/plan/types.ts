@@ -105,8 +105,11 @@ export type Step =
   | { kind: 'moveSlots'; nodeId: string; targetNodeId: string; slots: number[]; otherPrimaryIds: string[] }
   /** Postgres: shards drained by a scale-in whose nodes are gone. */
   | { kind: 'retireShards'; shardIndexes: number[] }
-  /** Redis: a coordinated CLUSTER FAILOVER on this replica, waited for until it is primary. */
-  | { kind: 'failover'; nodeId: string };
+  /**
+   * Redis: CLUSTER FAILOVER on this replica, waited for until it is primary: coordinated with its
+   * primary, or FORCE when its agent saw the primary's process exit (no write can reach it).
+   */
+  | { kind: 'failover'; nodeId: string; force?: boolean };
 export type StepKind = Step['kind'];
 
 /** Steps that change slot ownership, membership or roles: the lease is re-checked right before them. */
