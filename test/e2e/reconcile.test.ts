@@ -199,21 +199,51 @@ describe('a running cluster changed online', () => {
 });
 
 describe('a shard whose primary dies with no replica to take over', () => {
-  it('is reported down, and a change is refused with a failed operation that says why, not a success', async () => {
-    const { cluster, operation } = await call('POST', '/v1/clusters', { name: 'lonely', shards: 1, replicasPerShard: 0, maxMemoryMb: 64 });
+  /** A 1x0 cluster holding `keys` keys, then its only node killed -9; resolves once it is available again. */
+  const killLonePrimary = async (name: string, persistence: 'aof' | 'none', keys: number) => {
+    const { cluster, operation } = await call('POST', '/v1/clusters', { name, shards: 1, replicasPerShard: 0, maxMemoryMb: 64, persistence });
     expect((await settled(operation.id)).status).toBe('succeeded');
-    const [row] = await cp.api.database.db.select({ pid: nodes.pid }).from(nodes).where(eq(nodes.clusterId, cluster.id));
+    const creds = await call('GET', `/v1/clusters/${cluster.id}/credentials`);
+    const client = new Redis({ ...creds.endpoints[0], username: creds.username, password: creds.password });
+    try {
+      await Promise.all(Array.from({ length: keys }, (_, i) => client.set(`k:${i}`, String(i))));
+      // appendfsync everysec: what was acknowledged more than a second ago is on disk.
+      await new Promise((r) => setTimeout(r, 1500));
+    } finally {
+      client.disconnect();
+    }
+    const [row] = await cp.api.database.db.select({ id: nodes.id, pid: nodes.pid }).from(nodes).where(eq(nodes.clusterId, cluster.id));
     process.kill(row!.pid!, 'SIGKILL');
-    const down = await waitFor('the cluster to show the dead node', async () => {
+    await waitFor('the cluster to notice the dead node', async () => (await call('GET', `/v1/clusters/${cluster.id}`)).status === 'degraded', { timeoutMs: 30_000, intervalMs: 100 });
+    const back = await waitFor('the node restarted in place and the cluster available', async () => {
       const c = await call('GET', `/v1/clusters/${cluster.id}`);
-      return c.status === 'degraded' ? c : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 200 });
-    expect(down.shards[0].primary?.reachable ?? null).not.toBe(true);
-    const patched = await call('PATCH', `/v1/clusters/${cluster.id}`, { maxMemoryMb: 100 });
-    const op = await settled(patched.operation.id);
-    expect(op.status).toBe('failed');
-    expect(op.error).toMatchObject({ code: 'node_down', message: expect.stringMatching(/exited and has no replica.*not available yet/) });
-    await settled((await call('DELETE', `/v1/clusters/${cluster.id}`)).operation.id);
+      return c.status === 'available' && c.shards[0].primary?.reachable ? c : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 200 });
+    // The same node (same row, same Redis node id) in a new process.
+    expect(back.shards[0].primary.id).toBe(row!.id);
+    const [after] = await cp.api.database.db.select({ pid: nodes.pid }).from(nodes).where(eq(nodes.id, row!.id));
+    expect(after!.pid).not.toBe(row!.pid);
+    const reader = new Redis({ ...creds.endpoints[0], username: creds.username, password: creds.password });
+    const lost = await cp.api.database.db.execute(sql`select data from events where cluster_id = ${cluster.id} and type = 'shard.data_lost'`);
+    try {
+      return { dbsize: await reader.dbsize(), dataLost: (lost as unknown as { rows: Array<{ data: { loss: string } }> }).rows.map((r) => r.data), clusterId: cluster.id };
+    } finally {
+      reader.disconnect();
+    }
+  };
+
+  it('with AOF: is restarted in place with every key it had', async () => {
+    const { dbsize, dataLost, clusterId } = await killLonePrimary('lonely-aof', 'aof', 300);
+    expect(dbsize).toBe(300);
+    expect(dataLost).toEqual([]);
+    await settled((await call('DELETE', `/v1/clusters/${clusterId}`)).operation.id);
+  });
+
+  it('without persistence: is restarted in place empty, and the loss is said in a shard.data_lost event', async () => {
+    const { dbsize, dataLost, clusterId } = await killLonePrimary('lonely-none', 'none', 300);
+    expect(dbsize).toBe(0);
+    expect(dataLost).toEqual([expect.objectContaining({ loss: 'all', shardIndex: 0 })]);
+    await settled((await call('DELETE', `/v1/clusters/${clusterId}`)).operation.id);
   });
 });
 

@@ -18,9 +18,9 @@ export interface ActContext {
   rows: MemberRow[];
 }
 
-type DbStep = Extract<Step, { kind: 'place' | 'remove' | 'journalMoves' | 'retireShards' }>;
+type DbStep = Extract<Step, { kind: 'place' | 'remove' | 'restart' | 'journalMoves' | 'retireShards' }>;
 type RedisStep = Exclude<Step, DbStep>;
-const isDbStep = (s: Step): s is DbStep => s.kind === 'place' || s.kind === 'remove' || s.kind === 'journalMoves' || s.kind === 'retireShards';
+const isDbStep = (s: Step): s is DbStep => s.kind === 'place' || s.kind === 'remove' || s.kind === 'restart' || s.kind === 'journalMoves' || s.kind === 'retireShards';
 
 /**
  * Performs one plan's steps: Postgres steps in fenced transactions, Redis steps grouped per
@@ -32,6 +32,7 @@ export async function perform(ctx: ActContext, phase: string, steps: Step[]): Pr
   for (const step of steps.filter(isDbStep)) {
     if (step.kind === 'place') await place(ctx, step);
     if (step.kind === 'remove') await remove(ctx, step);
+    if (step.kind === 'restart') await restart(ctx, step);
     if (step.kind === 'journalMoves') await journalMoves(ctx, step);
     if (step.kind === 'retireShards') await retireShards(ctx, step);
   }
@@ -166,6 +167,30 @@ async function remove(ctx: ActContext, step: Extract<Step, { kind: 'remove' }>):
     await notifyAssignments(tx, taken.map((n) => n.hostId));
   });
   ctx.log.info({ nodes: step.nodeIds.length, reason: step.reason }, 'removed nodes');
+}
+
+/**
+ * A new run generation for a node that exited, so its agent starts it again in its own dir; what
+ * its persistence cannot give back is said in a `shard.data_lost` event, in the same transaction.
+ */
+async function restart(ctx: ActContext, step: Extract<Step, { kind: 'restart' }>): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const [held] = await tx.select({ id: clusters.id }).from(clusters).where(ctx.lease.held()).for('update');
+    if (!held) throw new WorkerError('lease_lost', 'lease lost before restarting a node', true);
+    const [node] = await tx
+      .update(nodes)
+      .set({ runGeneration: sql`${nodes.runGeneration} + 1`, updatedAt: new Date() })
+      .where(and(eq(nodes.id, step.nodeId), isNull(nodes.removedAt)))
+      .returning({ hostId: nodes.hostId, shardId: nodes.shardId });
+    if (!node) return;
+    await notifyAssignments(tx, [node.hostId]);
+    if (step.loss) {
+      const [shard] = await tx.select({ index: shards.index }).from(shards).where(eq(shards.id, node.shardId));
+      const detail = step.loss === 'all' ? 'persistence is none: every key the shard held is gone' : 'persistence is rdb: writes since the last save are gone';
+      await appendEvent(tx, { tenantId: ctx.cluster.tenantId, clusterId: ctx.cluster.id, type: 'shard.data_lost', data: { shardIndex: shard?.index ?? null, nodeId: step.nodeId, loss: step.loss, detail } });
+    }
+  });
+  ctx.log.warn({ nodeId: step.nodeId, loss: step.loss }, 'restarting an exited node in place');
 }
 
 function summary(step: Step): Record<string, unknown> {

@@ -113,7 +113,7 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
       // The agent lost track of a process that still serves: never fail over a live primary.
       return { kind: 'blocked', code: 'node_down', reason: `${why} by its agent's report, yet it still answers; not replacing it`, permanent: false };
     }
-    if (exited.agent === 'exited') return heal(exited, live);
+    if (exited.agent === 'exited') return heal(exited, live, spec);
     return { kind: 'blocked', code: 'node_down', reason: `${why}; replacing it is not available yet`, permanent: false };
   }
   const starting = live.filter((n) => n.agent !== 'running' || (n.agentRunGeneration ?? 0) < n.runGeneration);
@@ -333,8 +333,10 @@ function planResharding(desired: DesiredCluster, observed: ObservedCluster, node
  * A node whose process its agent saw exit is dead for sure: no timeout to wait for, and no write
  * can reach it. If it still serves slots, its most up-to-date replica takes them over at once
  * (CLUSTER FAILOVER FORCE); then it is removed, FORGET follows, and the shard gets a new replica.
+ * A primary with no replica is started again in place (its data as its persistence kept it).
  */
-function heal(dead: ObservedNode, live: ObservedNode[]): Plan {
+function heal(dead: ObservedNode, live: ObservedNode[], spec: DesiredCluster['spec']): Plan {
+  if ((dead.agentRunGeneration ?? 0) < dead.runGeneration) return wait(`waiting for the agent to start ${label(dead)} again`, 40, 50);
   const others = live.filter((n): n is Answering => n !== dead && answering(n));
   // It holds nothing only when it never joined, or when the nodes that know it see no slot on it.
   const seen = others.flatMap((n) => n.redis.view.filter((e) => e.id === dead.redisNodeId));
@@ -345,7 +347,9 @@ function heal(dead: ObservedNode, live: ObservedNode[]): Plan {
   if (shard.some((n) => me(n)?.role === 'primary' && ownsSlots(n))) return wait(`waiting for every node to see shard ${dead.shardIndex}'s new primary`, 40, 20);
   const heir = shard.filter((n) => me(n)?.primaryId === dead.redisNodeId).sort((a, b) => b.redis.offset - a.redis.offset)[0];
   if (!heir) {
-    return { kind: 'blocked', code: 'node_down', reason: `primary ${label(dead)} of shard ${dead.shardIndex} exited and has no replica to take over; restarting it in place is not available yet`, permanent: false };
+    // Nothing can take over: the same node again, in its own dir, with what its persistence kept.
+    const loss = spec.persistence === 'none' ? 'all' : spec.persistence === 'rdb' ? 'since_last_save' : null;
+    return act(`restarting ${label(dead)} in place: shard ${dead.shardIndex} has no replica to take over`, 40, [{ kind: 'restart', nodeId: dead.id, loss }]);
   }
   // The other primaries vote on the promotion, and refuse it to a node they still take for a primary.
   const voters = others.filter((n) => me(n)?.role === 'primary' && ownsSlots(n));

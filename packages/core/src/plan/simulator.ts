@@ -126,6 +126,10 @@ export interface SimRow {
   process: SimRedis | null;
   /** Tick of the first observation it did not answer, since it last answered. */
   silentSince: number | null;
+  /** The process that exited, as its data dir keeps it (nodes.conf; keys if persisted). */
+  exitedProcess?: SimRedis;
+  /** What a restart in place loses (set by the restart step). */
+  restartLoss?: 'all' | 'since_last_save' | null;
 }
 
 export type MoveState = 'planned' | 'importing' | 'migrating' | 'draining' | 'owner_target' | 'owner_source' | 'owner_all' | 'done';
@@ -441,6 +445,14 @@ export class SimulatedCluster {
       case 'retireShards':
         this.retireShards(step);
         return true;
+      case 'restart': {
+        const row = this.row(step.nodeId);
+        if (row.agent !== 'exited' || row.removed) throw new RuleViolation(`restart of ${label(row)}, which has not exited`);
+        if (row.process) throw new RuleViolation(`restart in place of ${label(row)} while its process still runs`);
+        row.runGeneration++;
+        row.restartLoss = step.loss;
+        return true;
+      }
       default:
     }
     const row = this.row(step.nodeId);
@@ -910,6 +922,7 @@ export class SimulatedCluster {
   /** Fault: the process dies and its agent reports it exited. */
   exit(rowId: string): void {
     const row = this.row(rowId);
+    row.exitedProcess = row.process ?? undefined;
     this.kill(row);
     row.agent = 'exited';
   }
@@ -933,6 +946,22 @@ export class SimulatedCluster {
         if (row.agent === 'pending') {
           row.agent = 'starting';
           row.process = this.spawn(row);
+          row.agentRunGeneration = row.runGeneration;
+          row.agentRevision = revision;
+        } else if (row.agent === 'exited' && row.runGeneration > (row.agentRunGeneration ?? 0) && row.exitedProcess) {
+          // Started again in its own dir: the same node (nodes.conf), with what persistence kept.
+          const p = row.exitedProcess;
+          if (row.restartLoss === 'all') {
+            this.written -= p.keys;
+            p.keys = 0;
+            p.slotKeys.fill(0);
+            p.slotBytes.fill(0);
+          }
+          Object.assign(p, { clusterState: 'fail', loadingTicks: 1, linkUp: false, migrating: new Map(), importing: new Map() });
+          this.alive.set(p.id, p);
+          row.process = p;
+          row.exitedProcess = undefined;
+          row.agent = 'starting';
           row.agentRunGeneration = row.runGeneration;
           row.agentRevision = revision;
         } else if (row.agent === 'starting' || row.agent === 'running') {

@@ -93,6 +93,12 @@ export type Step =
   | { kind: 'place'; newShards: number[]; nodes: PlacedNode[]; warnings: string[] }
   /** Postgres: take nodes off their hosts (the agents stop them and erase their data). */
   | { kind: 'remove'; nodeIds: string[]; reason: string }
+  /**
+   * Postgres: a new run generation for a node whose process exited, so its agent starts it again
+   * in its own data dir (same node id, slots and, with persistence, data). `loss` says what its
+   * persistence cannot give back, recorded as a `shard.data_lost` event.
+   */
+  | { kind: 'restart'; nodeId: string; loss: 'all' | 'since_last_save' | null }
   | { kind: 'configSet'; nodeId: string; params: Record<string, string> }
   | { kind: 'setConfigEpoch'; nodeId: string; epoch: number }
   | { kind: 'addSlots'; nodeId: string; ranges: SlotRange[] }
