@@ -98,10 +98,13 @@ const theirs = [] as number[];
 try {
   const endpoints = ADDRESSES.flatMap((host) => [{ host, port: REF_PORT }, { host, port: REF_PORT + 1 }]);
   endpoints.forEach((e) => startNode(e));
-  const ref = (e: Endpoint) => new Redis({ ...e, password: PASSWORD, maxRetriesPerRequest: 0, retryStrategy: () => 50 });
+  const ref = (e: Endpoint) => {
+    const r = new Redis({ ...e, password: PASSWORD, maxRetriesPerRequest: 0, retryStrategy: () => 50 });
+    r.on('error', () => {}); // a node being restarted refuses for a moment; the poll tries again
+    return r;
+  };
   await waitFor('six reference nodes', async () => (await Promise.all(endpoints.map(async (e) => {
     const r = ref(e);
-    r.on('error', () => {});
     try { return (await r.ping()) === 'PONG'; } catch { return false; } finally { r.disconnect(); }
   }))).every(Boolean), { timeoutMs: 30_000 });
   // Primaries on the .11/.12/.13 first ports; redis-cli puts each replica on another host.
@@ -115,9 +118,15 @@ try {
   const settledRef = async () => waitFor('the reference cluster settled', async () => {
     const answers = await Promise.all(endpoints.map(async (e) => {
       const r = ref(e);
-      try { return [String(await r.call('CLUSTER', 'INFO')), String(await r.info('replication'))]; } finally { r.disconnect(); }
+      try { return [String(await r.call('CLUSTER', 'INFO')), String(await r.info('replication')), String(await r.call('CLUSTER', 'NODES'))]; } finally { r.disconnect(); }
     }));
-    return answers.every(([info, repl]) => info!.includes('cluster_state:ok') && (!repl!.includes('role:slave') || repl!.includes('master_link_status:up')));
+    // Every node ok, every replica in sync, and every node seeing three primaries each followed by one replica.
+    return answers.every(([info, repl, nodesView]) => {
+      const entries = parseClusterNodes(nodesView!);
+      const primaries = entries.filter((e) => e.role === 'primary' && e.slots.length);
+      const followed = primaries.every((p) => entries.some((e) => e.role === 'replica' && e.primaryId === p.id && !e.failing));
+      return info!.includes('cluster_state:ok') && (!repl!.includes('role:slave') || repl!.includes('master_link_status:up')) && primaries.length === 3 && followed;
+    });
   }, { timeoutMs: 60_000, intervalMs: 50 });
   await settledRef();
   for (let k = 0; k < KILLS; k++) {
