@@ -176,9 +176,11 @@ describe('a running cluster changed online', () => {
       expect(after.shards[1]!.primary!.id).toBe(heir.id);
       expect(after.shards[1]!.slots).toEqual(before[1]!.slots);
       expect(after.shards[1]!.replicas[0]!.id).not.toBe(victim.id);
-      // Slotplane promoted it (CLUSTER FAILOVER FORCE), not Redis's own failover after its node timeout.
-      const steps = await cp.api.database.db.execute(sql`select data->>'phase' as phase from events where cluster_id = ${clusterId} and type = 'cluster.step_done'`);
-      expect((steps as unknown as { rows: Array<{ phase: string }> }).rows.map((r) => r.phase)).toContain(`promoting ${heir.host}:${heir.port}: its primary ${victim.host}:${victim.port} exited`);
+      // Slotplane promoted it (CLUSTER FAILOVER FORCE), not Redis's own failover after its node
+      // timeout, and said so in a shard.failover event.
+      const failovers = await cp.api.database.db.execute(sql`select data from events where cluster_id = ${clusterId} and type = 'shard.failover'`);
+      const [event] = (failovers as unknown as { rows: Array<{ data: Record<string, unknown> }> }).rows.map((r) => r.data);
+      expect(event).toMatchObject({ shardIndex: 1, from: victim.id, to: heir.id, trigger: 'agent_exit', durationMs: expect.any(Number) });
     } finally {
       const result = await writes.stop();
       expect(result.lost).toEqual([]);

@@ -1,5 +1,5 @@
 import { FENCED_STEPS, type Step } from '@slotplane/core';
-import { and, appendEvent, clusters, desc, eq, inArray, isNull, newId, nodes, notifyAssignments, operations, pgArray, shards, slotMoves, sql, type ClusterRow, type Db } from '@slotplane/db';
+import { and, appendEvent, clusters, desc, eq, events, inArray, isNull, newId, nodes, notifyAssignments, operations, pgArray, shards, slotMoves, sql, type ClusterRow, type Db } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
 import type { NodeAdminPool } from '@slotplane/redis-admin';
 import { WorkerError } from './errors.ts';
@@ -64,6 +64,7 @@ async function runOnNode(ctx: ActContext, nodeId: string, steps: RedisStep[]): P
     }
     if (step.kind === 'failover') {
       await failover(ctx, step.nodeId, step.force === true);
+      await recordFailover(ctx, step, row.shardIndex);
       continue;
     }
     try {
@@ -167,6 +168,25 @@ async function remove(ctx: ActContext, step: Extract<Step, { kind: 'remove' }>):
     await notifyAssignments(tx, taken.map((n) => n.hostId));
   });
   ctx.log.info({ nodes: step.nodeIds.length, reason: step.reason }, 'removed nodes');
+}
+
+/**
+ * A `shard.failover` event once the new primary reports itself primary: a switchover, or a
+ * promotion after an exit its agent reported (timed from that report).
+ */
+async function recordFailover(ctx: ActContext, step: Extract<Step, { kind: 'failover' }>, shardIndex: number): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const [exit] = step.force
+      ? await tx
+          .select({ at: events.createdAt })
+          .from(events)
+          .where(and(eq(events.clusterId, ctx.cluster.id), eq(events.type, 'node.exited'), sql`${events.data}->>'nodeId' = ${step.fromNodeId}`))
+          .orderBy(desc(events.id))
+          .limit(1)
+      : [];
+    const data = { shardIndex, from: step.fromNodeId, to: step.nodeId, trigger: step.force ? 'agent_exit' : 'switchover', durationMs: exit ? Date.now() - exit.at.getTime() : null };
+    await appendEvent(tx, { tenantId: ctx.cluster.tenantId, clusterId: ctx.cluster.id, type: 'shard.failover', data });
+  });
 }
 
 /**

@@ -833,7 +833,7 @@ describe('the simulated cluster', () => {
     expect(() => world.apply({ kind: 'retireShards', shardIndexes: [1] })).toThrow(RuleViolation);
     const replica = world.liveRows().find((r) => r.process?.primaryId === a.process!.id)!;
     replica.process!.linkUp = false;
-    expect(() => world.apply({ kind: 'failover', nodeId: replica.id })).toThrow(RuleViolation);
+    expect(() => world.apply({ kind: 'failover', nodeId: replica.id, fromNodeId: replica.id })).toThrow(RuleViolation);
   });
 });
 

@@ -356,7 +356,7 @@ function heal(dead: ObservedNode, live: ObservedNode[], spec: DesiredCluster['sp
   if (voters.some((v) => v.redis.view.find((e) => e.id === heir.redis.myId)?.role !== 'replica')) {
     return wait(`waiting for every primary to know ${label(heir)} as a replica before promoting it`, 40, 50);
   }
-  return act(`promoting ${label(heir)}: its primary ${label(dead)} exited`, 40, [{ kind: 'failover', nodeId: heir.id, force: true }]);
+  return act(`promoting ${label(heir)}: its primary ${label(dead)} exited`, 40, [{ kind: 'failover', nodeId: heir.id, fromNodeId: dead.id, force: true }]);
 }
 
 function planSwitchover(observed: ObservedCluster, shards: Answering[][], owners: Map<number, Answering>): Plan | undefined {
@@ -370,7 +370,7 @@ function planSwitchover(observed: ObservedCluster, shards: Answering[][], owners
     if (!chosen) {
       return { kind: 'blocked', code: 'no_replica', reason: r.nodeId ? `node ${r.nodeId} is not an in-sync replica of shard ${r.shardIndex}` : `shard ${r.shardIndex} has no in-sync replica to switch over to`, permanent: true };
     }
-    return act(`switching shard ${r.shardIndex} over to ${label(chosen)}`, 70, [{ kind: 'failover', nodeId: chosen.id }]);
+    return act(`switching shard ${r.shardIndex} over to ${label(chosen)}`, 70, [{ kind: 'failover', nodeId: chosen.id, fromNodeId: owner.id }]);
   }
   return undefined;
 }

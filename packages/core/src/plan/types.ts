@@ -115,7 +115,7 @@ export type Step =
    * Redis: CLUSTER FAILOVER on this replica, waited for until it is primary: coordinated with its
    * primary, or FORCE when its agent saw the primary's process exit (no write can reach it).
    */
-  | { kind: 'failover'; nodeId: string; force?: boolean };
+  | { kind: 'failover'; nodeId: string; fromNodeId: string; force?: boolean };
 export type StepKind = Step['kind'];
 
 /** Steps that change slot ownership, membership or roles: the lease is re-checked right before them. */
