@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hosts } from '@slotplane/db';
+import { hosts, sql } from '@slotplane/db';
 import { startControlPlane, tenantClient, waitFor, type ControlPlane } from '@slotplane/testkit';
 
 let cp: ControlPlane;
@@ -30,9 +30,15 @@ describe('an agent killed -9 and started again', () => {
     const pids = agent.redisPids(res.cluster.id).sort();
     expect(pids.length).toBeGreaterThan(0);
 
+    const memberIds = async () => (await call('GET', `/v1/clusters/${res.cluster.id}`)).shards.flatMap((s: { primary: { id: string }; replicas: Array<{ id: string }> }) => [s.primary.id, ...s.replicas.map((r) => r.id)]).sort();
+    const before = await memberIds();
+
     await agent.kill();
     for (const pid of pids) expect(() => process.kill(pid, 0)).not.toThrow();
     const killedAt = new Date();
+    // Its agent silent for a few heartbeats: the nodes still answer, so nothing is failed over or replaced.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await call('GET', `/v1/clusters/${res.cluster.id}`)).status).toBe('available');
     await agent.restart();
     // The new agent has reported (heartbeat after the restart) ...
     await waitFor('the restarted agent to report', async () => {
@@ -47,5 +53,8 @@ describe('an agent killed -9 and started again', () => {
     expect(cluster.status).toBe('available');
     const members = cluster.shards.flatMap((s: { primary: unknown; replicas: unknown[] }) => [s.primary, ...s.replicas]);
     expect(members.every((n: { status: string }) => n.status === 'running')).toBe(true);
+    expect(await memberIds()).toEqual(before);
+    const failovers = await cp.api.database.db.execute(sql`select count(*)::int as n from events where cluster_id = ${res.cluster.id} and type = 'shard.failover'`);
+    expect((failovers as unknown as { rows: Array<{ n: number }> }).rows[0]!.n).toBe(0);
   });
 });
