@@ -117,6 +117,9 @@ export const Host = z
     portMin: z.number().int(),
     portMax: z.number().int(),
     lastHeartbeatAt: Timestamp.nullable(),
+    state: z
+      .enum(['up', 'suspect', 'lost'])
+      .describe('From its heartbeats (one a second): suspect after 3 s without one, lost after the grace period (HOST_LOST_AFTER_MS, default 30 s). Nothing is failed over for silence alone.'),
     instances: z.array(InstanceReport),
   })
   .meta({ id: 'Host' });

@@ -26,6 +26,8 @@ export interface ApiDeps {
   /** Asks for a reconcile pass of a cluster; the BullMQ ReconcileQueue in production. */
   queue: { enqueue(clusterId: string): Promise<void>; ping(): Promise<void> };
   logger?: Logger;
+  /** A host silent this long shows as lost (default HOST_LOST_AFTER_MS). */
+  hostLostAfterMs?: number;
 }
 
 export const API_VERSION = '0.1.0';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LogLevel, parseEnv } from '@slotplane/contracts';
+import { HOST_LOST_AFTER_MS } from '@slotplane/core';
 
 const ApiEnv = z.object({
   DATABASE_URL: z.string().url('must be a postgres:// URL'),
@@ -8,6 +9,7 @@ const ApiEnv = z.object({
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   LOG_LEVEL: z.enum(LogLevel).default('info'),
+  HOST_LOST_AFTER_MS: z.coerce.number().int().min(1000).default(HOST_LOST_AFTER_MS),
 });
 export type ApiEnv = z.infer<typeof ApiEnv>;
 

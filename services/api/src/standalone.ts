@@ -11,7 +11,7 @@ export async function createApiFromEnv(env: ApiEnv): Promise<{ app: Api; close()
   const database = await openDatabase({ url: env.DATABASE_URL });
   const redis = connect({ redisUrl: env.REDIS_URL });
   const queue = new ReconcileQueue(redis, env.QUEUE_PREFIX);
-  const app = await buildApp({ database, queue, logger });
+  const app = await buildApp({ database, queue, logger, hostLostAfterMs: env.HOST_LOST_AFTER_MS });
   return {
     app,
     close: async () => {

@@ -98,6 +98,15 @@ describe('agent API', () => {
     expect(list.statusCode).toBe(200);
     const row = list.json().items.find((x: { name: string }) => x.name === 'h-report');
     expect(row.lastHeartbeatAt).not.toBeNull();
+    expect(row.state).toBe('up');
+    // Silent for a few seconds: suspect; past the grace period (30 s by default): lost.
+    const stateAfter = async (silentMs: number) => {
+      await h.database.db.update(hosts).set({ lastHeartbeatAt: new Date(Date.now() - silentMs) }).where(eq(hosts.name, 'h-report'));
+      const items = (await h.app.inject({ method: 'GET', url: '/v1/hosts', headers: { authorization: `Bearer ${admin.apiKey}` } })).json().items;
+      return items.find((x: { name: string }) => x.name === 'h-report').state;
+    };
+    expect(await stateAfter(5_000)).toBe('suspect');
+    expect(await stateAfter(60_000)).toBe('lost');
     const tenant = await h.tenant();
     expect((await h.app.inject({ method: 'GET', url: '/v1/hosts', headers: tenant.auth })).statusCode).toBe(403);
     expect((await h.app.inject({ method: 'GET', url: '/v1/hosts' })).statusCode).toBe(401);

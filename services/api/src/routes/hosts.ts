@@ -1,22 +1,24 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Host, InstanceReport } from '@slotplane/contracts';
+import { hostState } from '@slotplane/core';
 import { hosts } from '@slotplane/db';
 import { z } from 'zod';
 import type { ApiDeps } from '../app.ts';
 import { AppError, problems } from '../errors.ts';
 
-export const hostRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database }) => {
+export const hostRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database, hostLostAfterMs }) => {
   app.get(
     '/v1/hosts',
     {
       schema: {
-        tags: ['hosts'], security: [{ bearerAuth: [] }], operationId: 'listHosts', summary: 'Hosts, their last heartbeat and instances (admin)',
+        tags: ['hosts'], security: [{ bearerAuth: [] }], operationId: 'listHosts', summary: 'Hosts, their last heartbeat, state and instances (admin)',
         response: { 200: z.object({ items: z.array(Host) }).meta({ id: 'HostList' }), ...problems('unauthorized', 'forbidden') },
       },
     },
     async (request) => {
       if (request.principal.role !== 'admin') throw new AppError('forbidden', 'listing hosts needs an admin API key');
       const rows = await database.db.select().from(hosts).orderBy(hosts.name);
+      const now = new Date();
       return {
         items: rows.map((h) => ({
           id: h.id,
@@ -27,6 +29,7 @@ export const hostRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database
           portMin: h.portMin,
           portMax: h.portMax,
           lastHeartbeatAt: h.lastHeartbeatAt?.toISOString() ?? null,
+          state: hostState(h.lastHeartbeatAt, now, hostLostAfterMs),
           instances: z.array(InstanceReport).catch([]).parse(h.report ?? []),
         })),
       };
