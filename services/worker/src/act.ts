@@ -97,9 +97,7 @@ async function runOnNode(ctx: ActContext, nodeId: string, steps: RedisStep[]): P
 
 /** Journal rows (state planned) for the moves a plan needs, under the lease. */
 async function journalMoves(ctx: ActContext, step: Extract<Step, { kind: 'journalMoves' }>): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
-    const [held] = await tx.select({ id: clusters.id }).from(clusters).where(ctx.lease.held()).for('update');
-    if (!held) throw new WorkerError('lease_lost', 'lease lost before planning slot moves', true);
+  await fenced(ctx, 'planning slot moves', async (tx) => {
     // Moves of a shards change serve the newest open update (the one asking for this shape).
     const [update] = step.operationId
       ? [{ id: step.operationId }]
@@ -121,9 +119,7 @@ async function journalMoves(ctx: ActContext, step: Extract<Step, { kind: 'journa
 
 /** Shards drained by a scale-in, whose nodes are gone: no longer part of the cluster. */
 async function retireShards(ctx: ActContext, step: Extract<Step, { kind: 'retireShards' }>): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
-    const [held] = await tx.select({ id: clusters.id }).from(clusters).where(ctx.lease.held()).for('update');
-    if (!held) throw new WorkerError('lease_lost', 'lease lost before retiring shards', true);
+  await fenced(ctx, 'retiring shards', async (tx) => {
     await tx
       .update(shards)
       .set({ removedAt: new Date() })
@@ -133,9 +129,7 @@ async function retireShards(ctx: ActContext, step: Extract<Step, { kind: 'retire
 
 /** New shard rows and node assignments, once, under the lease; the agents are told at commit. */
 async function place(ctx: ActContext, step: Extract<Step, { kind: 'place' }>): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
-    const [held] = await tx.select({ id: clusters.id }).from(clusters).where(ctx.lease.held()).for('update');
-    if (!held) throw new WorkerError('lease_lost', 'lease lost before placement', true);
+  await fenced(ctx, 'placement', async (tx) => {
     if (step.newShards.length) {
       await tx.insert(shards).values(step.newShards.map((index) => ({ id: newId(), clusterId: ctx.cluster.id, index, slots: [] })));
     }
@@ -157,9 +151,7 @@ async function place(ctx: ActContext, step: Extract<Step, { kind: 'place' }>): P
 
 /** Takes nodes off their hosts, under the lease; the agents stop them when told at commit. */
 async function remove(ctx: ActContext, step: Extract<Step, { kind: 'remove' }>): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
-    const [held] = await tx.select({ id: clusters.id }).from(clusters).where(ctx.lease.held()).for('update');
-    if (!held) throw new WorkerError('lease_lost', 'lease lost before removing nodes', true);
+  await fenced(ctx, 'removing nodes', async (tx) => {
     const taken = await tx
       .update(nodes)
       .set({ removedAt: new Date(), updatedAt: new Date() })
@@ -194,9 +186,7 @@ async function recordFailover(ctx: ActContext, step: Extract<Step, { kind: 'fail
  * its persistence cannot give back is said in a `shard.data_lost` event, in the same transaction.
  */
 async function restart(ctx: ActContext, step: Extract<Step, { kind: 'restart' }>): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
-    const [held] = await tx.select({ id: clusters.id }).from(clusters).where(ctx.lease.held()).for('update');
-    if (!held) throw new WorkerError('lease_lost', 'lease lost before restarting a node', true);
+  await fenced(ctx, 'restarting a node', async (tx) => {
     const [node] = await tx
       .update(nodes)
       .set({ runGeneration: sql`${nodes.runGeneration} + 1`, updatedAt: new Date() })
@@ -211,6 +201,17 @@ async function restart(ctx: ActContext, step: Extract<Step, { kind: 'restart' }>
     }
   });
   ctx.log.warn({ nodeId: step.nodeId, loss: step.loss }, 'restarting an exited node in place');
+}
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** A Postgres step's transaction, with the cluster's lease row locked first: a worker that lost the lease writes nothing. */
+async function fenced(ctx: ActContext, what: string, fn: (tx: Tx) => Promise<void>): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const [held] = await tx.select({ id: clusters.id }).from(clusters).where(ctx.lease.held()).for('update');
+    if (!held) throw new WorkerError('lease_lost', `lease lost before ${what}`, true);
+    await fn(tx);
+  });
 }
 
 function summary(step: Step): Record<string, unknown> {
