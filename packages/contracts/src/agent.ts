@@ -107,6 +107,9 @@ export const EnrollResponse = z
   .object({ hostId: Id, hostToken: z.string().describe('The credential of this host from now on; shown once.') })
   .meta({ id: 'EnrollResponse' });
 
+export const HostState = z.enum(['up', 'suspect', 'lost']);
+export type HostState = z.infer<typeof HostState>;
+
 export const Host = z
   .object({
     id: Id,
@@ -117,9 +120,9 @@ export const Host = z
     portMin: z.number().int(),
     portMax: z.number().int(),
     lastHeartbeatAt: Timestamp.nullable(),
-    state: z
-      .enum(['up', 'suspect', 'lost'])
-      .describe('From its heartbeats (one a second): suspect after 3 s without one, lost after the grace period (HOST_LOST_AFTER_MS, default 30 s). Nothing is failed over for silence alone.'),
+    state: HostState.describe(
+      'From its heartbeats (one a second): suspect after 3 s without one, lost after the grace period (HOST_LOST_AFTER_MS, default 30 s). Silence alone fails nothing over: a lost host\'s nodes are replaced only once Redis itself flags them FAIL.',
+    ),
     instances: z.array(InstanceReport),
   })
   .meta({ id: 'Host' });

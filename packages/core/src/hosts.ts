@@ -1,5 +1,6 @@
-/** What a host's heartbeats say about it. */
-export type HostState = 'up' | 'suspect' | 'lost';
+import type { HostState } from '@slotplane/contracts';
+
+export type { HostState };
 
 /** An agent heartbeats every second: three missed ones make its host suspect. */
 export const HOST_SUSPECT_AFTER_MS = 3000;

@@ -32,6 +32,16 @@ describe('placeCluster', () => {
     }
   });
 
+  it('evens the load: 3x1 on three hosts is two nodes on each, 4x2 on four hosts is three on each', () => {
+    for (const [shards, replicasPerShard, count] of [[3, 1, 3], [4, 2, 4], [6, 1, 3]] as const) {
+      const hosts = Array.from({ length: count }, (_, i) => host(`h${i + 1}`, String.fromCharCode(97 + i)));
+      const { nodes, warnings } = placeCluster(hosts, { shards, replicasPerShard });
+      expect(warnings).toEqual([]);
+      const perHost = hosts.map((h) => nodes.filter((n) => n.hostId === h.id).length);
+      expect(perHost).toEqual(hosts.map(() => (shards * (1 + replicasPerShard)) / count));
+    }
+  });
+
   it('gives the same answer whatever order the hosts come in', () => {
     const hosts = [host('a', 'z1'), host('b', 'z2'), host('c', 'z1'), host('d', null)];
     const spec = { shards: 4, replicasPerShard: 2 };

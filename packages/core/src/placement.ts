@@ -109,7 +109,7 @@ export function placeCluster(hosts: PlacementHost[], spec: PlacementSpec): Place
       const primary = primaryHosts[shard];
       const shardHosts = members[shard];
       if (!primary || !shardHosts) throw new Error('unreachable: shard without primary');
-      const best = placeReplica(withRoom(), hosts.length, shard, primary, shardHosts, warnings);
+      const best = placeReplica(withRoom(), hosts.length, shard, primary, shardHosts, primaryHosts.slice(shard + 1), warnings);
       place(best, shard, 'replica');
       shardHosts.push(best);
     }
@@ -157,7 +157,8 @@ export function placeReplicas(hosts: PlacementHost[], growing: GrowingShard[]): 
         );
       }
       const shardHosts = members[i]!;
-      const best = placeReplica(open, hosts.length, g.shardIndex, byId(g.primaryHostId), shardHosts, warnings);
+      const later = growing.slice(i + 1).filter((o) => round < o.add).map((o) => byId(o.primaryHostId));
+      const best = placeReplica(open, hosts.length, g.shardIndex, byId(g.primaryHostId), shardHosts, later, warnings);
       const port = freePort(best)!;
       best.taken.add(port);
       best.load++;
@@ -169,8 +170,12 @@ export function placeReplicas(hosts: PlacementHost[], growing: GrowingShard[]): 
   return { nodes, warnings };
 }
 
-/** The best host among `open` for one more replica of a shard; notes a warning when redundancy suffers. */
-function placeReplica(open: HostState[], fleetSize: number, shard: number, primary: HostState, shardHosts: HostState[], warnings: string[]): HostState {
+/**
+ * The best host among `open` for one more replica of a shard; notes a warning when redundancy
+ * suffers. Between equally loaded hosts, one holding the primary of a shard still `later` in
+ * line goes first: that shard's replica cannot go there, so filling it now keeps the load even.
+ */
+function placeReplica(open: HostState[], fleetSize: number, shard: number, primary: HostState, shardHosts: HostState[], later: HostState[], warnings: string[]): HostState {
   const sameZoneAsPrimary = (s: HostState) => s.host.zone !== null && s.host.zone === primary.host.zone;
   const membersOn = (s: HostState) => shardHosts.filter((m) => m.host.id === s.host.id).length;
   const membersInZone = (s: HostState) => (s.host.zone === null ? 0 : shardHosts.filter((m) => m.host.zone === s.host.zone).length);
@@ -180,6 +185,7 @@ function placeReplica(open: HostState[], fleetSize: number, shard: number, prima
     sameZoneAsPrimary(s) ? 1 : 0,
     membersInZone(s),
     s.load,
+    later.includes(s) ? 0 : 1,
     s.host.usedPorts.length,
   ]);
   const freeHosts = open.length === fleetSize ? `only ${fleetSize} host(s)` : `only ${open.length} of ${fleetSize} hosts have free ports`;

@@ -2,7 +2,8 @@ import type { Db } from './client.ts';
 import { events } from './schema/index.ts';
 
 export interface EventInput {
-  tenantId: string;
+  /** Null for events of the fleet itself (host.*). */
+  tenantId: string | null;
   clusterId?: string | null;
   operationId?: string | null;
   type: string;

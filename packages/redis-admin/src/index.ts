@@ -226,6 +226,14 @@ export class NodeAdminPool {
     }
     return admin;
   }
+  /** Closes the connections to every node not in `keep` (host:port). */
+  retainOnly(keep: Set<string>): void {
+    for (const [key, admin] of this.admins) {
+      if (keep.has(admin.label)) continue;
+      admin.close();
+      this.admins.delete(key);
+    }
+  }
   close(): void {
     for (const a of this.admins.values()) a.close();
     this.admins.clear();

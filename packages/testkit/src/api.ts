@@ -19,13 +19,13 @@ export interface ApiHarness {
 }
 
 /** The real API on a fresh database and the run's redis-server, with a queue prefix of its own. */
-export async function startApiHarness(): Promise<ApiHarness> {
+export async function startApiHarness(opts: { hostLostAfterMs?: number | undefined } = {}): Promise<ApiHarness> {
   const database = await createTestDatabase();
   const redisUrl = inject('redisUrl');
   const queuePrefix = `t${randomBytes(4).toString('hex')}`;
   const connection = connect({ redisUrl });
   const queue = new ReconcileQueue(connection, queuePrefix);
-  const app = await buildApp({ database, queue });
+  const app = await buildApp({ database, queue, ...(opts.hostLostAfterMs ? { hostLostAfterMs: opts.hostLostAfterMs } : {}) });
   return {
     app,
     database,

@@ -23,6 +23,8 @@ export interface AgentProcess {
   kill(): Promise<void>;
   /** Start the agent again on the same data dir. */
   restart(): Promise<void>;
+  /** The whole host dies: kill -9 the agent and every redis-server it runs. */
+  killHost(): Promise<void>;
   /** Pids of the redis-servers this agent's data dir says it runs (of one cluster, if given). */
   redisPids(clusterId?: string): number[];
 }
@@ -52,8 +54,15 @@ function exited(child: ChildProcess): Promise<void> {
  * A whole control plane on this machine: the API on a real port, a worker, and one agent
  * process per loopback address standing in for a host.
  */
-export async function startControlPlane(opts: { hosts: Array<{ name: string; address: string; zone?: string }>; portMin: number; portMax: number; worker?: boolean }): Promise<ControlPlane> {
-  const api = await startApiHarness();
+export async function startControlPlane(opts: {
+  hosts: Array<{ name: string; address: string; zone?: string }>;
+  portMin: number;
+  portMax: number;
+  worker?: boolean;
+  /** HOST_LOST_AFTER_MS for the API and the worker. */
+  hostLostAfterMs?: number;
+}): Promise<ControlPlane> {
+  const api = await startApiHarness({ hostLostAfterMs: opts.hostLostAfterMs });
   const baseUrl = await api.app.listen({ host: '127.0.0.1', port: 0 });
   const enrollToken = await createEnrollmentToken(api.database.db);
   const children: ChildProcess[] = [];
@@ -79,6 +88,16 @@ export async function startControlPlane(opts: { hosts: Array<{ name: string; add
       },
       async restart() {
         agent.child = spawnAgent(h, dataDir);
+      },
+      async killHost() {
+        await agent.kill();
+        for (const pid of agent.redisPids()) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // gone already
+          }
+        }
       },
       redisPids(clusterId) {
         const dir = join(dataDir, 'instances');
@@ -112,6 +131,7 @@ export async function startControlPlane(opts: { hosts: Array<{ name: string; add
     sweepIntervalMs: 500,
     leaseTtlMs: 3000,
     lockDurationMs: 3000,
+    hostLostAfterMs: opts.hostLostAfterMs,
   };
   const plane: ControlPlane = {
     api,

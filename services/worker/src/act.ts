@@ -1,4 +1,4 @@
-import { FENCED_STEPS, type Step } from '@slotplane/core';
+import { FENCED_STEPS, POSTGRES_STEPS, type Step } from '@slotplane/core';
 import { and, appendEvent, clusters, desc, eq, events, inArray, isNull, newId, nodes, notifyAssignments, operations, pgArray, shards, slotMoves, sql, type ClusterRow, type Db } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
 import type { NodeAdminPool } from '@slotplane/redis-admin';
@@ -20,21 +20,27 @@ export interface ActContext {
 
 type DbStep = Extract<Step, { kind: 'place' | 'remove' | 'restart' | 'journalMoves' | 'retireShards' }>;
 type RedisStep = Exclude<Step, DbStep>;
-const isDbStep = (s: Step): s is DbStep => s.kind === 'place' || s.kind === 'remove' || s.kind === 'restart' || s.kind === 'journalMoves' || s.kind === 'retireShards';
+const isDbStep = (s: Step): s is DbStep => POSTGRES_STEPS.has(s.kind);
 
 /**
- * Performs one plan's steps: Postgres steps in fenced transactions, Redis steps grouped per
+ * Performs one plan's steps: Postgres steps in one fenced transaction (a dead node's removal and
+ * its replacement land together), then Redis steps grouped per
  * node (in order on one node, nodes in parallel), after re-checking the lease in Postgres when
  * any of them changes ownership, membership or roles. Records what was done as one event.
  */
 export async function perform(ctx: ActContext, phase: string, steps: Step[]): Promise<void> {
   const redisSteps = steps.filter((s): s is RedisStep => !isDbStep(s));
-  for (const step of steps.filter(isDbStep)) {
-    if (step.kind === 'place') await place(ctx, step);
-    if (step.kind === 'remove') await remove(ctx, step);
-    if (step.kind === 'restart') await restart(ctx, step);
-    if (step.kind === 'journalMoves') await journalMoves(ctx, step);
-    if (step.kind === 'retireShards') await retireShards(ctx, step);
+  const dbSteps = steps.filter(isDbStep);
+  if (dbSteps.length) {
+    await fenced(ctx, phase, async (tx) => {
+      for (const step of dbSteps) {
+        if (step.kind === 'place') await place(ctx, tx, step);
+        if (step.kind === 'remove') await remove(ctx, tx, step);
+        if (step.kind === 'restart') await restart(ctx, tx, step);
+        if (step.kind === 'journalMoves') await journalMoves(ctx, tx, step);
+        if (step.kind === 'retireShards') await retireShards(ctx, tx, step);
+      }
+    });
   }
   if (redisSteps.length) {
     if (redisSteps.some((s) => FENCED_STEPS.has(s.kind))) await ctx.lease.verify();
@@ -96,69 +102,68 @@ async function runOnNode(ctx: ActContext, nodeId: string, steps: RedisStep[]): P
 }
 
 /** Journal rows (state planned) for the moves a plan needs, under the lease. */
-async function journalMoves(ctx: ActContext, step: Extract<Step, { kind: 'journalMoves' }>): Promise<void> {
-  await fenced(ctx, 'planning slot moves', async (tx) => {
-    // Moves of a shards change serve the newest open update (the one asking for this shape).
-    const [update] = step.operationId
-      ? [{ id: step.operationId }]
-      : await tx
-          .select({ id: operations.id })
-          .from(operations)
-          .where(and(eq(operations.clusterId, ctx.cluster.id), eq(operations.kind, 'update'), inArray(operations.status, ['pending', 'running'])))
-          .orderBy(desc(operations.id))
-          .limit(1);
-    const { moves } = step;
-    await tx.execute(sql`
-      insert into ${slotMoves} (id, cluster_id, operation_id, slot, source_node_id, target_node_id)
-      select id, ${ctx.cluster.id}, ${update?.id ?? null}::uuid, slot, source, target
-      from unnest(${pgArray(moves.map(() => newId()), 'uuid')}, ${pgArray(moves.map((m) => m.slot), 'int')},
-                  ${pgArray(moves.map((m) => m.sourceNodeId), 'uuid')}, ${pgArray(moves.map((m) => m.targetNodeId), 'uuid')}) as m(id, slot, source, target)`);
-  });
+async function journalMoves(ctx: ActContext, tx: Tx, step: Extract<Step, { kind: 'journalMoves' }>): Promise<void> {
+  // Moves of a shards change serve the newest open update (the one asking for this shape).
+  const [update] = step.operationId
+    ? [{ id: step.operationId }]
+    : await tx
+        .select({ id: operations.id })
+        .from(operations)
+        .where(and(eq(operations.clusterId, ctx.cluster.id), eq(operations.kind, 'update'), inArray(operations.status, ['pending', 'running'])))
+        .orderBy(desc(operations.id))
+        .limit(1);
+  const { moves } = step;
+  await tx.execute(sql`
+    insert into ${slotMoves} (id, cluster_id, operation_id, slot, source_node_id, target_node_id)
+    select id, ${ctx.cluster.id}, ${update?.id ?? null}::uuid, slot, source, target
+    from unnest(${pgArray(moves.map(() => newId()), 'uuid')}, ${pgArray(moves.map((m) => m.slot), 'int')},
+                ${pgArray(moves.map((m) => m.sourceNodeId), 'uuid')}, ${pgArray(moves.map((m) => m.targetNodeId), 'uuid')}) as m(id, slot, source, target)`);
   ctx.log.info({ moves: step.moves.length }, 'journaled slot moves');
 }
 
 /** Shards drained by a scale-in, whose nodes are gone: no longer part of the cluster. */
-async function retireShards(ctx: ActContext, step: Extract<Step, { kind: 'retireShards' }>): Promise<void> {
-  await fenced(ctx, 'retiring shards', async (tx) => {
-    await tx
-      .update(shards)
-      .set({ removedAt: new Date() })
-      .where(and(eq(shards.clusterId, ctx.cluster.id), inArray(shards.index, step.shardIndexes), isNull(shards.removedAt)));
-  });
+async function retireShards(ctx: ActContext, tx: Tx, step: Extract<Step, { kind: 'retireShards' }>): Promise<void> {
+  await tx
+    .update(shards)
+    .set({ removedAt: new Date() })
+    .where(and(eq(shards.clusterId, ctx.cluster.id), inArray(shards.index, step.shardIndexes), isNull(shards.removedAt)));
 }
 
 /** New shard rows and node assignments, once, under the lease; the agents are told at commit. */
-async function place(ctx: ActContext, step: Extract<Step, { kind: 'place' }>): Promise<void> {
-  await fenced(ctx, 'placement', async (tx) => {
-    if (step.newShards.length) {
-      await tx.insert(shards).values(step.newShards.map((index) => ({ id: newId(), clusterId: ctx.cluster.id, index, slots: [] })));
-    }
-    const shardRows = await tx.select({ id: shards.id, index: shards.index }).from(shards).where(and(eq(shards.clusterId, ctx.cluster.id), isNull(shards.removedAt)));
-    const shardId = new Map(shardRows.map((s) => [s.index, s.id]));
-    await tx.insert(nodes).values(
-      step.nodes.map((n) => ({ id: newId(), clusterId: ctx.cluster.id, shardId: shardId.get(n.shardIndex)!, hostId: n.hostId, port: n.port, role: n.role })),
-    );
-    if (step.warnings.length) {
-      await tx
-        .update(operations)
-        .set({ warnings: sql`${operations.warnings} || ${JSON.stringify(step.warnings)}::jsonb` })
-        .where(and(eq(operations.clusterId, ctx.cluster.id), inArray(operations.status, ['pending', 'running'])));
-    }
-    await notifyAssignments(tx, step.nodes.map((n) => n.hostId));
-  });
+async function place(ctx: ActContext, tx: Tx, step: Extract<Step, { kind: 'place' }>): Promise<void> {
+  if (step.newShards.length) {
+    await tx.insert(shards).values(step.newShards.map((index) => ({ id: newId(), clusterId: ctx.cluster.id, index, slots: [] })));
+  }
+  const shardRows = await tx.select({ id: shards.id, index: shards.index }).from(shards).where(and(eq(shards.clusterId, ctx.cluster.id), isNull(shards.removedAt)));
+  const shardId = new Map(shardRows.map((s) => [s.index, s.id]));
+  const placed = step.nodes.map((n) => ({ id: newId(), clusterId: ctx.cluster.id, shardId: shardId.get(n.shardIndex)!, hostId: n.hostId, port: n.port, role: n.role, shardIndex: n.shardIndex }));
+  await tx.insert(nodes).values(placed.map(({ shardIndex: _, ...row }) => row));
+  // Each dead node and the new node of its shard that takes its place.
+  const unused = [...placed];
+  for (const r of step.replaces ?? []) {
+    const next = unused.find((n) => n.shardIndex === r.shardIndex);
+    if (!next) continue;
+    unused.splice(unused.indexOf(next), 1);
+    await appendEvent(tx, { tenantId: ctx.cluster.tenantId, clusterId: ctx.cluster.id, type: 'node.replaced', data: { shardIndex: r.shardIndex, from: r.nodeId, to: next.id, hostId: next.hostId, port: next.port, reason: r.reason } });
+  }
+  if (step.warnings.length) {
+    await tx
+      .update(operations)
+      .set({ warnings: sql`${operations.warnings} || ${JSON.stringify(step.warnings)}::jsonb` })
+      .where(and(eq(operations.clusterId, ctx.cluster.id), inArray(operations.status, ['pending', 'running'])));
+  }
+  await notifyAssignments(tx, step.nodes.map((n) => n.hostId));
   ctx.log.info({ nodes: step.nodes.length, warnings: step.warnings }, 'placed nodes');
 }
 
 /** Takes nodes off their hosts, under the lease; the agents stop them when told at commit. */
-async function remove(ctx: ActContext, step: Extract<Step, { kind: 'remove' }>): Promise<void> {
-  await fenced(ctx, 'removing nodes', async (tx) => {
-    const taken = await tx
-      .update(nodes)
-      .set({ removedAt: new Date(), updatedAt: new Date() })
-      .where(and(inArray(nodes.id, step.nodeIds), isNull(nodes.removedAt)))
-      .returning({ hostId: nodes.hostId });
-    await notifyAssignments(tx, taken.map((n) => n.hostId));
-  });
+async function remove(ctx: ActContext, tx: Tx, step: Extract<Step, { kind: 'remove' }>): Promise<void> {
+  const taken = await tx
+    .update(nodes)
+    .set({ removedAt: new Date(), updatedAt: new Date() })
+    .where(and(inArray(nodes.id, step.nodeIds), isNull(nodes.removedAt)))
+    .returning({ hostId: nodes.hostId });
+  await notifyAssignments(tx, taken.map((n) => n.hostId));
   ctx.log.info({ nodes: step.nodeIds.length, reason: step.reason }, 'removed nodes');
 }
 
@@ -178,6 +183,8 @@ async function recordFailover(ctx: ActContext, step: Extract<Step, { kind: 'fail
       : [];
     const data = { shardIndex, from: step.fromNodeId, to: step.nodeId, trigger: step.force ? 'agent_exit' : 'switchover', durationMs: exit ? Date.now() - exit.at.getTime() : null };
     await appendEvent(tx, { tenantId: ctx.cluster.tenantId, clusterId: ctx.cluster.id, type: 'shard.failover', data });
+    // Recorded as primary now, so the next observation does not take this promotion for Redis's own.
+    await tx.update(nodes).set({ observedRole: 'primary', primaryRedisId: null, updatedAt: new Date() }).where(eq(nodes.id, step.nodeId));
   });
 }
 
@@ -185,21 +192,19 @@ async function recordFailover(ctx: ActContext, step: Extract<Step, { kind: 'fail
  * A new run generation for a node that exited, so its agent starts it again in its own dir; what
  * its persistence cannot give back is said in a `shard.data_lost` event, in the same transaction.
  */
-async function restart(ctx: ActContext, step: Extract<Step, { kind: 'restart' }>): Promise<void> {
-  await fenced(ctx, 'restarting a node', async (tx) => {
-    const [node] = await tx
-      .update(nodes)
-      .set({ runGeneration: sql`${nodes.runGeneration} + 1`, updatedAt: new Date() })
-      .where(and(eq(nodes.id, step.nodeId), isNull(nodes.removedAt)))
-      .returning({ hostId: nodes.hostId, shardId: nodes.shardId });
-    if (!node) return;
-    await notifyAssignments(tx, [node.hostId]);
-    if (step.loss) {
-      const [shard] = await tx.select({ index: shards.index }).from(shards).where(eq(shards.id, node.shardId));
-      const detail = step.loss === 'all' ? 'persistence is none: every key the shard held is gone' : 'persistence is rdb: writes since the last save are gone';
-      await appendEvent(tx, { tenantId: ctx.cluster.tenantId, clusterId: ctx.cluster.id, type: 'shard.data_lost', data: { shardIndex: shard?.index ?? null, nodeId: step.nodeId, loss: step.loss, detail } });
-    }
-  });
+async function restart(ctx: ActContext, tx: Tx, step: Extract<Step, { kind: 'restart' }>): Promise<void> {
+  const [node] = await tx
+    .update(nodes)
+    .set({ runGeneration: sql`${nodes.runGeneration} + 1`, updatedAt: new Date() })
+    .where(and(eq(nodes.id, step.nodeId), isNull(nodes.removedAt)))
+    .returning({ hostId: nodes.hostId, shardId: nodes.shardId });
+  if (!node) return;
+  await notifyAssignments(tx, [node.hostId]);
+  if (step.loss) {
+    const [shard] = await tx.select({ index: shards.index }).from(shards).where(eq(shards.id, node.shardId));
+    const detail = step.loss === 'all' ? 'persistence is none: every key the shard held is gone' : 'persistence is rdb: writes since the last save are gone';
+    await appendEvent(tx, { tenantId: ctx.cluster.tenantId, clusterId: ctx.cluster.id, type: 'shard.data_lost', data: { shardIndex: shard?.index ?? null, nodeId: step.nodeId, loss: step.loss, detail } });
+  }
   ctx.log.warn({ nodeId: step.nodeId, loss: step.loss }, 'restarting an exited node in place');
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LogLevel, parseEnv } from '@slotplane/contracts';
+import { HOST_LOST_AFTER_MS } from '@slotplane/core';
 
 const WorkerEnv = z.object({
   DATABASE_URL: z.string().url('must be a postgres:// URL'),
@@ -8,6 +9,7 @@ const WorkerEnv = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   WORKER_LEASE_TTL_MS: z.coerce.number().int().min(500).default(10_000),
   WORKER_LOCK_MS: z.coerce.number().int().min(500).default(10_000),
+  HOST_LOST_AFTER_MS: z.coerce.number().int().min(1000).default(HOST_LOST_AFTER_MS),
   LOG_LEVEL: z.enum(LogLevel).default('info'),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;

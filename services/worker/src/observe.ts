@@ -1,10 +1,7 @@
 import type { InstanceReport } from '@slotplane/contracts';
-import type { ObservedCluster, ObservedNode, Request } from '@slotplane/core';
+import { HOST_SUSPECT_AFTER_MS, hostState, type ObservedCluster, type ObservedNode, type Request } from '@slotplane/core';
 import { and, asc, eq, hosts, inArray, isNull, ne, nodes, operations, shards, slotMoves, sql, type ClusterRow, type Db, type NodeRow, type ShardRow } from '@slotplane/db';
 import type { NodeAdmin, NodeAdminPool } from '@slotplane/redis-admin';
-
-/** A host whose agent has not been heard from for this long takes no new nodes. */
-const HOST_FRESH_MS = 10_000;
 
 export type MemberRow = NodeRow & { address: string; shardIndex: number };
 
@@ -20,10 +17,10 @@ export interface Observation {
  * node with a running process over the Redis protocol, all nodes at once, each with a timeout.
  * A node that does not answer is part of the snapshot, never an exception.
  */
-export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool): Promise<Observation> {
+export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool, hostLostAfterMs: number): Promise<Observation> {
   const [rows, shardRows, fleet, moves, requests] = await Promise.all([
     db
-      .select({ node: nodes, address: hosts.address, shardIndex: shards.index })
+      .select({ node: nodes, address: hosts.address, heartbeatAt: hosts.lastHeartbeatAt, shardIndex: shards.index })
       .from(nodes)
       .innerJoin(hosts, eq(nodes.hostId, hosts.id))
       .innerJoin(shards, eq(nodes.shardId, shards.id))
@@ -39,6 +36,8 @@ export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool
     loadRequests(db, cluster.id),
   ]);
   const members: MemberRow[] = rows.map((r) => ({ ...r.node, address: r.address, shardIndex: r.shardIndex }));
+  const now = new Date();
+  const heartbeats = new Map(rows.map((r) => [r.node.id, r.heartbeatAt]));
   const observedNodes: ObservedNode[] = await Promise.all(
     members.map(async (m) => ({
       id: m.id,
@@ -54,6 +53,7 @@ export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool
       agentRevision: m.agentRevision,
       redisNodeId: m.redisNodeId,
       silentForMs: m.reachable === false && m.unreachableSince ? Date.now() - m.unreachableSince.getTime() : 0,
+      hostState: hostState(heartbeats.get(m.id) ?? null, now, hostLostAfterMs),
       // An exited node is asked too: its agent's word is checked before it counts as dead.
       redis:
         m.removedAt === null && (m.status === 'running' || m.status === 'exited')
@@ -70,10 +70,10 @@ export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool
   };
 }
 
-/** Hosts heard from recently, with every port taken on each (assigned nodes and processes still reported). */
+/** Hosts that are up (a heartbeat within HOST_SUSPECT_AFTER_MS), with every port taken on each (assigned nodes and processes still reported). */
 async function loadFleet(db: Db): Promise<ObservedCluster['fleet']> {
   const [fresh, taken] = await Promise.all([
-    db.select().from(hosts).where(sql`${hosts.lastHeartbeatAt} > now() - ${`${HOST_FRESH_MS} milliseconds`}::interval`),
+    db.select().from(hosts).where(sql`${hosts.lastHeartbeatAt} > now() - ${`${HOST_SUSPECT_AFTER_MS} milliseconds`}::interval`),
     db.select({ hostId: nodes.hostId, port: nodes.port }).from(nodes).where(isNull(nodes.removedAt)),
   ]);
   return fresh.map((h) => ({

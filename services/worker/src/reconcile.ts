@@ -13,6 +13,8 @@ export interface ReconcileContext {
   /** Identifies this worker (and job) in leases. */
   workerId: string;
   leaseTtlMs: number;
+  /** A host silent this long is lost: its nodes that Redis flags FAIL are replaced. */
+  hostLostAfterMs: number;
 }
 
 /** What the cluster's job does next. */
@@ -44,7 +46,7 @@ export async function reconcileCluster(ctx: ReconcileContext, clusterId: string)
       lease.check();
       const cluster = await loadCluster(db, clusterId);
       if (!cluster || cluster.status === 'deleted') return { kind: 'finished' };
-      const observation = await observe(db, cluster, admins);
+      const observation = await observe(db, cluster, admins, ctx.hostLostAfterMs);
       await recordObservation(db, lease, cluster, observation);
 
       const next = plan(desiredOf(cluster), observation.observed);

@@ -18,6 +18,9 @@ export async function recordObservation(db: Db, lease: Lease, cluster: ClusterRo
     for (const row of rows) {
       const f = facts.get(row.id);
       if (!f || same(row, f)) continue;
+      if (row.observedRole === 'replica' && f.role === 'primary' && f.reachable && !row.removedAt && (shardSlots.get(row.shardIndex)?.length ?? 0) > 0) {
+        await recordRedisFailover(tx, cluster, rows, row);
+      }
       await tx
         .update(nodes)
         .set({
@@ -37,6 +40,17 @@ export async function recordObservation(db: Db, lease: Lease, cluster: ClusterRo
       if (JSON.stringify(slots) !== JSON.stringify(shard.slots)) await tx.update(shards).set({ slots }).where(eq(shards.id, shard.id));
     }
   });
+}
+
+/**
+ * A replica Slotplane did not promote now leads its shard: Redis elected it after its peers flagged
+ * the primary FAIL (a silent host), or someone ran CLUSTER FAILOVER by hand. Timed from when the
+ * old primary stopped answering the control plane, when it did.
+ */
+async function recordRedisFailover(tx: Db, cluster: ClusterRow, rows: Observation['rows'], to: Observation['rows'][number]): Promise<void> {
+  const from = rows.find((r) => r.shardIndex === to.shardIndex && r !== to && r.observedRole === 'primary' && !r.removedAt);
+  const durationMs = from?.unreachableSince ? Date.now() - from.unreachableSince.getTime() : null;
+  await appendEvent(tx, { tenantId: cluster.tenantId, clusterId: cluster.id, type: 'shard.failover', data: { shardIndex: to.shardIndex, from: from?.id ?? null, to: to.id, trigger: 'redis', durationMs } });
 }
 
 /** Replication offsets move all the time; they are recorded when something else about the node changes. */
@@ -88,6 +102,9 @@ export async function recordConverged(s: Settle, requestsSeen: string[]): Promis
       .returning({ id: clusters.id });
     if (!row) return false;
     await succeedConverged(tx, cluster.id, cluster.generation, requestsSeen);
+    if (cluster.status !== status) {
+      await appendEvent(tx, { tenantId: cluster.tenantId, clusterId: cluster.id, type: 'cluster.status_changed', data: { from: cluster.status, to: status } });
+    }
     if (cluster.status !== status || cluster.observedGeneration !== cluster.generation) {
       await appendEvent(tx, { tenantId: cluster.tenantId, clusterId: cluster.id, type: deleting ? 'cluster.deleted' : 'cluster.available', data: { generation: cluster.generation } });
     }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ReconcileJob } from '@slotplane/contracts';
+import { HOST_LOST_AFTER_MS } from '@slotplane/core';
 import { clusters, eq, type Database, type Db } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
 import { DelayedError, ReconcileQueue, connect, createReconcileWorker, type Job } from '@slotplane/queue';
@@ -8,6 +9,8 @@ import { isRetryable } from './errors.ts';
 import { LeaseBusy } from './lease.ts';
 import { failOpen } from './operations.ts';
 import { reconcileCluster, type Outcome } from './reconcile.ts';
+import { watchHosts } from './hosts.ts';
+import { Prober } from './prober.ts';
 import { sweepOnce } from './sweeper.ts';
 
 export interface WorkerDeps {
@@ -23,11 +26,19 @@ export interface WorkerDeps {
   lockDurationMs?: number;
   /** A converged cluster is observed again after this long (Redis may have changed it meanwhile). */
   resyncMs?: number;
+  /** A host silent this long is lost (default HOST_LOST_AFTER_MS). */
+  hostLostAfterMs?: number;
+  /** How often the health prober asks each formed cluster's nodes how they see it (default 1 s). */
+  probeIntervalMs?: number;
 }
 
 export interface RunningWorker {
   close(): Promise<void>;
 }
+
+const HOST_WATCH_MS = 1000;
+/** Each formed cluster's nodes are asked how they see it this often. */
+const PROBE_MS = 1000;
 
 /** After this many failed runs in a row, the cluster's open operations fail with the last error. */
 const FAILURES_BEFORE_GIVING_UP = 8;
@@ -41,6 +52,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const workerConnection = connect({ redisUrl: deps.redisUrl });
   const queue = new ReconcileQueue(queueConnection, deps.queuePrefix);
   const resyncMs = deps.resyncMs ?? 30_000;
+  const hostLostAfterMs = deps.hostLostAfterMs ?? HOST_LOST_AFTER_MS;
 
   async function handle(job: Job<ReconcileJob>, token?: string) {
     const { clusterId, failures } = ReconcileJob.parse(job.data);
@@ -48,7 +60,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     let outcome: Outcome;
     try {
       // The lease belongs to this run of the job, not the process.
-      outcome = await reconcileCluster({ db, log, workerId: `${workerId}/${randomUUID().slice(0, 8)}`, leaseTtlMs: deps.leaseTtlMs ?? 10_000 }, clusterId);
+      outcome = await reconcileCluster({ db, log, workerId: `${workerId}/${randomUUID().slice(0, 8)}`, leaseTtlMs: deps.leaseTtlMs ?? 10_000, hostLostAfterMs }, clusterId);
       if (failures) await job.updateData({ clusterId, failures: 0 });
     } catch (err) {
       if (err instanceof LeaseBusy) {
@@ -80,10 +92,30 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const sweeper = setInterval(() => {
     sweepOnce(db, queue, logger).catch((err) => logger.warn({ err }, 'sweep failed'));
   }, sweepMs);
+  // Heartbeats are one a second: a host's state is looked at as often.
+  let watching: Promise<unknown> | undefined;
+  const hostWatch = setInterval(() => {
+    watching ??= watchHosts(db, queue, hostLostAfterMs, logger)
+      .catch((err) => logger.warn({ err }, 'host watch failed'))
+      .finally(() => (watching = undefined));
+  }, HOST_WATCH_MS);
+  const prober = new Prober(db, queue, logger);
+  let probing: Promise<unknown> | undefined;
+  const probe = setInterval(() => {
+    probing ??= prober
+      .probeOnce()
+      .catch((err) => logger.warn({ err }, 'probe failed'))
+      .finally(() => (probing = undefined));
+  }, deps.probeIntervalMs ?? PROBE_MS);
 
   return {
     close: async () => {
       clearInterval(sweeper);
+      clearInterval(hostWatch);
+      await watching;
+      clearInterval(probe);
+      await probing;
+      prober.close();
       await worker.close();
       await queue.close();
       queueConnection.disconnect();

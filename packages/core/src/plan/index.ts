@@ -10,4 +10,4 @@ export {
   configRevision,
   desiredNodeConfig,
 } from './config.ts';
-export { FENCED_STEPS, type BlockedCode, type DesiredCluster, type ObservedCluster, type ObservedNode, type OpenMove, type Plan, type Request, type RedisAnswer, type RedisObservation, type Step, type StepKind } from './types.ts';
+export { FENCED_STEPS, POSTGRES_STEPS, type BlockedCode, type DesiredCluster, type ObservedCluster, type ObservedNode, type OpenMove, type Plan, type Replaced, type Request, type RedisAnswer, type RedisObservation, type Step, type StepKind } from './types.ts';

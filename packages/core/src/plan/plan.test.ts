@@ -5,7 +5,7 @@ import { SLOT_COUNT, countSlots, rangesEqual, splitSlots } from '../slots.ts';
 import { configRevision, desiredNodeConfig } from './config.ts';
 import { SILENT_LIMIT_MS, plan } from './plan.ts';
 import { type DirtyStart, type MoveCut, RedisCommandError, RuleViolation, type SimHost, type SimRedis, type SimRow, SimulatedCluster, mulberry32, printedConfig } from './simulator.ts';
-import type { BlockedCode, Plan, Step } from './types.ts';
+import { type BlockedCode, type Plan, POSTGRES_STEPS, type Step } from './types.ts';
 
 // ---- the worker, as the planner's caller: observe, plan, perform, loop ----------------
 
@@ -59,8 +59,20 @@ function stepText(s: Step): string {
  * own steps (steps of different nodes run independently; one node's run in order). The step a
  * worker died in is usually started: a moveSlots then stops anywhere inside its protocol.
  */
-function survivors(steps: Step[], run: Run): { kept: Array<{ step: Step; cut?: MoveCut }>; crashed: boolean } {
-  if (run.random() >= run.crashRate) return { kept: steps.map((step) => ({ step })), crashed: false };
+function survivors(all: Step[], run: Run): { kept: Array<{ step: Step; cut?: MoveCut }>; crashed: boolean } {
+  if (run.random() >= run.crashRate) return { kept: all.map((step) => ({ step })), crashed: false };
+  // The worker commits a plan's Postgres steps in one transaction, before any Redis step.
+  const inPostgres = all.filter(isDbStep);
+  if (inPostgres.length && run.random() < 0.3) return { kept: [], crashed: true };
+  const db = inPostgres.map((step) => ({ step }));
+  const { kept, crashed } = redisSurvivors(all.filter((s) => !isDbStep(s)), run);
+  return { kept: [...db, ...kept], crashed };
+}
+
+const isDbStep = (s: Step) => POSTGRES_STEPS.has(s.kind);
+
+function redisSurvivors(steps: Step[], run: Run): { kept: Array<{ step: Step; cut?: MoveCut }>; crashed: boolean } {
+  if (!steps.length) return { kept: [], crashed: true };
   const partly = (step: Step): Array<{ step: Step; cut?: MoveCut }> =>
     step.kind === 'moveSlots' && run.random() < 0.8
       ? [{ step, cut: { chunk: Math.floor(run.random() * Math.ceil(step.slots.length / 256)), phase: Math.floor(run.random() * 7), fraction: run.random() } }]
@@ -616,6 +628,59 @@ describe('plan against a simulated cluster', () => {
         });
       }),
       runs(50),
+    );
+  });
+});
+
+describe('a lost host', () => {
+  const hostsOf = (count: number): SimHost[] => Array.from({ length: count }, (_, i) => ({ id: `h${i + 1}`, zone: null, address: `10.0.0.${i + 1}`, portMin: 7000, portMax: 7059, foreignPorts: [] }));
+
+  it('is healed: Redis promotes, the dead nodes are replaced on other hosts and FORGOTTEN; back, its nodes are erased and never rejoin', () => {
+    fc.assert(
+      fc.property(specArb, fc.integer({ min: 3, max: 4 }), seedArb, fc.nat(), (spec, hostCount, seed, pick) => {
+        const run = newRun({ hosts: hostsOf(hostCount), spec, seed, crashRate: 0.3 });
+        const { world } = run;
+        traced(run, () => {
+          expect(settle(run).kind).toBe('done');
+          world.tenantWrites(40);
+          world.tick();
+          const used = [...new Set(world.liveRows().map((r) => r.hostId))].sort();
+          const lost = used[pick % used.length]!;
+          const onLost = world.liveRows().filter((r) => r.hostId === lost);
+          // What Redis can do without the host: flag and elect only with a majority of primaries;
+          // a shard with every member there has nobody to promote.
+          const owners = Array.from({ length: spec.shards }, (_, i) => world.liveRows().find((r) => r.shardIndex === i && r.process?.slots.length)!);
+          const ownersLost = owners.filter((r) => r.hostId === lost);
+          const quorumLost = ownersLost.length > 0 && owners.length - ownersLost.length < Math.floor(owners.length / 2) + 1;
+          const orphaned = owners.some((o) => world.liveRows().every((r) => r.shardIndex !== o.shardIndex || r.hostId === lost));
+          const synced = ownersLost.every((o) => world.processes().some((p) => p.primaryId === o.process!.id && p.linkUp && p.keys === o.process!.keys));
+          world.loseHost(lost);
+
+          const outcome = settle(run, 800);
+          if (orphaned && outcome.kind === 'blocked' && outcome.code === 'shard_lost') expect(outcome.reason).toContain('lost host');
+          else if (quorumLost) expectBlocked(outcome, 'quorum_lost');
+          else if (orphaned) expectBlocked(outcome, 'shard_lost');
+          else {
+            expect(outcome.kind).toBe('done');
+            expect(world.liveRows().filter((r) => r.hostId === lost)).toEqual([]);
+            if (!synced) world.written = world.storedKeys();
+            expectConverged(world, { layout: 'any', placedPrimaries: false, spread: false });
+            // Nothing was promoted by Slotplane: Redis elected, and Slotplane replaced.
+            expect(run.performed.filter((s) => s.kind === 'failover')).toEqual([]);
+            expect(run.performed.some((s) => s.kind === 'place' && (s.replaces?.length ?? 0) > 0)).toBe(true);
+          }
+
+          // The host comes back: its agent finds its processes exited.
+          world.returnHost(lost);
+          expect(settle(run, 800).kind).toBe('done');
+          if (!synced || quorumLost || orphaned) world.written = world.storedKeys();
+          expectConverged(world, { layout: 'any', placedPrimaries: false, spread: false });
+          expectStable(run, { layout: 'any', placedPrimaries: false, spread: false });
+          // Its agent erased what was replaced meanwhile: nothing of it runs or rejoins.
+          for (const r of onLost.filter((x) => x.removed)) expect([r.agent, r.process]).toEqual(['stopped', null]);
+        });
+      }),
+      runs(40),
     );
   });
 });

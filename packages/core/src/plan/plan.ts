@@ -1,5 +1,6 @@
 import type { SlotRange } from '@slotplane/contracts';
 import { slotMapSignature, type ClusterNodeEntry } from '../cluster-nodes.ts';
+import { HOST_SUSPECT_AFTER_MS } from '../hosts.ts';
 import { PlacementError, placeCluster, placeReplicas, type GrowingShard } from '../placement.ts';
 import { SLOT_COUNT, countSlots, splitSlots, unassignedRanges } from '../slots.ts';
 import { planSlotMoves, type SlotMove } from './moves.ts';
@@ -22,6 +23,11 @@ const me = (n: Answering): ClusterNodeEntry | undefined => n.redis.view.find((e)
 const ownsSlots = (n: Answering) => (me(n)?.slots.length ?? 0) > 0;
 /** Still has a process (or may start one) on its host. */
 const hasProcess = (n: ObservedNode) => n.agent === 'starting' || n.agent === 'running' || n.agent === 'stopping';
+/**
+ * A removed node whose process may still run: its agent has not reported it stopped. On a lost
+ * host nothing will report (the host is gone, or its agent erases the node when it comes back).
+ */
+const mayRun = (n: ObservedNode) => hasProcess(n) && n.hostState !== 'lost';
 
 /**
  * The next thing to do to bring `observed` to `desired`: the one decision of the control
@@ -42,7 +48,7 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
 
   if (desired.deleting) {
     if (live.length) return act('stopping nodes', 10, [{ kind: 'remove', nodeIds: live.map((n) => n.id), reason: 'the cluster is deleted' }]);
-    const running = removed.filter(hasProcess);
+    const running = removed.filter(mayRun);
     if (running.length) return wait(`waiting for agents to stop ${running.length} node(s)`, 50, 250);
     return { kind: 'done' };
   }
@@ -105,6 +111,8 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   if (excess.length) return act('removing replicas', 10, [{ kind: 'remove', nodeIds: excess.map((n) => n.id), reason: `replicasPerShard is ${spec.replicasPerShard}` }]);
 
   // 2. Processes: every node running at its run generation, and answering.
+  const silentHost = lostHosts(live, observed, spec);
+  if (silentHost) return silentHost;
   const exited = live.find((n) => n.agent === 'exited' || n.agent === 'stopped');
   if (exited) {
     const why = `node ${label(exited)} ${exited.agent === 'exited' ? 'exited' : 'is no longer run by its agent'}`;
@@ -113,7 +121,7 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
       // The agent lost track of a process that still serves: never fail over a live primary.
       return { kind: 'blocked', code: 'node_down', reason: `${why} by its agent's report, yet it still answers; not replacing it`, permanent: false };
     }
-    if (exited.agent === 'exited') return heal(exited, live, spec);
+    if (exited.agent === 'exited') return heal(exited, live, spec, observed.fleet);
     return { kind: 'blocked', code: 'node_down', reason: `${why}; replacing it is not available yet`, permanent: false };
   }
   const starting = live.filter((n) => n.agent !== 'running' || (n.agentRunGeneration ?? 0) < n.runGeneration);
@@ -140,8 +148,8 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   if (loaded) return { kind: 'blocked', code: 'create_refused', reason: `node ${label(loaded)} already holds keys; refusing to configure it`, permanent: true };
 
   // 4. Removed nodes: wait for their processes to stop, then FORGET them everywhere at once
-  // (within the 60 s forget ban, so nobody gossips them back).
-  if (removed.some(hasProcess)) return wait('waiting for agents to stop removed nodes', 30, 250);
+  // (within the 60 s forget ban, so nobody gossips them back). A lost host's are not waited for.
+  if (removed.some(mayRun)) return wait('waiting for agents to stop removed nodes', 30, 250);
   const gone = new Set(removed.flatMap((n) => (n.redisNodeId ? [n.redisNodeId] : [])));
   const forgets: Step[] = nodes.flatMap((n) => [...known(n)].filter((id) => gone.has(id)).map((id) => ({ kind: 'forget' as const, nodeId: n.id, forgetRedisId: id })));
   if (forgets.length) return act('forgetting removed nodes', 35, forgets);
@@ -335,13 +343,13 @@ function planResharding(desired: DesiredCluster, observed: ObservedCluster, node
  * (CLUSTER FAILOVER FORCE); then it is removed, FORGET follows, and the shard gets a new replica.
  * A primary with no replica is started again in place (its data as its persistence kept it).
  */
-function heal(dead: ObservedNode, live: ObservedNode[], spec: DesiredCluster['spec']): Plan {
+function heal(dead: ObservedNode, live: ObservedNode[], spec: DesiredCluster['spec'], fleet: ObservedCluster['fleet']): Plan {
   if ((dead.agentRunGeneration ?? 0) < dead.runGeneration) return wait(`waiting for the agent to start ${label(dead)} again`, 40, 50);
   const others = live.filter((n): n is Answering => n !== dead && answering(n));
   // It holds nothing only when it never joined, or when the nodes that know it see no slot on it.
   const seen = others.flatMap((n) => n.redis.view.filter((e) => e.id === dead.redisNodeId));
   const servesSlots = dead.redisNodeId !== null && (seen.length === 0 || seen.some((e) => e.slots.length > 0));
-  if (!servesSlots) return act(`replacing ${label(dead)}, which exited`, 10, [{ kind: 'remove', nodeIds: [dead.id], reason: `${label(dead)} exited` }]);
+  if (!servesSlots) return act(`replacing ${label(dead)}, which exited`, 10, replace([dead], live, fleet, 'its process exited'));
   const shard = others.filter((n) => n.shardIndex === dead.shardIndex);
   // Promoted already (by us or by Redis): wait until every node has heard.
   if (shard.some((n) => me(n)?.role === 'primary' && ownsSlots(n))) return wait(`waiting for every node to see shard ${dead.shardIndex}'s new primary`, 40, 20);
@@ -357,6 +365,76 @@ function heal(dead: ObservedNode, live: ObservedNode[], spec: DesiredCluster['sp
     return wait(`waiting for every primary to know ${label(heir)} as a replica before promoting it`, 40, 50);
   }
   return act(`promoting ${label(heir)}: its primary ${label(dead)} exited`, 40, [{ kind: 'failover', nodeId: heir.id, fromNodeId: dead.id, force: true }]);
+}
+
+/**
+ * Nodes on hosts whose agents went silent. Silence alone proves nothing (the agent may be down
+ * while its redis-servers serve), so Redis judges: a node on a lost host that its peers flag
+ * FAIL (a majority of primaries agreed it is unreachable), or that no peer ever knew, is dead.
+ * Redis's own election promotes a replica of a dead primary (Slotplane never promotes while the
+ * old primary might still take writes); the dead nodes are then replaced on other hosts, and
+ * FORGET follows without waiting for an agent that cannot answer. Without a quorum of primaries
+ * Redis can neither flag nor elect: that is said, not guessed around.
+ */
+function lostHosts(live: ObservedNode[], observed: ObservedCluster, spec: DesiredCluster['spec']): Plan | undefined {
+  const silent = live.filter((n) => n.hostState !== 'up' && !answering(n));
+  if (!silent.length) return undefined;
+  const peers = live.filter(answering);
+  const entries = (n: ObservedNode) => (n.redisNodeId ? peers.flatMap((p) => p.redis.view.filter((e) => e.id === n.redisNodeId)) : []);
+  const known = (n: ObservedNode) => entries(n).length > 0;
+  const dead = silent.filter((n) => n.hostState === 'lost' && (n.redisNodeId === null || (peers.length > 0 && (!known(n) || entries(n).some((e) => e.flags.includes('fail'))))));
+  const serving = (n: ObservedNode) => entries(n).some((e) => e.role === 'primary' && e.slots.length > 0);
+  const idle = dead.filter((n) => !serving(n));
+  if (idle.length) return act(`replacing ${idle.map(label).join(', ')}: their host is lost`, 10, replace(idle, live, observed.fleet, 'its host is lost'));
+
+  // Primaries with slots, as the answering nodes see them, and those on silent hosts.
+  const view = peers[0]?.redis.view ?? [];
+  const primaries = view.filter((e) => e.role === 'primary' && e.slots.length > 0);
+  const silentIds = new Set(silent.map((n) => n.redisNodeId));
+  const away = primaries.filter((e) => silentIds.has(e.id));
+  const quorum = Math.floor(primaries.length / 2) + 1;
+  const hosts = [...new Set(silent.map((n) => n.host))].join(', ');
+  if (away.length && primaries.length - away.length < quorum && silent.some((n) => n.hostState === 'lost')) {
+    return {
+      kind: 'blocked',
+      code: 'quorum_lost',
+      reason: `${away.length} of ${primaries.length} primaries are on silent hosts (${hosts}): Redis needs ${quorum} to flag them failed and elect replicas; bring the hosts back (promoting without that quorum could lose writes, and is not done)`,
+      permanent: false,
+    };
+  }
+  // A lost node that served a shard nobody else answers for (or the whole cluster is silent).
+  const alone = (n: ObservedNode) => !live.some((m) => m !== n && m.shardIndex === n.shardIndex && answering(m));
+  const orphan = silent.find((n) => n.hostState === 'lost' && alone(n) && (serving(n) || peers.length === 0));
+  if (orphan) {
+    const kept = spec.persistence === 'none' ? 'persistence is none: its keys are gone with it' : `its ${spec.persistence.toUpperCase()} data is on that host`;
+    return { kind: 'blocked', code: 'shard_lost', reason: `shard ${orphan.shardIndex}'s only node ${label(orphan)} was on a lost host (${kept}); bring the host back to restart it in place (rebuilding the shard elsewhere is not available yet)`, permanent: false };
+  }
+  if (dead.length) return wait(`waiting for Redis to promote a replica of ${dead.map((n) => `shard ${n.shardIndex}`).join(', ')} (primary on lost host ${hosts})`, 40, 200);
+  return wait(`host ${hosts} is silent: waiting for it to count as lost and for Redis to flag its nodes FAIL`, 20, 250);
+}
+
+/**
+ * Dead nodes taken out and, in the same plan, new nodes placed in their shards away from the
+ * members left (as any missing member would be): each pair is a `node.replaced`. When the
+ * fleet has no room, only the removal: the shard is grown again once hosts have room.
+ */
+function replace(dead: ObservedNode[], live: ObservedNode[], fleet: ObservedCluster['fleet'], reason: string): Step[] {
+  const remove: Step = { kind: 'remove', nodeIds: dead.map((n) => n.id), reason: `${dead.map(label).join(', ')}: ${reason}` };
+  const growing: GrowingShard[] = [];
+  for (const shardIndex of new Set(dead.map((n) => n.shardIndex))) {
+    const members = live.filter((m) => m.shardIndex === shardIndex && !dead.includes(m));
+    const leader = shardPrimary(members) ?? members[0];
+    if (leader) growing.push({ shardIndex, primaryHostId: leader.hostId, memberHostIds: members.map((m) => m.hostId), add: dead.filter((n) => n.shardIndex === shardIndex).length });
+  }
+  if (!growing.length) return [remove];
+  try {
+    const placement = placeReplicas(fleet, growing);
+    const replaces = dead.filter((n) => growing.some((g) => g.shardIndex === n.shardIndex)).map((n) => ({ nodeId: n.id, shardIndex: n.shardIndex, reason }));
+    return [remove, { kind: 'place', newShards: [], nodes: placement.nodes, warnings: placement.warnings, replaces }];
+  } catch (err) {
+    if (err instanceof PlacementError) return [remove];
+    throw err;
+  }
 }
 
 function planSwitchover(observed: ObservedCluster, shards: Answering[][], owners: Map<number, Answering>): Plan | undefined {
@@ -406,7 +484,7 @@ function replicasToRemove(members: ObservedNode[], count: number, live: Observed
 
 function placementBlocked(err: unknown, observed: ObservedCluster): Plan {
   if (!(err instanceof PlacementError) && !(err instanceof RangeError)) throw err;
-  const reason = observed.fleet.length === 0 ? 'no host agent has reported in the last 10 s: start slotplane-agent on at least one host' : err.message;
+  const reason = observed.fleet.length === 0 ? `no host agent has reported in the last ${HOST_SUSPECT_AFTER_MS / 1000} s: start slotplane-agent on at least one host` : err.message;
   return { kind: 'blocked', code: 'placement_failed', reason, permanent: true };
 }
 

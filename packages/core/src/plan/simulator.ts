@@ -21,9 +21,12 @@
  * concurrently; a cut leaves at most one slot half drained.
  * A replica promoted by CLUSTER FAILOVER FORCE keeps the keys it had copied (a write its dead
  * primary took after the last copy is lost, as in Redis).
- * Not modelled: automatic failover, process restarts (run generations), PFAIL/FAIL votes (a dead
- * peer is simply "fail" after one tick), NOADDR, key values (BUSYKEY copies are always equal),
- * real time (one tick ~ TICK_MS).
+ * Redis's own failover: a dead peer is flagged FAIL after FAIL_TICKS when a majority of the
+ * slot-owning primaries live; the next tick its replica with the greatest offset takes over.
+ * A lost host: its agent reports nothing and its processes are gone; when it comes back its
+ * agent finds them exited (and erases the removed ones).
+ * Not modelled: PFAIL votes one by one, replica validity, NOADDR, key values (BUSYKEY copies are
+ * always equal), real time (one tick ~ TICK_MS).
  */
 import type { ClusterSpec, NodeRole, NodeStatus, SlotRange } from '@slotplane/contracts';
 import { parseClusterNodes } from '../cluster-nodes.ts';
@@ -175,6 +178,8 @@ export interface SimOptions {
 }
 
 const BUS_PORT_OFFSET = 10000;
+/** Ticks from a process's death to its peers flagging it FAIL (cluster-node-timeout, shortened). */
+const FAIL_TICKS = 4;
 /** Time one tick stands for (planner waits are 20-250 ms; an agent report, a gossip round, ~0.5 s). */
 export const TICK_MS = 500;
 /** Bytes of a key the tenant writes. */
@@ -219,6 +224,10 @@ export class SimulatedCluster {
   /** Keys clients wrote (tenant writes and planted keys), each key once. */
   written = 0;
   private readonly alive = new Map<string, SimRedis>();
+  /** Hosts whose agent and processes are gone: nothing on them reports or answers. */
+  readonly lostHosts = new Set<string>();
+  /** Tick each dead process died at (its peers flag it FAIL FAIL_TICKS later). */
+  private readonly diedAt = new Map<string, number>();
   /** Every Redis id a process of this cluster ever had: anything else is a stranger. */
   private readonly ownIds = new Set<string>();
   private readonly random: () => number;
@@ -350,7 +359,8 @@ export class SimulatedCluster {
       }
       const silentForMs = row.silentSince === null ? 0 : (this.now - row.silentSince) * TICK_MS;
       const { id, shardIndex, hostId, host, port, placedRole, removed, runGeneration, agent, agentRunGeneration, agentRevision, redisNodeId } = row;
-      return { id, shardIndex, hostId, host, port, placedRole, removed, runGeneration, agent, agentRunGeneration, agentRevision, redisNodeId, redis, silentForMs };
+      const hostState = this.lostHosts.has(hostId) ? ('lost' as const) : ('up' as const);
+      return { id, shardIndex, hostId, host, port, placedRole, removed, runGeneration, agent, agentRunGeneration, agentRevision, redisNodeId, redis, silentForMs, hostState };
     });
     for (const [row, id] of answered) row.redisNodeId = id;
     const moves = (this.openView ??= this.openMoves().map(({ slot, sourceNodeId, targetNodeId, state }) => ({ slot, sourceNodeId, targetNodeId, state })));
@@ -376,7 +386,7 @@ export class SimulatedCluster {
   }
 
   private fleet(): PlacementHost[] {
-    return this.hosts.map((h) => ({
+    return this.hosts.filter((h) => !this.lostHosts.has(h.id)).map((h) => ({
       id: h.id,
       zone: h.zone,
       portMin: h.portMin,
@@ -512,7 +522,8 @@ export class SimulatedCluster {
         const other = this.rows.find((r) => r.redisNodeId === id || r.process?.id === id);
         if (id === p.id) throw new RuleViolation(`FORGET of itself on ${label(row)}`);
         if (id === p.primaryId) throw new RuleViolation(`FORGET of its own primary on ${label(row)}`);
-        if (this.alive.has(id) || (other && hasProcessStatus(other.agent))) throw new RuleViolation(`FORGET of running node ${short(id)} on ${label(row)}`);
+        // A lost host's agent reports nothing: its last word (running) is stale, the process is what counts.
+        if (this.alive.has(id) || (other && hasProcessStatus(other.agent) && !this.lostHosts.has(other.hostId))) throw new RuleViolation(`FORGET of running node ${short(id)} on ${label(row)}`);
         if (!p.peers.has(id)) {
           this.refuse(`FORGET ${short(id)} on ${label(row)}: ERR Unknown node`);
           return false;
@@ -843,6 +854,11 @@ export class SimulatedCluster {
     }
     const deadId = p.primaryId;
     if (this.alive.has(deadId)) throw new RuleViolation(`CLUSTER FAILOVER FORCE on ${label(row)} while its primary still runs (writes it acknowledged would be lost)`);
+    this.promote(p, deadId);
+  }
+
+  /** `p` takes over the slots it has seen its dead primary serve, with a new epoch; the dead one's other replicas follow it. */
+  private promote(p: SimRedis, deadId: string): void {
     const max = Math.max(...this.processes().map((o) => Math.max(o.currentEpoch, o.configEpoch)));
     p.role = 'primary';
     p.primaryId = null;
@@ -915,6 +931,7 @@ export class SimulatedCluster {
     this.now++;
     this.runAgents();
     this.runGossip();
+    this.runElections();
     this.runReplication();
     this.updateClusterState();
   }
@@ -925,6 +942,21 @@ export class SimulatedCluster {
     row.exitedProcess = row.process ?? undefined;
     this.kill(row);
     row.agent = 'exited';
+  }
+
+  /** Fault: a whole host is gone (power, network): its processes die and its agent reports nothing more. */
+  loseHost(hostId: string): void {
+    this.lostHosts.add(hostId);
+    for (const row of this.rows.filter((r) => r.hostId === hostId && r.process)) {
+      row.exitedProcess = row.process ?? undefined;
+      this.kill(row);
+    }
+  }
+
+  /** The lost host is back: its agent finds the processes it ran exited (and erases those removed meanwhile). */
+  returnHost(hostId: string): void {
+    this.lostHosts.delete(hostId);
+    for (const row of this.rows.filter((r) => r.hostId === hostId && !r.process && (r.agent === 'starting' || r.agent === 'running'))) row.agent = 'exited';
   }
 
   /** Fault: an agent reports a node exited while its process still runs (it lost track of it). */
@@ -942,6 +974,7 @@ export class SimulatedCluster {
   private runAgents(): void {
     const revision = configRevision(this.desired.spec);
     for (const row of this.rows) {
+      if (this.lostHosts.has(row.hostId)) continue;
       if (!row.removed) {
         if (row.agent === 'pending') {
           row.agent = 'starting';
@@ -969,7 +1002,7 @@ export class SimulatedCluster {
           row.agent = 'running';
           row.agentRevision = revision;
         }
-      } else if (row.agent === 'pending') row.agent = 'stopped';
+      } else if (row.agent === 'pending' || row.agent === 'exited') row.agent = 'stopped';
       else if (row.agent === 'starting' || row.agent === 'running') row.agent = 'stopping';
       else if (row.agent === 'stopping') {
         this.kill(row);
@@ -997,20 +1030,25 @@ export class SimulatedCluster {
   }
 
   private kill(row: SimRow): void {
-    if (row.process) this.alive.delete(row.process.id);
+    if (row.process) {
+      this.alive.delete(row.process.id);
+      this.diedAt.set(row.process.id, this.now);
+    }
     row.process = null;
   }
 
   private runGossip(): void {
     const procs = this.processes();
     const knewBefore = new Map(procs.map((p) => [p.id, new Map([...p.peers].map(([id, v]) => [id, { ...v }]))]));
+    const quorum = this.quorum();
     for (const p of procs) {
       for (const [id, until] of p.bans) if (until <= this.now) p.bans.delete(id);
       // Heartbeats: every known live peer tells its own state; a dead one is marked failing.
       for (const [id, v] of p.peers) {
         const q = this.alive.get(id);
         if (!q) {
-          v.failing = true;
+          // FAIL needs a majority of the slot-owning primaries to agree.
+          if (quorum && this.now - (this.diedAt.get(id) ?? this.now) >= FAIL_TICKS) v.failing = true;
           continue;
         }
         p.peers.set(id, viewOf(q));
@@ -1063,6 +1101,28 @@ export class SimulatedCluster {
         }
         return ++h.age < 3;
       });
+    }
+  }
+
+  /** Slot-owning primaries, dead ones included (as the live nodes last saw them): does a majority live? */
+  private quorum(): boolean {
+    const owners = new Set<string>();
+    for (const p of this.processes()) {
+      if (p.role === 'primary' && p.slots.length) owners.add(p.id);
+      for (const [id, v] of p.peers) if (v.role === 'primary' && v.slots.length) owners.add(id);
+    }
+    const live = [...owners].filter((id) => this.alive.has(id)).length;
+    return live >= Math.floor(owners.size / 2) + 1;
+  }
+
+  /** Redis's own failover: the replica of a FAIL-flagged primary with the greatest offset is elected. */
+  private runElections(): void {
+    if (!this.quorum()) return;
+    const procs = this.processes();
+    const orphaned = new Set(procs.flatMap((p) => (p.role === 'replica' && p.primaryId && !this.alive.has(p.primaryId) ? [p.primaryId] : [])));
+    for (const deadId of orphaned) {
+      const [best] = procs.filter((p) => p.role === 'replica' && p.primaryId === deadId && p.peers.get(deadId)?.failing).sort((a, b) => b.offset - a.offset);
+      if (best) this.promote(best, deadId);
     }
   }
 

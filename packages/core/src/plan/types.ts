@@ -1,5 +1,6 @@
 import type { ClusterSpec, NodeRole, NodeStatus, SlotRange } from '@slotplane/contracts';
 import type { ClusterNodeEntry } from '../cluster-nodes.ts';
+import type { HostState } from '../hosts.ts';
 import type { PlacedNode, PlacementHost } from '../placement.ts';
 
 /** What the tenant asked for, as the API stored it. */
@@ -53,6 +54,8 @@ export interface ObservedNode {
   redis: RedisObservation | null;
   /** How long the node has not been answering, as recorded across observations (0 when it answers). */
   silentForMs: number;
+  /** Its host as the agent's heartbeats show it: a lost host's last reports are stale. */
+  hostState: HostState;
 }
 
 /** A slot move in the journal that is not done yet. */
@@ -84,13 +87,20 @@ export interface ObservedCluster {
   formed: boolean;
 }
 
+/** A dead node whose shard gets a new node in the same place step (a `node.replaced` event). */
+export interface Replaced {
+  nodeId: string;
+  shardIndex: number;
+  reason: string;
+}
+
 /**
  * One action against the world. Steps of one plan are independent across nodes; steps for
  * the same node run in the order given.
  */
 export type Step =
   /** Postgres: new shard rows and node assignments (the agents start the processes). */
-  | { kind: 'place'; newShards: number[]; nodes: PlacedNode[]; warnings: string[] }
+  | { kind: 'place'; newShards: number[]; nodes: PlacedNode[]; warnings: string[]; replaces?: Replaced[] }
   /** Postgres: take nodes off their hosts (the agents stop them and erase their data). */
   | { kind: 'remove'; nodeIds: string[]; reason: string }
   /**
@@ -118,10 +128,13 @@ export type Step =
   | { kind: 'failover'; nodeId: string; fromNodeId: string; force?: boolean };
 export type StepKind = Step['kind'];
 
+/** Steps that only write Postgres: the worker commits a plan's in one transaction, before its Redis steps. */
+export const POSTGRES_STEPS: ReadonlySet<StepKind> = new Set(['place', 'remove', 'restart', 'journalMoves', 'retireShards']);
+
 /** Steps that change slot ownership, membership or roles: the lease is re-checked right before them. */
 export const FENCED_STEPS: ReadonlySet<StepKind> = new Set(['setConfigEpoch', 'addSlots', 'meet', 'replicate', 'forget', 'moveSlots', 'failover']);
 
-export type BlockedCode = 'placement_failed' | 'create_refused' | 'node_down' | 'shard_lost' | 'not_supported' | 'no_replica';
+export type BlockedCode = 'placement_failed' | 'create_refused' | 'node_down' | 'shard_lost' | 'not_supported' | 'no_replica' | 'quorum_lost';
 
 /** The planner's answer: the next steps, or why there are none. */
 export type Plan =

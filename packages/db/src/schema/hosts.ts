@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import type { LinkStatus, NodeRole, NodeStatus } from '@slotplane/contracts';
+import type { HostState, LinkStatus, NodeRole, NodeStatus } from '@slotplane/contracts';
 import { clusters, shards } from './clusters.ts';
 
 /** Credentials an admin hands to a new host's agent so it can enroll. Only a hash is kept. */
@@ -22,6 +22,8 @@ export const hosts = pgTable('hosts', {
   portMin: integer('port_min').notNull(),
   portMax: integer('port_max').notNull(),
   lastHeartbeatAt: timestamp('last_heartbeat_at', { withTimezone: true }),
+  // The state last announced in a host.* event (up, suspect, lost); GET /v1/hosts computes it afresh.
+  state: text('state').$type<HostState>().notNull().default('up'),
   // The agent's last report of its instances, as it sent it, and which report that was.
   report: jsonb('report').$type<unknown>(),
   bootId: text('boot_id'),

@@ -36,7 +36,8 @@ export const events = pgTable(
   'events',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+    // Null for the fleet's own events (a host lost or back), which belong to the operator.
+    tenantId: uuid('tenant_id').references(() => tenants.id),
     clusterId: uuid('cluster_id').references(() => clusters.id),
     operationId: uuid('operation_id').references(() => operations.id),
     type: text('type').notNull(),

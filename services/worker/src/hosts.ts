@@ -1,0 +1,40 @@
+import { hostState, type HostState } from '@slotplane/core';
+import { and, appendEvent, clusters, eq, hosts, isNotNull, ne, nodes, type Db } from '@slotplane/db';
+import type { Logger } from '@slotplane/logger';
+import type { ReconcileQueue } from '@slotplane/queue';
+
+const EVENT: Record<HostState, string> = { up: 'host.recovered', suspect: 'host.suspect', lost: 'host.lost' };
+
+/**
+ * Announces each host's state when its heartbeats change it (`host.suspect`, `host.lost`,
+ * `host.recovered`), once across workers (the row's recorded state is the guard), and gives every
+ * cluster with nodes there a pass at once: a lost host's nodes are replaced as soon as Redis flags
+ * them FAIL, and a host back has nodes to erase. Returns the transitions announced.
+ */
+export async function watchHosts(db: Db, queue: ReconcileQueue, lostAfterMs: number, log: Logger): Promise<number> {
+  const now = new Date();
+  const rows = await db
+    .select({ id: hosts.id, name: hosts.name, state: hosts.state, lastHeartbeatAt: hosts.lastHeartbeatAt })
+    .from(hosts)
+    .where(isNotNull(hosts.lastHeartbeatAt));
+  let announced = 0;
+  for (const h of rows) {
+    const state = hostState(h.lastHeartbeatAt, now, lostAfterMs);
+    if (state === h.state) continue;
+    const affected = await db.transaction(async (tx) => {
+      const [changed] = await tx.update(hosts).set({ state }).where(and(eq(hosts.id, h.id), eq(hosts.state, h.state))).returning({ id: hosts.id });
+      if (!changed) return null;
+      await appendEvent(tx, { tenantId: null, type: EVENT[state], data: { hostId: h.id, name: h.name, from: h.state, lastHeartbeatAt: h.lastHeartbeatAt?.toISOString() ?? null } });
+      return tx
+        .selectDistinct({ clusterId: nodes.clusterId })
+        .from(nodes)
+        .innerJoin(clusters, eq(nodes.clusterId, clusters.id))
+        .where(and(eq(nodes.hostId, h.id), ne(clusters.status, 'deleted')));
+    });
+    if (!affected) continue;
+    announced++;
+    log.warn({ host: h.name, from: h.state, to: state, clusters: affected.length }, 'host state changed');
+    for (const { clusterId } of affected) await queue.enqueue(clusterId, { promote: true });
+  }
+  return announced;
+}
