@@ -1,5 +1,6 @@
 // Failover: SIGKILL the primary of a shard of a 3x1 cluster (three hosts: 127.0.0.11/.12/.13), over
-// and over (BENCH_KILLS, default 20, round the shards), in the same run:
+// and over (BENCH_KILLS, default 20; a random shard each time on Slotplane, round the shards on the
+// reference), in the same run:
 //  A) Slotplane: the agent sees the exit, the worker promotes the replica (CLUSTER FAILOVER FORCE),
 //     then replaces the dead node.
 //  B) Reference: an identical cluster made by `redis-cli --cluster create` with the same
@@ -7,6 +8,7 @@
 //     after each round (it rejoins as a replica), as an operator would.
 // "Promoted": every surviving node maps the shard's slots to the replica and says cluster_state:ok.
 // "Healed" (Slotplane): the API shows the cluster available and back to 3x1, every replica in sync.
+// A counted-INCR client writes through all the Slotplane rounds; acknowledged writes lost are printed.
 // Prints p50/p99 of both and their ratio.
 // Run: pnpm bench failover
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -18,6 +20,7 @@ import { REDIS_USERS } from '@slotplane/contracts';
 import { parseClusterNodes, rangesEqual } from '@slotplane/core';
 import { eq, nodes } from '@slotplane/db';
 import { waitFor } from '@slotplane/embedded';
+import { startCountedWrites } from '../e2e/counted-writes.ts';
 import { exited, startSlotplane } from './harness.ts';
 
 const KILLS = Number(process.env.BENCH_KILLS ?? 20);
@@ -50,28 +53,35 @@ const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Ma
 type ShardView = { index: number; slots: Array<[number, number]>; primary: { id: string; host: string; port: number; redisNodeId: string; reachable: boolean } | null; replicas: Array<{ id: string; host: string; port: number; redisNodeId: string; reachable: boolean }> };
 const sp = await startSlotplane({ addresses: ADDRESSES, portMin: 25300, portMax: 25399 });
 const ours = { promote: [] as number[], heal: [] as number[] };
+let writes: Awaited<ReturnType<ReturnType<typeof startCountedWrites>['stop']>> | undefined;
 try {
   const { cluster, operation } = await sp.api('POST', '/v1/clusters', { name: 'failover-bench', shards: 3, replicasPerShard: 1, maxMemoryMb: 64 });
   await sp.settled(operation.id);
   const auth = { username: REDIS_USERS.admin, password: await sp.adminPassword(cluster.id) };
-  for (let k = 0; k < KILLS; k++) {
-    const shards = (await sp.api('GET', `/v1/clusters/${cluster.id}`)).shards as ShardView[];
-    const shard = shards[k % shards.length]!;
-    const victim = shard.primary!;
-    const heir = shard.replicas[0]!;
-    const survivors = shards.flatMap((s) => [s.primary!, ...s.replicas]).filter((n) => n.id !== victim.id);
-    const [row] = await sp.database.db.select({ pid: nodes.pid }).from(nodes).where(eq(nodes.id, victim.id));
-    const t0 = performance.now();
-    process.kill(row!.pid!, 'SIGKILL');
-    await promoted(survivors, auth, heir.redisNodeId, shard.slots);
-    ours.promote.push(performance.now() - t0);
-    await waitFor('the cluster healed back to 3x1', async () => {
-      const c = await sp.api('GET', `/v1/clusters/${cluster.id}`);
-      const all = (c.shards as ShardView[]).flatMap((s) => [s.primary, ...s.replicas]);
-      return c.status === 'available' && all.length === 6 && all.every((n) => n?.reachable) && !all.some((n) => n?.id === victim.id);
-    }, { timeoutMs: 120_000, intervalMs: 20 });
-    ours.heal.push(performance.now() - t0);
-    console.log(`  Slotplane kill ${k + 1}: promoted ${ours.promote.at(-1)!.toFixed(0)} ms, healed ${ours.heal.at(-1)!.toFixed(0)} ms`);
+  const creds = await sp.api('GET', `/v1/clusters/${cluster.id}/credentials`);
+  const counted = startCountedWrites(creds.endpoints[0], { username: creds.username, password: creds.password });
+  try {
+    for (let k = 0; k < KILLS; k++) {
+      const shards = (await sp.api('GET', `/v1/clusters/${cluster.id}`)).shards as ShardView[];
+      const shard = shards[Math.floor(Math.random() * shards.length)]!;
+      const victim = shard.primary!;
+      const heir = shard.replicas[0]!;
+      const survivors = shards.flatMap((s) => [s.primary!, ...s.replicas]).filter((n) => n.id !== victim.id);
+      const [row] = await sp.database.db.select({ pid: nodes.pid }).from(nodes).where(eq(nodes.id, victim.id));
+      const t0 = performance.now();
+      process.kill(row!.pid!, 'SIGKILL');
+      await promoted(survivors, auth, heir.redisNodeId, shard.slots);
+      ours.promote.push(performance.now() - t0);
+      await waitFor('the cluster healed back to 3x1', async () => {
+        const c = await sp.api('GET', `/v1/clusters/${cluster.id}`);
+        const all = (c.shards as ShardView[]).flatMap((s) => [s.primary, ...s.replicas]);
+        return c.status === 'available' && all.length === 6 && all.every((n) => n?.reachable) && !all.some((n) => n?.id === victim.id);
+      }, { timeoutMs: 120_000, intervalMs: 20 });
+      ours.heal.push(performance.now() - t0);
+      console.log(`  Slotplane kill ${k + 1} (shard ${shard.index}): promoted ${ours.promote.at(-1)!.toFixed(0)} ms, healed ${ours.heal.at(-1)!.toFixed(0)} ms`);
+    }
+  } finally {
+    writes = await counted.stop();
   }
 } finally {
   await sp.stop();
@@ -161,4 +171,5 @@ console.log(`  Slotplane (agent saw the exit -> FAILOVER FORCE): promoted ${line
 console.log(`  Redis's own failover:                             promoted ${line(theirs)}`);
 console.log(`  Slotplane vs Redis: ${(percentile(theirs, 50) / percentile(ours.promote, 50)).toFixed(1)}x faster at p50, ${(percentile(theirs, 99) / percentile(ours.promote, 99)).toFixed(1)}x at p99`);
 console.log(`  Slotplane back to 3x1 (new replica placed, joined, in sync; API says available): ${line(ours.heal)}`);
+console.log(`  Counted INCRs through the Slotplane kills: ${writes?.acknowledged ?? 0} acknowledged, ${writes?.lost.length ?? 0} key(s) holding less than acknowledged${writes?.lost.length ? ` (${writes.lost.map((l) => `${l.key}: ${l.found} of ${l.acked}`).join(', ')})` : ''}`);
 process.exit(0);

@@ -141,3 +141,35 @@ describe('a primary that freezes (SIGSTOP: its process lives, its agent sees not
     expect(back.shards[1]!.slots).toEqual(before[1]!.slots);
   });
 });
+
+describe('a host holding half the primaries of a 2-shard cluster', () => {
+  it('is waited for (Redis has no majority to elect), and with takeoverWhenQuorumLost its replica takes over and the cluster heals', async () => {
+    const { cluster, operation } = await call('POST', '/v1/clusters', { name: 'two-shards', shards: 2, replicasPerShard: 1, maxMemoryMb: 64 });
+    expect((await settled(operation.id)).status).toBe('succeeded');
+    expect((await call('GET', `/v1/clusters/${cluster.id}`)).spec.takeoverWhenQuorumLost).toBe(false);
+    const before = (await call('GET', `/v1/clusters/${cluster.id}`)).shards as ShardView[];
+    const victimHost = before[0]!.primary!.host;
+    const agent = cp.agents.find((a) => a.address === victimHost)!;
+    await agent.killHost();
+    try {
+      // One primary of two is no majority: Redis flags nothing and elects nobody; neither does Slotplane.
+      const stuck = await waitFor('the cluster to say why it cannot heal', async () => {
+        const c = await call('GET', `/v1/clusters/${cluster.id}`);
+        return c.status === 'degraded' && c.lastError?.includes('takeoverWhenQuorumLost') ? c : undefined;
+      }, { timeoutMs: 30_000, intervalMs: 200 });
+      expect(stuck.shards[0].primary.id).toBe(before[0]!.primary!.id);
+
+      const { operation: allow } = await call('PATCH', `/v1/clusters/${cluster.id}`, { takeoverWhenQuorumLost: true });
+      expect((await settled(allow.id)).status).toBe('succeeded');
+      const healed = (await call('GET', `/v1/clusters/${cluster.id}`)) as { status: string; shards: ShardView[] };
+      expect(healed.status).toBe('available');
+      expect(healed.shards[0]!.primary!.id).toBe(before[0]!.replicas[0]!.id);
+      expect(members(healed.shards).every((m) => m.host !== victimHost && m.reachable)).toBe(true);
+      expect(healed.shards.every((s) => s.replicas.length === 1)).toBe(true);
+      const res = await cp.api.database.db.execute(sql`select data from events where cluster_id = ${cluster.id} and type = 'shard.failover'`);
+      expect((res as unknown as { rows: Array<{ data: Record<string, unknown> }> }).rows.map((r) => r.data)).toEqual([expect.objectContaining({ shardIndex: 0, trigger: 'takeover', to: before[0]!.replicas[0]!.id })]);
+    } finally {
+      await agent.restart();
+    }
+  });
+});

@@ -51,6 +51,11 @@ export const REDIS_CONFIG_DEFAULTS: { [K in keyof Required<RedisConfig>]: NonNul
 const shards = z.number().int().min(1).max(64).describe('Number of shards (primaries), 1-64.');
 const replicasPerShard = z.number().int().min(0).max(5).describe('Replicas of each primary, 0-5.');
 const maxMemoryMb = z.number().int().min(16).max(262_144).describe('maxmemory of every node, in MiB.');
+const takeoverWhenQuorumLost = z
+  .boolean()
+  .describe(
+    'When hosts holding a majority of the primaries are lost, Redis can neither flag them failed nor elect replicas. true: Slotplane promotes their replicas with CLUSTER FAILOVER TAKEOVER (no vote; writes a lost primary took after its replica last synced are lost, and a primary that was only cut off keeps refusing writes after cluster-node-timeout). false (default): the cluster waits for the hosts to come back.',
+  );
 
 /** The desired shape of a cluster, as the API stores it (defaults applied). */
 export const ClusterSpec = z
@@ -60,6 +65,8 @@ export const ClusterSpec = z
     maxMemoryMb,
     persistence: Persistence,
     redisConfig: RedisConfig,
+    /** Absent on clusters created before the field existed: false. */
+    takeoverWhenQuorumLost: takeoverWhenQuorumLost.optional(),
   })
   .meta({ id: 'ClusterSpec' });
 export type ClusterSpec = z.infer<typeof ClusterSpec>;
@@ -72,6 +79,7 @@ export const CreateClusterBody = z
     maxMemoryMb: maxMemoryMb.default(256),
     persistence: Persistence.default('none'),
     redisConfig: RedisConfig.default({}),
+    takeoverWhenQuorumLost: takeoverWhenQuorumLost.default(false),
   })
   .meta({ id: 'CreateClusterRequest' });
 export type CreateClusterBody = z.infer<typeof CreateClusterBody>;
@@ -83,6 +91,7 @@ export const PatchClusterBody = z
     maxMemoryMb: maxMemoryMb.optional(),
     persistence: Persistence.optional(),
     redisConfig: RedisConfig.optional().describe('Replaces the whole redisConfig object.'),
+    takeoverWhenQuorumLost: takeoverWhenQuorumLost.optional(),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'give at least one field to change' })
   .meta({ id: 'UpdateClusterRequest' });

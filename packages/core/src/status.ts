@@ -22,14 +22,17 @@ export function presentStatus(c: ClusterState): ClusterStatus {
 /**
  * The status a worker records after planning: what the cluster is, as observed.
  * - done: available (deleted when deletion was asked);
- * - blocked: a cluster never formed has failed when no retry can help; a formed one is degraded;
+ * - blocked: failed when no retry can help (no capacity for a node it needs, a node that
+ *   refuses to be configured), with the reason in lastError; otherwise degraded (a formed
+ *   cluster) or still creating;
  * - steps or waiting: creating / deleting / modifying when a change is being made; a formed
  *   cluster at its generation that still needs steps differs from its desired shape: degraded.
  */
 export function observedStatus(c: { formed: boolean; deleting: boolean; changePending: boolean }, outcome: 'act' | 'wait' | 'done' | 'blocked', permanent = false): ClusterStatus {
   if (c.deleting) return outcome === 'done' ? 'deleted' : 'deleting';
   if (outcome === 'done') return 'available';
-  if (!c.formed) return outcome === 'blocked' && permanent ? 'failed' : 'creating';
+  if (outcome === 'blocked' && permanent) return 'failed';
+  if (!c.formed) return 'creating';
   if (outcome === 'blocked') return 'degraded';
   return c.changePending ? 'modifying' : 'degraded';
 }

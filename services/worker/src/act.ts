@@ -69,7 +69,7 @@ async function runOnNode(ctx: ActContext, nodeId: string, steps: RedisStep[]): P
       continue;
     }
     if (step.kind === 'failover') {
-      await failover(ctx, step.nodeId, step.force === true);
+      await failover(ctx, step.nodeId, step.mode);
       await recordFailover(ctx, step, row.shardIndex);
       continue;
     }
@@ -173,7 +173,7 @@ async function remove(ctx: ActContext, tx: Tx, step: Extract<Step, { kind: 'remo
  */
 async function recordFailover(ctx: ActContext, step: Extract<Step, { kind: 'failover' }>, shardIndex: number): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const [exit] = step.force
+    const [exit] = step.mode === 'force'
       ? await tx
           .select({ at: events.createdAt })
           .from(events)
@@ -181,7 +181,7 @@ async function recordFailover(ctx: ActContext, step: Extract<Step, { kind: 'fail
           .orderBy(desc(events.id))
           .limit(1)
       : [];
-    const data = { shardIndex, from: step.fromNodeId, to: step.nodeId, trigger: step.force ? 'agent_exit' : 'switchover', durationMs: exit ? Date.now() - exit.at.getTime() : null };
+    const data = { shardIndex, from: step.fromNodeId, to: step.nodeId, trigger: step.mode === 'force' ? 'agent_exit' : step.mode === 'takeover' ? 'takeover' : 'switchover', durationMs: exit ? Date.now() - exit.at.getTime() : null };
     await appendEvent(tx, { tenantId: ctx.cluster.tenantId, clusterId: ctx.cluster.id, type: 'shard.failover', data });
     // Recorded as primary now, so the next observation does not take this promotion for Redis's own.
     await tx.update(nodes).set({ observedRole: 'primary', primaryRedisId: null, updatedAt: new Date() }).where(eq(nodes.id, step.nodeId));

@@ -234,18 +234,18 @@ async function resolveBusyKeys(ctx: ActContext, src: NodeAdmin, target: { addres
 
 /**
  * CLUSTER FAILOVER on a replica, waited for until it reports itself primary: coordinated with a
- * live primary, or FORCE when the primary's process is known dead (no handshake with it; the
- * other primaries still vote).
+ * live primary, FORCE when the primary's process is known dead (no handshake with it; the other
+ * primaries still vote), TAKEOVER when too few primaries are left to vote (the cluster allows it).
  */
-export async function failover(ctx: ActContext, nodeId: string, force = false): Promise<void> {
+export async function failover(ctx: ActContext, nodeId: string, mode?: 'force' | 'takeover'): Promise<void> {
   const row = member(ctx, nodeId);
   const admin = ctx.admins.get({ host: row.address, port: row.port, password: ctx.cluster.adminPassword });
-  await admin.redis.call('CLUSTER', 'FAILOVER', ...(force ? ['FORCE'] : []));
+  await admin.redis.call('CLUSTER', 'FAILOVER', ...(mode ? [mode.toUpperCase()] : []));
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     const self = (await admin.nodes()).find((e) => e.myself);
     if (self?.role === 'primary' && self.slots.length) return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new WorkerError('failover_timeout', `${admin.label} did not become primary within 15 s of CLUSTER FAILOVER${force ? ' FORCE' : ''}`, true);
+  throw new WorkerError('failover_timeout', `${admin.label} did not become primary within 15 s of CLUSTER FAILOVER${mode ? ` ${mode.toUpperCase()}` : ''}`, true);
 }

@@ -55,11 +55,13 @@ export async function cancelOpen(tx: Db, clusterId: string, reason: string): Pro
 }
 
 /** The cluster cannot get to what was asked: every open operation fails with the reason. */
-export async function failOpen(tx: Db, clusterId: string, error: OperationError): Promise<void> {
+export async function failOpen(tx: Db, clusterId: string, error: OperationError, upToGeneration?: number): Promise<void> {
+  // A plan blocked on generation g says nothing about a change asked for since (g+1 and on).
+  const asked = upToGeneration === undefined ? undefined : lte(operations.targetGeneration, upToGeneration);
   const failed = await tx
     .update(operations)
     .set({ status: 'failed', error, step: null, finishedAt: new Date(), updatedAt: new Date(), startedAt: sql`coalesce(${operations.startedAt}, now())` })
-    .where(openOf(clusterId))
+    .where(and(openOf(clusterId), asked))
     .returning();
   for (const op of failed) {
     await appendEvent(tx, { tenantId: op.tenantId, clusterId, operationId: op.id, type: 'operation.failed', data: { kind: op.kind, error } });

@@ -120,7 +120,7 @@ export async function recordBlocked(s: Settle, next: Extract<Plan, { kind: 'bloc
     if (s.cluster.lastError !== next.reason) {
       await tx.update(clusters).set({ lastError: next.reason, updatedAt: new Date() }).where(s.lease.held());
     }
-    await failOpen(tx, s.cluster.id, { code: next.code, message: next.reason });
+    await failOpen(tx, s.cluster.id, { code: next.code, message: next.reason }, s.cluster.generation);
   });
 }
 

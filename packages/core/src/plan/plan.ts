@@ -364,7 +364,7 @@ function heal(dead: ObservedNode, live: ObservedNode[], spec: DesiredCluster['sp
   if (voters.some((v) => v.redis.view.find((e) => e.id === heir.redis.myId)?.role !== 'replica')) {
     return wait(`waiting for every primary to know ${label(heir)} as a replica before promoting it`, 40, 50);
   }
-  return act(`promoting ${label(heir)}: its primary ${label(dead)} exited`, 40, [{ kind: 'failover', nodeId: heir.id, fromNodeId: dead.id, force: true }]);
+  return act(`promoting ${label(heir)}: its primary ${label(dead)} exited`, 40, [{ kind: 'failover', nodeId: heir.id, fromNodeId: dead.id, mode: 'force' }]);
 }
 
 /**
@@ -395,10 +395,19 @@ function lostHosts(live: ObservedNode[], observed: ObservedCluster, spec: Desire
   const quorum = Math.floor(primaries.length / 2) + 1;
   const hosts = [...new Set(silent.map((n) => n.host))].join(', ');
   if (away.length && primaries.length - away.length < quorum && silent.some((n) => n.hostState === 'lost')) {
+    // Opt-in only: the replicas of the primaries on lost hosts take over without a vote.
+    const lostAway = away.map((e) => silent.find((n) => n.redisNodeId === e.id)!).filter((n) => n.hostState === 'lost');
+    const takeovers: Step[] = lostAway.flatMap((dead) => {
+      const heir = peers.filter((p) => p.shardIndex === dead.shardIndex && me(p)?.primaryId === dead.redisNodeId).sort((a, b) => b.redis.offset - a.redis.offset)[0];
+      return heir ? [{ kind: 'failover' as const, nodeId: heir.id, fromNodeId: dead.id, mode: 'takeover' as const }] : [];
+    });
+    if (spec.takeoverWhenQuorumLost && lostAway.length === away.length && takeovers.length) {
+      return act(`taking over ${takeovers.length} shard(s) whose primaries are on lost hosts (${hosts}): too few primaries left to vote`, 40, takeovers);
+    }
     return {
       kind: 'blocked',
       code: 'quorum_lost',
-      reason: `${away.length} of ${primaries.length} primaries are on silent hosts (${hosts}): Redis needs ${quorum} to flag them failed and elect replicas; bring the hosts back (promoting without that quorum could lose writes, and is not done)`,
+      reason: `${away.length} of ${primaries.length} primaries are on silent hosts (${hosts}): Redis needs ${quorum} to flag them failed and elect replicas; bring the hosts back, or allow takeoverWhenQuorumLost (promoting without that quorum can lose writes)`,
       permanent: false,
     };
   }
@@ -446,7 +455,7 @@ function planSwitchover(observed: ObservedCluster, shards: Answering[][], owners
     const inSync = members.filter((m) => m !== owner && m.redis.linkUp === true && me(m)?.primaryId === owner.redis.myId);
     const chosen = r.nodeId ? inSync.find((m) => m.id === r.nodeId) : [...inSync].sort((a, b) => b.redis.offset - a.redis.offset)[0];
     if (!chosen) {
-      return { kind: 'blocked', code: 'no_replica', reason: r.nodeId ? `node ${r.nodeId} is not an in-sync replica of shard ${r.shardIndex}` : `shard ${r.shardIndex} has no in-sync replica to switch over to`, permanent: true };
+      return { kind: 'blocked', code: 'no_replica', reason: r.nodeId ? `node ${r.nodeId} is not an in-sync replica of shard ${r.shardIndex}` : `shard ${r.shardIndex} has no in-sync replica to switch over to`, permanent: false };
     }
     return act(`switching shard ${r.shardIndex} over to ${label(chosen)}`, 70, [{ kind: 'failover', nodeId: chosen.id, fromNodeId: owner.id }]);
   }

@@ -535,7 +535,7 @@ export class SimulatedCluster {
       case 'moveSlots':
         return this.moveSlots(step, row, p, cut);
       case 'failover':
-        if (step.force) this.forcedFailover(row, p);
+        if (step.mode) this.forcedFailover(row, p);
         else this.failover(row, p);
         return true;
     }

@@ -123,9 +123,11 @@ export type Step =
   | { kind: 'retireShards'; shardIndexes: number[] }
   /**
    * Redis: CLUSTER FAILOVER on this replica, waited for until it is primary: coordinated with its
-   * primary, or FORCE when its agent saw the primary's process exit (no write can reach it).
+   * primary (no mode); FORCE when its agent saw the primary's process exit (no write can reach it;
+   * the other primaries still vote); TAKEOVER, without a vote, only when the cluster's policy
+   * allows it and the primaries left are no majority.
    */
-  | { kind: 'failover'; nodeId: string; fromNodeId: string; force?: boolean };
+  | { kind: 'failover'; nodeId: string; fromNodeId: string; mode?: 'force' | 'takeover' };
 export type StepKind = Step['kind'];
 
 /** Steps that only write Postgres: the worker commits a plan's in one transaction, before its Redis steps. */
