@@ -20,17 +20,40 @@ export function connect(config: QueueConfig): Redis {
  */
 export class ReconcileQueue {
   readonly queue: Queue<ReconcileJob>;
-  constructor(private readonly connection: Redis, prefix = 'slotplane') {
+  constructor(
+    private readonly connection: Redis,
+    private readonly prefix = 'slotplane',
+  ) {
     this.queue = new Queue<ReconcileJob>(RECONCILE_QUEUE, { connection, prefix });
   }
 
-  /** Idempotent: adds the cluster's job if it has none; with `promote`, a delayed job runs now. */
+  /**
+   * Idempotent: adds the cluster's job if it has none; with `promote`, a delayed job runs now,
+   * and a running one runs again as soon as it ends (it may have observed before the change).
+   */
   async enqueue(clusterId: string, { promote = true } = {}): Promise<void> {
     const jobId = reconcileJobId(clusterId);
     await this.queue.add('reconcile', { clusterId, failures: 0 }, { jobId, removeOnComplete: true, removeOnFail: true });
     if (!promote) return;
+    await this.connection.set(this.againKey(clusterId), '1', 'EX', 600);
     const job = await this.queue.getJob(jobId);
     if (job && (await job.isDelayed())) await job.promote().catch(() => {}); // it may have just started
+  }
+
+  /** Whether a pass was asked for since the last call (and forgets that it was). */
+  async takeRequest(clusterId: string): Promise<boolean> {
+    return (await this.connection.getdel(this.againKey(clusterId))) !== null;
+  }
+
+  /** After a job moved itself to delayed: a pass asked for meanwhile brings it forward. */
+  async promoteIfRequested(clusterId: string): Promise<void> {
+    if (!(await this.connection.exists(this.againKey(clusterId)))) return;
+    const job = await this.queue.getJob(reconcileJobId(clusterId));
+    if (job && (await job.isDelayed())) await job.promote().catch(() => {});
+  }
+
+  private againKey(clusterId: string) {
+    return `${this.prefix}:reconcile-again:${clusterId}`;
   }
 
   async ping(): Promise<void> {

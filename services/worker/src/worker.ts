@@ -58,6 +58,9 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     const { clusterId, failures } = ReconcileJob.parse(job.data);
     const log = logger.child({ clusterId, jobId: job.id });
     let outcome: Outcome;
+    let failed = false;
+    // What was asked before this run is seen by it; what is asked during it, by the next one.
+    await queue.takeRequest(clusterId);
     try {
       // The lease belongs to this run of the job, not the process.
       outcome = await reconcileCluster({ db, log, workerId: `${workerId}/${randomUUID().slice(0, 8)}`, leaseTtlMs: deps.leaseTtlMs ?? 10_000, hostLostAfterMs }, clusterId);
@@ -66,6 +69,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       if (err instanceof LeaseBusy) {
         outcome = { kind: 'again', delayMs: 500 };
       } else {
+        failed = true;
         const n = failures + 1;
         log.warn({ err, failures: n }, 'reconcile failed; will retry');
         await job.updateData({ clusterId, failures: n });
@@ -74,7 +78,12 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       }
     }
     if (outcome.kind === 'finished') return;
-    await job.moveToDelayed(Date.now() + (outcome.kind === 'again' ? outcome.delayMs : resyncMs), token);
+    // (A run that failed keeps its backoff.)
+    const asked = !failed && (await queue.takeRequest(clusterId));
+    const delayMs = asked ? 0 : outcome.kind === 'again' ? outcome.delayMs : resyncMs;
+    await job.moveToDelayed(Date.now() + delayMs, token);
+    // Asked between the check above and the move: the asker saw the job active, not delayed.
+    if (!asked && !failed) await queue.promoteIfRequested(clusterId);
     throw new DelayedError();
   }
 
