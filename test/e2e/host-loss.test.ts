@@ -33,6 +33,8 @@ type NodeView = { id: string; hostId: string; host: string; port: number; role: 
 type ShardView = { index: number; slots: [number, number][]; primary: NodeView | null; replicas: NodeView[] };
 type Event = { type: string; tenant_id: string | null; data: Record<string, unknown> };
 const members = (shards: ShardView[]) => shards.flatMap((s) => [...(s.primary ? [s.primary] : []), ...s.replicas]);
+/** Each test deletes its cluster, so the next host failure has only its own cluster to heal. */
+const remove = async (clusterId: string) => expect((await settled((await call('DELETE', `/v1/clusters/${clusterId}`)).operation.id)).status).toBe('succeeded');
 
 describe('a host that dies', () => {
   it('has its primary promoted by Redis, its nodes replaced on the other hosts and forgotten, losing no acknowledged write; back, its nodes are erased and never rejoin', async () => {
@@ -110,7 +112,8 @@ describe('a host that dies', () => {
       return c.status === 'available' ? c : undefined;
     }, { timeoutMs: 10_000 });
     expect(members(after.shards).map((m) => m.id).sort()).toEqual(live.map((m) => m.id).sort());
-  });
+    await remove(cluster.id);
+  }, 120_000);
 });
 
 describe('a primary that freezes (SIGSTOP: its process lives, its agent sees nothing wrong)', () => {
@@ -128,7 +131,14 @@ describe('a primary that freezes (SIGSTOP: its process lives, its agent sees not
         const res = await cp.api.database.db.execute(sql`select data from events where cluster_id = ${cluster.id} and type = 'shard.failover'`);
         return (res as unknown as { rows: Array<{ data: Record<string, unknown> }> }).rows.some((r) => r.data.trigger === 'redis' && r.data.from === victim.id);
       }, { timeoutMs: 25_000, intervalMs: 200 });
-      expect((await call('GET', `/v1/clusters/${cluster.id}`)).status).toBe('degraded');
+      const during = await call('GET', `/v1/clusters/${cluster.id}`);
+      expect(during.status).toBe('degraded');
+      // The frozen node as its peers flag it, once observed (it answers nobody).
+      const frozen = await waitFor('the frozen node to show as failed', async () => {
+        const c = await call('GET', `/v1/clusters/${cluster.id}`);
+        return members(c.shards).find((m) => m.id === victim.id && (m as NodeView & { health: string }).health === 'failed');
+      }, { timeoutMs: 10_000, intervalMs: 200 });
+      expect(frozen).toMatchObject({ reachable: false, role: 'primary' });
     } finally {
       process.kill(row!.pid, 'SIGCONT');
     }
@@ -138,8 +148,10 @@ describe('a primary that freezes (SIGSTOP: its process lives, its agent sees not
       return c.status === 'available' && shard.replicas.length === 1 && shard.replicas[0]!.reachable && shard.replicas[0]!.id === victim.id ? c : undefined;
     }, { timeoutMs: 30_000, intervalMs: 200 });
     expect(back.shards[1]!.primary!.id).toBe(before[1]!.replicas[0]!.id);
+    expect(members(back.shards).map((m) => (m as NodeView & { health: string }).health)).toEqual(Array(6).fill('ok'));
     expect(back.shards[1]!.slots).toEqual(before[1]!.slots);
-  });
+    await remove(cluster.id);
+  }, 120_000);
 });
 
 describe('a host holding half the primaries of a 2-shard cluster', () => {
@@ -171,5 +183,61 @@ describe('a host holding half the primaries of a 2-shard cluster', () => {
     } finally {
       await agent.restart();
     }
-  });
+    await remove(cluster.id);
+  }, 120_000);
 });
+
+describe('a host cut off with its processes alive (frozen), then back', () => {
+  it('is healed like a lost one; back, its stale nodes are erased before anyone takes them in, and the cluster stays available', async () => {
+    const { cluster, operation } = await call('POST', '/v1/clusters', { name: 'cut-off', shards: 3, replicasPerShard: 1, maxMemoryMb: 64 });
+    expect((await settled(operation.id)).status).toBe('succeeded');
+    const adminPassword = await cp.adminPassword(cluster.id);
+    const before = (await call('GET', `/v1/clusters/${cluster.id}`)).shards as ShardView[];
+    const victimHost = before[2]!.primary!.host;
+    const agent = cp.agents.find((a) => a.address === victimHost)!;
+    const stale = members(before).filter((m) => m.host === victimHost);
+    const stalePids = agent.redisPids(cluster.id);
+    agent.freezeHost();
+    let healed: { shards: ShardView[] };
+    try {
+      healed = await waitFor('the cluster healed on the other hosts', async () => {
+        const c = (await call('GET', `/v1/clusters/${cluster.id}`)) as { status: string; shards: ShardView[] };
+        const whole = c.status === 'available' && c.shards.every((s) => s.primary?.reachable && s.replicas.length === 1 && s.replicas[0]!.reachable);
+        return whole && members(c.shards).every((m) => m.host !== victimHost) ? c : undefined;
+      }, { timeoutMs: 90_000, intervalMs: 200 });
+    } finally {
+      agent.thawHost();
+    }
+    // Back: the stale primary still believes it serves shard 2. For a few seconds, every live node
+    // is asked who it knows: never a stale node. Then the stale processes are gone, their data too.
+    const live = members(healed.shards);
+    const staleIds = new Set(stale.map((s) => s.redisNodeId));
+    const admins = live.map((m) => new NodeAdmin({ host: m.host, port: m.port, password: adminPassword }));
+    try {
+      const until = Date.now() + 5000;
+      while (Date.now() < until) {
+        for (const view of await Promise.all(admins.map((a) => a.nodes()))) expect(view.filter((e) => staleIds.has(e.id))).toEqual([]);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      admins.forEach((a) => a.close());
+    }
+    await waitFor('the stale processes stopped and erased', () => stalePids.every((pid) => !alive(pid)) && stale.every((s) => !existsSync(join(agent.dataDir, 'instances', s.id))), { timeoutMs: 30_000 });
+    const after = await waitFor('the cluster available', async () => {
+      const c = (await call('GET', `/v1/clusters/${cluster.id}`)) as { status: string; shards: ShardView[] };
+      return c.status === 'available' ? c : undefined;
+    }, { timeoutMs: 10_000 });
+    expect(members(after.shards).map((m) => m.id).sort()).toEqual(live.map((m) => m.id).sort());
+    expect(after.shards[2]!.primary!.id).toBe(before[2]!.replicas[0]!.id);
+    await remove(cluster.id);
+  }, 120_000);
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

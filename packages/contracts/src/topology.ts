@@ -15,6 +15,13 @@ export type NodeStatus = z.infer<typeof NodeStatus>;
 export const LinkStatus = z.enum(['up', 'down']);
 export type LinkStatus = z.infer<typeof LinkStatus>;
 
+export const NodeHealth = z
+  .enum(['ok', 'syncing', 'suspected', 'failed', 'unreachable'])
+  .describe(
+    'As last observed: ok; syncing (a replica whose link to its primary is down); suspected (a peer flags it PFAIL); failed (its peers flag it FAIL); unreachable (it does not answer the control plane, and no peer flags it yet). null until observed, or while no process runs.',
+  );
+export type NodeHealth = z.infer<typeof NodeHealth>;
+
 export const Node = z
   .object({
     id: Id,
@@ -27,6 +34,7 @@ export const Node = z
     reachable: z.boolean().nullable().describe('Whether the node answered the last observation (null until first observed).'),
     primaryRedisNodeId: z.string().nullable().describe('For a replica: the Redis node id of the primary it follows.'),
     linkStatus: LinkStatus.nullable().describe('For a replica: its replication link to the primary (master_link_status).'),
+    health: NodeHealth.nullable(),
     replicationOffset: z.number().int().nullable().describe('Replication offset the node reported.'),
     lastSeenAt: z.iso.datetime({ offset: true }).nullable().describe('When the node last answered the control plane.'),
   })

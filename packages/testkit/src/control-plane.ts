@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEnrollmentToken } from '@slotplane/api';
 import { waitFor } from '@slotplane/embedded';
-import { clusters, eq } from '@slotplane/db';
+import { clusters, eq, hosts } from '@slotplane/db';
 import { createLogger } from '@slotplane/logger';
 import { startWorker, type RunningWorker } from '@slotplane/worker';
 import { startApiHarness, type ApiHarness } from './api.ts';
@@ -21,10 +21,13 @@ export interface AgentProcess {
   child: ChildProcess;
   /** kill -9 the agent (its redis-servers keep running). */
   kill(): Promise<void>;
-  /** Start the agent again on the same data dir. */
+  /** Start the agent again on the same data dir; resolves once its host heartbeats again. */
   restart(): Promise<void>;
   /** The whole host dies: kill -9 the agent and every redis-server it runs. */
   killHost(): Promise<void>;
+  /** The whole host is cut off, its processes alive but silent (SIGSTOP); `thawHost` brings it back (SIGCONT). */
+  freezeHost(): void;
+  thawHost(): void;
   /** Pids of the redis-servers this agent's data dir says it runs (of one cluster, if given). */
   redisPids(clusterId?: string): number[];
 }
@@ -44,6 +47,16 @@ export interface ControlPlane {
   /** The password of the control plane's own Redis user on a cluster's nodes (tests inspect nodes with it). */
   adminPassword(clusterId: string): Promise<string>;
   stop(): Promise<void>;
+}
+
+function signalAll(pids: number[], signal: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // gone already
+    }
+  }
 }
 
 function exited(child: ChildProcess): Promise<void> {
@@ -87,17 +100,23 @@ export async function startControlPlane(opts: {
         await exited(agent.child);
       },
       async restart() {
+        const since = new Date();
         agent.child = spawnAgent(h, dataDir);
+        // An agent process takes a few seconds to start on a busy machine: back once it heartbeats.
+        await waitFor(`agent ${h.name} to heartbeat again`, async () => {
+          const [row] = await api.database.db.select({ at: hosts.lastHeartbeatAt }).from(hosts).where(eq(hosts.name, h.name));
+          return row?.at !== null && row?.at !== undefined && row.at > since;
+        }, { timeoutMs: 60_000, intervalMs: 100 });
       },
       async killHost() {
         await agent.kill();
-        for (const pid of agent.redisPids()) {
-          try {
-            process.kill(pid, 'SIGKILL');
-          } catch {
-            // gone already
-          }
-        }
+        signalAll(agent.redisPids(), 'SIGKILL');
+      },
+      freezeHost() {
+        signalAll([agent.child.pid!, ...agent.redisPids()], 'SIGSTOP');
+      },
+      thawHost() {
+        signalAll([agent.child.pid!, ...agent.redisPids()], 'SIGCONT');
       },
       redisPids(clusterId) {
         const dir = join(dataDir, 'instances');

@@ -30,6 +30,7 @@ export async function recordObservation(db: Db, lease: Lease, cluster: ClusterRo
           linkStatus: f.linkStatus,
           replOffset: f.replOffset,
           reachable: f.reachable,
+          health: f.health,
           unreachableSince: f.reachable === false ? (row.unreachableSince ?? new Date()) : null,
           updatedAt: new Date(),
         })
@@ -61,6 +62,7 @@ function same(row: Observation['rows'][number], f: NodeFacts): boolean {
     row.primaryRedisId === f.primaryRedisId &&
     row.linkStatus === f.linkStatus &&
     row.reachable === f.reachable &&
+    row.health === f.health &&
     (row.replOffset === null) === (f.replOffset === null)
   );
 }

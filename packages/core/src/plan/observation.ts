@@ -1,4 +1,4 @@
-import type { LinkStatus, NodeRole, SlotRange } from '@slotplane/contracts';
+import type { LinkStatus, NodeHealth, NodeRole, SlotRange } from '@slotplane/contracts';
 import { normalizeRanges } from '../slots.ts';
 import type { ObservedCluster, ObservedNode, RedisAnswer } from './types.ts';
 
@@ -11,6 +11,8 @@ export interface NodeFacts {
   replOffset: number | null;
   /** null: not asked (no process); false: asked and did not answer. */
   reachable: boolean | null;
+  /** What the node's answer and its peers' flags say together; null when not asked. */
+  health: NodeHealth | null;
 }
 
 /**
@@ -22,9 +24,15 @@ export interface NodeFacts {
 export function describeObservation(observed: ObservedCluster): { nodes: Map<string, NodeFacts>; shardSlots: Map<number, SlotRange[]> } {
   const answering = observed.nodes.filter((n): n is ObservedNode & { redis: RedisAnswer } => n.redis?.reachable === true);
   const nodes = new Map<string, NodeFacts>();
+  // The worst flag any answering peer puts on a node.
+  const flagged = (id: string | null): 'failed' | 'suspected' | null => {
+    const flags = id ? answering.flatMap((a) => a.redis.view.filter((e) => e.id === id && !e.myself).flatMap((e) => e.flags)) : [];
+    return flags.includes('fail') ? 'failed' : flags.includes('fail?') ? 'suspected' : null;
+  };
   for (const n of observed.nodes) {
     if (n.redis?.reachable) {
       const self = n.redis.view.find((e) => e.myself);
+      const health: NodeHealth = flagged(n.redis.myId) ?? (n.redis.linkUp === false ? 'syncing' : 'ok');
       nodes.set(n.id, {
         redisNodeId: n.redis.myId,
         role: self?.role ?? null,
@@ -32,6 +40,7 @@ export function describeObservation(observed: ObservedCluster): { nodes: Map<str
         linkStatus: n.redis.linkUp === null ? null : n.redis.linkUp ? 'up' : 'down',
         replOffset: n.redis.offset,
         reachable: true,
+        health,
       });
       continue;
     }
@@ -43,6 +52,7 @@ export function describeObservation(observed: ObservedCluster): { nodes: Map<str
       linkStatus: peer?.role === 'replica' ? 'down' : null,
       replOffset: null,
       reachable: n.redis === null ? null : false,
+      health: n.redis === null ? null : (flagged(n.redisNodeId) ?? 'unreachable'),
     });
   }
 

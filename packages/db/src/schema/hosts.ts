@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import type { HostState, LinkStatus, NodeRole, NodeStatus } from '@slotplane/contracts';
+import type { HostState, LinkStatus, NodeHealth, NodeRole, NodeStatus } from '@slotplane/contracts';
 import { clusters, shards } from './clusters.ts';
 
 /** Credentials an admin hands to a new host's agent so it can enroll. Only a hash is kept. */
@@ -57,6 +57,7 @@ export const nodes = pgTable(
     observedRole: text('observed_role').$type<NodeRole>(),
     primaryRedisId: text('primary_redis_id'),
     linkStatus: text('link_status').$type<LinkStatus>(),
+    health: text('health').$type<NodeHealth>(),
     replOffset: bigint('repl_offset', { mode: 'number' }),
     reachable: boolean('reachable'),
     unreachableSince: timestamp('unreachable_since', { withTimezone: true }),

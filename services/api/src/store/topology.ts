@@ -40,6 +40,7 @@ function nodeView(node: NodeRow, address: string, observedAt: Date | null): Node
     reachable: node.reachable,
     primaryRedisNodeId: node.primaryRedisId,
     linkStatus: node.linkStatus,
+    health: node.health,
     replicationOffset: node.replOffset,
     lastSeenAt: lastSeen?.toISOString() ?? null,
   };
