@@ -33,16 +33,21 @@ type NodeView = { id: string; hostId: string; host: string; port: number; role: 
 type ShardView = { index: number; slots: [number, number][]; primary: NodeView | null; replicas: NodeView[] };
 type Event = { type: string; tenant_id: string | null; data: Record<string, unknown> };
 const members = (shards: ShardView[]) => shards.flatMap((s) => [...(s.primary ? [s.primary] : []), ...s.replicas]);
+/** A new cluster of `shards` x1, available; with its first observed topology. */
+const created = async (name: string, shards: number) => {
+  const { cluster, operation } = await call('POST', '/v1/clusters', { name, shards, replicasPerShard: 1, maxMemoryMb: 64 });
+  expect((await settled(operation.id)).status).toBe('succeeded');
+  const view = await call('GET', `/v1/clusters/${cluster.id}`);
+  return { cluster: view as { id: string; spec: Record<string, unknown> }, before: view.shards as ShardView[] };
+};
 /** Each test deletes its cluster, so the next host failure has only its own cluster to heal. */
 const remove = async (clusterId: string) => expect((await settled((await call('DELETE', `/v1/clusters/${clusterId}`)).operation.id)).status).toBe('succeeded');
 
 describe('a host that dies', () => {
   it('has its primary promoted by Redis, its nodes replaced on the other hosts and forgotten, losing no acknowledged write; back, its nodes are erased and never rejoin', async () => {
-    const { cluster, operation } = await call('POST', '/v1/clusters', { name: 'host-loss', shards: 3, replicasPerShard: 1, maxMemoryMb: 64 });
-    expect((await settled(operation.id)).status).toBe('succeeded');
+    const { cluster, before } = await created('host-loss', 3);
     const creds = await call('GET', `/v1/clusters/${cluster.id}/credentials`);
     const adminPassword = await cp.adminPassword(cluster.id);
-    const before = (await call('GET', `/v1/clusters/${cluster.id}`)).shards as ShardView[];
     const victimHost = before[0]!.primary!.host;
     const agent = cp.agents.find((a) => a.address === victimHost)!;
     const dead = members(before).filter((m) => m.host === victimHost);
@@ -118,9 +123,7 @@ describe('a host that dies', () => {
 
 describe('a primary that freezes (SIGSTOP: its process lives, its agent sees nothing wrong)', () => {
   it('is noticed by the health prober, Redis\'s own failover is recorded, and once it thaws it rejoins as a replica, not replaced', async () => {
-    const { cluster, operation } = await call('POST', '/v1/clusters', { name: 'frozen', shards: 3, replicasPerShard: 1, maxMemoryMb: 64 });
-    expect((await settled(operation.id)).status).toBe('succeeded');
-    const before = (await call('GET', `/v1/clusters/${cluster.id}`)).shards as ShardView[];
+    const { cluster, before } = await created('frozen', 3);
     const victim = before[1]!.primary!;
     const [row] = (await cp.api.database.db.execute(sql`select pid from nodes where id = ${victim.id}`) as unknown as { rows: Array<{ pid: number }> }).rows;
     process.kill(row!.pid, 'SIGSTOP');
@@ -156,10 +159,8 @@ describe('a primary that freezes (SIGSTOP: its process lives, its agent sees not
 
 describe('a host holding half the primaries of a 2-shard cluster', () => {
   it('is waited for (Redis has no majority to elect), and with takeoverWhenQuorumLost its replica takes over and the cluster heals', async () => {
-    const { cluster, operation } = await call('POST', '/v1/clusters', { name: 'two-shards', shards: 2, replicasPerShard: 1, maxMemoryMb: 64 });
-    expect((await settled(operation.id)).status).toBe('succeeded');
-    expect((await call('GET', `/v1/clusters/${cluster.id}`)).spec.takeoverWhenQuorumLost).toBe(false);
-    const before = (await call('GET', `/v1/clusters/${cluster.id}`)).shards as ShardView[];
+    const { cluster, before } = await created('two-shards', 2);
+    expect(cluster.spec.takeoverWhenQuorumLost).toBe(false);
     const victimHost = before[0]!.primary!.host;
     const agent = cp.agents.find((a) => a.address === victimHost)!;
     await agent.killHost();
@@ -189,10 +190,8 @@ describe('a host holding half the primaries of a 2-shard cluster', () => {
 
 describe('a host cut off with its processes alive (frozen), then back', () => {
   it('is healed like a lost one; back, its stale nodes are erased before anyone takes them in, and the cluster stays available', async () => {
-    const { cluster, operation } = await call('POST', '/v1/clusters', { name: 'cut-off', shards: 3, replicasPerShard: 1, maxMemoryMb: 64 });
-    expect((await settled(operation.id)).status).toBe('succeeded');
+    const { cluster, before } = await created('cut-off', 3);
     const adminPassword = await cp.adminPassword(cluster.id);
-    const before = (await call('GET', `/v1/clusters/${cluster.id}`)).shards as ShardView[];
     const victimHost = before[2]!.primary!.host;
     const agent = cp.agents.find((a) => a.address === victimHost)!;
     const stale = members(before).filter((m) => m.host === victimHost);
