@@ -16,9 +16,9 @@ export const LinkStatus = z.enum(['up', 'down']);
 export type LinkStatus = z.infer<typeof LinkStatus>;
 
 export const NodeHealth = z
-  .enum(['ok', 'syncing', 'suspected', 'failed', 'unreachable'])
+  .enum(['ok', 'lagging', 'syncing', 'suspected', 'failed', 'unreachable'])
   .describe(
-    'As last observed: ok; syncing (a replica whose link to its primary is down); suspected (a peer flags it PFAIL); failed (its peers flag it FAIL); unreachable (it does not answer the control plane, and no peer flags it yet). null until observed, or while no process runs.',
+    'As last observed: ok; lagging (a replica more than 1 MiB of replication stream behind its primary); syncing (a replica whose link to its primary is down); suspected (a peer flags it PFAIL); failed (its peers flag it FAIL); unreachable (it does not answer the control plane, and no peer flags it yet). null until observed, or while no process runs.',
   );
 export type NodeHealth = z.infer<typeof NodeHealth>;
 

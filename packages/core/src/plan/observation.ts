@@ -2,6 +2,9 @@ import type { LinkStatus, NodeHealth, NodeRole, SlotRange } from '@slotplane/con
 import { normalizeRanges } from '../slots.ts';
 import type { ObservedCluster, ObservedNode, RedisAnswer } from './types.ts';
 
+/** A replica further behind its primary than this (bytes of replication stream) is `lagging`. */
+export const LAG_LIMIT_BYTES = 1024 * 1024;
+
 /** What the control plane records of one node after an observation (the `nodes` table's observed columns). */
 export interface NodeFacts {
   redisNodeId: string | null;
@@ -32,7 +35,9 @@ export function describeObservation(observed: ObservedCluster): { nodes: Map<str
   for (const n of observed.nodes) {
     if (n.redis?.reachable) {
       const self = n.redis.view.find((e) => e.myself);
-      const health: NodeHealth = flagged(n.redis.myId) ?? (n.redis.linkUp === false ? 'syncing' : 'ok');
+      const primary = self?.role === 'replica' ? answering.find((a) => a.redis.myId === self.primaryId) : undefined;
+      const behind = primary ? primary.redis.offset - n.redis.offset : 0;
+      const health: NodeHealth = flagged(n.redis.myId) ?? (n.redis.linkUp === false ? 'syncing' : behind > LAG_LIMIT_BYTES ? 'lagging' : 'ok');
       nodes.set(n.id, {
         redisNodeId: n.redis.myId,
         role: self?.role ?? null,
