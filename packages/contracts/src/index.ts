@@ -5,3 +5,4 @@ export * from './operations.ts';
 export * from './jobs.ts';
 export * from './env.ts';
 export * from './agent.ts';
+export * from './events.ts';

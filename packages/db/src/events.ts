@@ -1,3 +1,5 @@
+import { sql } from 'drizzle-orm';
+import type { EventType } from '@slotplane/contracts';
 import type { Db } from './client.ts';
 import { events } from './schema/index.ts';
 
@@ -6,7 +8,7 @@ export interface EventInput {
   tenantId: string | null;
   clusterId?: string | null;
   operationId?: string | null;
-  type: string;
+  type: EventType;
   data?: Record<string, unknown>;
 }
 
@@ -18,5 +20,28 @@ export async function appendEvent(tx: Pick<Db, 'insert'>, e: EventInput): Promis
     operationId: e.operationId ?? null,
     type: e.type,
     data: e.data ?? {},
+  });
+}
+
+/** Serializes sequencers across every process that shares the database. */
+const SEQUENCER_LOCK = 0x51075e9;
+
+/**
+ * Gives every committed event that has no position yet the next positions, in id order. One
+ * sequencer at a time (a transaction-scoped advisory lock), and it only sees committed rows, so a
+ * position is never given below one already given: a reader that follows positions sees every
+ * event exactly once, in the order they became visible, even when their transactions committed
+ * out of id order. Cheap when there is nothing to do (a partial index holds the unsequenced).
+ */
+export async function sequenceEvents(db: Pick<Db, 'transaction'>): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${SEQUENCER_LOCK})`);
+    await tx.execute(sql`
+      update ${events} e set position = t.base + t.n
+      from (
+        select id, (select coalesce(max(position), 0) from ${events}) as base, row_number() over (order by id) as n
+        from ${events} where position is null
+      ) t
+      where e.id = t.id`);
   });
 }

@@ -15,3 +15,10 @@ export async function createTestDatabase(): Promise<Database & { url: string }> 
   const url = withDatabase(postgresUrl, name);
   return Object.assign(await openDatabase({ url }), { url });
 }
+
+/** A plain connection of its own, for tests that drive transactions by hand (BEGIN ... COMMIT). */
+export async function rawConnection(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return client;
+}

@@ -1,4 +1,4 @@
-export { createTestDatabase } from './database.ts';
+export { createTestDatabase, rawConnection } from './database.ts';
 export { startApiHarness, type ApiHarness } from './api.ts';
 export { waitFor } from '@slotplane/embedded';
 export { startControlPlane, type ControlPlane, type AgentProcess } from './control-plane.ts';

@@ -17,6 +17,7 @@ import { tidyOpenApi } from './openapi-tidy.ts';
 import { agentRoutes } from './routes/agent.ts';
 import { balanceRoutes } from './routes/balance.ts';
 import { clusterRoutes } from './routes/clusters.ts';
+import { eventRoutes } from './routes/events.ts';
 import { hostRoutes } from './routes/hosts.ts';
 import { healthRoutes } from './routes/health.ts';
 import { operationRoutes } from './routes/operations.ts';
@@ -90,6 +91,7 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
     await v1.register(balanceRoutes, deps);
     await v1.register(operationRoutes, deps);
     await v1.register(hostRoutes, deps);
+    await v1.register(eventRoutes, deps);
   }, deps);
   // Agents authenticate with host credentials, not tenant keys.
   await app.register(agentRoutes, deps);

@@ -31,6 +31,7 @@ describe('OpenAPI document', () => {
         'PATCH /v1/clusters/{clusterId}',
         'GET /v1/clusters/{clusterId}/credentials',
         'GET /v1/hosts',
+        'GET /v1/events',
         'POST /v1/agent/enroll',
         'GET /v1/agent/assignments',
         'PUT /v1/agent/report',

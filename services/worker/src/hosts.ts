@@ -1,9 +1,10 @@
+import type { EventType } from '@slotplane/contracts';
 import { hostState, type HostState } from '@slotplane/core';
 import { and, appendEvent, clusters, eq, hosts, isNotNull, ne, nodes, type Db } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
 import type { ReconcileQueue } from '@slotplane/queue';
 
-const EVENT: Record<HostState, string> = { up: 'host.recovered', suspect: 'host.suspect', lost: 'host.lost' };
+const EVENT: Record<HostState, EventType> = { up: 'host.recovered', suspect: 'host.suspect', lost: 'host.lost' };
 
 /**
  * Announces each host's state when its heartbeats change it (`host.suspect`, `host.lost`,

@@ -1,4 +1,5 @@
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { OperationError, OperationKind, OperationStatus } from '@slotplane/contracts';
 import { clusters } from './clusters.ts';
 import { tenants } from './tenants.ts';
@@ -43,6 +44,13 @@ export const events = pgTable(
     type: text('type').notNull(),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    // Readers follow this, not id: ids are taken before commit, so they commit out of order;
+    // positions are given after commit, one sequencer at a time (sequenceEvents), so never.
+    position: bigint('position', { mode: 'number' }),
   },
-  (t) => [index('events_cluster').on(t.clusterId, t.id)],
+  (t) => [
+    index('events_cluster').on(t.clusterId, t.id),
+    uniqueIndex('events_position').on(t.position),
+    index('events_unsequenced').on(t.id).where(sql`position is null`),
+  ],
 );

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendEvent } from '@slotplane/db';
+import { rawConnection, startApiHarness, type ApiHarness } from '@slotplane/testkit';
+import { createTenant } from '../tenants.ts';
+
+let h: ApiHarness;
+let alice: { tenantId: string; auth: { authorization: string } };
+let bob: { tenantId: string; auth: { authorization: string } };
+let admin: { authorization: string };
+
+beforeAll(async () => {
+  h = await startApiHarness();
+  alice = await h.tenant();
+  bob = await h.tenant();
+  admin = { authorization: `Bearer ${(await createTenant(h.database.db, 'ops', 'admin')).apiKey}` };
+});
+afterAll(() => h?.close());
+
+type Page = { items: Array<{ id: string; type: string; tenantId: string | null; data: Record<string, unknown> }>; nextCursor: string };
+const read = async (auth: { authorization: string }, query = ''): Promise<Page> => {
+  const res = await h.app.inject({ method: 'GET', url: `/v1/events${query}`, headers: auth });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json();
+};
+/** Follows the log from `cursor` to its end, as a poller would. */
+const follow = async (auth: { authorization: string }, cursor: string, query = ''): Promise<Page> => {
+  const page = await read(auth, `?cursor=${cursor}&limit=2${query}`);
+  return page.items.length === 2 ? { items: [...page.items, ...(await follow(auth, page.nextCursor, query)).items], nextCursor: '' } : page;
+};
+
+describe('GET /v1/events', () => {
+  it('gives a follower every event exactly once when transactions commit out of id order', async () => {
+    const start = (await read(alice.auth)).nextCursor;
+    // Two overlapping transactions: the first takes the smaller id, the second commits first.
+    const [a, b] = [await rawConnection(h.database.url), await rawConnection(h.database.url)];
+    try {
+      const insert = (c: typeof a, n: string) => c.query(`insert into events (tenant_id, type, data) values ($1, 'cluster.step_done', $2)`, [alice.tenantId, JSON.stringify({ n })]);
+      await a.query('begin');
+      await insert(a, 'first-id');
+      await b.query('begin');
+      await insert(b, 'second-id');
+      await b.query('commit');
+      const seen1 = await read(alice.auth, `?cursor=${start}`);
+      expect(seen1.items.map((e) => e.data.n)).toEqual(['second-id']);
+      await a.query('commit');
+      const seen2 = await read(alice.auth, `?cursor=${seen1.nextCursor}`);
+      // A reader by id (id > the second's) would never see the first: the cursor does.
+      expect(seen2.items.map((e) => e.data.n)).toEqual(['first-id']);
+      // The event's id is its cursor: reading after it gives what came next.
+      expect((await read(alice.auth, `?cursor=${seen1.items[0]!.id}`)).items.map((e) => e.data.n)).toEqual(['first-id']);
+      expect((await read(alice.auth, `?cursor=${seen2.nextCursor}`)).items).toEqual([]);
+    } finally {
+      await a.end();
+      await b.end();
+    }
+  });
+
+  it('pages through the log in order; a tenant sees only its own, an admin every tenant and the hosts', async () => {
+    const start = (await read(admin)).nextCursor;
+    await h.database.db.transaction(async (tx) => {
+      for (let i = 0; i < 5; i++) await appendEvent(tx, { tenantId: alice.tenantId, type: 'cluster.step_done', data: { i } });
+      await appendEvent(tx, { tenantId: bob.tenantId, type: 'cluster.step_done', data: { bob: true } });
+      await appendEvent(tx, { tenantId: null, type: 'host.lost', data: { name: 'h1' } });
+    });
+    const mine = await follow(alice.auth, start);
+    expect(mine.items.map((e) => e.data.i)).toEqual([0, 1, 2, 3, 4]);
+    expect((await follow(bob.auth, start)).items.map((e) => e.data)).toEqual([{ bob: true }]);
+    const all = await follow(admin, start);
+    expect(all.items.map((e) => e.type)).toEqual([...Array(6).fill('cluster.step_done'), 'host.lost']);
+    expect(all.items.at(-1)!.tenantId).toBeNull();
+    expect((await follow(admin, start, '&type=host.lost')).items.map((e) => e.data)).toEqual([{ name: 'h1' }]);
+  });
+
+  it('refuses a cursor it did not make and an unknown type, naming the field', async () => {
+    const bad = await h.app.inject({ method: 'GET', url: '/v1/events?cursor=nonsense', headers: alice.auth });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].field).toBe('query.cursor');
+    const type = await h.app.inject({ method: 'GET', url: '/v1/events?type=cluster.exploded', headers: alice.auth });
+    expect(type.statusCode).toBe(400);
+    expect(type.json().errors[0].field).toBe('query.type');
+    expect((await h.app.inject({ method: 'GET', url: '/v1/events' })).statusCode).toBe(401);
+  });
+});

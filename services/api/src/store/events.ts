@@ -1,0 +1,63 @@
+import type { Event, EventType } from '@slotplane/contracts';
+import { sequenceEvents, sql, type Db } from '@slotplane/db';
+import { AppError } from '../errors.ts';
+
+/** Cursors are opaque to clients: the base64url of an event's position in the log. */
+export const eventCursor = (position: number) => Buffer.from(`e${position}`).toString('base64url');
+
+export function positionOf(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  const text = Buffer.from(cursor, 'base64url').toString();
+  if (!/^e\d{1,15}$/.test(text)) {
+    throw new AppError('validation_failed', 'query.cursor: is not an event cursor this API returned', [{ field: 'query.cursor', message: 'is not an event cursor this API returned' }]);
+  }
+  return Number(text.slice(1));
+}
+
+export interface EventFilter {
+  /** null: every tenant's events and the fleet's (an admin key). */
+  tenantId: string | null;
+  clusterId?: string | undefined;
+  type?: EventType | undefined;
+}
+
+type Row = { id: string; type: EventType; tenant_id: string | null; cluster_id: string | null; operation_id: string | null; data: Record<string, unknown>; created_at: Date | string; position: number | string | null; horizon: number | string };
+
+/**
+ * The events after `cursor` that `filter` lets through, in log order, and the cursor to read on
+ * from. Events committed since the last read get their positions first (sequenceEvents). The
+ * page and the log's last position come from one statement (one snapshot): the next cursor never
+ * passes an event the page did not see.
+ */
+export async function readEvents(db: Db, filter: EventFilter, cursor: string | undefined, limit: number): Promise<{ items: Event[]; nextCursor: string }> {
+  const after = positionOf(cursor);
+  await sequenceEvents(db);
+  const result = await db.execute(sql`
+    with page as (
+      select * from events
+      where position > ${after}
+        ${filter.tenantId === null ? sql`` : sql`and tenant_id = ${filter.tenantId}`}
+        ${filter.clusterId ? sql`and cluster_id = ${filter.clusterId}` : sql``}
+        ${filter.type ? sql`and type = ${filter.type}` : sql``}
+      order by position
+      limit ${limit}
+    )
+    select page.*, (select coalesce(max(position), 0) from events) as horizon
+    from (select 1) one left join page on true
+    order by page.position`);
+  const all = (result as unknown as { rows: Row[] }).rows;
+  const rows = all.filter((r) => r.position !== null);
+  const horizon = Number(all[0]?.horizon ?? after);
+  const items = rows.map((r): Event => ({
+    id: eventCursor(Number(r.position)),
+    type: r.type,
+    tenantId: r.tenant_id,
+    clusterId: r.cluster_id,
+    operationId: r.operation_id,
+    data: r.data,
+    createdAt: new Date(r.created_at).toISOString(),
+  }));
+  // A full page may have more behind it; a short one saw everything up to the horizon.
+  const next = rows.length === limit ? Number(rows[rows.length - 1]!.position) : Math.max(after, horizon);
+  return { items, nextCursor: eventCursor(next) };
+}
