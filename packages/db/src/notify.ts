@@ -11,3 +11,6 @@ export const ASSIGNMENTS_CHANNEL = 'slotplane_assignments';
 export async function notifyAssignments(tx: Pick<Db, 'execute'>, hostIds: Iterable<string>): Promise<void> {
   for (const hostId of new Set(hostIds)) await tx.execute(sql`select pg_notify(${ASSIGNMENTS_CHANNEL}, ${hostId})`);
 }
+
+/** Postgres NOTIFY channel that says "events were committed" (sent by a trigger on events, migration 0008). */
+export const EVENTS_CHANNEL = 'slotplane_events';

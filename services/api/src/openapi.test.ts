@@ -32,6 +32,7 @@ describe('OpenAPI document', () => {
         'GET /v1/clusters/{clusterId}/credentials',
         'GET /v1/hosts',
         'GET /v1/events',
+        'GET /v1/events/stream',
         'POST /v1/agent/enroll',
         'GET /v1/agent/assignments',
         'PUT /v1/agent/report',

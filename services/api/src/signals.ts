@@ -1,21 +1,25 @@
-import { ASSIGNMENTS_CHANNEL, type Database } from '@slotplane/db';
+import type { Database } from '@slotplane/db';
 
 /**
- * Wakes the long-polls of a host when its assignments change: one LISTEN connection per API
- * process, fed by the NOTIFY that every change of assignments sends in its own transaction.
+ * Wakes waiters when a Postgres NOTIFY on `channel` names their key (or '*'): one LISTEN
+ * connection per API process and channel. Used by the agents' long-polls (key: the host whose
+ * assignments changed) and the event streams (key: 'events').
  */
-export class AssignmentSignals {
+export class ChannelSignals {
   private readonly waiters = new Map<string, Set<() => void>>();
   private listening: Promise<() => Promise<void>> | undefined;
 
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    private readonly channel: string,
+  ) {}
 
   /**
-   * Resolves when host `hostId`'s assignments may have changed, or after `ms`. Subscribe
-   * before reading the assignments, so a change between the read and the wait is not missed.
+   * Resolves when what `key` names may have changed, or after `ms`. Subscribe before reading,
+   * so a change between the read and the wait is not missed.
    */
-  async subscribe(hostId: string): Promise<{ changed(ms: number, abort: AbortSignal): Promise<void>; cancel(): void }> {
-    this.listening ??= this.database.listen(ASSIGNMENTS_CHANNEL, (payload) => this.wake(payload));
+  async subscribe(key: string): Promise<{ changed(ms: number, abort: AbortSignal): Promise<void>; cancel(): void }> {
+    this.listening ??= this.database.listen(this.channel, (payload) => this.wake(payload));
     await this.listening;
     let fired = false;
     let resolve: (() => void) | undefined;
@@ -23,12 +27,12 @@ export class AssignmentSignals {
       fired = true;
       resolve?.();
     };
-    const set = this.waiters.get(hostId) ?? new Set();
+    const set = this.waiters.get(key) ?? new Set();
     set.add(waiter);
-    this.waiters.set(hostId, set);
+    this.waiters.set(key, set);
     const cancel = () => {
       set.delete(waiter);
-      if (!set.size) this.waiters.delete(hostId);
+      if (!set.size) this.waiters.delete(key);
     };
     return {
       cancel,
@@ -47,8 +51,8 @@ export class AssignmentSignals {
     };
   }
 
-  private wake(hostId: string) {
-    const targets = hostId === '*' ? [...this.waiters.values()] : [this.waiters.get(hostId)];
+  private wake(key: string) {
+    const targets = key === '*' ? [...this.waiters.values()] : [this.waiters.get(key)];
     for (const set of targets) for (const w of set ?? []) w();
   }
 

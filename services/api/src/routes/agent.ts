@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AgentAssignments, AgentReport, AssignmentsQuery, EnrollRequest, EnrollResponse, Heartbeat, HeartbeatResult, ReportResult } from '@slotplane/contracts';
+import { ASSIGNMENTS_CHANNEL } from '@slotplane/db';
 import type { ApiDeps } from '../app.ts';
 import { bearerToken } from '../auth.ts';
 import { problems } from '../errors.ts';
-import { AssignmentSignals } from '../signals.ts';
+import { ChannelSignals } from '../signals.ts';
 import { authenticateHost, enrollHost, hostAssignments, recordHeartbeat, recordReport } from '../store/hosts.ts';
 
 const tags = ['agents'];
@@ -12,7 +13,7 @@ const security = [{ bearerAuth: [] }];
 /** The only door agents have into the control plane: enroll, read assignments, report, heartbeat. */
 export const agentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database, queue }) => {
   const db = database.db;
-  const signals = new AssignmentSignals(database);
+  const signals = new ChannelSignals(database, ASSIGNMENTS_CHANNEL);
   app.addHook('onClose', () => signals.close());
 
   app.post(

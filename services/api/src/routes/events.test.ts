@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendEvent } from '@slotplane/db';
-import { rawConnection, startApiHarness, type ApiHarness } from '@slotplane/testkit';
+import { rawConnection, startApiHarness, waitFor, type ApiHarness } from '@slotplane/testkit';
+import { buildApp } from '../app.ts';
 import { createTenant } from '../tenants.ts';
 
 let h: ApiHarness;
@@ -79,5 +80,75 @@ describe('GET /v1/events', () => {
     expect(type.statusCode).toBe(400);
     expect(type.json().errors[0].field).toBe('query.type');
     expect((await h.app.inject({ method: 'GET', url: '/v1/events' })).statusCode).toBe(401);
+  });
+});
+
+/** An SSE client over a real socket: the events it received, parsed, in order. */
+async function openStream(url: string, auth: { authorization: string }, lastEventId?: string) {
+  const abort = new AbortController();
+  const res = await fetch(url, { headers: { ...auth, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, signal: abort.signal });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const received: Array<{ id: string; event: string; data: { type: string; clusterId: string | null; data: Record<string, unknown> } }> = [];
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  const pump = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+      if (done) return;
+      buffer += value;
+      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
+        if (fields.id) received.push({ id: fields.id, event: fields.event!, data: JSON.parse(fields.data!) });
+      }
+    }
+  })();
+  return {
+    received,
+    async close() {
+      abort.abort();
+      await pump;
+    },
+  };
+}
+
+describe('GET /v1/events/stream', () => {
+  let url: string;
+  beforeAll(async () => {
+    url = `${await h.app.listen({ host: '127.0.0.1', port: 0 })}/v1/events/stream`;
+  });
+
+  it('streams events written through another API instance, and resumes after Last-Event-ID with each event exactly once', async () => {
+    const other = await buildApp({ database: h.database, queue: h.queue });
+    try {
+      const stream = await openStream(url, alice.auth);
+      const { cluster } = (await other.inject({ method: 'POST', url: '/v1/clusters', headers: alice.auth, payload: { name: 'streamed', shards: 1, replicasPerShard: 0 } })).json();
+      await waitFor('the create to arrive on the stream', () => stream.received.some((e) => e.event === 'cluster.create_requested' && e.data.clusterId === cluster.id));
+      const last = stream.received.at(-1)!;
+      await stream.close();
+
+      // Written while nobody listens: a reconnect with the last id gets exactly these, in order.
+      await h.database.db.transaction(async (tx) => {
+        await appendEvent(tx, { tenantId: alice.tenantId, type: 'cluster.step_done', data: { n: 1 } });
+        await appendEvent(tx, { tenantId: bob.tenantId, type: 'cluster.step_done', data: { n: 'bob' } });
+        await appendEvent(tx, { tenantId: alice.tenantId, type: 'cluster.step_done', data: { n: 2 } });
+      });
+      const again = await openStream(url, alice.auth, last.id);
+      await waitFor('the two missed events', () => again.received.length >= 2);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(again.received.map((e) => e.data.data.n)).toEqual([1, 2]);
+      expect(again.received.map((e) => e.id)).not.toContain(last.id);
+      await again.close();
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('refuses a Last-Event-ID it did not make, before streaming', async () => {
+    const res = await fetch(url, { headers: { ...alice.auth, 'last-event-id': 'bogus' } });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: Array<{ field: string }> }).errors[0]!.field).toBe('headers.last-event-id');
   });
 });

@@ -1,24 +1,94 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { EventPage, EventQuery } from '@slotplane/contracts';
+import { EVENTS_CHANNEL } from '@slotplane/db';
 import type { ApiDeps } from '../app.ts';
 import { problems } from '../errors.ts';
-import { readEvents } from '../store/events.ts';
+import { ChannelSignals } from '../signals.ts';
+import { positionOf, readEvents, type EventFilter } from '../store/events.ts';
+
+const tags = ['events'];
+const security = [{ bearerAuth: [] }];
+/** A comment line this often keeps proxies from closing a quiet stream. */
+const HEARTBEAT_MS = 15_000;
+/** Events written to a stream per read of the log. */
+const BATCH = 500;
 
 export const eventRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database }) => {
+  const signals = new ChannelSignals(database, EVENTS_CHANNEL);
+  app.addHook('onClose', () => signals.close());
+  const filterOf = (principal: { role: string; tenantId: string }, q: { clusterId?: string | undefined; type?: EventFilter['type'] }): EventFilter => ({
+    tenantId: principal.role === 'admin' ? null : principal.tenantId,
+    clusterId: q.clusterId,
+    type: q.type,
+  });
+
   app.get(
     '/v1/events',
     {
       schema: {
-        tags: ['events'], security: [{ bearerAuth: [] }], operationId: 'listEvents',
+        tags, security, operationId: 'listEvents',
         summary: 'Read the event log from a cursor: every event exactly once, in order (an admin key sees every tenant and the hosts)',
         querystring: EventQuery,
         response: { 200: EventPage, ...problems('validation_failed', 'unauthorized') },
       },
     },
     async (request) => {
-      const { role, tenantId } = request.principal;
-      const { cursor, clusterId, type, limit } = request.query;
-      return readEvents(database.db, { tenantId: role === 'admin' ? null : tenantId, clusterId, type }, cursor, limit);
+      const { cursor, limit, ...filter } = request.query;
+      return readEvents(database.db, filterOf(request.principal, filter), cursor, limit);
+    },
+  );
+
+  app.get(
+    '/v1/events/stream',
+    {
+      schema: {
+        tags, security, operationId: 'streamEvents',
+        summary: 'The event log live, as Server-Sent Events; resumes after Last-Event-ID (or ?cursor=)',
+        description:
+          'Each event is sent as `id:` (its cursor), `event:` (its type) and `data:` (the event JSON), in the order of GET /v1/events; a comment line every 15 s keeps the connection open. Reconnect with the last id in Last-Event-ID to get every later event exactly once. Events written through any API instance or worker reach every stream (Postgres NOTIFY wakes them; the log in Postgres is what they send). Not available through the serverless adapter, whose responses are buffered: poll GET /v1/events there.',
+        querystring: EventQuery.omit({ limit: true }),
+        headers: z.object({ 'last-event-id': z.string().max(100).optional() }),
+        response: { 200: z.string().describe('text/event-stream'), ...problems('validation_failed', 'unauthorized') },
+      },
+    },
+    async (request, reply) => {
+      const { cursor: fromQuery, ...query } = request.query;
+      const filter = filterOf(request.principal, query);
+      const lastEventId = request.headers['last-event-id'];
+      // A bad cursor is a 400 before the stream starts.
+      positionOf(lastEventId, 'headers.last-event-id');
+      positionOf(fromQuery);
+      let cursor = lastEventId ?? fromQuery;
+      const closed = new AbortController();
+      request.raw.on('close', () => closed.abort());
+      reply.hijack();
+      reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      reply.raw.write(': slotplane events\n\n');
+      let lastWrite = Date.now();
+      try {
+        while (!closed.signal.aborted) {
+          // Subscribe before reading: an event committed after the read still wakes the wait.
+          const wake = await signals.subscribe('events');
+          const page = await readEvents(database.db, filter, cursor, BATCH);
+          for (const e of page.items) reply.raw.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+          if (page.items.length) lastWrite = Date.now();
+          cursor = page.nextCursor;
+          if (page.items.length === BATCH) {
+            wake.cancel();
+            continue;
+          }
+          await wake.changed(Math.max(0, lastWrite + HEARTBEAT_MS - Date.now()), closed.signal);
+          if (Date.now() - lastWrite >= HEARTBEAT_MS) {
+            reply.raw.write(': keepalive\n\n');
+            lastWrite = Date.now();
+          }
+        }
+      } catch (err) {
+        request.log.warn({ err }, 'event stream ended');
+      } finally {
+        reply.raw.end();
+      }
     },
   );
 };

@@ -5,11 +5,12 @@ import { AppError } from '../errors.ts';
 /** Cursors are opaque to clients: the base64url of an event's position in the log. */
 export const eventCursor = (position: number) => Buffer.from(`e${position}`).toString('base64url');
 
-export function positionOf(cursor: string | undefined): number {
+/** The position a cursor stands for; a 400 naming `field` when the API did not make it. */
+export function positionOf(cursor: string | undefined, field = 'query.cursor'): number {
   if (cursor === undefined) return 0;
   const text = Buffer.from(cursor, 'base64url').toString();
   if (!/^e\d{1,15}$/.test(text)) {
-    throw new AppError('validation_failed', 'query.cursor: is not an event cursor this API returned', [{ field: 'query.cursor', message: 'is not an event cursor this API returned' }]);
+    throw new AppError('validation_failed', `${field}: is not an event cursor this API returned`, [{ field, message: 'is not an event cursor this API returned' }]);
   }
   return Number(text.slice(1));
 }
