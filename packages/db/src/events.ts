@@ -45,3 +45,13 @@ export async function sequenceEvents(db: Pick<Db, 'transaction'>): Promise<void>
       where e.id = t.id`);
   });
 }
+
+/**
+ * Deletes the events older than `days` (they are numbered first, so a follower's order holds
+ * for what stays). A cursor older than the window reads on from the oldest event kept.
+ */
+export async function pruneEvents(db: Pick<Db, 'transaction' | 'execute'>, days: number): Promise<number> {
+  await sequenceEvents(db);
+  const res = await db.execute(sql`delete from ${events} where created_at < now() - make_interval(days => ${days}) and position is not null`);
+  return (res as unknown as { rowCount?: number; affectedRows?: number }).rowCount ?? (res as unknown as { affectedRows?: number }).affectedRows ?? 0;
+}

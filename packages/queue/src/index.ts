@@ -65,6 +65,30 @@ export class ReconcileQueue {
   }
 }
 
+/** Recurring upkeep (pruning old events): BullMQ job schedulers, so each run happens once across all workers. */
+export const MAINTENANCE_QUEUE = 'maintenance';
+export type MaintenanceTask = 'prune-events';
+
+export class MaintenanceQueue {
+  readonly queue: Queue;
+  constructor(connection: Redis, prefix = 'slotplane') {
+    this.queue = new Queue(MAINTENANCE_QUEUE, { connection, prefix });
+  }
+
+  /** Idempotent: every worker upserts the same scheduler at start; the last interval given wins. */
+  async schedule(task: MaintenanceTask, everyMs: number): Promise<void> {
+    await this.queue.upsertJobScheduler(task, { every: everyMs }, { name: task, opts: { removeOnComplete: true, removeOnFail: 100 } });
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}
+
+export function createMaintenanceWorker(connection: Redis, processor: (task: MaintenanceTask) => Promise<unknown>, prefix = 'slotplane'): Worker {
+  return new Worker(MAINTENANCE_QUEUE, (job) => processor(job.name as MaintenanceTask), { connection, prefix, concurrency: 1 });
+}
+
 export function createReconcileWorker(
   connection: Redis,
   processor: Processor<ReconcileJob>,

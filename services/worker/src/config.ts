@@ -10,6 +10,7 @@ const WorkerEnv = z.object({
   WORKER_LEASE_TTL_MS: z.coerce.number().int().min(500).default(10_000),
   WORKER_LOCK_MS: z.coerce.number().int().min(500).default(10_000),
   HOST_LOST_AFTER_MS: z.coerce.number().int().min(1000).default(HOST_LOST_AFTER_MS),
+  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   LOG_LEVEL: z.enum(LogLevel).default('info'),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;

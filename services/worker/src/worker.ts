@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ReconcileJob } from '@slotplane/contracts';
 import { HOST_LOST_AFTER_MS } from '@slotplane/core';
-import { clusters, eq, type Database, type Db } from '@slotplane/db';
+import { clusters, eq, pruneEvents, type Database, type Db } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
-import { DelayedError, ReconcileQueue, connect, createReconcileWorker, type Job } from '@slotplane/queue';
+import { DelayedError, MaintenanceQueue, ReconcileQueue, connect, createMaintenanceWorker, createReconcileWorker, type Job } from '@slotplane/queue';
 import { isRetryable } from './errors.ts';
 import { LeaseBusy } from './lease.ts';
 import { failOpen } from './operations.ts';
@@ -30,6 +30,9 @@ export interface WorkerDeps {
   hostLostAfterMs?: number;
   /** How often the health prober asks each formed cluster's nodes how they see it (default 1 s). */
   probeIntervalMs?: number;
+  /** Events older than this are pruned (default 30 days), once an hour (pruneEveryMs). */
+  eventRetentionDays?: number;
+  pruneEveryMs?: number;
 }
 
 export interface RunningWorker {
@@ -37,6 +40,7 @@ export interface RunningWorker {
 }
 
 const HOST_WATCH_MS = 1000;
+const PRUNE_EVERY_MS = 3_600_000;
 /** Each formed cluster's nodes are asked how they see it this often. */
 const PROBE_MS = 1000;
 
@@ -108,6 +112,20 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       .catch((err) => logger.warn({ err }, 'host watch failed'))
       .finally(() => (watching = undefined));
   }, HOST_WATCH_MS);
+  // Upkeep on a BullMQ job scheduler: each run happens once, whichever worker takes it.
+  const maintenanceConnection = connect({ redisUrl: deps.redisUrl });
+  const maintenance = new MaintenanceQueue(queueConnection, deps.queuePrefix);
+  await maintenance.schedule('prune-events', deps.pruneEveryMs ?? PRUNE_EVERY_MS);
+  const upkeep = createMaintenanceWorker(
+    maintenanceConnection,
+    async (task) => {
+      if (task !== 'prune-events') return;
+      const pruned = await pruneEvents(db, deps.eventRetentionDays ?? 30);
+      if (pruned) logger.info({ pruned }, 'pruned old events');
+    },
+    deps.queuePrefix,
+  );
+  upkeep.on('error', (err) => logger.error({ err }, 'maintenance worker error'));
   const prober = new Prober(db, queue, logger);
   let probing: Promise<unknown> | undefined;
   const probe = setInterval(() => {
@@ -125,6 +143,9 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       clearInterval(probe);
       await probing;
       prober.close();
+      await upkeep.close();
+      await maintenance.close();
+      maintenanceConnection.disconnect();
       await worker.close();
       await queue.close();
       queueConnection.disconnect();
