@@ -55,6 +55,9 @@ export async function startSlotplane(opts: { addresses: string[]; portMin: numbe
   return {
     api,
     database,
+    baseUrl,
+    apiKey,
+    queue,
     /** Waits until the operation settles; throws unless it succeeded. */
     async settled(operationId: string, timeoutMs = 600_000, intervalMs = 10) {
       return waitFor(`operation ${operationId}`, async () => {
