@@ -146,6 +146,26 @@ describe('GET /v1/events/stream', () => {
     }
   });
 
+  it('hands live events only to the streams whose tenant and filters let them through', async () => {
+    // From the log's end (without a cursor a stream starts from the oldest event kept).
+    const end = (await read(admin)).nextCursor;
+    const [mine, theirs, failovers] = [await openStream(`${url}?cursor=${end}`, alice.auth), await openStream(`${url}?cursor=${end}`, bob.auth), await openStream(`${url}?cursor=${end}&type=shard.failover`, alice.auth)];
+    try {
+      await h.database.db.transaction(async (tx) => {
+        await appendEvent(tx, { tenantId: alice.tenantId, type: 'cluster.step_done', data: { n: 'a1' } });
+        await appendEvent(tx, { tenantId: bob.tenantId, type: 'cluster.step_done', data: { n: 'b1' } });
+        await appendEvent(tx, { tenantId: alice.tenantId, type: 'shard.failover', data: { n: 'a2' } });
+      });
+      await waitFor('both tenants\' events', () => mine.received.length >= 2 && theirs.received.length >= 1 && failovers.received.length >= 1);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(mine.received.map((e) => e.data.data.n)).toEqual(['a1', 'a2']);
+      expect(theirs.received.map((e) => e.data.data.n)).toEqual(['b1']);
+      expect(failovers.received.map((e) => e.data.data.n)).toEqual(['a2']);
+    } finally {
+      await Promise.all([mine.close(), theirs.close(), failovers.close()]);
+    }
+  });
+
   it('refuses a Last-Event-ID it did not make, before streaming', async () => {
     const res = await fetch(url, { headers: { ...alice.auth, 'last-event-id': 'bogus' } });
     expect(res.status).toBe(400);

@@ -1,22 +1,19 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { EventPage, EventQuery } from '@slotplane/contracts';
-import { EVENTS_CHANNEL } from '@slotplane/db';
 import type { ApiDeps } from '../app.ts';
 import { problems } from '../errors.ts';
-import { ChannelSignals } from '../signals.ts';
+import { EventTail } from '../event-tail.ts';
 import { positionOf, readEvents, type EventFilter } from '../store/events.ts';
 
 const tags = ['events'];
 const security = [{ bearerAuth: [] }];
 /** A comment line this often keeps proxies from closing a quiet stream. */
 const HEARTBEAT_MS = 15_000;
-/** Events written to a stream per read of the log. */
-const BATCH = 500;
 
 export const eventRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database }) => {
-  const signals = new ChannelSignals(database, EVENTS_CHANNEL);
-  app.addHook('onClose', () => signals.close());
+  const tail = new EventTail(database);
+  app.addHook('onClose', () => tail.close());
   const filterOf = (principal: { role: string; tenantId: string }, q: { clusterId?: string | undefined; type?: EventFilter['type'] }): EventFilter => ({
     tenantId: principal.role === 'admin' ? null : principal.tenantId,
     clusterId: q.clusterId,
@@ -59,35 +56,34 @@ export const eventRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { databas
       // A bad cursor is a 400 before the stream starts.
       positionOf(lastEventId, 'headers.last-event-id');
       positionOf(fromQuery);
-      let cursor = lastEventId ?? fromQuery;
-      const closed = new AbortController();
-      request.raw.on('close', () => closed.abort());
       reply.hijack();
-      reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-      reply.raw.write(': slotplane events\n\n');
+      const out = reply.raw;
+      out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      out.write(': slotplane events\n\n');
       let lastWrite = Date.now();
+      const heartbeat = setInterval(() => {
+        if (Date.now() - lastWrite < HEARTBEAT_MS) return;
+        out.write(': keepalive\n\n');
+        lastWrite = Date.now();
+      }, 1000);
+      let unfollow: (() => void) | undefined;
+      let closed = false;
+      request.raw.on('close', () => {
+        closed = true;
+        clearInterval(heartbeat);
+        unfollow?.();
+      });
       try {
-        while (!closed.signal.aborted) {
-          // Subscribe before reading: an event committed after the read still wakes the wait.
-          const wake = await signals.subscribe('events');
-          const page = await readEvents(database.db, filter, cursor, BATCH);
-          for (const e of page.items) reply.raw.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
-          if (page.items.length) lastWrite = Date.now();
-          cursor = page.nextCursor;
-          if (page.items.length === BATCH) {
-            wake.cancel();
-            continue;
-          }
-          await wake.changed(Math.max(0, lastWrite + HEARTBEAT_MS - Date.now()), closed.signal);
-          if (Date.now() - lastWrite >= HEARTBEAT_MS) {
-            reply.raw.write(': keepalive\n\n');
-            lastWrite = Date.now();
-          }
-        }
+        // The process's one tail of the log hands this stream its events, in order, each once.
+        unfollow = await tail.follow(filter, lastEventId ?? fromQuery, (events) => {
+          for (const e of events) out.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+          lastWrite = Date.now();
+        });
+        if (closed) unfollow();
       } catch (err) {
         request.log.warn({ err }, 'event stream ended');
-      } finally {
-        reply.raw.end();
+        clearInterval(heartbeat);
+        out.end();
       }
     },
   );

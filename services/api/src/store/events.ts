@@ -62,3 +62,10 @@ export async function readEvents(db: Db, filter: EventFilter, cursor: string | u
   const next = rows.length === limit ? Number(rows[rows.length - 1]!.position) : Math.max(after, horizon);
   return { items, nextCursor: eventCursor(next) };
 }
+
+/** The log's last position (after numbering what was committed): where a reader that wants only what comes next starts. */
+export async function logHorizon(db: Db): Promise<number> {
+  await sequenceEvents(db);
+  const res = await db.execute(sql`select coalesce(max(position), 0) as top from events`);
+  return Number((res as unknown as { rows: Array<{ top: number | string }> }).rows[0]?.top ?? 0);
+}
