@@ -34,8 +34,8 @@ async function client(base: string, ready: () => void): Promise<void> {
       buffer = buffer.slice(end + 2);
       const data = block.split('\n').find((l) => l.startsWith('data: '));
       if (!data) continue;
-      const seq = (JSON.parse(data.slice(6)) as { data: { bench?: number } }).data.bench;
-      const at = seq === undefined ? undefined : committedAt.get(seq);
+      const phase = (JSON.parse(data.slice(6)) as { data: { phase?: string } }).data.phase ?? '';
+      const at = phase.startsWith('bench-') ? committedAt.get(Number(phase.slice(6))) : undefined;
       if (at !== undefined) latencies.push(performance.now() - at);
     }
   }
@@ -55,7 +55,7 @@ try {
     }
   })();
   for (let seq = 0; seq < EVENTS; seq++) {
-    await sp.database.db.transaction(async (tx) => appendEvent(tx, { tenantId: tenant!.id, type: 'cluster.step_done', data: { bench: seq } }));
+    await sp.database.db.transaction(async (tx) => appendEvent(tx, { tenantId: tenant!.id, type: 'cluster.step_done', data: { phase: `bench-${seq}`, steps: [] } }));
     committedAt.set(seq, performance.now());
     await new Promise((r) => setTimeout(r, 20));
   }

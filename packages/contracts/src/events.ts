@@ -1,44 +1,72 @@
 import { z } from 'zod';
+import { HostState } from './agent.ts';
+import { ClusterSpec, ClusterStatus } from './clusters.ts';
 import { Id, Timestamp } from './common.ts';
+import { OperationError, OperationKind } from './operations.ts';
 
-/** Every kind of event the control plane writes, each in the transaction of the change it describes. */
-export const EVENT_TYPES = [
-  'cluster.create_requested',
-  'cluster.update_requested',
-  'cluster.delete_requested',
-  'cluster.rebalance_requested',
-  'cluster.switchover_requested',
-  'cluster.available',
-  'cluster.deleted',
-  'cluster.status_changed',
-  'cluster.step_done',
-  'operation.started',
-  'operation.succeeded',
-  'operation.failed',
-  'operation.cancelled',
-  'node.exited',
-  'node.replaced',
-  'shard.failover',
-  'shard.data_lost',
-  'host.suspect',
-  'host.lost',
-  'host.recovered',
-] as const;
+const requested = z.object({
+  generation: z.number().int().describe('The generation the request asks for.'),
+  spec: ClusterSpec.optional().describe('The whole desired spec (create, update, delete).'),
+  params: z.record(z.string(), z.unknown()).optional().describe("The request's parameters (rebalance, switchover)."),
+});
+const generation = z.object({ generation: z.number().int() });
+const operation = z.object({ kind: OperationKind });
+const host = z.object({ hostId: Id, name: z.string(), from: HostState.describe('The state it was in before.'), lastHeartbeatAt: Timestamp.nullable() });
+
+/**
+ * The event catalogue: every kind of event the control plane writes (each in the transaction of
+ * the change it describes) and the shape of its `data`. Closed: a writer cannot invent a type.
+ */
+export const EVENT_DATA = {
+  'cluster.create_requested': requested,
+  'cluster.update_requested': requested,
+  'cluster.delete_requested': requested,
+  'cluster.rebalance_requested': requested,
+  'cluster.switchover_requested': requested,
+  'cluster.available': generation.describe('The cluster was observed at the generation asked for.'),
+  'cluster.deleted': generation,
+  'cluster.status_changed': z.object({ from: ClusterStatus, to: ClusterStatus }),
+  'cluster.step_done': z.object({ phase: z.string(), steps: z.array(z.record(z.string(), z.unknown())).describe('Each step: its kind and the nodes it touched.') }),
+  'operation.started': operation,
+  'operation.succeeded': operation,
+  'operation.failed': operation.extend({ error: OperationError }),
+  'operation.cancelled': operation.extend({ reason: z.string() }),
+  'node.exited': z.object({ nodeId: Id, exitCode: z.number().int().nullable(), signal: z.string().nullable() }),
+  'node.replaced': z.object({ shardIndex: z.number().int(), from: Id.describe('The dead node.'), to: Id.describe('The node placed in its stead.'), hostId: Id, port: z.number().int(), reason: z.string() }),
+  'shard.failover': z.object({
+    shardIndex: z.number().int(),
+    from: Id.nullable().describe('The primary it replaced, when known.'),
+    to: Id.describe('The new primary.'),
+    trigger: z.enum(['agent_exit', 'redis', 'switchover', 'takeover']).describe("agent_exit: Slotplane promoted after the agent saw the primary exit; redis: Redis's own election; switchover: asked for; takeover: the takeoverWhenQuorumLost policy."),
+    durationMs: z.number().nullable().describe('From the death (or silence) of the old primary to the promotion, when known.'),
+  }),
+  'shard.data_lost': z.object({ shardIndex: z.number().int().nullable(), nodeId: Id, loss: z.enum(['all', 'since_last_save']), detail: z.string() }),
+  'host.suspect': host,
+  'host.lost': host,
+  'host.recovered': host,
+} as const;
+
+export type EventType = keyof typeof EVENT_DATA;
+export const EVENT_TYPES = Object.keys(EVENT_DATA) as [EventType, ...EventType[]];
 export const EventType = z.enum(EVENT_TYPES);
-export type EventType = z.infer<typeof EventType>;
+export type EventData<T extends EventType> = z.infer<(typeof EVENT_DATA)[T]>;
 
+const envelope = {
+  id: z.string().describe("The event's cursor: pass it as ?cursor= to read what came after it."),
+  tenantId: Id.nullable().describe('null for events of the fleet itself (host.*), which only admin keys see.'),
+  clusterId: Id.nullable(),
+  operationId: Id.nullable(),
+  createdAt: Timestamp,
+};
+
+/** One event of the log: the envelope, its type, and that type's data. */
 export const Event = z
-  .object({
-    id: z.string().describe("The event's cursor: pass it as ?cursor= to read what came after it."),
-    type: EventType,
-    tenantId: Id.nullable().describe('null for events of the fleet itself (host.*), which only admin keys see.'),
-    clusterId: Id.nullable(),
-    operationId: Id.nullable(),
-    data: z.record(z.string(), z.unknown()),
-    createdAt: Timestamp,
-  })
+  .discriminatedUnion(
+    'type',
+    EVENT_TYPES.map((type) => z.object({ ...envelope, type: z.literal(type), data: EVENT_DATA[type] })) as unknown as [z.ZodObject, ...z.ZodObject[]],
+  )
   .meta({ id: 'Event' });
-export type Event = z.infer<typeof Event>;
+export type Event = { [T in EventType]: { id: string; type: T; tenantId: string | null; clusterId: string | null; operationId: string | null; data: EventData<T>; createdAt: string } }[EventType];
 
 export const EventQuery = z.object({
   cursor: z.string().max(100).optional().describe('Read the events after this one (an event id, or a nextCursor); from the oldest kept when absent.'),

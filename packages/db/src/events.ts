@@ -1,16 +1,19 @@
 import { sql } from 'drizzle-orm';
-import type { EventType } from '@slotplane/contracts';
+import type { EventData, EventType } from '@slotplane/contracts';
 import type { Db } from './client.ts';
 import { events } from './schema/index.ts';
 
-export interface EventInput {
-  /** Null for events of the fleet itself (host.*). */
-  tenantId: string | null;
-  clusterId?: string | null;
-  operationId?: string | null;
-  type: EventType;
-  data?: Record<string, unknown>;
-}
+/** An event to write: its `data` is the shape the catalogue (contracts) gives its type. */
+export type EventInput = {
+  [T in EventType]: {
+    /** Null for events of the fleet itself (host.*). */
+    tenantId: string | null;
+    clusterId?: string | null;
+    operationId?: string | null;
+    type: T;
+    data: EventData<T>;
+  };
+}[EventType];
 
 /** Appends to the event log; call it inside the transaction that makes the change it describes. */
 export async function appendEvent(tx: Pick<Db, 'insert'>, e: EventInput): Promise<void> {
@@ -19,7 +22,7 @@ export async function appendEvent(tx: Pick<Db, 'insert'>, e: EventInput): Promis
     clusterId: e.clusterId ?? null,
     operationId: e.operationId ?? null,
     type: e.type,
-    data: e.data ?? {},
+    data: e.data as Record<string, unknown>,
   });
 }
 

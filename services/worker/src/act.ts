@@ -181,7 +181,7 @@ async function recordFailover(ctx: ActContext, step: Extract<Step, { kind: 'fail
           .orderBy(desc(events.id))
           .limit(1)
       : [];
-    const data = { shardIndex, from: step.fromNodeId, to: step.nodeId, trigger: step.mode === 'force' ? 'agent_exit' : step.mode === 'takeover' ? 'takeover' : 'switchover', durationMs: exit ? Date.now() - exit.at.getTime() : null };
+    const data = { shardIndex, from: step.fromNodeId, to: step.nodeId, trigger: step.mode === 'force' ? ('agent_exit' as const) : step.mode === 'takeover' ? ('takeover' as const) : ('switchover' as const), durationMs: exit ? Date.now() - exit.at.getTime() : null };
     await appendEvent(tx, { tenantId: ctx.cluster.tenantId, clusterId: ctx.cluster.id, type: 'shard.failover', data });
     // Recorded as primary now, so the next observation does not take this promotion for Redis's own.
     await tx.update(nodes).set({ observedRole: 'primary', primaryRedisId: null, updatedAt: new Date() }).where(eq(nodes.id, step.nodeId));

@@ -1,6 +1,6 @@
 import type { EventType } from '@slotplane/contracts';
 import { hostState, type HostState } from '@slotplane/core';
-import { and, appendEvent, clusters, eq, hosts, isNotNull, ne, nodes, type Db } from '@slotplane/db';
+import { and, appendEvent, clusters, eq, hosts, isNotNull, ne, nodes, type Db, type EventInput } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
 import type { ReconcileQueue } from '@slotplane/queue';
 
@@ -25,7 +25,8 @@ export async function watchHosts(db: Db, queue: ReconcileQueue, lostAfterMs: num
     const affected = await db.transaction(async (tx) => {
       const [changed] = await tx.update(hosts).set({ state }).where(and(eq(hosts.id, h.id), eq(hosts.state, h.state))).returning({ id: hosts.id });
       if (!changed) return null;
-      await appendEvent(tx, { tenantId: null, type: EVENT[state], data: { hostId: h.id, name: h.name, from: h.state, lastHeartbeatAt: h.lastHeartbeatAt?.toISOString() ?? null } });
+      // (All three host.* types carry the same data; TS cannot tie EVENT[state] to it by itself.)
+      await appendEvent(tx, { tenantId: null, type: EVENT[state], data: { hostId: h.id, name: h.name, from: h.state, lastHeartbeatAt: h.lastHeartbeatAt?.toISOString() ?? null } } as EventInput);
       return tx
         .selectDistinct({ clusterId: nodes.clusterId })
         .from(nodes)

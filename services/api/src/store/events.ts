@@ -49,15 +49,19 @@ export async function readEvents(db: Db, filter: EventFilter, cursor: string | u
   const all = (result as unknown as { rows: Row[] }).rows;
   const rows = all.filter((r) => r.position !== null);
   const horizon = Number(all[0]?.horizon ?? after);
-  const items = rows.map((r): Event => ({
-    id: eventCursor(Number(r.position)),
-    type: r.type,
-    tenantId: r.tenant_id,
-    clusterId: r.cluster_id,
-    operationId: r.operation_id,
-    data: r.data,
-    createdAt: new Date(r.created_at).toISOString(),
-  }));
+  // As written: appendEvent only writes a known type with its data's shape.
+  const items = rows.map(
+    (r) =>
+      ({
+        id: eventCursor(Number(r.position)),
+        type: r.type,
+        tenantId: r.tenant_id,
+        clusterId: r.cluster_id,
+        operationId: r.operation_id,
+        data: r.data,
+        createdAt: new Date(r.created_at).toISOString(),
+      }) as Event,
+  );
   // A full page may have more behind it; a short one saw everything up to the horizon.
   const next = rows.length === limit ? Number(rows[rows.length - 1]!.position) : Math.max(after, horizon);
   return { items, nextCursor: eventCursor(next) };
