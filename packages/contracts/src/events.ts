@@ -41,6 +41,7 @@ export const EVENT_DATA = {
     durationMs: z.number().nullable().describe('From the death (or silence) of the old primary to the promotion, when known.'),
   }),
   'shard.data_lost': z.object({ shardIndex: z.number().int().nullable(), nodeId: Id, loss: z.enum(['all', 'since_last_save']), detail: z.string() }),
+  'host.enrolled': z.object({ hostId: Id, name: z.string(), address: z.string(), zone: z.string().nullable() }).describe('An agent enrolled the host (again, when the name was known: it gets a new credential).'),
   'host.suspect': host,
   'host.lost': host,
   'host.recovered': host,
@@ -69,7 +70,7 @@ export const Event = z
 export type Event = { [T in EventType]: { id: string; type: T; tenantId: string | null; clusterId: string | null; operationId: string | null; data: EventData<T>; createdAt: string } }[EventType];
 
 export const EventQuery = z.object({
-  cursor: z.string().max(100).optional().describe('Read the events after this one (an event id, or a nextCursor); from the oldest kept when absent.'),
+  cursor: z.string().max(100).optional().describe('Read the events after this one (an event id, or a nextCursor); `now` for only what comes next; from the oldest kept when absent.'),
   clusterId: Id.optional(),
   type: EventType.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100).describe('Events per page (1-500).'),

@@ -24,6 +24,10 @@ describe('agent API', () => {
     const list = await h.app.inject({ method: 'GET', url: '/v1/agent/assignments', headers: { authorization: `Bearer ${hostToken}` } });
     expect(list.statusCode).toBe(200);
     expect(list.json()).toMatchObject({ instances: [], version: expect.any(String) });
+    // The fleet's own event, for admin keys only.
+    const admin = await createTenant(h.database.db, 'ops-enroll', 'admin');
+    const seen = await h.app.inject({ method: 'GET', url: '/v1/events?type=host.enrolled', headers: { authorization: `Bearer ${admin.apiKey}` } });
+    expect(seen.json().items.map((e: { tenantId: string | null; data: { name: string } }) => [e.tenantId, e.data.name])).toContainEqual([null, 'h1']);
   });
 
   it('holds a long-poll until the wait runs out when nothing changed', async () => {

@@ -55,7 +55,7 @@ export const eventRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { databas
       const lastEventId = request.headers['last-event-id'];
       // A bad cursor is a 400 before the stream starts.
       positionOf(lastEventId, 'headers.last-event-id');
-      positionOf(fromQuery);
+      if (fromQuery !== 'now') positionOf(fromQuery);
       reply.hijack();
       const out = reply.raw;
       out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });

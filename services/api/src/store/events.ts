@@ -31,7 +31,8 @@ type Row = { id: string; type: EventType; tenant_id: string | null; cluster_id: 
  * passes an event the page did not see.
  */
 export async function readEvents(db: Db, filter: EventFilter, cursor: string | undefined, limit: number): Promise<{ items: Event[]; nextCursor: string }> {
-  const after = positionOf(cursor);
+  // 'now': nothing of the past, only what comes next.
+  const after = cursor === 'now' ? await logHorizon(db) : positionOf(cursor);
   await sequenceEvents(db);
   const result = await db.execute(sql`
     with page as (

@@ -24,12 +24,16 @@ export async function enrollHost(db: Db, enrollmentToken: string, body: EnrollRe
   if (!token) throw new AppError('unauthorized', 'the enrollment token is not valid');
   const hostToken = `sph_${randomBytes(32).toString('base64url')}`;
   const values = { name: body.name, address: body.address, zone: body.zone, rack: body.rack, portMin: body.portMin, portMax: body.portMax, tokenHash: hashCredential(hostToken) };
-  const [row] = await db
-    .insert(hosts)
-    .values({ id: newId(), ...values })
-    .onConflictDoUpdate({ target: hosts.name, set: values })
-    .returning({ id: hosts.id });
-  return { hostId: row!.id, hostToken };
+  const hostId = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(hosts)
+      .values({ id: newId(), ...values })
+      .onConflictDoUpdate({ target: hosts.name, set: values })
+      .returning({ id: hosts.id });
+    await appendEvent(tx, { tenantId: null, type: 'host.enrolled', data: { hostId: row!.id, name: body.name, address: body.address, zone: body.zone ?? null } });
+    return row!.id;
+  });
+  return { hostId, hostToken };
 }
 
 const hostCredential = (authorization: string | undefined) => {
