@@ -40,6 +40,11 @@ export class ReconcileQueue {
     if (job && (await job.isDelayed())) await job.promote().catch(() => {}); // it may have just started
   }
 
+  /** Jobs by state: waiting, active, delayed, failed. */
+  async counts(): Promise<Record<string, number>> {
+    return this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+  }
+
   /** Whether a pass was asked for since the last call (and forgets that it was). */
   async takeRequest(clusterId: string): Promise<boolean> {
     return (await this.connection.getdel(this.againKey(clusterId))) !== null;

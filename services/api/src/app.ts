@@ -18,6 +18,7 @@ import { agentRoutes } from './routes/agent.ts';
 import { balanceRoutes } from './routes/balance.ts';
 import { clusterRoutes } from './routes/clusters.ts';
 import { eventRoutes } from './routes/events.ts';
+import { installMetrics, metricsRoutes } from './routes/metrics.ts';
 import { hostRoutes } from './routes/hosts.ts';
 import { healthRoutes } from './routes/health.ts';
 import { operationRoutes } from './routes/operations.ts';
@@ -25,7 +26,7 @@ import { operationRoutes } from './routes/operations.ts';
 export interface ApiDeps {
   database: Database;
   /** Asks for a reconcile pass of a cluster; the BullMQ ReconcileQueue in production. */
-  queue: { enqueue(clusterId: string): Promise<void>; ping(): Promise<void> };
+  queue: { enqueue(clusterId: string): Promise<void>; ping(): Promise<void>; counts?(): Promise<Record<string, number>> };
   logger?: Logger;
   /** A host silent this long shows as lost (default HOST_LOST_AFTER_MS). */
   hostLostAfterMs?: number;
@@ -57,6 +58,7 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  const registry = installMetrics(app, deps);
 
   await app.register(swagger, {
     openapi: {
@@ -92,6 +94,7 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
     await v1.register(operationRoutes, deps);
     await v1.register(hostRoutes, deps);
     await v1.register(eventRoutes, deps);
+    await v1.register(metricsRoutes, { ...deps, registry });
   }, deps);
   // Agents authenticate with host credentials, not tenant keys.
   await app.register(agentRoutes, deps);

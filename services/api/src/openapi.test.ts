@@ -33,6 +33,7 @@ describe('OpenAPI document', () => {
         'GET /v1/hosts',
         'GET /v1/events',
         'GET /v1/events/stream',
+        'GET /metrics',
         'POST /v1/agent/enroll',
         'GET /v1/agent/assignments',
         'PUT /v1/agent/report',
