@@ -44,6 +44,22 @@ const PRUNE_EVERY_MS = 3_600_000;
 /** Each formed cluster's nodes are asked how they see it this often. */
 const PROBE_MS = 1000;
 
+/** Runs `task` every `ms`, never two at once (a slow round skips the ticks it overlaps). */
+function repeat(ms: number, task: () => Promise<unknown>, onError: (err: unknown) => void): { stop(): Promise<void> } {
+  let running: Promise<unknown> | undefined;
+  const timer = setInterval(() => {
+    running ??= task()
+      .catch(onError)
+      .finally(() => (running = undefined));
+  }, ms);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
 /** After this many failed runs in a row, the cluster's open operations fail with the last error. */
 const FAILURES_BEFORE_GIVING_UP = 8;
 
@@ -106,12 +122,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     sweepOnce(db, queue, logger).catch((err) => logger.warn({ err }, 'sweep failed'));
   }, sweepMs);
   // Heartbeats are one a second: a host's state is looked at as often.
-  let watching: Promise<unknown> | undefined;
-  const hostWatch = setInterval(() => {
-    watching ??= watchHosts(db, queue, hostLostAfterMs, logger)
-      .catch((err) => logger.warn({ err }, 'host watch failed'))
-      .finally(() => (watching = undefined));
-  }, HOST_WATCH_MS);
+  const hostWatch = repeat(HOST_WATCH_MS, () => watchHosts(db, queue, hostLostAfterMs, logger), (err) => logger.warn({ err }, 'host watch failed'));
   // Upkeep on a BullMQ job scheduler: each run happens once, whichever worker takes it.
   const maintenanceConnection = connect({ redisUrl: deps.redisUrl });
   const maintenance = new MaintenanceQueue(queueConnection, deps.queuePrefix);
@@ -127,21 +138,13 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   );
   upkeep.on('error', (err) => logger.error({ err }, 'maintenance worker error'));
   const prober = new Prober(db, queue, logger);
-  let probing: Promise<unknown> | undefined;
-  const probe = setInterval(() => {
-    probing ??= prober
-      .probeOnce()
-      .catch((err) => logger.warn({ err }, 'probe failed'))
-      .finally(() => (probing = undefined));
-  }, deps.probeIntervalMs ?? PROBE_MS);
+  const probe = repeat(deps.probeIntervalMs ?? PROBE_MS, () => prober.probeOnce(), (err) => logger.warn({ err }, 'probe failed'));
 
   return {
     close: async () => {
       clearInterval(sweeper);
-      clearInterval(hostWatch);
-      await watching;
-      clearInterval(probe);
-      await probing;
+      await hostWatch.stop();
+      await probe.stop();
       prober.close();
       await upkeep.close();
       await maintenance.close();

@@ -21,8 +21,12 @@ const answering = (n: ObservedNode): n is Answering => n.redis?.reachable === tr
 const known = (n: Answering) => new Set(n.redis.view.filter((e) => !e.handshake).map((e) => e.id));
 const me = (n: Answering): ClusterNodeEntry | undefined => n.redis.view.find((e) => e.myself);
 const ownsSlots = (n: Answering) => (me(n)?.slots.length ?? 0) > 0;
-/** A replica an operator marked `nofailover` (cluster-replica-no-failover) is never promoted. */
-const mayLead = (n: Answering) => !me(n)?.flags.includes('nofailover');
+/**
+ * The replica to promote in place of the dead primary `deadRedisId`: one that follows it, not
+ * marked `nofailover` by an operator, with the greatest replication offset.
+ */
+const bestHeir = (candidates: Answering[], deadRedisId: string | null): Answering | undefined =>
+  candidates.filter((n) => me(n)?.primaryId === deadRedisId && !me(n)?.flags.includes('nofailover')).sort((a, b) => b.redis.offset - a.redis.offset)[0];
 /** Still has a process (or may start one) on its host. */
 const hasProcess = (n: ObservedNode) => n.agent === 'starting' || n.agent === 'running' || n.agent === 'stopping';
 /**
@@ -355,7 +359,7 @@ function heal(dead: ObservedNode, live: ObservedNode[], spec: DesiredCluster['sp
   const shard = others.filter((n) => n.shardIndex === dead.shardIndex);
   // Promoted already (by us or by Redis): wait until every node has heard.
   if (shard.some((n) => me(n)?.role === 'primary' && ownsSlots(n))) return wait(`waiting for every node to see shard ${dead.shardIndex}'s new primary`, 40, 20);
-  const heir = shard.filter((n) => me(n)?.primaryId === dead.redisNodeId && mayLead(n)).sort((a, b) => b.redis.offset - a.redis.offset)[0];
+  const heir = bestHeir(shard, dead.redisNodeId);
   if (!heir) {
     // Nothing can take over: the same node again, in its own dir, with what its persistence kept.
     const loss = spec.persistence === 'none' ? 'all' : spec.persistence === 'rdb' ? 'since_last_save' : null;
@@ -383,8 +387,7 @@ function lostHosts(live: ObservedNode[], observed: ObservedCluster, spec: Desire
   if (!silent.length) return undefined;
   const peers = live.filter(answering);
   const entries = (n: ObservedNode) => (n.redisNodeId ? peers.flatMap((p) => p.redis.view.filter((e) => e.id === n.redisNodeId)) : []);
-  const known = (n: ObservedNode) => entries(n).length > 0;
-  const dead = silent.filter((n) => n.hostState === 'lost' && (n.redisNodeId === null || (peers.length > 0 && (!known(n) || entries(n).some((e) => e.flags.includes('fail'))))));
+  const dead = silent.filter((n) => n.hostState === 'lost' && (n.redisNodeId === null || (peers.length > 0 && (entries(n).length === 0 || entries(n).some((e) => e.flags.includes('fail'))))));
   const serving = (n: ObservedNode) => entries(n).some((e) => e.role === 'primary' && e.slots.length > 0);
   const idle = dead.filter((n) => !serving(n));
   if (idle.length) return act(`replacing ${idle.map(label).join(', ')}: their host is lost`, 10, replace(idle, live, observed.fleet, 'its host is lost'));
@@ -400,7 +403,7 @@ function lostHosts(live: ObservedNode[], observed: ObservedCluster, spec: Desire
     // Opt-in only: the replicas of the primaries on lost hosts take over without a vote.
     const lostAway = away.map((e) => silent.find((n) => n.redisNodeId === e.id)!).filter((n) => n.hostState === 'lost');
     const takeovers: Step[] = lostAway.flatMap((dead) => {
-      const heir = peers.filter((p) => p.shardIndex === dead.shardIndex && me(p)?.primaryId === dead.redisNodeId && mayLead(p)).sort((a, b) => b.redis.offset - a.redis.offset)[0];
+      const heir = bestHeir(peers.filter((p) => p.shardIndex === dead.shardIndex), dead.redisNodeId);
       return heir ? [{ kind: 'failover' as const, nodeId: heir.id, fromNodeId: dead.id, mode: 'takeover' as const }] : [];
     });
     if (spec.takeoverWhenQuorumLost && lostAway.length === away.length && takeovers.length) {

@@ -42,7 +42,10 @@ export function installMetrics(app: FastifyInstance, { database, hostLostAfterMs
     const now = new Date();
     const rows = await db.select({ at: hosts.lastHeartbeatAt }).from(hosts);
     const by = new Map<string, number>();
-    for (const r of rows) by.set(hostState(r.at, now, hostLostAfterMs), (by.get(hostState(r.at, now, hostLostAfterMs)) ?? 0) + 1);
+    for (const r of rows) {
+      const state = hostState(r.at, now, hostLostAfterMs);
+      by.set(state, (by.get(state) ?? 0) + 1);
+    }
     return [...by].map(([key, n]) => ({ key, n }));
   });
   new Gauge({

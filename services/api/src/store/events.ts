@@ -32,7 +32,8 @@ type Row = { id: string; type: EventType; tenant_id: string | null; cluster_id: 
  */
 export async function readEvents(db: Db, filter: EventFilter, cursor: string | undefined, limit: number): Promise<{ items: Event[]; nextCursor: string }> {
   // 'now': nothing of the past, only what comes next.
-  const after = cursor === 'now' ? await logHorizon(db) : positionOf(cursor);
+  if (cursor === 'now') return { items: [], nextCursor: eventCursor(await logHorizon(db)) };
+  const after = positionOf(cursor);
   await sequenceEvents(db);
   const result = await db.execute(sql`
     with page as (
