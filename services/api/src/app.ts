@@ -30,6 +30,8 @@ export interface ApiDeps {
   logger?: Logger;
   /** A host silent this long shows as lost (default HOST_LOST_AFTER_MS). */
   hostLostAfterMs?: number;
+  /** false where responses are buffered (the serverless adapter): the event stream answers 501. */
+  streaming?: boolean;
 }
 
 export const API_VERSION = '0.1.0';

@@ -32,6 +32,7 @@ const titles: Record<ErrorCode, string> = {
   unsupported_media_type: 'Unsupported media type',
   rate_limited: 'Too many requests',
   internal: 'Internal error',
+  not_implemented: 'Not available here',
   unavailable: 'Service unavailable',
 };
 

@@ -45,7 +45,7 @@ export class EventTail {
       this.loop = this.run();
     });
     await this.started;
-    const follower: Follower = { filter, after: cursor === 'now' ? this.last : positionOf(cursor), held: [], deliver };
+    const follower: Follower = { filter, after: positionOf(cursor), held: [], deliver };
     this.followers.add(follower);
     // Catch up from the log: whatever the tail hands over meanwhile waits in `held`.
     let next = cursor;

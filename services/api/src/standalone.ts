@@ -6,12 +6,12 @@ import { buildApp, type Api } from './app.ts';
 import type { ApiEnv } from './config.ts';
 
 /** The API on real Postgres and Redis from its environment: what server.ts and lambda.ts run. */
-export async function createApiFromEnv(env: ApiEnv): Promise<{ app: Api; close(): Promise<void> }> {
+export async function createApiFromEnv(env: ApiEnv, opts: { streaming?: boolean } = {}): Promise<{ app: Api; close(): Promise<void> }> {
   const logger = createLogger('api', { level: env.LOG_LEVEL });
   const database = await openDatabase({ url: env.DATABASE_URL });
   const redis = connect({ redisUrl: env.REDIS_URL });
   const queue = new ReconcileQueue(redis, env.QUEUE_PREFIX);
-  const app = await buildApp({ database, queue, logger, hostLostAfterMs: env.HOST_LOST_AFTER_MS });
+  const app = await buildApp({ database, queue, logger, hostLostAfterMs: env.HOST_LOST_AFTER_MS, ...opts });
   return {
     app,
     close: async () => {

@@ -175,6 +175,18 @@ describe('GET /v1/events/stream', () => {
     }
   });
 
+  it('says 501 (problem+json) where responses are buffered and a stream cannot be held', async () => {
+    const buffered = await buildApp({ database: h.database, queue: h.queue, streaming: false });
+    try {
+      const res = await buffered.inject({ method: 'GET', url: '/v1/events/stream', headers: alice.auth });
+      expect(res.statusCode).toBe(501);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.json()).toMatchObject({ code: 'not_implemented', detail: expect.stringContaining('GET /v1/events') });
+    } finally {
+      await buffered.close();
+    }
+  });
+
   it('refuses a Last-Event-ID it did not make, before streaming', async () => {
     const res = await fetch(url, { headers: { ...alice.auth, 'last-event-id': 'bogus' } });
     expect(res.status).toBe(400);

@@ -2,16 +2,16 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { EventPage, EventQuery } from '@slotplane/contracts';
 import type { ApiDeps } from '../app.ts';
-import { problems } from '../errors.ts';
+import { AppError, problems } from '../errors.ts';
 import { EventTail } from '../event-tail.ts';
-import { positionOf, readEvents, type EventFilter } from '../store/events.ts';
+import { eventCursor, logHorizon, positionOf, readEvents, type EventFilter } from '../store/events.ts';
 
 const tags = ['events'];
 const security = [{ bearerAuth: [] }];
 /** A comment line this often keeps proxies from closing a quiet stream. */
 const HEARTBEAT_MS = 15_000;
 
-export const eventRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database }) => {
+export const eventRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database, streaming = true }) => {
   const tail = new EventTail(database);
   app.addHook('onClose', () => tail.close());
   const filterOf = (principal: { role: string; tenantId: string }, q: { clusterId?: string | undefined; type?: EventFilter['type'] }): EventFilter => ({
@@ -46,16 +46,19 @@ export const eventRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { databas
           'Each event is sent as `id:` (its cursor), `event:` (its type) and `data:` (the event JSON), in the order of GET /v1/events; a comment line every 15 s keeps the connection open. Reconnect with the last id in Last-Event-ID to get every later event exactly once. Events written through any API instance or worker reach every stream (Postgres NOTIFY wakes them; the log in Postgres is what they send). Not available through the serverless adapter, whose responses are buffered: poll GET /v1/events there.',
         querystring: EventQuery.omit({ limit: true }),
         headers: z.object({ 'last-event-id': z.string().max(100).optional() }),
-        response: { 200: z.string().describe('text/event-stream'), ...problems('validation_failed', 'unauthorized') },
+        response: { 200: z.string().describe('text/event-stream'), ...problems('validation_failed', 'unauthorized', 'not_implemented') },
       },
     },
     async (request, reply) => {
+      if (!streaming) throw new AppError('not_implemented', 'event streams need a long-lived connection, which this deployment (serverless, buffered responses) cannot hold: poll GET /v1/events with its nextCursor');
       const { cursor: fromQuery, ...query } = request.query;
       const filter = filterOf(request.principal, query);
       const lastEventId = request.headers['last-event-id'];
-      // A bad cursor is a 400 before the stream starts.
+      // A bad cursor is a 400 before the stream starts; 'now' is the log's end when the client
+      // sees the stream open (resolved before the headers go out, so nothing after is missed).
       positionOf(lastEventId, 'headers.last-event-id');
       if (fromQuery !== 'now') positionOf(fromQuery);
+      const from = lastEventId ?? (fromQuery === 'now' ? eventCursor(await logHorizon(database.db)) : fromQuery);
       reply.hijack();
       const out = reply.raw;
       out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
@@ -75,7 +78,7 @@ export const eventRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { databas
       });
       try {
         // The process's one tail of the log hands this stream its events, in order, each once.
-        unfollow = await tail.follow(filter, lastEventId ?? fromQuery, (events) => {
+        unfollow = await tail.follow(filter, from, (events) => {
           for (const e of events) out.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
           lastWrite = Date.now();
         });
