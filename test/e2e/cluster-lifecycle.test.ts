@@ -56,6 +56,26 @@ describe('a 3x1 cluster on three hosts', () => {
     adminPassword = await cp.adminPassword(clusterId);
   });
 
+  it('tells its story in the event log, in order', async () => {
+    const page = await call('GET', `/v1/events?clusterId=${clusterId}&limit=500`);
+    const types: string[] = page.items.map((e: { type: string }) => e.type);
+    expect(types[0]).toBe('cluster.created');
+    expect(types.filter((t) => t === 'node.started')).toHaveLength(6);
+    const order = ['cluster.created', 'operation.started', 'node.started', 'cluster.available', 'operation.succeeded'];
+    const firsts = order.map((t) => types.indexOf(t));
+    expect(firsts.every((i) => i >= 0), types.join(',')).toBe(true);
+    expect(firsts).toEqual([...firsts].sort((a, b) => a - b));
+    // Progress is told coarsely (new steps), between the start and the end.
+    const progress = types.flatMap((t, i) => (t === 'operation.progress' ? [i] : []));
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.every((i) => i > firsts[1]! && i < firsts[4]!)).toBe(true);
+    const started = page.items.filter((e: { type: string }) => e.type === 'node.started').map((e: { data: { nodeId: string; pid: number } }) => e.data);
+    const cluster = await call('GET', `/v1/clusters/${clusterId}`);
+    const nodeIds = cluster.shards.flatMap((s: { primary: { id: string }; replicas: Array<{ id: string }> }) => [s.primary.id, ...s.replicas.map((r) => r.id)]);
+    expect(new Set(started.map((d: { nodeId: string }) => d.nodeId))).toEqual(new Set(nodeIds));
+    expect(started.every((d: { pid: number }) => d.pid > 0)).toBe(true);
+  });
+
   it('shows its topology: slots covered, one primary and one replica per shard, never on the same host', async () => {
     const cluster = await call('GET', `/v1/clusters/${clusterId}`);
     expect(countSlots(cluster.shards.flatMap((s: { slots: [number, number][] }) => s.slots))).toBe(SLOT_COUNT);

@@ -55,9 +55,11 @@ describe('resharding a cluster with data, online', () => {
 
   it.each([4, 2, 3])('goes to %i shards: every key kept, no acknowledged write lost, redis-cli --cluster check clean', async (shards) => {
     const writes = startCountedWrites(endpoint, tenant);
+    let opId = '';
     let op: { status: string; moves: { slotsTotal: number; slotsMoved: number; keysMoved: number } | null; error: unknown };
     try {
       const { operation } = await call('PATCH', `/v1/clusters/${clusterId}`, { shards });
+      opId = operation.id;
       op = await settled(operation.id, 180_000);
     } finally {
       const result = await writes.stop();
@@ -67,6 +69,13 @@ describe('resharding a cluster with data, online', () => {
     expect(op.moves!.slotsMoved).toBe(op.moves!.slotsTotal);
     expect(op.moves!.slotsTotal).toBeGreaterThan(0);
     expect(op.moves!.keysMoved).toBeGreaterThan(0);
+    // The event log tells the same story, a batch of slots at a time.
+    const progress = (await call('GET', `/v1/events?clusterId=${clusterId}&type=slot_migration.progress&limit=500`)).items
+      .filter((e: { operationId: string }) => e.operationId === opId)
+      .map((e: { data: { slots: number; keys: number; slotsDone: number; slotsTotal: number } }) => e.data);
+    expect(progress.reduce((a: number, d: { slots: number }) => a + d.slots, 0)).toBe(op.moves!.slotsTotal);
+    expect(progress.reduce((a: number, d: { keys: number }) => a + d.keys, 0)).toBe(op.moves!.keysMoved);
+    expect(progress.at(-1)).toMatchObject({ slotsDone: op.moves!.slotsTotal, slotsTotal: op.moves!.slotsTotal });
 
     const cluster = await call('GET', `/v1/clusters/${clusterId}`);
     expect(cluster.status).toBe('available');

@@ -18,19 +18,24 @@ const host = z.object({ hostId: Id, name: z.string(), from: HostState.describe('
  * the change it describes) and the shape of its `data`. Closed: a writer cannot invent a type.
  */
 export const EVENT_DATA = {
-  'cluster.create_requested': requested,
-  'cluster.update_requested': requested,
-  'cluster.delete_requested': requested,
+  'cluster.created': requested.describe('The cluster was asked for (POST): its spec is stored, the create operation runs.'),
+  'cluster.updated': requested.describe('Its desired spec changed (PATCH); the update operation runs.'),
+  'cluster.delete_requested': requested.describe('Its deletion was asked for; cluster.deleted follows when its nodes are gone.'),
   'cluster.rebalance_requested': requested,
   'cluster.switchover_requested': requested,
   'cluster.available': generation.describe('The cluster was observed at the generation asked for.'),
-  'cluster.deleted': generation,
+  'cluster.deleted': generation.describe('Every node of the cluster is stopped and erased.'),
   'cluster.status_changed': z.object({ from: ClusterStatus, to: ClusterStatus }),
   'cluster.step_done': z.object({ phase: z.string(), steps: z.array(z.record(z.string(), z.unknown())).describe('Each step: its kind and the nodes it touched.') }),
   'operation.started': operation,
+  'operation.progress': operation.extend({
+    progress: z.number().int().min(0).max(100).describe('Percent done.'),
+    step: z.string().describe('What it is doing now.'),
+  }).describe('Written when the step changes or the progress passes a tenth: coarse, for a progress bar.'),
   'operation.succeeded': operation,
   'operation.failed': operation.extend({ error: OperationError }),
   'operation.cancelled': operation.extend({ reason: z.string() }),
+  'node.started': z.object({ nodeId: Id, hostId: Id, port: z.number().int(), pid: z.number().int().nullable() }).describe("The node's redis-server process was seen running (first start, restart, or a new pid)."),
   'node.exited': z.object({ nodeId: Id, exitCode: z.number().int().nullable(), signal: z.string().nullable() }),
   'node.replaced': z.object({ shardIndex: z.number().int(), from: Id.describe('The dead node.'), to: Id.describe('The node placed in its stead.'), hostId: Id, port: z.number().int(), reason: z.string() }),
   'shard.failover': z.object({
@@ -40,6 +45,17 @@ export const EVENT_DATA = {
     trigger: z.enum(['agent_exit', 'redis', 'switchover', 'takeover']).describe("agent_exit: Slotplane promoted after the agent saw the primary exit; redis: Redis's own election; switchover: asked for; takeover: the takeoverWhenQuorumLost policy."),
     durationMs: z.number().nullable().describe('From the death (or silence) of the old primary to the promotion, when known.'),
   }),
+  'slot_migration.progress': z
+    .object({
+      from: Id.describe('The source primary.'),
+      to: Id.describe('The target primary.'),
+      slots: z.number().int().describe('Slots this batch handed over (at most 256).'),
+      keys: z.number().int().describe('Keys those slots carried.'),
+      bytes: z.number().int(),
+      slotsDone: z.number().int().describe("Slots the operation has moved so far."),
+      slotsTotal: z.number().int().describe('Slots the operation moves in all.'),
+    })
+    .describe('One batch of slots changed owner (coarse: one event per up to 256 slots, not per key).'),
   'shard.data_lost': z.object({ shardIndex: z.number().int().nullable(), nodeId: Id, loss: z.enum(['all', 'since_last_save']), detail: z.string() }),
   'host.enrolled': z.object({ hostId: Id, name: z.string(), address: z.string(), zone: z.string().nullable() }).describe('An agent enrolled the host (again, when the name was known: it gets a new credential).'),
   'host.suspect': host,

@@ -1,6 +1,6 @@
 import { REDIS_USERS } from '@slotplane/contracts';
 import type { Step } from '@slotplane/core';
-import { clusters, pgArray, slotMoves, sql, type SlotMoveState } from '@slotplane/db';
+import { appendEvent, clusters, pgArray, slotMoves, sql, type Db, type SlotMoveState } from '@slotplane/db';
 import type { NodeAdmin } from '@slotplane/redis-admin';
 import type { ActContext } from './act.ts';
 import { WorkerError } from './errors.ts';
@@ -114,7 +114,28 @@ async function moveChunk(ctx: ActContext, step: MoveStep, slots: number[]): Prom
       if (o) await ctx.admins.get({ host: o.address, port: o.port, password: ctx.cluster.adminPassword }).setSlots(slots, 'NODE', targetId).catch(() => []);
     }),
   );
-  await journal(ctx, slots, 'done');
+  await finishChunk(ctx, step, slots, moved);
+}
+
+/** The chunk's last journal state, and one coarse slot_migration.progress event, in one transaction. */
+async function finishChunk(ctx: ActContext, step: MoveStep, slots: number[], moved: Map<number, { keys: number; bytes: number }>): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    await journal(ctx, slots, 'done', tx);
+    const { rows } = (await tx.execute(sql`
+      select ${slotMoves.operationId} as op, count(*) filter (where ${slotMoves.state} = 'done')::int as done, count(*)::int as total
+      from ${slotMoves}
+      where ${slotMoves.operationId} is not distinct from (select ${slotMoves.operationId} from ${slotMoves} where ${slotMoves.clusterId} = ${ctx.cluster.id} and ${slotMoves.slot} = ${slots[0]!} order by ${slotMoves.updatedAt} desc limit 1)
+        and ${slotMoves.clusterId} = ${ctx.cluster.id}
+      group by 1`)) as unknown as { rows: Array<{ op: string | null; done: number; total: number }> };
+    const sum = (k: 'keys' | 'bytes') => [...moved.values()].reduce((a, m) => a + m[k], 0);
+    await appendEvent(tx, {
+      tenantId: ctx.cluster.tenantId,
+      clusterId: ctx.cluster.id,
+      operationId: rows[0]?.op ?? null,
+      type: 'slot_migration.progress',
+      data: { from: step.nodeId, to: step.targetNodeId, slots: slots.length, keys: sum('keys'), bytes: sum('bytes'), slotsDone: rows[0]?.done ?? slots.length, slotsTotal: rows[0]?.total ?? slots.length },
+    });
+  });
 }
 
 /** Keys and bytes moved per slot, added to the journal in one statement. */
@@ -134,10 +155,10 @@ function member(ctx: ActContext, nodeId: string) {
 }
 
 /** Bulk state change of the journal rows of these slots, fenced by the lease: one statement. */
-async function journal(ctx: ActContext, slots: number[], state: SlotMoveState): Promise<void> {
+async function journal(ctx: ActContext, slots: number[], state: SlotMoveState, db: Pick<Db, 'execute'> = ctx.db): Promise<void> {
   if (!slots.length) return;
   // Both drivers (pg, PGlite) answer raw SQL with { rows }.
-  const { rows } = (await ctx.db.execute(sql`
+  const { rows } = (await db.execute(sql`
     with held as (select ${clusters.id} from ${clusters} where ${ctx.lease.held()}),
     moved as (
       update ${slotMoves} set state = ${state}, updated_at = now()

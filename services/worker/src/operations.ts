@@ -19,10 +19,23 @@ export async function reportProgress(tx: Db, clusterId: string, progress: number
   for (const op of started) {
     await appendEvent(tx, { tenantId: op.tenantId, clusterId, operationId: op.id, type: 'operation.started', data: { kind: op.kind } });
   }
-  await tx
+  const percent = Math.round(progress);
+  const before = await tx
+    .select({ id: operations.id, progress: operations.progress, step: operations.step })
+    .from(operations)
+    .where(and(openOf(clusterId), sql`(${operations.progress}, ${operations.step}) is distinct from (${percent}, ${step})`));
+  if (!before.length) return;
+  const moved = await tx
     .update(operations)
-    .set({ progress: Math.round(progress), step, updatedAt: new Date() })
-    .where(and(openOf(clusterId), sql`(${operations.progress}, ${operations.step}) is distinct from (${Math.round(progress)}, ${step})`));
+    .set({ progress: percent, step, updatedAt: new Date() })
+    .where(inArray(operations.id, before.map((o) => o.id)))
+    .returning();
+  for (const op of moved) {
+    const was = before.find((o) => o.id === op.id)!;
+    // Coarse: a new step, or another tenth done.
+    if (was.step === step && Math.floor(was.progress / 10) === Math.floor(percent / 10)) continue;
+    await appendEvent(tx, { tenantId: op.tenantId, clusterId, operationId: op.id, type: 'operation.progress', data: { kind: op.kind, progress: percent, step } });
+  }
 }
 
 /**

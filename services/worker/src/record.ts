@@ -103,13 +103,14 @@ export async function recordConverged(s: Settle, requestsSeen: string[]): Promis
       .where(and(s.lease.held(), eq(clusters.generation, cluster.generation)))
       .returning({ id: clusters.id });
     if (!row) return false;
-    await succeedConverged(tx, cluster.id, cluster.generation, requestsSeen);
     if (cluster.status !== status) {
       await appendEvent(tx, { tenantId: cluster.tenantId, clusterId: cluster.id, type: 'cluster.status_changed', data: { from: cluster.status, to: status } });
     }
     if (cluster.status !== status || cluster.observedGeneration !== cluster.generation) {
       await appendEvent(tx, { tenantId: cluster.tenantId, clusterId: cluster.id, type: deleting ? 'cluster.deleted' : 'cluster.available', data: { generation: cluster.generation } });
     }
+    // After the cluster's own events: what was observed, then the operations it fulfils.
+    await succeedConverged(tx, cluster.id, cluster.generation, requestsSeen);
     if (deleting) await cancelOpen(tx, cluster.id, 'the cluster was deleted');
     return true;
   });

@@ -37,7 +37,7 @@ describe('POST /v1/clusters', () => {
     const [ops] = await h.database.db.select({ n: count() }).from(operations).where(eq(operations.clusterId, cluster.id));
     const evs = await h.database.db.select().from(events).where(eq(events.clusterId, cluster.id));
     expect(ops!.n).toBe(1);
-    expect(evs.map((e) => e.type)).toEqual(['cluster.create_requested']);
+    expect(evs.map((e) => e.type)).toEqual(['cluster.created']);
     const job = await h.queue.queue.getJob(`reconcile-${cluster.id}`);
     expect(job?.data).toEqual({ clusterId: cluster.id, failures: 0 });
   });

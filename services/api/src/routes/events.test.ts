@@ -134,7 +134,7 @@ describe('GET /v1/events/stream', () => {
     try {
       const stream = await openStream(url, alice.auth);
       const { cluster } = (await other.inject({ method: 'POST', url: '/v1/clusters', headers: alice.auth, payload: { name: 'streamed', shards: 1, replicasPerShard: 0 } })).json();
-      await waitFor('the create to arrive on the stream', () => stream.received.some((e) => e.event === 'cluster.create_requested' && e.data.clusterId === cluster.id));
+      await waitFor('the create to arrive on the stream', () => stream.received.some((e) => e.event === 'cluster.created' && e.data.clusterId === cluster.id));
       const last = stream.received.at(-1)!;
       await stream.close();
 

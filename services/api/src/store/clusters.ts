@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ClusterSpec, CreateClusterBody, OperationKind, PatchClusterBody } from '@slotplane/contracts';
+import type { ClusterSpec, CreateClusterBody, EventType, OperationKind, PatchClusterBody } from '@slotplane/contracts';
 import { and, appendEvent, clusters, desc, eq, gt, isNull, ne, newId, nodes, notifyAssignments, operations, sql, type ClusterRow, type Db, type OperationRow } from '@slotplane/db';
 import { AppError, notFound } from '../errors.ts';
 
@@ -15,6 +15,15 @@ const isUniqueViolation = (err: unknown, constraint: string) => {
   return c.code === '23505' && c.constraint === constraint;
 };
 
+/** The event a request writes, by operation kind. */
+const REQUESTED = {
+  create: 'cluster.created',
+  update: 'cluster.updated',
+  delete: 'cluster.delete_requested',
+  rebalance: 'cluster.rebalance_requested',
+  switchover: 'cluster.switchover_requested',
+} as const satisfies Record<OperationKind, EventType>;
+
 export async function insertOperation(tx: Tx, cluster: ClusterRow, kind: OperationKind, params: Record<string, unknown> | null = null): Promise<OperationRow> {
   const [op] = await tx
     .insert(operations)
@@ -24,7 +33,7 @@ export async function insertOperation(tx: Tx, cluster: ClusterRow, kind: Operati
     tenantId: cluster.tenantId,
     clusterId: cluster.id,
     operationId: op!.id,
-    type: `cluster.${kind}_requested`,
+    type: REQUESTED[kind],
     data: { generation: cluster.generation, ...(params ? { params } : { spec: cluster.spec }) },
   });
   return op!;

@@ -120,6 +120,9 @@ export async function recordReport(db: Db, hostId: string, report: { bootId: str
       if (!next || unchanged(node, next)) continue;
       await tx.update(nodes).set({ ...next, updatedAt: new Date() }).where(eq(nodes.id, node.id));
       changed.add(node.clusterId);
+      if (next.status === 'running' && (node.status !== 'running' || node.pid !== next.pid)) {
+        await appendEvent(tx, { tenantId, clusterId: node.clusterId, type: 'node.started', data: { nodeId: node.id, hostId, port: node.port, pid: next.pid } });
+      }
       if (next.status === 'exited' && node.status !== 'exited') {
         await appendEvent(tx, { tenantId, clusterId: node.clusterId, type: 'node.exited', data: { nodeId: node.id, exitCode: next.exitCode, signal: next.exitSignal } });
       }
