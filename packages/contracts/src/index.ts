@@ -6,3 +6,4 @@ export * from './jobs.ts';
 export * from './env.ts';
 export * from './agent.ts';
 export * from './events.ts';
+export * from './webhooks.ts';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { EventData, EventType } from '@slotplane/contracts';
+import type { Event, EventData, EventType } from '@slotplane/contracts';
 import type { Db } from './client.ts';
 import { events } from './schema/index.ts';
 
@@ -57,4 +57,24 @@ export async function pruneEvents(db: Pick<Db, 'transaction' | 'execute'>, days:
   await sequenceEvents(db);
   const res = await db.execute(sql`delete from ${events} where created_at < now() - make_interval(days => ${days}) and position is not null`);
   return (res as unknown as { rowCount?: number; affectedRows?: number }).rowCount ?? (res as unknown as { affectedRows?: number }).affectedRows ?? 0;
+}
+
+/** Cursors are opaque to clients: the base64url of an event's position in the log. */
+export const eventCursor = (position: number) => Buffer.from(`e${position}`).toString('base64url');
+
+/** An events row as raw SQL returns it. */
+export type EventRow = { type: string; tenant_id: string | null; cluster_id: string | null; operation_id: string | null; data: Record<string, unknown>; created_at: Date | string; position: number | string };
+
+/** The event as every reader shows it (the list, the stream, webhook bodies): its id is its cursor. */
+export function toEvent(r: EventRow): Event {
+  // As written: appendEvent only writes a known type with its data's shape.
+  return {
+    id: eventCursor(Number(r.position)),
+    type: r.type,
+    tenantId: r.tenant_id,
+    clusterId: r.cluster_id,
+    operationId: r.operation_id,
+    data: r.data,
+    createdAt: new Date(r.created_at).toISOString(),
+  } as Event;
 }

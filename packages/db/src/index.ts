@@ -3,5 +3,5 @@ export * from './client.ts';
 export { newId } from './ids.ts';
 export { pgArray } from './arrays.ts';
 export { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, notInArray, or, sql } from 'drizzle-orm';
-export { appendEvent, pruneEvents, sequenceEvents, type EventInput } from './events.ts';
+export { appendEvent, eventCursor, pruneEvents, sequenceEvents, toEvent, type EventInput, type EventRow } from './events.ts';
 export { ASSIGNMENTS_CHANNEL, EVENTS_CHANNEL, notifyAssignments } from './notify.ts';

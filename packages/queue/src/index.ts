@@ -94,6 +94,59 @@ export function createMaintenanceWorker(connection: Redis, processor: (task: Mai
   return new Worker(MAINTENANCE_QUEUE, (job) => processor(job.name as MaintenanceTask), { connection, prefix, concurrency: 1 });
 }
 
+/** Webhook deliveries: one job per (webhook, event), retried with exponential backoff. */
+export const WEBHOOK_QUEUE = 'webhooks';
+export interface WebhookRetry {
+  /** Wait after the first failed attempt; doubled after each next one… */
+  baseMs: number;
+  /** …up to this. */
+  maxMs: number;
+  /** Attempts in all before the delivery is failed. */
+  attempts: number;
+}
+/** 10 s doubling to an hour apart, 20 attempts: about 12 hours of retries. */
+export const WEBHOOK_RETRY: WebhookRetry = { baseMs: 10_000, maxMs: 3_600_000, attempts: 20 };
+/** The wait after `failed` failed attempts. */
+export const webhookBackoff = (retry: WebhookRetry, failed: number) => Math.min(retry.maxMs, retry.baseMs * 2 ** Math.max(0, failed - 1));
+
+export class WebhookQueue {
+  readonly queue: Queue<{ deliveryId: string }>;
+  constructor(
+    connection: Redis,
+    prefix = 'slotplane',
+    private readonly retry = WEBHOOK_RETRY,
+  ) {
+    this.queue = new Queue(WEBHOOK_QUEUE, { connection, prefix });
+  }
+
+  /** Idempotent: a delivery that has its job already keeps it. */
+  async add(deliveryIds: string[]): Promise<void> {
+    if (!deliveryIds.length) return;
+    await this.queue.addBulk(
+      deliveryIds.map((deliveryId) => ({
+        name: 'deliver',
+        data: { deliveryId },
+        opts: { jobId: deliveryId, attempts: this.retry.attempts, backoff: { type: 'webhook' }, removeOnComplete: true, removeOnFail: true },
+      })),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}
+
+export function createWebhookWorker(connection: Redis, processor: (deliveryId: string) => Promise<void>, opts: { prefix?: string; retry?: WebhookRetry; concurrency?: number } = {}): Worker {
+  const retry = opts.retry ?? WEBHOOK_RETRY;
+  return new Worker(WEBHOOK_QUEUE, (job) => processor((job.data as { deliveryId: string }).deliveryId), {
+    connection,
+    prefix: opts.prefix ?? 'slotplane',
+    // Receivers are slow or down: many at once, each waiting on the network.
+    concurrency: opts.concurrency ?? 16,
+    settings: { backoffStrategy: (attemptsMade: number) => webhookBackoff(retry, attemptsMade) },
+  });
+}
+
 export function createReconcileWorker(
   connection: Redis,
   processor: Processor<ReconcileJob>,

@@ -4,6 +4,7 @@ import { inject } from 'vitest';
 import { buildApp, createTenant, type Api } from '@slotplane/api';
 import type { Database } from '@slotplane/db';
 import { ReconcileQueue, connect } from '@slotplane/queue';
+import type { NetworkPolicy } from '@slotplane/webhooks';
 import { createTestDatabase } from './database.ts';
 
 export interface ApiHarness {
@@ -19,13 +20,13 @@ export interface ApiHarness {
 }
 
 /** The real API on a fresh database and the run's redis-server, with a queue prefix of its own. */
-export async function startApiHarness(opts: { hostLostAfterMs?: number | undefined } = {}): Promise<ApiHarness> {
+export async function startApiHarness(opts: { hostLostAfterMs?: number | undefined; webhookNetworks?: NetworkPolicy | undefined } = {}): Promise<ApiHarness> {
   const database = await createTestDatabase();
   const redisUrl = inject('redisUrl');
   const queuePrefix = `t${randomBytes(4).toString('hex')}`;
   const connection = connect({ redisUrl });
   const queue = new ReconcileQueue(connection, queuePrefix);
-  const app = await buildApp({ database, queue, ...(opts.hostLostAfterMs ? { hostLostAfterMs: opts.hostLostAfterMs } : {}) });
+  const app = await buildApp({ database, queue, ...(opts.hostLostAfterMs ? { hostLostAfterMs: opts.hostLostAfterMs } : {}), ...(opts.webhookNetworks ? { webhookNetworks: opts.webhookNetworks } : {}) });
   return {
     app,
     database,

@@ -7,6 +7,8 @@ import { createEnrollmentToken } from '@slotplane/api';
 import { waitFor } from '@slotplane/embedded';
 import { clusters, eq, hosts } from '@slotplane/db';
 import { createLogger } from '@slotplane/logger';
+import type { WebhookRetry } from '@slotplane/queue';
+import type { NetworkPolicy } from '@slotplane/webhooks';
 import { startWorker, type RunningWorker } from '@slotplane/worker';
 import { startApiHarness, type ApiHarness } from './api.ts';
 
@@ -74,8 +76,11 @@ export async function startControlPlane(opts: {
   worker?: boolean;
   /** HOST_LOST_AFTER_MS for the API and the worker. */
   hostLostAfterMs?: number;
+  /** Where webhooks may be sent (default: public addresses only), and how fast they are retried. */
+  webhookNetworks?: NetworkPolicy;
+  webhookRetry?: WebhookRetry;
 }): Promise<ControlPlane> {
-  const api = await startApiHarness({ hostLostAfterMs: opts.hostLostAfterMs });
+  const api = await startApiHarness({ hostLostAfterMs: opts.hostLostAfterMs, webhookNetworks: opts.webhookNetworks });
   const baseUrl = await api.app.listen({ host: '127.0.0.1', port: 0 });
   const enrollToken = await createEnrollmentToken(api.database.db);
   const children: ChildProcess[] = [];
@@ -151,6 +156,8 @@ export async function startControlPlane(opts: {
     leaseTtlMs: 3000,
     lockDurationMs: 3000,
     hostLostAfterMs: opts.hostLostAfterMs,
+    webhookNetworks: opts.webhookNetworks,
+    webhookRetry: opts.webhookRetry,
   };
   const plane: ControlPlane = {
     api,

@@ -11,6 +11,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Database } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
+import type { NetworkPolicy } from '@slotplane/webhooks';
 import { authenticate } from './auth.ts';
 import { installErrorHandling } from './errors.ts';
 import { tidyOpenApi } from './openapi-tidy.ts';
@@ -22,6 +23,7 @@ import { installMetrics, metricsRoutes } from './routes/metrics.ts';
 import { hostRoutes } from './routes/hosts.ts';
 import { healthRoutes } from './routes/health.ts';
 import { operationRoutes } from './routes/operations.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 
 export interface ApiDeps {
   database: Database;
@@ -32,6 +34,8 @@ export interface ApiDeps {
   hostLostAfterMs?: number;
   /** false where responses are buffered (the serverless adapter): the event stream answers 501. */
   streaming?: boolean;
+  /** Where webhook URLs may resolve to (default: public addresses only). */
+  webhookNetworks?: NetworkPolicy;
 }
 
 export const API_VERSION = '0.1.0';
@@ -74,6 +78,8 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
       tags: [
         { name: 'clusters', description: 'Desired topologies and what was observed of them' },
         { name: 'operations', description: 'Durable records of requested changes' },
+        { name: 'events', description: 'The event log: poll it, stream it' },
+        { name: 'webhooks', description: 'Events pushed to your URL, signed' },
         { name: 'hosts', description: 'The machines that run nodes (admin)' },
         { name: 'agents', description: 'What host agents call: enroll, assignments, reports' },
         { name: 'health', description: 'Liveness and readiness' },
@@ -96,6 +102,7 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
     await v1.register(operationRoutes, deps);
     await v1.register(hostRoutes, deps);
     await v1.register(eventRoutes, deps);
+    await v1.register(webhookRoutes, deps);
     await v1.register(metricsRoutes, { ...deps, registry });
   }, deps);
   // Agents authenticate with host credentials, not tenant keys.

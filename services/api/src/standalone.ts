@@ -11,7 +11,7 @@ export async function createApiFromEnv(env: ApiEnv, opts: { streaming?: boolean 
   const database = await openDatabase({ url: env.DATABASE_URL });
   const redis = connect({ redisUrl: env.REDIS_URL });
   const queue = new ReconcileQueue(redis, env.QUEUE_PREFIX);
-  const app = await buildApp({ database, queue, logger, hostLostAfterMs: env.HOST_LOST_AFTER_MS, ...opts });
+  const app = await buildApp({ database, queue, logger, hostLostAfterMs: env.HOST_LOST_AFTER_MS, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS, ...opts });
   return {
     app,
     close: async () => {

@@ -7,6 +7,7 @@ import { LogLevel, parseEnv } from '@slotplane/contracts';
 import { startRedisServer } from '@slotplane/embedded';
 import { createLogger } from '@slotplane/logger';
 import { ReconcileQueue, connect } from '@slotplane/queue';
+import { networkPolicyEnv } from '@slotplane/webhooks';
 import { startWorker } from '@slotplane/worker';
 import { dataDir, openDb } from './database.ts';
 
@@ -17,6 +18,8 @@ const StartEnv = z.object({
   HOST: z.string().default('127.0.0.1'),
   REDIS_URL: z.string().url('must be a redis:// URL').optional(),
   LOG_LEVEL: z.enum(LogLevel).default('warn'),
+  // Development: webhooks may also reach this machine (a receiver on localhost).
+  WEBHOOK_ALLOWED_NETWORKS: networkPolicyEnv('public,127.0.0.0/8,::1/128'),
 });
 
 /** Reuses the default tenant's key from the data dir, or issues one and writes it there. */
@@ -50,7 +53,7 @@ export async function start(): Promise<void> {
   await database.migrate();
   const apiKey = await defaultApiKey(database.db, join(dir, 'api-key'));
 
-  const worker = await startWorker({ database, redisUrl, logger });
+  const worker = await startWorker({ database, redisUrl, logger, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS });
   stops.unshift(() => worker.close());
   const queueConnection = connect({ redisUrl });
   const queue = new ReconcileQueue(queueConnection);
@@ -58,7 +61,7 @@ export async function start(): Promise<void> {
     await queue.close();
     queueConnection.disconnect();
   });
-  const app = await buildApp({ database, queue, logger });
+  const app = await buildApp({ database, queue, logger, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS });
   stops.unshift(() => app.close());
   const address = await app.listen({ host: env.HOST, port: env.PORT });
 

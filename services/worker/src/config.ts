@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LogLevel, parseEnv } from '@slotplane/contracts';
 import { HOST_LOST_AFTER_MS } from '@slotplane/core';
+import { networkPolicyEnv } from '@slotplane/webhooks';
 
 const WorkerEnv = z.object({
   DATABASE_URL: z.string().url('must be a postgres:// URL'),
@@ -10,6 +11,8 @@ const WorkerEnv = z.object({
   WORKER_LEASE_TTL_MS: z.coerce.number().int().min(500).default(10_000),
   WORKER_LOCK_MS: z.coerce.number().int().min(500).default(10_000),
   HOST_LOST_AFTER_MS: z.coerce.number().int().min(1000).default(HOST_LOST_AFTER_MS),
+  /** Where webhook URLs may resolve to: `public` and/or CIDRs, comma-separated. */
+  WEBHOOK_ALLOWED_NETWORKS: networkPolicyEnv(),
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   LOG_LEVEL: z.enum(LogLevel).default('info'),
 });

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ReconcileJob } from '@slotplane/contracts';
 import { HOST_LOST_AFTER_MS } from '@slotplane/core';
-import { clusters, eq, pruneEvents, type Database, type Db } from '@slotplane/db';
+import { EVENTS_CHANNEL, clusters, eq, pruneEvents, type Database, type Db } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
-import { DelayedError, MaintenanceQueue, ReconcileQueue, connect, createMaintenanceWorker, createReconcileWorker, type Job } from '@slotplane/queue';
+import { DelayedError, MaintenanceQueue, ReconcileQueue, WEBHOOK_RETRY, WebhookQueue, connect, createMaintenanceWorker, createReconcileWorker, createWebhookWorker, type Job, type WebhookRetry } from '@slotplane/queue';
+import { parseNetworkPolicy, type NetworkPolicy } from '@slotplane/webhooks';
 import { isRetryable } from './errors.ts';
 import { LeaseBusy } from './lease.ts';
 import { failOpen } from './operations.ts';
@@ -12,6 +13,7 @@ import { reconcileCluster, type Outcome } from './reconcile.ts';
 import { watchHosts } from './hosts.ts';
 import { Prober } from './prober.ts';
 import { sweepOnce } from './sweeper.ts';
+import { deliver, dispatchOnce, requeueStranded } from './webhooks.ts';
 
 export interface WorkerDeps {
   database: Database;
@@ -33,6 +35,10 @@ export interface WorkerDeps {
   /** Events older than this are pruned (default 30 days), once an hour (pruneEveryMs). */
   eventRetentionDays?: number;
   pruneEveryMs?: number;
+  /** Where webhook URLs may resolve to (default: public addresses only). */
+  webhookNetworks?: NetworkPolicy;
+  /** Webhook retries (default WEBHOOK_RETRY: about 12 hours). */
+  webhookRetry?: WebhookRetry;
 }
 
 export interface RunningWorker {
@@ -44,17 +50,34 @@ const PRUNE_EVERY_MS = 3_600_000;
 /** Each formed cluster's nodes are asked how they see it this often. */
 const PROBE_MS = 1000;
 
-/** Runs `task` every `ms`, never two at once (a slow round skips the ticks it overlaps). */
-function repeat(ms: number, task: () => Promise<unknown>, onError: (err: unknown) => void): { stop(): Promise<void> } {
+/**
+ * Runs `task` every `ms`, never two at once (a slow round skips the ticks it overlaps); `now()`
+ * asks for a round at once (after the one running, if any).
+ */
+function repeat(ms: number, task: () => Promise<unknown>, onError: (err: unknown) => void): { now(): void; stop(): Promise<void> } {
   let running: Promise<unknown> | undefined;
-  const timer = setInterval(() => {
-    running ??= task()
+  let again = false;
+  const run = () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = task()
       .catch(onError)
-      .finally(() => (running = undefined));
-  }, ms);
+      .finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          run();
+        }
+      });
+  };
+  const timer = setInterval(run, ms);
   return {
+    now: run,
     async stop() {
       clearInterval(timer);
+      again = false;
       await running;
     },
   };
@@ -137,6 +160,22 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     deps.queuePrefix,
   );
   upkeep.on('error', (err) => logger.error({ err }, 'maintenance worker error'));
+  // Webhooks: the log turned into deliveries (woken by each commit's NOTIFY), and their jobs.
+  const webhookRetry = deps.webhookRetry ?? WEBHOOK_RETRY;
+  const webhookPolicy = deps.webhookNetworks ?? parseNetworkPolicy('public');
+  const webhookQueue = new WebhookQueue(queueConnection, deps.queuePrefix, webhookRetry);
+  const webhookConnection = connect({ redisUrl: deps.redisUrl });
+  const senders = createWebhookWorker(webhookConnection, (id) => deliver(db, webhookPolicy, webhookRetry, id), { prefix: deps.queuePrefix, retry: webhookRetry });
+  senders.on('error', (err) => logger.error({ err }, 'webhook worker error'));
+  const dispatch = repeat(
+    1000,
+    async () => {
+      while (await dispatchOnce(db, webhookQueue));
+    },
+    (err) => logger.warn({ err }, 'webhook dispatch failed'),
+  );
+  const unlisten = await database.listen(EVENTS_CHANNEL, () => dispatch.now()).catch(() => undefined);
+  const stranded = repeat(30_000, () => requeueStranded(db, webhookQueue), (err) => logger.warn({ err }, 'webhook requeue failed'));
   const prober = new Prober(db, queue, logger);
   const probe = repeat(deps.probeIntervalMs ?? PROBE_MS, () => prober.probeOnce(), (err) => logger.warn({ err }, 'probe failed'));
 
@@ -146,6 +185,12 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       await hostWatch.stop();
       await probe.stop();
       prober.close();
+      await unlisten?.();
+      await dispatch.stop();
+      await stranded.stop();
+      await senders.close();
+      await webhookQueue.close();
+      webhookConnection.disconnect();
       await upkeep.close();
       await maintenance.close();
       maintenanceConnection.disconnect();

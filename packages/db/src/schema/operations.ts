@@ -52,5 +52,7 @@ export const events = pgTable(
     index('events_cluster').on(t.clusterId, t.id),
     uniqueIndex('events_position').on(t.position),
     index('events_unsequenced').on(t.id).where(sql`position is null`),
+    // Readers by type (?type=, the failover metrics).
+    index('events_type').on(t.type, t.position),
   ],
 );

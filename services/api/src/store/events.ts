@@ -1,9 +1,8 @@
 import type { Event, EventType } from '@slotplane/contracts';
-import { sequenceEvents, sql, type Db } from '@slotplane/db';
+import { eventCursor, sequenceEvents, sql, toEvent, type Db, type EventRow } from '@slotplane/db';
 import { AppError } from '../errors.ts';
 
-/** Cursors are opaque to clients: the base64url of an event's position in the log. */
-export const eventCursor = (position: number) => Buffer.from(`e${position}`).toString('base64url');
+export { eventCursor };
 
 /** The position a cursor stands for; a 400 naming `field` when the API did not make it. */
 export function positionOf(cursor: string | undefined, field = 'query.cursor'): number {
@@ -22,7 +21,7 @@ export interface EventFilter {
   type?: EventType | undefined;
 }
 
-type Row = { id: string; type: EventType; tenant_id: string | null; cluster_id: string | null; operation_id: string | null; data: Record<string, unknown>; created_at: Date | string; position: number | string | null; horizon: number | string };
+type Row = Omit<EventRow, 'position'> & { position: number | string | null; horizon: number | string };
 
 /**
  * The events after `cursor` that `filter` lets through, in log order, and the cursor to read on
@@ -51,19 +50,7 @@ export async function readEvents(db: Db, filter: EventFilter, cursor: string | u
   const all = (result as unknown as { rows: Row[] }).rows;
   const rows = all.filter((r) => r.position !== null);
   const horizon = Number(all[0]?.horizon ?? after);
-  // As written: appendEvent only writes a known type with its data's shape.
-  const items = rows.map(
-    (r) =>
-      ({
-        id: eventCursor(Number(r.position)),
-        type: r.type,
-        tenantId: r.tenant_id,
-        clusterId: r.cluster_id,
-        operationId: r.operation_id,
-        data: r.data,
-        createdAt: new Date(r.created_at).toISOString(),
-      }) as Event,
-  );
+  const items = rows.map((r) => toEvent(r as EventRow));
   // A full page may have more behind it; a short one saw everything up to the horizon.
   const next = rows.length === limit ? Number(rows[rows.length - 1]!.position) : Math.max(after, horizon);
   return { items, nextCursor: eventCursor(next) };

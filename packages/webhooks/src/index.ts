@@ -1,0 +1,3 @@
+export * from './signature.ts';
+export * from './networks.ts';
+export * from './post.ts';

@@ -1,0 +1,121 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { CreateWebhookBody, CreatedWebhook, Delivery, PageQuery, Webhook, WebhookIdParams, page, type EventType } from '@slotplane/contracts';
+import type { WebhookRow } from '@slotplane/db';
+import { newWebhookSecret, parseNetworkPolicy, resolveTarget, TargetRefused } from '@slotplane/webhooks';
+import type { ApiDeps } from '../app.ts';
+import { AppError, problems } from '../errors.ts';
+import { decodeCursor, toPage } from '../pagination.ts';
+import { deleteWebhook, getWebhook, insertWebhook, listDeliveries, listWebhooks } from '../store/webhooks.ts';
+
+const tags = ['webhooks'];
+const security = [{ bearerAuth: [] }];
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+const webhookView = (w: WebhookRow): z.infer<typeof Webhook> => ({
+  id: w.id,
+  url: w.url,
+  types: (w.types as EventType[] | null) ?? null,
+  scope: w.allTenants ? 'fleet' : 'tenant',
+  createdAt: w.createdAt.toISOString(),
+});
+
+export const webhookRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database, webhookNetworks = parseNetworkPolicy('public') }) => {
+  const db = database.db;
+
+  app.post(
+    '/v1/webhooks',
+    {
+      schema: {
+        tags, security, operationId: 'createWebhook',
+        summary: 'Have events POSTed to a URL, signed; the signing secret is in this response only',
+        description:
+          'Every event written after this call that the key may read (the tenant\'s; with an admin key every tenant\'s and the hosts\') and that `types` lets through is POSTed as the event JSON of GET /v1/events, with `Slotplane-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>` and an `Idempotency-Key` that stays the same across retries. Any answer but a 2xx is retried with exponential backoff (10 s doubling, at most an hour apart) for about 12 hours. Deliveries are not ordered: order by GET /v1/events. The URL must resolve only to networks the operator allows (public addresses by default), checked again at every attempt.',
+        body: CreateWebhookBody,
+        response: { 201: CreatedWebhook, ...problems('validation_failed', 'unauthorized') },
+      },
+    },
+    async (request, reply) => {
+      try {
+        await resolveTarget(webhookNetworks, request.body.url);
+      } catch (err) {
+        if (!(err instanceof TargetRefused)) throw err;
+        throw new AppError('validation_failed', `body.url: ${err.message}`, [{ field: 'body.url', message: err.message }]);
+      }
+      const secret = newWebhookSecret();
+      const row = await insertWebhook(db, request.principal, request.body, secret);
+      return reply.status(201).send({ ...webhookView(row), secret });
+    },
+  );
+
+  app.get(
+    '/v1/webhooks',
+    {
+      schema: {
+        tags, security, operationId: 'listWebhooks', summary: 'List your webhooks, oldest first (secrets are not shown again)',
+        querystring: PageQuery,
+        response: { 200: page(Webhook).meta({ id: 'WebhookPage' }), ...problems('validation_failed', 'unauthorized') },
+      },
+    },
+    async (request) => {
+      const { limit, cursor } = request.query;
+      return toPage(await listWebhooks(db, request.principal.tenantId, limit, decodeCursor(cursor)), limit, webhookView);
+    },
+  );
+
+  app.get(
+    '/v1/webhooks/:webhookId',
+    {
+      schema: {
+        tags, security, operationId: 'getWebhook', summary: 'Get a webhook',
+        params: WebhookIdParams,
+        response: { 200: Webhook, ...problems('validation_failed', 'unauthorized', 'not_found') },
+      },
+    },
+    async (request) => webhookView(await getWebhook(db, request.principal.tenantId, request.params.webhookId)),
+  );
+
+  app.delete(
+    '/v1/webhooks/:webhookId',
+    {
+      schema: {
+        tags, security, operationId: 'deleteWebhook', summary: 'Delete a webhook and its delivery log; nothing more is sent to it',
+        params: WebhookIdParams,
+        response: { 204: z.null().describe('Deleted.'), ...problems('validation_failed', 'unauthorized', 'not_found') },
+      },
+    },
+    async (request, reply) => {
+      await deleteWebhook(db, request.principal.tenantId, request.params.webhookId);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/v1/webhooks/:webhookId/deliveries',
+    {
+      schema: {
+        tags, security, operationId: 'listWebhookDeliveries', summary: "A webhook's deliveries, newest first: status, attempts, last response code",
+        params: WebhookIdParams,
+        querystring: PageQuery,
+        response: { 200: page(Delivery).meta({ id: 'DeliveryPage' }), ...problems('validation_failed', 'unauthorized', 'not_found') },
+      },
+    },
+    async (request) => {
+      const { limit, cursor } = request.query;
+      const hook = await getWebhook(db, request.principal.tenantId, request.params.webhookId);
+      const rows = await listDeliveries(db, hook.id, limit, decodeCursor(cursor));
+      return toPage(rows, limit, (d) => ({
+        id: d.id,
+        eventId: d.eventCursor,
+        eventType: d.eventType as EventType,
+        status: d.status,
+        attempts: d.attempts,
+        lastResponseCode: d.lastResponseCode,
+        lastError: d.lastError,
+        nextAttemptAt: iso(d.nextAttemptAt),
+        createdAt: d.createdAt.toISOString(),
+        deliveredAt: iso(d.deliveredAt),
+      }));
+    },
+  );
+};
