@@ -8,6 +8,8 @@ export const ReconcileJob = z.object({
   clusterId: Id,
   /** Consecutive passes that ended in an unexpected error; reset by a pass that completes. */
   failures: z.number().int().min(0).default(0),
+  /** When the job's current wait began (it parks itself until its next look): for the queue metrics. */
+  readyAt: z.number().optional(),
 });
 export type ReconcileJob = z.infer<typeof ReconcileJob>;
 

@@ -40,11 +40,6 @@ export class ReconcileQueue {
     if (job && (await job.isDelayed())) await job.promote().catch(() => {}); // it may have just started
   }
 
-  /** Jobs by state: waiting, active, delayed, failed. */
-  async counts(): Promise<Record<string, number>> {
-    return this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
-  }
-
   /** Whether a pass was asked for since the last call (and forgets that it was). */
   async takeRequest(clusterId: string): Promise<boolean> {
     return (await this.connection.getdel(this.againKey(clusterId))) !== null;
@@ -138,7 +133,16 @@ export class WebhookQueue {
 
 export function createWebhookWorker(connection: Redis, processor: (deliveryId: string) => Promise<void>, opts: { prefix?: string; retry?: WebhookRetry; concurrency?: number } = {}): Worker {
   const retry = opts.retry ?? WEBHOOK_RETRY;
-  return new Worker(WEBHOOK_QUEUE, (job) => processor((job.data as { deliveryId: string }).deliveryId), {
+  return new Worker(WEBHOOK_QUEUE, async (job) => {
+    const { deliveryId } = job.data as { deliveryId: string };
+    try {
+      await processor(deliveryId);
+    } catch (err) {
+      // It waits its backoff, then waits for a worker: the latter is what the metrics show.
+      await job.updateData({ deliveryId, readyAt: Date.now() + webhookBackoff(retry, job.attemptsMade + 1) }).catch(() => {});
+      throw err;
+    }
+  }, {
     connection,
     prefix: opts.prefix ?? 'slotplane',
     // Receivers are slow or down: many at once, each waiting on the network.
@@ -157,4 +161,16 @@ export function createReconcileWorker(
   return new Worker<ReconcileJob>(RECONCILE_QUEUE, processor, { connection, prefix, concurrency, maxStalledCount: 1000, ...rest });
 }
 
-export { DelayedError, type Job, type Worker };
+/**
+ * Every queue of an installation, for watching (metrics, the bull-board UI): what the API opens
+ * besides its ReconcileQueue. Jobs set `readyAt` in their data when they wait again (a reconcile
+ * job parked until its next look, a delivery waiting out its backoff): see `waitingSince`.
+ */
+export function watchedQueues(connection: Redis, prefix = 'slotplane'): Queue[] {
+  return [RECONCILE_QUEUE, WEBHOOK_QUEUE, MAINTENANCE_QUEUE].map((name) => new Queue(name, { connection, prefix }));
+}
+
+/** When a waiting job began to wait: when it was added, or when its last delay ended. */
+export const waitingSince = (job: Pick<Job, 'timestamp' | 'data'>) => Math.max(job.timestamp, Number((job.data as { readyAt?: number } | undefined)?.readyAt ?? 0));
+
+export { DelayedError, Queue, type Job, type Worker };

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { buildApp, createTenant, type Api } from '@slotplane/api';
 import type { Database } from '@slotplane/db';
-import { ReconcileQueue, connect } from '@slotplane/queue';
+import { ReconcileQueue, connect, watchedQueues } from '@slotplane/queue';
 import type { NetworkPolicy } from '@slotplane/webhooks';
 import { createTestDatabase } from './database.ts';
 
@@ -26,7 +26,8 @@ export async function startApiHarness(opts: { hostLostAfterMs?: number | undefin
   const queuePrefix = `t${randomBytes(4).toString('hex')}`;
   const connection = connect({ redisUrl });
   const queue = new ReconcileQueue(connection, queuePrefix);
-  const app = await buildApp({ database, queue, ...(opts.hostLostAfterMs ? { hostLostAfterMs: opts.hostLostAfterMs } : {}), ...(opts.webhookNetworks ? { webhookNetworks: opts.webhookNetworks } : {}) });
+  const queues = watchedQueues(connection, queuePrefix);
+  const app = await buildApp({ database, queue, queues, ...(opts.hostLostAfterMs ? { hostLostAfterMs: opts.hostLostAfterMs } : {}), ...(opts.webhookNetworks ? { webhookNetworks: opts.webhookNetworks } : {}) });
   return {
     app,
     database,
@@ -40,6 +41,7 @@ export async function startApiHarness(opts: { hostLostAfterMs?: number | undefin
     async close() {
       await app.close();
       await queue.close();
+      await Promise.all(queues.map((q) => q.close()));
       connection.disconnect();
       await database.close();
     },

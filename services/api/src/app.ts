@@ -11,6 +11,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Database } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
+import type { Queue } from '@slotplane/queue';
 import type { NetworkPolicy } from '@slotplane/webhooks';
 import { authenticate } from './auth.ts';
 import { installErrorHandling } from './errors.ts';
@@ -23,12 +24,15 @@ import { installMetrics, metricsRoutes } from './routes/metrics.ts';
 import { hostRoutes } from './routes/hosts.ts';
 import { healthRoutes } from './routes/health.ts';
 import { operationRoutes } from './routes/operations.ts';
+import { queueBoard } from './routes/queue-board.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 
 export interface ApiDeps {
   database: Database;
   /** Asks for a reconcile pass of a cluster; the BullMQ ReconcileQueue in production. */
-  queue: { enqueue(clusterId: string): Promise<void>; ping(): Promise<void>; counts?(): Promise<Record<string, number>> };
+  queue: { enqueue(clusterId: string): Promise<void>; ping(): Promise<void> };
+  /** Every BullMQ queue, watched by /metrics and the /admin/queues UI (watchedQueues). */
+  queues?: Queue[];
   logger?: Logger;
   /** A host silent this long shows as lost (default HOST_LOST_AFTER_MS). */
   hostLostAfterMs?: number;
@@ -101,10 +105,11 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
     await v1.register(balanceRoutes, deps);
     await v1.register(operationRoutes, deps);
     await v1.register(hostRoutes, deps);
-    await v1.register(eventRoutes, deps);
+    await v1.register(eventRoutes, { ...deps, registry });
     await v1.register(webhookRoutes, deps);
     await v1.register(metricsRoutes, { ...deps, registry });
   }, deps);
+  if (deps.queues?.length) await app.register(queueBoard, deps);
   // Agents authenticate with host credentials, not tenant keys.
   await app.register(agentRoutes, deps);
   return app;

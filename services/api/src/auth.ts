@@ -30,6 +30,11 @@ export const bearerToken = (header: string | undefined) => header?.match(/^Beare
 export async function authenticate(db: Db, request: FastifyRequest): Promise<Principal> {
   const key = bearerToken(request.headers.authorization);
   if (!key) throw new AppError('unauthorized', 'send your API key as "Authorization: Bearer <key>"');
+  return principalOf(db, key);
+}
+
+/** The tenant and role of an API key, or 401. */
+export async function principalOf(db: Db, key: string): Promise<Principal> {
   const [row] = await db
     .select({ tenantId: apiKeys.tenantId, role: apiKeys.role })
     .from(apiKeys)

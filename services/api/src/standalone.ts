@@ -1,7 +1,7 @@
 
 import { openDatabase } from '@slotplane/db';
 import { createLogger } from '@slotplane/logger';
-import { ReconcileQueue, connect } from '@slotplane/queue';
+import { ReconcileQueue, connect, watchedQueues } from '@slotplane/queue';
 import { buildApp, type Api } from './app.ts';
 import type { ApiEnv } from './config.ts';
 
@@ -11,12 +11,14 @@ export async function createApiFromEnv(env: ApiEnv, opts: { streaming?: boolean 
   const database = await openDatabase({ url: env.DATABASE_URL });
   const redis = connect({ redisUrl: env.REDIS_URL });
   const queue = new ReconcileQueue(redis, env.QUEUE_PREFIX);
-  const app = await buildApp({ database, queue, logger, hostLostAfterMs: env.HOST_LOST_AFTER_MS, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS, ...opts });
+  const queues = watchedQueues(redis, env.QUEUE_PREFIX);
+  const app = await buildApp({ database, queue, queues, logger, hostLostAfterMs: env.HOST_LOST_AFTER_MS, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS, ...opts });
   return {
     app,
     close: async () => {
       await app.close();
       await queue.close();
+      await Promise.all(queues.map((q) => q.close()));
       redis.disconnect();
       await database.close();
     },

@@ -6,7 +6,7 @@ import { buildApp, createEnrollmentToken, createTenant, isValidApiKey } from '@s
 import { LogLevel, parseEnv } from '@slotplane/contracts';
 import { startRedisServer } from '@slotplane/embedded';
 import { createLogger } from '@slotplane/logger';
-import { ReconcileQueue, connect } from '@slotplane/queue';
+import { ReconcileQueue, connect, watchedQueues } from '@slotplane/queue';
 import { networkPolicyEnv } from '@slotplane/webhooks';
 import { startWorker } from '@slotplane/worker';
 import { dataDir, openDb } from './database.ts';
@@ -57,11 +57,13 @@ export async function start(): Promise<void> {
   stops.unshift(() => worker.close());
   const queueConnection = connect({ redisUrl });
   const queue = new ReconcileQueue(queueConnection);
+  const queues = watchedQueues(queueConnection);
   stops.unshift(async () => {
     await queue.close();
+    await Promise.all(queues.map((q) => q.close()));
     queueConnection.disconnect();
   });
-  const app = await buildApp({ database, queue, logger, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS });
+  const app = await buildApp({ database, queue, queues, logger, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS });
   stops.unshift(() => app.close());
   const address = await app.listen({ host: env.HOST, port: env.PORT });
 

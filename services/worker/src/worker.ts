@@ -98,7 +98,8 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const hostLostAfterMs = deps.hostLostAfterMs ?? HOST_LOST_AFTER_MS;
 
   async function handle(job: Job<ReconcileJob>, token?: string) {
-    const { clusterId, failures } = ReconcileJob.parse(job.data);
+    const { clusterId, failures: failedBefore } = ReconcileJob.parse(job.data);
+    let failures = failedBefore;
     const log = logger.child({ clusterId, jobId: job.id });
     let outcome: Outcome;
     let failed = false;
@@ -107,15 +108,14 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     try {
       // The lease belongs to this run of the job, not the process.
       outcome = await reconcileCluster({ db, log, workerId: `${workerId}/${randomUUID().slice(0, 8)}`, leaseTtlMs: deps.leaseTtlMs ?? 10_000, hostLostAfterMs }, clusterId);
-      if (failures) await job.updateData({ clusterId, failures: 0 });
+      failures = 0;
     } catch (err) {
       if (err instanceof LeaseBusy) {
         outcome = { kind: 'again', delayMs: 500 };
       } else {
         failed = true;
-        const n = failures + 1;
+        const n = (failures = failedBefore + 1);
         log.warn({ err, failures: n }, 'reconcile failed; will retry');
-        await job.updateData({ clusterId, failures: n });
         await giveUpIfStuck(db, clusterId, err, n);
         outcome = { kind: 'again', delayMs: Math.min(30_000, 200 * 2 ** (n - 1)) };
       }
@@ -124,6 +124,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     // (A run that failed keeps its backoff.)
     const asked = !failed && (await queue.takeRequest(clusterId));
     const delayMs = asked ? 0 : outcome.kind === 'again' ? outcome.delayMs : resyncMs;
+    await job.updateData({ clusterId, failures, readyAt: Date.now() + delayMs });
     await job.moveToDelayed(Date.now() + delayMs, token);
     // Asked between the check above and the move: the asker saw the job active, not delayed.
     if (!asked && !failed) await queue.promoteIfRequested(clusterId);

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { Gauge, type Registry } from 'prom-client';
 import { z } from 'zod';
 import { EventPage, EventQuery } from '@slotplane/contracts';
 import type { ApiDeps } from '../app.ts';
@@ -11,8 +12,9 @@ const security = [{ bearerAuth: [] }];
 /** A comment line this often keeps proxies from closing a quiet stream. */
 const HEARTBEAT_MS = 15_000;
 
-export const eventRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database, streaming = true }) => {
+export const eventRoutes: FastifyPluginAsyncZod<ApiDeps & { registry?: Registry }> = async (app, { database, streaming = true, registry }) => {
   const tail = new EventTail(database);
+  const clients = new Gauge({ name: 'slotplane_event_stream_clients', help: 'Event streams open on this API instance.', registers: registry ? [registry] : [] });
   app.addHook('onClose', () => tail.close());
   const filterOf = (principal: { role: string; tenantId: string }, q: { clusterId?: string | undefined; type?: EventFilter['type'] }): EventFilter => ({
     tenantId: principal.role === 'admin' ? null : principal.tenantId,
@@ -71,8 +73,10 @@ export const eventRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { databas
       }, 1000);
       let unfollow: (() => void) | undefined;
       let closed = false;
+      clients.inc();
       request.raw.on('close', () => {
         closed = true;
+        clients.dec();
         clearInterval(heartbeat);
         unfollow?.();
       });

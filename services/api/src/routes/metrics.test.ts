@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiHarness, type ApiHarness } from '@slotplane/testkit';
+import { randomUUID } from 'node:crypto';
+import { appendEvent } from '@slotplane/db';
+import { startApiHarness, waitFor, type ApiHarness } from '@slotplane/testkit';
 import { createTenant } from '../tenants.ts';
 
 let h: ApiHarness;
@@ -23,14 +25,68 @@ describe('GET /metrics', () => {
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     const text = res.body;
     expect(text).toContain('slotplane_clusters{status="creating"} 2');
-    expect(text).toContain('slotplane_operations{status="pending"} 2');
+    expect(text).toContain('slotplane_operations{kind="create",status="pending"} 2');
     expect(text).toMatch(/slotplane_http_request_duration_seconds_count\{method="POST",route="\/v1\/clusters",status_code="202"\} 2/);
     expect(text).toContain('# TYPE slotplane_hosts gauge');
-    expect(text).toContain('# TYPE slotplane_reconcile_queue_jobs gauge');
+    // No worker here: the two reconcile jobs wait, and the oldest has waited since its POST.
+    expect(text).toContain('slotplane_queue_jobs{queue="reconcile",state="waiting"} 2');
+    expect(text).toContain('slotplane_queue_jobs{queue="webhooks",state="waiting"} 0');
+    const waited = Number(text.match(/slotplane_queue_oldest_waiting_seconds\{queue="reconcile"\} ([\d.e-]+)/)![1]);
+    expect(waited).toBeGreaterThan(0);
+    expect(waited).toBeLessThan(60);
+  });
+
+  it('shows failover durations by trigger and the keys slot migrations moved in the last minute, from the event log', async () => {
+    const { tenantId } = await h.tenant();
+    await h.database.db.transaction(async (tx) => {
+      for (const [trigger, durationMs] of [['redis', 8000], ['agent_exit', 300], ['agent_exit', 700]] as const) {
+        await appendEvent(tx, { tenantId, type: 'shard.failover', data: { shardIndex: 0, from: null, to: randomUUID(), trigger, durationMs } });
+      }
+      await appendEvent(tx, { tenantId, type: 'slot_migration.progress', data: { from: randomUUID(), to: randomUUID(), slots: 256, keys: 600, bytes: 6000, slotsDone: 256, slotsTotal: 4096 } });
+    });
+    const text = (await h.app.inject({ method: 'GET', url: '/metrics', headers: admin })).body;
+    expect(text).toContain('slotplane_failover_duration_seconds_count{trigger="agent_exit"} 2');
+    expect(text).toContain('slotplane_failover_duration_seconds_bucket{le="0.5",trigger="agent_exit"} 1');
+    expect(text).toContain('slotplane_failover_duration_seconds_bucket{le="1",trigger="agent_exit"} 2');
+    expect(text).toContain('slotplane_failover_duration_seconds_sum{trigger="redis"} 8');
+    expect(text).toContain('slotplane_slot_migration_keys_per_second 10');
+    expect(text).toContain('# TYPE slotplane_slot_migration_keys_total counter');
+  });
+
+  it('counts the event streams open on this instance', async () => {
+    const url = await h.app.listen({ host: '127.0.0.1', port: 0 });
+    const streams = () => h.app.inject({ method: 'GET', url: '/metrics', headers: admin }).then((r) => Number(r.body.match(/^slotplane_event_stream_clients (\d+)$/m)![1]));
+    const before = await streams();
+    const abort = new AbortController();
+    const res = await fetch(`${url}/v1/events/stream?cursor=now`, { headers: tenant, signal: abort.signal });
+    expect(res.status).toBe(200);
+    expect(await streams()).toBe(before + 1);
+    abort.abort();
+    await waitFor('the stream to be counted out', async () => (await streams()) === before);
   });
 
   it('is refused to a tenant key (403) and without a key (401)', async () => {
     expect((await h.app.inject({ method: 'GET', url: '/metrics', headers: tenant })).statusCode).toBe(403);
     expect((await h.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
+  });
+});
+
+describe('/admin/queues (bull-board)', () => {
+  it('shows every queue to an admin key, from a Bearer header or the browser login prompt', async () => {
+    const basic = { authorization: `Basic ${Buffer.from(`admin:${admin.authorization.slice('Bearer '.length)}`).toString('base64')}` };
+    const page = await h.app.inject({ method: 'GET', url: '/admin/queues', headers: basic });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    const api = await h.app.inject({ method: 'GET', url: '/admin/queues/api/queues', headers: admin });
+    expect(api.statusCode).toBe(200);
+    expect(api.json().queues.map((q: { name: string }) => q.name).sort()).toEqual(['maintenance', 'reconcile', 'webhooks']);
+  });
+
+  it('asks for a login without a key (401 with WWW-Authenticate), and refuses a tenant key (403)', async () => {
+    const none = await h.app.inject({ method: 'GET', url: '/admin/queues' });
+    expect(none.statusCode).toBe(401);
+    expect(none.headers['www-authenticate']).toMatch(/^Basic realm=/);
+    expect(none.headers['content-type']).toMatch(/problem\+json/);
+    expect((await h.app.inject({ method: 'GET', url: '/admin/queues/api/queues', headers: tenant })).statusCode).toBe(403);
   });
 });

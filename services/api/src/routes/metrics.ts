@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
 import { hostState } from '@slotplane/core';
-import { clusters, count, hosts, isNull, nodes, operations, sql } from '@slotplane/db';
+import { clusters, count, hosts, isNull, nodes, operations, slotMoves, sql, webhookDeliveries } from '@slotplane/db';
+import { waitingSince } from '@slotplane/queue';
 import type { ApiDeps } from '../app.ts';
 import { AppError, problems } from '../errors.ts';
 
@@ -13,7 +14,7 @@ import { AppError, problems } from '../errors.ts';
  * One registry per app, so several apps in one process (tests) do not share series. Called on the
  * root app: its request timing hook sees every route.
  */
-export function installMetrics(app: FastifyInstance, { database, hostLostAfterMs, queue }: ApiDeps): Registry {
+export function installMetrics(app: FastifyInstance, { database, hostLostAfterMs, queues = [] }: ApiDeps): Registry {
   const registry = new Registry();
   const db = database.db;
   const requests = new Histogram({
@@ -37,7 +38,14 @@ export function installMetrics(app: FastifyInstance, { database, hostLostAfterMs
     });
   grouped('slotplane_clusters', 'Clusters by observed status.', 'status', () => db.select({ key: clusters.status, n: count() }).from(clusters).groupBy(clusters.status));
   grouped('slotplane_nodes', 'Live nodes by observed health (unknown: not observed yet).', 'health', () => db.select({ key: nodes.health, n: count() }).from(nodes).where(isNull(nodes.removedAt)).groupBy(nodes.health));
-  grouped('slotplane_operations', 'Operations by status.', 'status', () => db.select({ key: operations.status, n: count() }).from(operations).groupBy(operations.status));
+  new Gauge({
+    name: 'slotplane_operations', help: 'Operations by kind and status.', labelNames: ['kind', 'status'], registers: [registry],
+    async collect() {
+      this.reset();
+      const rows = await db.select({ kind: operations.kind, status: operations.status, n: count() }).from(operations).groupBy(operations.kind, operations.status);
+      for (const r of rows) this.set({ kind: r.kind, status: r.status }, Number(r.n));
+    },
+  });
   grouped('slotplane_hosts', 'Hosts by state, from their heartbeats.', 'state', async () => {
     const now = new Date();
     const rows = await db.select({ at: hosts.lastHeartbeatAt }).from(hosts);
@@ -55,11 +63,52 @@ export function installMetrics(app: FastifyInstance, { database, hostLostAfterMs
       this.set(Number((res as unknown as { rows: Array<{ n: number }> }).rows[0]?.n ?? 0));
     },
   });
+  grouped('slotplane_webhook_deliveries', 'Webhook deliveries by status.', 'status', () => db.select({ key: webhookDeliveries.status, n: count() }).from(webhookDeliveries).groupBy(webhookDeliveries.status));
+
+  // The queues: depth by state, and how long the oldest waiting job has waited for a worker.
   new Gauge({
-    name: 'slotplane_reconcile_queue_jobs', help: 'Reconcile jobs by state (one job per live cluster).', labelNames: ['state'], registers: [registry],
+    name: 'slotplane_queue_jobs', help: 'BullMQ jobs by queue and state (reconcile: one per live cluster, mostly delayed until its next look).', labelNames: ['queue', 'state'], registers: [registry],
     async collect() {
       this.reset();
-      for (const [state, n] of Object.entries((await queue.counts?.()) ?? {})) this.set({ state }, n);
+      for (const q of queues) {
+        for (const [state, n] of Object.entries(await q.getJobCounts('waiting', 'active', 'delayed', 'failed'))) this.set({ queue: q.name, state }, n);
+      }
+    },
+  });
+  new Gauge({
+    name: 'slotplane_queue_oldest_waiting_seconds', help: 'How long the oldest waiting job of each queue has waited for a worker (0: none waiting).', labelNames: ['queue'], registers: [registry],
+    async collect() {
+      this.reset();
+      for (const q of queues) {
+        const [oldest] = await q.getJobs(['waiting'], 0, 0, true);
+        this.set({ queue: q.name }, oldest ? Math.max(0, Date.now() - waitingSince(oldest)) / 1000 : 0);
+      }
+    },
+  });
+
+  // What the control plane did, from the rows and the event log (every API instance reports the same).
+  new Histogram({
+    name: 'slotplane_failover_duration_seconds', help: "From a primary's death (or silence) to its replica's promotion, by trigger, over the events kept (EVENT_RETENTION_DAYS).", labelNames: ['trigger'],
+    buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 60], registers: [registry],
+    async collect() {
+      this.reset();
+      const res = await db.execute(sql`select data->>'trigger' as trigger, (data->>'durationMs')::float8 as ms from events where type = 'shard.failover' and data->>'durationMs' is not null`);
+      for (const r of (res as unknown as { rows: Array<{ trigger: string; ms: number }> }).rows) this.observe({ trigger: r.trigger }, Number(r.ms) / 1000);
+    },
+  });
+  new Counter({
+    name: 'slotplane_slot_migration_keys_total', help: 'Keys moved by slot migrations (of the clusters that still exist): rate() of it is keys/s.', registers: [registry],
+    async collect() {
+      this.reset();
+      const [row] = await db.select({ n: sql<string>`coalesce(sum(${slotMoves.keysMoved}), 0)` }).from(slotMoves);
+      this.inc(Number(row?.n ?? 0));
+    },
+  });
+  new Gauge({
+    name: 'slotplane_slot_migration_keys_per_second', help: 'Keys moved by slot migrations over the last minute, per second.', registers: [registry],
+    async collect() {
+      const res = await db.execute(sql`select coalesce(sum((data->>'keys')::bigint), 0) as n from events where type = 'slot_migration.progress' and created_at > now() - interval '1 minute'`);
+      this.set(Number((res as unknown as { rows: Array<{ n: string }> }).rows[0]?.n ?? 0) / 60);
     },
   });
   return registry;
