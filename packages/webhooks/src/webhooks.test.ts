@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isAllowedAddress, parseNetworkPolicy, resolveTarget, sign, verify } from './index.ts';
 
@@ -11,6 +12,15 @@ describe('signatures', () => {
     expect(verify('whsec_a', header, body.replace('created', 'deleted'))).toBe(false);
     expect(verify('whsec_a', undefined, body)).toBe(false);
     expect(verify('whsec_a', 't=1,v1=zz', body)).toBe(false);
+  });
+  it("agrees with the README's verification snippet", async () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const snippet = readme.match(/Verify it against the raw body:\n\n```js\n([\s\S]*?)```/)![1]!;
+    const mod = await import(`data:text/javascript,${encodeURIComponent(`${snippet}\nexport { verify };`)}`);
+    expect(mod.verify('whsec_a', sign('whsec_a', body), body)).toBe(true);
+    expect(mod.verify('whsec_a', sign('whsec_a', body), `${body} `)).toBe(false);
+    expect(mod.verify('whsec_b', sign('whsec_a', body), body)).toBe(false);
+    expect(mod.verify('whsec_a', sign('whsec_a', body, Math.floor(Date.now() / 1000) - 600), body)).toBe(false);
   });
   it('refuses a replay older than the tolerance', () => {
     const old = sign('whsec_a', body, Math.floor(Date.now() / 1000) - 600);
