@@ -2,7 +2,9 @@
 // one Postgres) follow GET /v1/events/stream while events are committed every 20 ms and clusters
 // are created and deleted (operations running). Latency = when a client parsed the event minus
 // when its transaction committed. No reference tool: the target is p99 < 100 ms on this machine.
+// The same events also go to one webhook (a local receiver): commit -> POST received.
 // Run: pnpm bench events   (BENCH_CLIENTS, BENCH_EVENTS)
+import { createServer } from 'node:http';
 import { buildApp } from '@slotplane/api';
 import { appendEvent, tenants } from '@slotplane/db';
 import { startSlotplane } from './harness.ts';
@@ -17,7 +19,22 @@ const secondUrl = await second.listen({ host: '127.0.0.1', port: 0 });
 const [tenant] = await sp.database.db.select({ id: tenants.id }).from(tenants);
 const committedAt = new Map<number, number>();
 const latencies: number[] = [];
+const webhookLatencies: number[] = [];
 let running = true;
+
+// The webhook receiver: a bench event's arrival is a sample.
+const receiver = createServer((req, res) => {
+  let body = '';
+  req.on('data', (c: Buffer) => (body += c.toString()));
+  req.on('end', () => {
+    const phase = (JSON.parse(body) as { data: { phase?: string } }).data.phase ?? '';
+    const at = phase.startsWith('bench-') ? committedAt.get(Number(phase.slice(6))) : undefined;
+    if (at !== undefined) webhookLatencies.push(performance.now() - at);
+    res.writeHead(204).end();
+  });
+});
+await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+await sp.api('POST', '/v1/webhooks', { url: `http://127.0.0.1:${(receiver.address() as { port: number }).port}/`, types: ['cluster.step_done'] });
 
 /** One SSE client: every bench event it parses becomes a latency sample. */
 async function client(base: string, ready: () => void): Promise<void> {
@@ -61,16 +78,18 @@ try {
   }
   const expected = EVENTS * CLIENTS;
   const deadline = Date.now() + 30_000;
-  while (latencies.length < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while ((latencies.length < expected || webhookLatencies.length < EVENTS) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   running = false;
   await churn.catch(() => {});
   console.log(`\nEvents: commit -> SSE client, ${CLIENTS} clients on 2 API instances, ${EVENTS} events every 20 ms, clusters created and deleted meanwhile`);
   console.log(`  received ${latencies.length} of ${expected}`);
   console.log(`  latency p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms (target p99 < 100 ms)`);
+  console.log(`  webhook: received ${webhookLatencies.length} of ${EVENTS}, latency p50 ${percentile(webhookLatencies, 50).toFixed(1)} ms, p99 ${percentile(webhookLatencies, 99).toFixed(1)} ms, max ${Math.max(...webhookLatencies).toFixed(1)} ms`);
   void clients;
 } finally {
   running = false;
   await second.close();
+  receiver.close();
   await sp.stop();
 }
 process.exit(0);

@@ -1,5 +1,6 @@
 // A whole Slotplane on this machine for benchmarks: its own throwaway Postgres and queue Redis,
 // the API on a port, a worker, and one agent process per loopback address standing in for a host.
+import { parseNetworkPolicy } from '@slotplane/webhooks';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,11 +24,13 @@ export async function startSlotplane(opts: { addresses: string[]; portMin: numbe
   await database.migrate();
   const queueConnection = connect({ redisUrl: redis.url });
   const queue = new ReconcileQueue(queueConnection, 'bench');
-  const app = await buildApp({ database, queue });
+  // Benchmarks send webhooks to a receiver on this machine.
+  const webhookNetworks = parseNetworkPolicy('public,127.0.0.0/8');
+  const app = await buildApp({ database, queue, webhookNetworks });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const { apiKey } = await createTenant(database.db, 'bench');
   const enrollToken = await createEnrollmentToken(database.db);
-  const worker = await startWorker({ database, redisUrl: redis.url, queuePrefix: 'bench', logger: createLogger('bench', { level: 'warn' }) });
+  const worker = await startWorker({ database, redisUrl: redis.url, queuePrefix: 'bench', webhookNetworks, logger: createLogger('bench', { level: 'warn' }) });
   const agents = opts.addresses.map((address, i) => {
     const dataDir = mkdtempSync(join(tmpdir(), `slotplane-bench-agent-${i}-`));
     tmpDirs.push(dataDir);
