@@ -121,6 +121,9 @@ async function moveChunk(ctx: ActContext, step: MoveStep, slots: number[]): Prom
 async function finishChunk(ctx: ActContext, step: MoveStep, slots: number[], moved: Map<number, { keys: number; bytes: number }>): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     await journal(ctx, slots, 'done', tx);
+    // Chunks finish in parallel: one at a time counts (and commits), so each count includes every
+    // chunk committed before it and the last event of an operation says all its slots are done.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${ctx.cluster.id}::text, 0))`);
     const { rows } = (await tx.execute(sql`
       select ${slotMoves.operationId} as op, count(*) filter (where ${slotMoves.state} = 'done')::int as done, count(*)::int as total
       from ${slotMoves}
