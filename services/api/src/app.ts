@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -14,7 +14,7 @@ import type { Logger } from '@slotplane/logger';
 import type { Queue } from '@slotplane/queue';
 import type { NetworkPolicy } from '@slotplane/webhooks';
 import { authenticate } from './auth.ts';
-import { installErrorHandling } from './errors.ts';
+import { clientErrorHandler, installErrorHandling } from './errors.ts';
 import { tidyOpenApi } from './openapi-tidy.ts';
 import { agentRoutes } from './routes/agent.ts';
 import { balanceRoutes } from './routes/balance.ts';
@@ -55,6 +55,10 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
       return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: 64 * 1024,
+    // A client that never finishes sending its request is cut off (408) instead of holding a
+    // socket: Node checks pending requests every second, not every 30 s (its default).
+    serverFactory: (handler) => createServer({ requestTimeout: 10_000, connectionsCheckingInterval: 1000 }, handler),
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { errorStatus, Problem, type ErrorCode } from '@slotplane/contracts';
@@ -26,6 +28,9 @@ const titles: Record<ErrorCode, string> = {
   unauthorized: 'Authentication required',
   forbidden: 'Not allowed',
   not_found: 'Not found',
+  method_not_allowed: 'Method not allowed',
+  request_timeout: 'Request not received in time',
+  headers_too_large: 'Request headers too large',
   conflict: 'Conflict with the current state',
   name_taken: 'Name already in use',
   payload_too_large: 'Request body too large',
@@ -98,7 +103,42 @@ export function installErrorHandling(app: FastifyInstance) {
     request.log.error({ err }, 'unhandled error');
     return sendProblem(request, reply, new AppError('internal', 'something went wrong on our side; quote the requestId to support'));
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, new AppError('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  // Which methods each path answers, for a 405 that says what is allowed.
+  const routes: Array<{ pattern: RegExp; methods: string[] }> = [];
+  app.addHook('onRoute', (route) => {
+    // Every documented route can meet these before its handler runs: in the OpenAPI document too.
+    const response = route.schema?.response as Record<number, unknown> | undefined;
+    if (response) {
+      const extra: ErrorCode[] = ['request_timeout', 'headers_too_large', ...(route.schema?.body ? (['payload_too_large', 'unsupported_media_type'] as const) : [])];
+      route.schema!.response = { ...problems(...extra), ...response };
+    }
+    const pattern = new RegExp(`^${route.url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[^/]+/g, '[^/]+').replace(/\*/g, '.*')}/?$`);
+    routes.push({ pattern, methods: [route.method].flat() });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allowed = [...new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods))];
+    if (allowed.length) {
+      reply.header('allow', allowed.join(', '));
+      return sendProblem(request, reply, new AppError('method_not_allowed', `${path} does not take ${request.method}; it takes ${allowed.join(', ')}`));
+    }
+    return sendProblem(request, reply, new AppError('not_found', `no route for ${request.method} ${path}`));
+  });
+}
+
+/**
+ * Errors Node's HTTP parser meets before there is a request to route (headers too large, a
+ * request not received within the timeout, malformed HTTP): answered as problem+json too.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) return void socket.destroy();
+  const [code, detail]: [ErrorCode, string] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? ['headers_too_large', 'the request line and headers are larger than this server takes (16 KiB)']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? ['request_timeout', 'the request (headers and body) did not arrive in time']
+        : ['validation_failed', 'the request is not valid HTTP'];
+  const status = errorStatus[code];
+  const body = JSON.stringify({ type: `urn:slotplane:problem:${code}`, title: titles[code], status, detail, code, requestId: randomUUID() });
+  socket.end(`HTTP/1.1 ${status} ${titles[code]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }

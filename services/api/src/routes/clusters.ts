@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Cluster, ClusterIdParams, CreateClusterBody, Credentials, PageQuery, PatchClusterBody, REDIS_USERS, page } from '@slotplane/contracts';
 import type { ApiDeps } from '../app.ts';
-import { problems } from '../errors.ts';
+import { AppError, problems } from '../errors.ts';
 import { decodeCursor, toPage } from '../pagination.ts';
 import { createCluster, deleteCluster, getCluster, listClusters, updateCluster } from '../store/clusters.ts';
 import { loadTopology } from '../store/topology.ts';
@@ -69,11 +69,14 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       schema: {
         tags, security, operationId: 'getClusterCredentials', summary: 'How to connect: your Redis user, its password, and the nodes that answer (primaries first)',
         params: ClusterIdParams,
+        description: 'Sent with `Cache-Control: no-store`. 404 once the cluster is being deleted: its password is not handed out any more.',
         response: { 200: Credentials, ...problems('validation_failed', 'unauthorized', 'not_found') },
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
       const cluster = await getCluster(db, request.principal.tenantId, request.params.clusterId);
+      if (cluster.deletionRequestedAt) throw new AppError('not_found', 'the cluster is deleted (or being deleted): it has no credentials any more');
       const shards = (await loadTopology(db, [cluster.id], [cluster])).get(cluster.id) ?? [];
       const live = shards.flatMap((s) => [s.primary, ...s.replicas]).filter((n) => n !== null && n.reachable === true && n.status === 'running' && n.role !== null);
       const endpoints = [...live.filter((n) => n!.role === 'primary'), ...live.filter((n) => n!.role === 'replica')].map((n) => ({ host: n!.host, port: n!.port, role: n!.role! }));
@@ -88,12 +91,14 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
         tags, security, operationId: 'updateCluster', summary: 'Change the desired spec of a cluster; applied to the running nodes online',
         params: ClusterIdParams,
         body: PatchClusterBody,
-        response: { 202: Accepted, ...problems('validation_failed', 'unauthorized', 'not_found', 'conflict') },
+        description: 'Fields left out keep their value. A body that changes nothing answers 200 with the cluster, and starts no operation.',
+        response: { 200: Cluster, 202: Accepted, ...problems('validation_failed', 'unauthorized', 'not_found', 'conflict') },
       },
     },
     async (request, reply) => {
       const submitted = await updateCluster(db, request.principal.tenantId, request.params.clusterId, request.body);
-      return accepted(reply, submitted, request.log);
+      if (!submitted.operation) return reply.status(200).send(clusterView(submitted.cluster, (await loadTopology(db, [submitted.cluster.id], [submitted.cluster])).get(submitted.cluster.id)));
+      return accepted(reply, { cluster: submitted.cluster, operation: submitted.operation }, request.log);
     },
   );
 
@@ -102,6 +107,7 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
     {
       schema: {
         tags, security, operationId: 'deleteCluster', summary: 'Delete a cluster and every node in it',
+        description: 'Asking again (a retried DELETE) answers 202 with the same delete operation; it starts nothing new.',
         params: ClusterIdParams,
         response: { 202: Accepted, ...problems('validation_failed', 'unauthorized', 'not_found') },
       },

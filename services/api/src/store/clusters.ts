@@ -84,25 +84,36 @@ export async function listClusters(db: Db, tenantId: string, limit: number, afte
  * Merges the patch into the desired spec and bumps the generation; refused once deletion was
  * asked for. The hosts of the cluster's nodes are told, so their agents rewrite redis.conf.
  */
-export async function updateCluster(db: Db, tenantId: string, clusterId: string, patch: PatchClusterBody): Promise<Submitted> {
+/** The same JSON value, whatever the order of object keys. */
+function sameJson(a: unknown, b: unknown): boolean {
+  const canonical = (v: unknown): unknown =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, w]) => [k, canonical(w)])) : Array.isArray(v) ? v.map(canonical) : v;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+/**
+ * Applies a PATCH to the desired spec: a new generation and an update operation. A patch that
+ * changes nothing writes nothing and starts no operation (`operation: null`).
+ */
+export async function updateCluster(db: Db, tenantId: string, clusterId: string, patch: PatchClusterBody): Promise<{ cluster: ClusterRow; operation: OperationRow | null }> {
   return db.transaction(async (tx) => {
+    const [current] = await tx.select().from(clusters).where(and(eq(clusters.id, clusterId), eq(clusters.tenantId, tenantId))).for('update');
+    if (!current) throw notFound('cluster');
+    if (current.deletionRequestedAt) throw new AppError('conflict', 'the cluster is being deleted; it can no longer be changed');
+    // Top-level keys replace (redisConfig is replaced whole), as the jsonb || below does.
+    if (sameJson({ ...current.spec, ...patch }, current.spec)) return { cluster: current, operation: null };
     const [cluster] = await tx
       .update(clusters)
       .set({
-        // jsonb || replaces the top-level keys given, so redisConfig is replaced whole.
         spec: sql`${clusters.spec} || ${JSON.stringify(patch)}::jsonb`,
         generation: sql`${clusters.generation} + 1`,
         updatedAt: new Date(),
       })
-      .where(and(eq(clusters.id, clusterId), eq(clusters.tenantId, tenantId), isNull(clusters.deletionRequestedAt)))
+      .where(eq(clusters.id, clusterId))
       .returning();
-    if (!cluster) {
-      await getCluster(tx, tenantId, clusterId); // 404 when it is not this tenant's
-      throw new AppError('conflict', 'the cluster is being deleted; it can no longer be changed');
-    }
     const hostsOf = await tx.selectDistinct({ hostId: nodes.hostId }).from(nodes).where(and(eq(nodes.clusterId, clusterId), isNull(nodes.removedAt)));
     await notifyAssignments(tx, hostsOf.map((h) => h.hostId));
-    return { cluster, operation: await insertOperation(tx, cluster, 'update') };
+    return { cluster: cluster!, operation: await insertOperation(tx, cluster!, 'update') };
   });
 }
 

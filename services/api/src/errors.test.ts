@@ -1,0 +1,96 @@
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApiHarness, type ApiHarness } from '@slotplane/testkit';
+
+let h: ApiHarness;
+let auth: { authorization: string };
+let base: URL;
+
+beforeAll(async () => {
+  h = await startApiHarness();
+  auth = (await h.tenant()).auth;
+  base = new URL(await h.app.listen({ host: '127.0.0.1', port: 0 }));
+});
+afterAll(() => h?.close());
+
+/** Sends raw bytes and resolves with what the server answered before closing. */
+function raw(bytes: string, { end = true } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(base.port), base.hostname, () => (end ? socket.end(bytes) : socket.write(bytes)));
+    let out = '';
+    socket.on('data', (d) => (out += d.toString()));
+    socket.on('close', () => resolve(out));
+    socket.on('error', reject);
+  });
+}
+const problemOf = (response: string) => JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4));
+
+describe('errors met before a handler runs are problem+json too', () => {
+  it('a wrong method: 405 with Allow', async () => {
+    const res = await h.app.inject({ method: 'PUT', url: '/v1/clusters', headers: auth });
+    expect(res.statusCode).toBe(405);
+    expect(res.headers.allow).toMatch(/GET/);
+    expect(res.headers.allow).toMatch(/POST/);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+    expect(res.json()).toMatchObject({ code: 'method_not_allowed', status: 405 });
+    const one = await h.app.inject({ method: 'POST', url: '/v1/clusters/01a20975-b152-78af-b4a9-05811e91e4ac/credentials', headers: auth });
+    expect(one.statusCode).toBe(405);
+    expect(one.headers.allow).toMatch(/^GET/);
+  });
+
+  it('an unknown route: 404', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/v1/nothing-here', headers: auth });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'not_found' });
+  });
+
+  it('headers too large: 431', async () => {
+    const response = await raw(`GET /v1/clusters/${'x'.repeat(20_000)} HTTP/1.1\r\nHost: a\r\n\r\n`);
+    expect(response).toMatch(/^HTTP\/1\.1 431 /);
+    expect(response).toMatch(/content-type: application\/problem\+json/i);
+    expect(problemOf(response)).toMatchObject({ code: 'headers_too_large', status: 431 });
+  });
+
+  it('a body that never finishes: cut off with 408 within seconds', async () => {
+    const started = Date.now();
+    const response = await raw(`POST /v1/clusters HTTP/1.1\r\nHost: a\r\nAuthorization: ${auth.authorization}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":`, { end: false });
+    expect(response).toMatch(/^HTTP\/1\.1 408 /);
+    expect(problemOf(response)).toMatchObject({ code: 'request_timeout' });
+    expect(Date.now() - started).toBeLessThan(30_000);
+  }, 40_000);
+
+  it('lists these statuses in the OpenAPI document', async () => {
+    const doc = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const create = doc.paths['/v1/clusters'].post.responses;
+    for (const code of ['408', '413', '415', '431']) expect(create[code], code).toBeDefined();
+    const list = doc.paths['/v1/clusters'].get.responses;
+    expect(list['431']).toBeDefined();
+    expect(list['413']).toBeUndefined();
+  });
+});
+
+describe('cluster requests that change nothing, or ask for what is gone', () => {
+  it('a PATCH equal to the spec: 200 with the cluster, no new generation, no operation', async () => {
+    const { cluster } = (await h.app.inject({ method: 'POST', url: '/v1/clusters', headers: auth, payload: { name: 'same', shards: 1, replicasPerShard: 0, maxMemoryMb: 128 } })).json();
+    const same = await h.app.inject({ method: 'PATCH', url: `/v1/clusters/${cluster.id}`, headers: auth, payload: { maxMemoryMb: 128, shards: 1 } });
+    expect(same.statusCode).toBe(200);
+    expect(same.json()).toMatchObject({ id: cluster.id, generation: 1 });
+    const ops = (await h.app.inject({ method: 'GET', url: `/v1/clusters/${cluster.id}/operations`, headers: auth })).json().items;
+    expect(ops.map((o: { kind: string }) => o.kind)).toEqual(['create']);
+    const changed = await h.app.inject({ method: 'PATCH', url: `/v1/clusters/${cluster.id}`, headers: auth, payload: { maxMemoryMb: 256 } });
+    expect(changed.statusCode).toBe(202);
+    expect(changed.json().cluster.generation).toBe(2);
+  });
+
+  it('credentials: never cached, and 404 once the cluster is deleted', async () => {
+    const { cluster } = (await h.app.inject({ method: 'POST', url: '/v1/clusters', headers: auth, payload: { name: 'creds', shards: 1, replicasPerShard: 0 } })).json();
+    const live = await h.app.inject({ method: 'GET', url: `/v1/clusters/${cluster.id}/credentials`, headers: auth });
+    expect(live.statusCode).toBe(200);
+    expect(live.headers['cache-control']).toBe('no-store');
+    await h.app.inject({ method: 'DELETE', url: `/v1/clusters/${cluster.id}`, headers: auth });
+    const gone = await h.app.inject({ method: 'GET', url: `/v1/clusters/${cluster.id}/credentials`, headers: auth });
+    expect(gone.statusCode).toBe(404);
+    expect(gone.headers['cache-control']).toBe('no-store');
+    expect(gone.body).not.toContain(live.json().password);
+  });
+});
