@@ -30,6 +30,11 @@ export const CreatedWebhook = Webhook.extend({
   secret: z.string().describe('The signing secret: shown this once. Each delivery carries `Slotplane-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>`.'),
 }).meta({ id: 'CreatedWebhook' });
 
+export type Webhook = z.infer<typeof Webhook>;
+
+export const DeliveryStatus = z.enum(['pending', 'succeeded', 'failed']);
+export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
+
 export const WebhookIdParams = z.object({ webhookId: Id });
 
 export const Delivery = z
@@ -37,7 +42,7 @@ export const Delivery = z
     id: Id.describe('Also sent as the Idempotency-Key header of every attempt.'),
     eventId: z.string().describe("The event's cursor (its id in GET /v1/events)."),
     eventType: EventType,
-    status: z.enum(['pending', 'succeeded', 'failed']).describe('pending: not yet answered with a 2xx (retried with exponential backoff for about 12 hours); failed: given up.'),
+    status: DeliveryStatus.describe('pending: not yet answered with a 2xx (retried with exponential backoff for about 12 hours); failed: given up.'),
     attempts: z.number().int(),
     lastResponseCode: z.number().int().nullable().describe("The receiver's last HTTP status; null when it could not be reached."),
     lastError: z.string().nullable(),
@@ -46,3 +51,4 @@ export const Delivery = z
     deliveredAt: Timestamp.nullable(),
   })
   .meta({ id: 'Delivery' });
+export type Delivery = z.infer<typeof Delivery>;

@@ -48,18 +48,22 @@ export function problems(...codes: ErrorCode[]) {
   return out;
 }
 
-export function sendProblem(request: FastifyRequest, reply: FastifyReply, err: AppError) {
-  const body: Problem = {
+/** The problem+json body of an error. */
+function problemBody(err: AppError, requestId: string, instance?: string): Problem {
+  return {
     type: `urn:slotplane:problem:${err.code}`,
     title: titles[err.code],
     status: err.status,
     detail: err.detail,
     code: err.code,
-    requestId: String(request.id),
-    instance: request.url,
+    requestId,
+    ...(instance ? { instance } : {}),
     ...(err.errors ? { errors: err.errors } : {}),
   };
-  return reply.status(err.status).type('application/problem+json').send(body);
+}
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, err: AppError) {
+  return reply.status(err.status).type('application/problem+json').send(problemBody(err, String(request.id), request.url));
 }
 
 const locations: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };
@@ -130,15 +134,14 @@ export function installErrorHandling(app: FastifyInstance) {
  * Errors Node's HTTP parser meets before there is a request to route (headers too large, a
  * request not received within the timeout, malformed HTTP): answered as problem+json too.
  */
-export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+export function clientErrorHandler(parseError: Error & { code?: string }, socket: Socket): void {
   if (!socket.writable) return void socket.destroy();
-  const [code, detail]: [ErrorCode, string] =
-    err.code === 'HPE_HEADER_OVERFLOW'
-      ? ['headers_too_large', 'the request line and headers are larger than this server takes (16 KiB)']
-      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? ['request_timeout', 'the request (headers and body) did not arrive in time']
-        : ['validation_failed', 'the request is not valid HTTP'];
-  const status = errorStatus[code];
-  const body = JSON.stringify({ type: `urn:slotplane:problem:${code}`, title: titles[code], status, detail, code, requestId: randomUUID() });
-  socket.end(`HTTP/1.1 ${status} ${titles[code]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  const err =
+    parseError.code === 'HPE_HEADER_OVERFLOW'
+      ? new AppError('headers_too_large', 'the request line and headers are larger than this server takes (16 KiB)')
+      : parseError.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new AppError('request_timeout', 'the request (headers and body) did not arrive in time')
+        : new AppError('validation_failed', 'the request is not valid HTTP');
+  const body = JSON.stringify(problemBody(err, randomUUID()));
+  socket.end(`HTTP/1.1 ${err.status} ${titles[err.code]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }

@@ -1,6 +1,6 @@
-import type { Cluster, Operation, Shard } from '@slotplane/contracts';
+import type { Cluster, Delivery, EventType, Operation, Shard, Webhook } from '@slotplane/contracts';
 import { presentStatus } from '@slotplane/core';
-import type { ClusterRow, OperationRow } from '@slotplane/db';
+import type { ClusterRow, DeliveryRow, OperationRow, WebhookRow } from '@slotplane/db';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -35,5 +35,25 @@ export function operationView(row: OperationRow, moves: Operation['moves'] = nul
     createdAt: row.createdAt.toISOString(),
     startedAt: iso(row.startedAt),
     finishedAt: iso(row.finishedAt),
+  };
+}
+
+export function webhookView(w: WebhookRow): Webhook {
+  return { id: w.id, url: w.url, types: (w.types as EventType[] | null) ?? null, scope: w.allTenants ? 'fleet' : 'tenant', createdAt: w.createdAt.toISOString() };
+}
+
+/** A delivery with its event's cursor (the event's id in GET /v1/events). */
+export function deliveryView(d: DeliveryRow & { eventCursor: string }): Delivery {
+  return {
+    id: d.id,
+    eventId: d.eventCursor,
+    eventType: d.eventType as EventType,
+    status: d.status,
+    attempts: d.attempts,
+    lastResponseCode: d.lastResponseCode,
+    lastError: d.lastError,
+    nextAttemptAt: iso(d.nextAttemptAt),
+    createdAt: d.createdAt.toISOString(),
+    deliveredAt: iso(d.deliveredAt),
   };
 }

@@ -19,22 +19,17 @@ export async function reportProgress(tx: Db, clusterId: string, progress: number
   for (const op of started) {
     await appendEvent(tx, { tenantId: op.tenantId, clusterId, operationId: op.id, type: 'operation.started', data: { kind: op.kind } });
   }
+  // One statement: the rows as they were (the FROM reads them before the update) and as they are now.
   const percent = Math.round(progress);
-  const before = await tx
-    .select({ id: operations.id, progress: operations.progress, step: operations.step })
-    .from(operations)
-    .where(and(openOf(clusterId), sql`(${operations.progress}, ${operations.step}) is distinct from (${percent}, ${step})`));
-  if (!before.length) return;
-  const moved = await tx
-    .update(operations)
-    .set({ progress: percent, step, updatedAt: new Date() })
-    .where(inArray(operations.id, before.map((o) => o.id)))
-    .returning();
-  for (const op of moved) {
-    const was = before.find((o) => o.id === op.id)!;
+  const moved = await tx.execute(sql`
+    update ${operations} o set progress = ${percent}, step = ${step}, updated_at = now()
+    from (select id, progress, step from ${operations} where ${openOf(clusterId)} and (progress, step) is distinct from (${percent}, ${step})) was
+    where o.id = was.id
+    returning o.id, o.tenant_id, o.kind, was.progress as was_progress, was.step as was_step`);
+  for (const op of (moved as unknown as { rows: Array<{ id: string; tenant_id: string; kind: OperationKind; was_progress: number; was_step: string | null }> }).rows) {
     // Coarse: a new step, or another tenth done.
-    if (was.step === step && Math.floor(was.progress / 10) === Math.floor(percent / 10)) continue;
-    await appendEvent(tx, { tenantId: op.tenantId, clusterId, operationId: op.id, type: 'operation.progress', data: { kind: op.kind, progress: percent, step } });
+    if (op.was_step === step && Math.floor(op.was_progress / 10) === Math.floor(percent / 10)) continue;
+    await appendEvent(tx, { tenantId: op.tenant_id, clusterId, operationId: op.id, type: 'operation.progress', data: { kind: op.kind, progress: percent, step } });
   }
 }
 

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { DeliveryStatus } from '@slotplane/contracts';
 import { events } from './operations.ts';
 import { tenants } from './tenants.ts';
 
-export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
 /** Where a tenant (or the operator) wants events POSTed. */
 export const webhooks = pgTable(

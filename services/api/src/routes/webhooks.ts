@@ -1,25 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CreateWebhookBody, CreatedWebhook, Delivery, PageQuery, Webhook, WebhookIdParams, page, type EventType } from '@slotplane/contracts';
-import type { WebhookRow } from '@slotplane/db';
+import { CreateWebhookBody, CreatedWebhook, Delivery, PageQuery, Webhook, WebhookIdParams, page } from '@slotplane/contracts';
 import { newWebhookSecret, parseNetworkPolicy, resolveTarget, TargetRefused } from '@slotplane/webhooks';
 import type { ApiDeps } from '../app.ts';
 import { AppError, problems } from '../errors.ts';
 import { decodeCursor, toPage } from '../pagination.ts';
 import { deleteWebhook, getWebhook, insertWebhook, listDeliveries, listWebhooks } from '../store/webhooks.ts';
+import { deliveryView, webhookView } from '../views.ts';
 
 const tags = ['webhooks'];
 const security = [{ bearerAuth: [] }];
-const iso = (d: Date | null) => d?.toISOString() ?? null;
-
-const webhookView = (w: WebhookRow): z.infer<typeof Webhook> => ({
-  id: w.id,
-  url: w.url,
-  types: (w.types as EventType[] | null) ?? null,
-  scope: w.allTenants ? 'fleet' : 'tenant',
-  createdAt: w.createdAt.toISOString(),
-});
-
 export const webhookRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database, webhookNetworks = parseNetworkPolicy('public') }) => {
   const db = database.db;
 
@@ -104,18 +94,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { datab
       const { limit, cursor } = request.query;
       const hook = await getWebhook(db, request.principal.tenantId, request.params.webhookId);
       const rows = await listDeliveries(db, hook.id, limit, decodeCursor(cursor));
-      return toPage(rows, limit, (d) => ({
-        id: d.id,
-        eventId: d.eventCursor,
-        eventType: d.eventType as EventType,
-        status: d.status,
-        attempts: d.attempts,
-        lastResponseCode: d.lastResponseCode,
-        lastError: d.lastError,
-        nextAttemptAt: iso(d.nextAttemptAt),
-        createdAt: d.createdAt.toISOString(),
-        deliveredAt: iso(d.deliveredAt),
-      }));
+      return toPage(rows, limit, deliveryView);
     },
   );
 };
