@@ -8,13 +8,16 @@ export const errorStatus = {
   validation_failed: 400,
   unauthorized: 401,
   forbidden: 403,
+  quota_exceeded: 403,
   not_found: 404,
   method_not_allowed: 405,
   request_timeout: 408,
   conflict: 409,
   name_taken: 409,
+  precondition_failed: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  idempotency_key_reused: 422,
   headers_too_large: 431,
   rate_limited: 429,
   internal: 500,
@@ -23,6 +26,9 @@ export const errorStatus = {
 } as const;
 export type ErrorCode = keyof typeof errorStatus;
 export const ErrorCodeSchema = z.enum(Object.keys(errorStatus) as [ErrorCode, ...ErrorCode[]]);
+
+export const QuotaName = z.enum(['clusters', 'nodes', 'memoryMb']);
+export type QuotaName = z.infer<typeof QuotaName>;
 
 export const FieldError = z
   .object({
@@ -42,6 +48,15 @@ export const Problem = z
     requestId: z.string(),
     instance: z.string().optional(),
     errors: z.array(FieldError).optional().describe('Every offending field, for validation errors.'),
+    quota: z
+      .object({
+        name: QuotaName,
+        limit: z.number().int(),
+        used: z.number().int().describe('In use before this request.'),
+        requested: z.number().int().describe('What this request would add.'),
+      })
+      .optional()
+      .describe('For quota_exceeded: which quota, its limit, what is in use and what the request asked for.'),
   })
   .meta({ id: 'Problem' });
 export type Problem = z.infer<typeof Problem>;

@@ -7,3 +7,4 @@ export * from './env.ts';
 export * from './agent.ts';
 export * from './events.ts';
 export * from './webhooks.ts';
+export * from './tenancy.ts';

@@ -13,3 +13,4 @@ export {
   type PlacementSpec,
 } from './placement.ts';
 export * from './plan/index.ts';
+export { NO_USAGE, exceededQuota, usageOf, type QuotaExceeded } from './quotas.ts';

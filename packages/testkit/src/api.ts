@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
 import { inject } from 'vitest';
-import { buildApp, createTenant, type Api } from '@slotplane/api';
+import { buildApp, createTenant, type Api, type ApiDeps } from '@slotplane/api';
+type KeyScope = Parameters<typeof createTenant>[2];
+
 import type { Database } from '@slotplane/db';
 import { ReconcileQueue, connect, watchedQueues } from '@slotplane/queue';
 import type { NetworkPolicy } from '@slotplane/webhooks';
@@ -15,27 +17,30 @@ export interface ApiHarness {
   queuePrefix: string;
   queue: ReconcileQueue;
   /** A new tenant and the Authorization header for its key. */
-  tenant(name?: string): Promise<{ tenantId: string; auth: { authorization: string } }>;
+  tenant(name?: string, scope?: KeyScope): Promise<{ tenantId: string; auth: { authorization: string } }>;
   close(): Promise<void>;
 }
 
 /** The real API on a fresh database and the run's redis-server, with a queue prefix of its own. */
-export async function startApiHarness(opts: { hostLostAfterMs?: number | undefined; webhookNetworks?: NetworkPolicy | undefined } = {}): Promise<ApiHarness> {
+export async function startApiHarness(
+  opts: { hostLostAfterMs?: number | undefined; webhookNetworks?: NetworkPolicy | undefined } & Pick<ApiDeps, 'quotas' | 'rateLimitPerMinute' | 'rateLimitRedis'> = {},
+): Promise<ApiHarness> {
   const database = await createTestDatabase();
   const redisUrl = inject('redisUrl');
   const queuePrefix = `t${randomBytes(4).toString('hex')}`;
   const connection = connect({ redisUrl });
   const queue = new ReconcileQueue(connection, queuePrefix);
   const queues = watchedQueues(connection, queuePrefix);
-  const app = await buildApp({ database, queue, queues, ...(opts.hostLostAfterMs ? { hostLostAfterMs: opts.hostLostAfterMs } : {}), ...(opts.webhookNetworks ? { webhookNetworks: opts.webhookNetworks } : {}) });
+  const { hostLostAfterMs, webhookNetworks, ...limits } = opts;
+  const app = await buildApp({ database, queue, queues, ...(hostLostAfterMs ? { hostLostAfterMs } : {}), ...(webhookNetworks ? { webhookNetworks } : {}), ...limits });
   return {
     app,
     database,
     redisUrl,
     queuePrefix,
     queue,
-    async tenant(name = `tenant-${randomBytes(3).toString('hex')}`) {
-      const t = await createTenant(database.db, name);
+    async tenant(name = `tenant-${randomBytes(3).toString('hex')}`, scope: KeyScope = 'write') {
+      const t = await createTenant(database.db, name, scope);
       return { tenantId: t.tenantId, auth: { authorization: `Bearer ${t.apiKey}` } };
     },
     async close() {

@@ -9,14 +9,19 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
+import type { Usage } from '@slotplane/contracts';
 import type { Database } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
 import type { Queue } from '@slotplane/queue';
 import type { NetworkPolicy } from '@slotplane/webhooks';
-import { authenticate } from './auth.ts';
-import { clientErrorHandler, installErrorHandling } from './errors.ts';
+import { authenticate, requireScope } from './auth.ts';
+import { installRateLimit } from './rate-limit.ts';
+import { clientErrorHandler, installErrorHandling, problems } from './errors.ts';
 import { tidyOpenApi } from './openapi-tidy.ts';
 import { agentRoutes } from './routes/agent.ts';
+import { apiKeyRoutes } from './routes/api-keys.ts';
+import { tenantRoutes } from './routes/tenants.ts';
 import { balanceRoutes } from './routes/balance.ts';
 import { clusterRoutes } from './routes/clusters.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -38,6 +43,11 @@ export interface ApiDeps {
   hostLostAfterMs?: number;
   /** false where responses are buffered (the serverless adapter): the event stream answers 501. */
   streaming?: boolean;
+  /** Quotas of tenants that have none of their own (default DEFAULT_QUOTAS). */
+  quotas?: Usage;
+  /** Requests per minute per API key (per address without one); counted in Redis when `rateLimitRedis` is given, so every instance shares the count. */
+  rateLimitPerMinute?: number;
+  rateLimitRedis?: Redis;
   /** Where webhook URLs may resolve to (default: public addresses only). */
   webhookNetworks?: NetworkPolicy;
 }
@@ -88,6 +98,8 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
         { name: 'operations', description: 'Durable records of requested changes' },
         { name: 'events', description: 'The event log: poll it, stream it' },
         { name: 'webhooks', description: 'Events pushed to your URL, signed' },
+        { name: 'tenants', description: 'Tenants and their quotas (admin)' },
+        { name: 'api-keys', description: 'Scoped, revocable API keys' },
         { name: 'hosts', description: 'The machines that run nodes (admin)' },
         { name: 'agents', description: 'What host agents call: enroll, assignments, reports' },
         { name: 'health', description: 'Liveness and readiness' },
@@ -102,8 +114,20 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
   await app.register(healthRoutes, deps);
   await app.register(async (v1) => {
     v1.decorateRequest('principal', null as never);
-    v1.addHook('onRequest', async (request) => {
-      request.principal = await authenticate(deps.database.db, request);
+    // Every tenant route can meet these before its handler runs: in the OpenAPI document too.
+    v1.addHook('onRoute', (route) => {
+      const response = route.schema?.response as Record<number, unknown> | undefined;
+      if (response) route.schema!.response = { ...problems('unauthorized', 'forbidden', 'rate_limited'), ...response };
+    });
+    const limitRate = await installRateLimit(v1, deps.rateLimitPerMinute ?? 600, deps.rateLimitRedis);
+    v1.addHook('onRequest', async (request, reply) => {
+      // A bad key is counted against the client's address before it is refused.
+      const principal = await authenticate(deps.database.db, request).catch((err: unknown) => err as Error);
+      if (!(principal instanceof Error)) request.principal = principal;
+      await limitRate(request, reply);
+      if (principal instanceof Error) throw principal;
+      const needed = request.routeOptions.config.scope ?? (request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write');
+      requireScope(request.principal, needed, `${request.method} ${request.routeOptions.url ?? request.url}`);
     });
     await v1.register(clusterRoutes, deps);
     await v1.register(balanceRoutes, deps);
@@ -111,6 +135,8 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
     await v1.register(hostRoutes, deps);
     await v1.register(eventRoutes, { ...deps, registry });
     await v1.register(webhookRoutes, deps);
+    await v1.register(tenantRoutes, deps);
+    await v1.register(apiKeyRoutes, deps);
     await v1.register(metricsRoutes, { ...deps, registry });
   }, deps);
   if (deps.queues?.length) await app.register(queueBoard, deps);

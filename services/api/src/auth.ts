@@ -1,11 +1,24 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { apiKeys, and, eq, isNull, type Db } from '@slotplane/db';
+import type { KeyScope } from '@slotplane/contracts';
+import { apiKeys, and, eq, isNull, sql, type Db } from '@slotplane/db';
 import { AppError } from './errors.ts';
 
 export interface Principal {
   tenantId: string;
-  role: 'tenant' | 'admin';
+  keyId: string;
+  scope: KeyScope;
+}
+
+/** Each scope can do what the ones before it can. */
+const RANK: Record<KeyScope, number> = { read: 0, write: 1, admin: 2 };
+export const allows = (held: KeyScope, needed: KeyScope) => RANK[held] >= RANK[needed];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The scope a key needs for this route; by default read for GET, write for the rest. */
+    scope?: KeyScope;
+  }
 }
 
 declare module 'fastify' {
@@ -33,13 +46,21 @@ export async function authenticate(db: Db, request: FastifyRequest): Promise<Pri
   return principalOf(db, key);
 }
 
-/** The tenant and role of an API key, or 401. */
+/** The tenant and scope of a live API key, or 401. Notes when the key was last used, to the minute. */
 export async function principalOf(db: Db, key: string): Promise<Principal> {
   const [row] = await db
-    .select({ tenantId: apiKeys.tenantId, role: apiKeys.role })
+    .select({ keyId: apiKeys.id, tenantId: apiKeys.tenantId, scope: apiKeys.role, lastUsedAt: apiKeys.lastUsedAt })
     .from(apiKeys)
     .where(and(eq(apiKeys.keyHash, hashCredential(key)), isNull(apiKeys.revokedAt)))
     .limit(1);
-  if (!row) throw new AppError('unauthorized', 'the API key is not valid');
-  return row;
+  if (!row) throw new AppError('unauthorized', 'the API key is not valid (unknown or revoked)');
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+    await db.update(apiKeys).set({ lastUsedAt: sql`now()` }).where(eq(apiKeys.id, row.keyId));
+  }
+  return { keyId: row.keyId, tenantId: row.tenantId, scope: row.scope };
+}
+
+/** 403 unless the principal's key has `needed` scope. */
+export function requireScope(principal: Principal, needed: KeyScope, what: string): void {
+  if (!allows(principal.scope, needed)) throw new AppError('forbidden', `${what} needs a key with scope "${needed}" (this key's is "${principal.scope}")`);
 }

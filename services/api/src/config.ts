@@ -2,8 +2,21 @@ import { z } from 'zod';
 import { LogLevel, parseEnv } from '@slotplane/contracts';
 import { HOST_LOST_AFTER_MS } from '@slotplane/core';
 import { networkPolicyEnv } from '@slotplane/webhooks';
+import { DEFAULT_QUOTAS } from './store/tenants.ts';
 
-const ApiEnv = z.object({
+/** Limits on tenants: quotas of tenants without their own, and requests per minute per key. */
+export const TenancyEnv = z.object({
+  QUOTA_MAX_CLUSTERS: z.coerce.number().int().min(0).default(DEFAULT_QUOTAS.clusters),
+  QUOTA_MAX_NODES: z.coerce.number().int().min(0).default(DEFAULT_QUOTAS.nodes),
+  QUOTA_MAX_MEMORY_MB: z.coerce.number().int().min(0).default(DEFAULT_QUOTAS.memoryMb),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+});
+export const tenancyDeps = (env: z.infer<typeof TenancyEnv>) => ({
+  quotas: { clusters: env.QUOTA_MAX_CLUSTERS, nodes: env.QUOTA_MAX_NODES, memoryMb: env.QUOTA_MAX_MEMORY_MB },
+  rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+});
+
+const ApiEnv = TenancyEnv.extend({
   DATABASE_URL: z.string().url('must be a postgres:// URL'),
   REDIS_URL: z.string().url('must be a redis:// URL'),
   QUEUE_PREFIX: z.string().default('slotplane'),

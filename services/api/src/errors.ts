@@ -12,6 +12,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     readonly detail: string,
     readonly errors?: FieldError[],
+    /** For quota_exceeded: which quota, its limit and use. */
+    readonly quota?: Problem['quota'],
   ) {
     super(detail);
     this.name = 'AppError';
@@ -27,6 +29,9 @@ const titles: Record<ErrorCode, string> = {
   validation_failed: 'Your request is not valid',
   unauthorized: 'Authentication required',
   forbidden: 'Not allowed',
+  quota_exceeded: 'Quota exceeded',
+  precondition_failed: 'Precondition failed',
+  idempotency_key_reused: 'Idempotency-Key used for another request',
   not_found: 'Not found',
   method_not_allowed: 'Method not allowed',
   request_timeout: 'Request not received in time',
@@ -59,6 +64,7 @@ function problemBody(err: AppError, requestId: string, instance?: string): Probl
     requestId,
     ...(instance ? { instance } : {}),
     ...(err.errors ? { errors: err.errors } : {}),
+    ...(err.quota ? { quota: err.quota } : {}),
   };
 }
 

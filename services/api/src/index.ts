@@ -1,6 +1,6 @@
 export { buildApp, type Api, type ApiDeps, API_VERSION } from './app.ts';
 export { generateApiKey, hashCredential } from './auth.ts';
-export { loadApiEnv, type ApiEnv } from './config.ts';
+export { TenancyEnv, loadApiEnv, tenancyDeps, type ApiEnv } from './config.ts';
 export { openApiDocument, openApiPath } from './openapi.ts';
-export { createTenant, isValidApiKey, type NewTenant } from './tenants.ts';
+export { createTenant, isValidApiKey, type NewTenant } from './store/tenants.ts';
 export { createEnrollmentToken } from './store/hosts.ts';

@@ -3,7 +3,8 @@ import { openDatabase } from '@slotplane/db';
 import { createLogger } from '@slotplane/logger';
 import { ReconcileQueue, connect, watchedQueues } from '@slotplane/queue';
 import { buildApp, type Api } from './app.ts';
-import type { ApiEnv } from './config.ts';
+import { tenancyDeps, type ApiEnv } from './config.ts';
+import { rateLimitRedis } from './rate-limit.ts';
 
 /** The API on real Postgres and Redis from its environment: what server.ts and lambda.ts run. */
 export async function createApiFromEnv(env: ApiEnv, opts: { streaming?: boolean } = {}): Promise<{ app: Api; close(): Promise<void> }> {
@@ -12,7 +13,11 @@ export async function createApiFromEnv(env: ApiEnv, opts: { streaming?: boolean 
   const redis = connect({ redisUrl: env.REDIS_URL });
   const queue = new ReconcileQueue(redis, env.QUEUE_PREFIX);
   const queues = watchedQueues(redis, env.QUEUE_PREFIX);
-  const app = await buildApp({ database, queue, queues, logger, hostLostAfterMs: env.HOST_LOST_AFTER_MS, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS, ...opts });
+  const limits = rateLimitRedis(env.REDIS_URL);
+  const app = await buildApp({
+    database, queue, queues, logger, ...tenancyDeps(env), rateLimitRedis: limits,
+    hostLostAfterMs: env.HOST_LOST_AFTER_MS, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS, ...opts,
+  });
   return {
     app,
     close: async () => {
@@ -20,6 +25,7 @@ export async function createApiFromEnv(env: ApiEnv, opts: { streaming?: boolean 
       await queue.close();
       await Promise.all(queues.map((q) => q.close()));
       redis.disconnect();
+      limits.disconnect();
       await database.close();
     },
   };

@@ -1,6 +1,6 @@
-import type { Cluster, Delivery, EventType, Operation, Shard, Webhook } from '@slotplane/contracts';
+import type { ApiKey, Cluster, Delivery, EventType, Operation, Shard, Tenant, Usage, Webhook } from '@slotplane/contracts';
 import { presentStatus } from '@slotplane/core';
-import type { ClusterRow, DeliveryRow, OperationRow, WebhookRow } from '@slotplane/db';
+import type { ApiKeyRow, ClusterRow, DeliveryRow, OperationRow, TenantRow, WebhookRow } from '@slotplane/db';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -56,4 +56,12 @@ export function deliveryView(d: DeliveryRow & { eventCursor: string }): Delivery
     createdAt: d.createdAt.toISOString(),
     deliveredAt: iso(d.deliveredAt),
   };
+}
+
+export function tenantView(t: TenantRow, quotas: Usage, usage: Usage): Tenant {
+  return { id: t.id, name: t.name, quotas, usage, createdAt: t.createdAt.toISOString() };
+}
+
+export function apiKeyView(k: ApiKeyRow): ApiKey {
+  return { id: k.id, tenantId: k.tenantId, prefix: k.prefix, name: k.name, scope: k.role, createdAt: k.createdAt.toISOString(), lastUsedAt: iso(k.lastUsedAt), revokedAt: iso(k.revokedAt) };
 }

@@ -34,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
       if (sub !== 'create' || !name) break;
       const database = await openDb();
       await database.migrate();
-      const t = await createTenant(database.db, name, values.admin ? 'admin' : 'tenant');
+      const t = await createTenant(database.db, name, values.admin ? 'admin' : 'write');
       await database.close();
       console.log(`tenant ${t.name} (${t.tenantId})\nAPI key (shown once, keep it): ${t.apiKey}`);
       return 0;

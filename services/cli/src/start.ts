@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { startAgent } from '@slotplane/agent';
-import { buildApp, createEnrollmentToken, createTenant, isValidApiKey } from '@slotplane/api';
+import { TenancyEnv, buildApp, createEnrollmentToken, createTenant, isValidApiKey, tenancyDeps } from '@slotplane/api';
 import { LogLevel, parseEnv } from '@slotplane/contracts';
 import { startRedisServer } from '@slotplane/embedded';
 import { createLogger } from '@slotplane/logger';
@@ -11,7 +11,7 @@ import { networkPolicyEnv } from '@slotplane/webhooks';
 import { startWorker } from '@slotplane/worker';
 import { dataDir, openDb } from './database.ts';
 
-const StartEnv = z.object({
+const StartEnv = TenancyEnv.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   AGENT_PORT_MIN: z.coerce.number().int().min(1024).max(55535).default(7000),
   AGENT_PORT_MAX: z.coerce.number().int().min(1024).max(55535).default(7099),
@@ -63,7 +63,8 @@ export async function start(): Promise<void> {
     await Promise.all(queues.map((q) => q.close()));
     queueConnection.disconnect();
   });
-  const app = await buildApp({ database, queue, queues, logger, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS });
+  // One API process: its rate limits are counted in memory.
+  const app = await buildApp({ database, queue, queues, logger, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS, ...tenancyDeps(env) });
   stops.unshift(() => app.close());
   const address = await app.listen({ host: env.HOST, port: env.PORT });
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ReconcileJob } from '@slotplane/contracts';
 import { HOST_LOST_AFTER_MS } from '@slotplane/core';
-import { EVENTS_CHANNEL, clusters, eq, pruneEvents, type Database, type Db } from '@slotplane/db';
+import { EVENTS_CHANNEL, clusters, eq, pruneEvents, pruneIdempotencyKeys, type Database, type Db } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
 import { DelayedError, MaintenanceQueue, ReconcileQueue, WEBHOOK_RETRY, WebhookQueue, connect, createMaintenanceWorker, createReconcileWorker, createWebhookWorker, type Job, type WebhookRetry } from '@slotplane/queue';
 import { parseNetworkPolicy, type NetworkPolicy } from '@slotplane/webhooks';
@@ -157,6 +157,8 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
       if (task !== 'prune-events') return;
       const pruned = await pruneEvents(db, deps.eventRetentionDays ?? 30);
       if (pruned) logger.info({ pruned }, 'pruned old events');
+      const forgotten = await pruneIdempotencyKeys(db);
+      if (forgotten) logger.info({ forgotten }, 'forgot expired idempotency keys');
     },
     deps.queuePrefix,
   );

@@ -19,7 +19,6 @@ export const operations = pgTable(
     step: text('step'),
     error: jsonb('error').$type<OperationError>(),
     warnings: jsonb('warnings').$type<string[]>().notNull().default([]),
-    idempotencyKey: text('idempotency_key'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
@@ -28,7 +27,6 @@ export const operations = pgTable(
   (t) => [
     index('operations_cluster').on(t.clusterId, t.id),
     index('operations_status').on(t.status),
-    uniqueIndex('operations_idempotency').on(t.tenantId, t.idempotencyKey),
   ],
 );
 

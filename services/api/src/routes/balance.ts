@@ -6,7 +6,8 @@ import { measureSkew } from '../skew.ts';
 import { getCluster } from '../store/clusters.ts';
 import { requestRebalance, requestSwitchover } from '../store/requests.ts';
 import { loadTopology } from '../store/topology.ts';
-import { Accepted, acceptedHandler } from './accepted.ts';
+import { IdempotencyHeader, idempotent } from '../idempotency.ts';
+import { Accepted, acceptedReply, responder } from './accepted.ts';
 
 const tags = ['clusters'];
 const security = [{ bearerAuth: [] }];
@@ -14,7 +15,7 @@ const security = [{ bearerAuth: [] }];
 /** Where a cluster's slots and primaries sit: rebalance, switchover, and the skew report. */
 export const balanceRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   const db = deps.database.db;
-  const accepted = acceptedHandler(deps);
+  const respond = responder(deps);
 
   app.post(
     '/v1/clusters/:clusterId/rebalance',
@@ -22,11 +23,13 @@ export const balanceRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       schema: {
         tags, security, operationId: 'rebalanceCluster', summary: 'Even out slots (or bytes) over the primaries, online; progress in the operation',
         params: ClusterIdParams,
+        headers: IdempotencyHeader,
         body: RebalanceBody,
-        response: { 202: Accepted, ...problems('validation_failed', 'unauthorized', 'not_found', 'conflict') },
+        response: { 202: Accepted, ...problems('validation_failed', 'unauthorized', 'not_found', 'conflict', 'idempotency_key_reused') },
       },
     },
-    async (request, reply) => accepted(reply, await requestRebalance(db, request.principal.tenantId, request.params.clusterId, request.body), request.log),
+    async (request, reply) =>
+      respond(reply, await idempotent(db, request, async (tx) => acceptedReply(await requestRebalance(tx, request.principal.tenantId, request.params.clusterId, request.body)))),
   );
 
   app.post(
@@ -35,12 +38,13 @@ export const balanceRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       schema: {
         tags, security, operationId: 'switchoverShard', summary: 'Planned switchover: promote an in-sync replica with a coordinated CLUSTER FAILOVER (nothing lost)',
         params: ShardParams,
+        headers: IdempotencyHeader,
         body: SwitchoverBody,
-        response: { 202: Accepted, ...problems('validation_failed', 'unauthorized', 'not_found', 'conflict') },
+        response: { 202: Accepted, ...problems('validation_failed', 'unauthorized', 'not_found', 'conflict', 'idempotency_key_reused') },
       },
     },
     async (request, reply) =>
-      accepted(reply, await requestSwitchover(db, request.principal.tenantId, request.params.clusterId, request.params.index, request.body ?? {}), request.log),
+      respond(reply, await idempotent(db, request, async (tx) => acceptedReply(await requestSwitchover(tx, request.principal.tenantId, request.params.clusterId, request.params.index, request.body ?? {})))),
   );
 
   app.get(

@@ -2,33 +2,34 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Cluster, ClusterIdParams, CreateClusterBody, Credentials, PageQuery, PatchClusterBody, REDIS_USERS, page } from '@slotplane/contracts';
 import type { ApiDeps } from '../app.ts';
 import { AppError, problems } from '../errors.ts';
+import { IdempotencyHeader, IfMatchHeader, etagOf, idempotent, ifMatchGeneration } from '../idempotency.ts';
 import { decodeCursor, toPage } from '../pagination.ts';
 import { createCluster, deleteCluster, getCluster, listClusters, updateCluster } from '../store/clusters.ts';
+import { DEFAULT_QUOTAS } from '../store/tenants.ts';
 import { loadTopology } from '../store/topology.ts';
 import { clusterView } from '../views.ts';
-import { Accepted, acceptedHandler } from './accepted.ts';
+import { Accepted, acceptedReply, responder } from './accepted.ts';
 
 const tags = ['clusters'];
 const security = [{ bearerAuth: [] }];
 
 export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   const db = deps.database.db;
-
-  const accepted = acceptedHandler(deps);
+  const respond = responder(deps);
+  const quotas = deps.quotas ?? DEFAULT_QUOTAS;
 
   app.post(
     '/v1/clusters',
     {
       schema: {
         tags, security, operationId: 'createCluster', summary: 'Create a cluster',
+        description: 'Counts against your quotas (clusters, nodes, memory): 403 `quota_exceeded` names the one it would break.',
+        headers: IdempotencyHeader,
         body: CreateClusterBody,
-        response: { 202: Accepted, ...problems('validation_failed', 'unauthorized', 'name_taken') },
+        response: { 202: Accepted, ...problems('validation_failed', 'unauthorized', 'quota_exceeded', 'name_taken', 'idempotency_key_reused') },
       },
     },
-    async (request, reply) => {
-      const submitted = await createCluster(db, request.principal.tenantId, request.body);
-      return accepted(reply, submitted, request.log);
-    },
+    async (request, reply) => respond(reply, await idempotent(db, request, async (tx) => acceptedReply(await createCluster(tx, request.principal.tenantId, request.body, quotas)))),
   );
 
   app.get(
@@ -53,12 +54,14 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
     {
       schema: {
         tags, security, operationId: 'getCluster', summary: 'Get a cluster: desired spec, status and observed topology',
+        description: 'The `ETag` header is the cluster\'s generation: send it back as `If-Match` on PATCH or DELETE to change only what you read.',
         params: ClusterIdParams,
         response: { 200: Cluster, ...problems('validation_failed', 'unauthorized', 'not_found') },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const cluster = await getCluster(db, request.principal.tenantId, request.params.clusterId);
+      reply.header('etag', etagOf(cluster.generation));
       return clusterView(cluster, (await loadTopology(db, [cluster.id], [cluster])).get(cluster.id));
     },
   );
@@ -90,15 +93,20 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       schema: {
         tags, security, operationId: 'updateCluster', summary: 'Change the desired spec of a cluster; applied to the running nodes online',
         params: ClusterIdParams,
+        headers: IdempotencyHeader.extend(IfMatchHeader.shape),
         body: PatchClusterBody,
-        description: 'Fields left out keep their value. A body that changes nothing answers 200 with the cluster, and starts no operation.',
-        response: { 200: Cluster, 202: Accepted, ...problems('validation_failed', 'unauthorized', 'not_found', 'conflict') },
+        description: 'Fields left out keep their value. A body that changes nothing answers 200 with the cluster, and starts no operation. Growth counts against your quotas.',
+        response: { 200: Cluster, 202: Accepted, ...problems('validation_failed', 'unauthorized', 'quota_exceeded', 'not_found', 'conflict', 'precondition_failed', 'idempotency_key_reused') },
       },
     },
     async (request, reply) => {
-      const submitted = await updateCluster(db, request.principal.tenantId, request.params.clusterId, request.body);
-      if (!submitted.operation) return reply.status(200).send(clusterView(submitted.cluster, (await loadTopology(db, [submitted.cluster.id], [submitted.cluster])).get(submitted.cluster.id)));
-      return accepted(reply, { cluster: submitted.cluster, operation: submitted.operation }, request.log);
+      const ifGeneration = ifMatchGeneration(request.headers['if-match']);
+      const r = await idempotent(db, request, async (tx) => {
+        const { cluster, operation } = await updateCluster(tx, request.principal.tenantId, request.params.clusterId, request.body, { quotas, ifGeneration });
+        if (operation) return acceptedReply({ cluster, operation });
+        return { status: 200, headers: { etag: etagOf(cluster.generation) }, body: clusterView(cluster, (await loadTopology(tx, [cluster.id], [cluster])).get(cluster.id)) };
+      });
+      return respond(reply, r);
     },
   );
 
@@ -107,14 +115,15 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
     {
       schema: {
         tags, security, operationId: 'deleteCluster', summary: 'Delete a cluster and every node in it',
-        description: 'Asking again (a retried DELETE) answers 202 with the same delete operation; it starts nothing new.',
+        description: 'Asking again (a retried DELETE) answers 202 with the same delete operation; it starts nothing new (an If-Match is not checked then).',
         params: ClusterIdParams,
-        response: { 202: Accepted, ...problems('validation_failed', 'unauthorized', 'not_found') },
+        headers: IdempotencyHeader.extend(IfMatchHeader.shape),
+        response: { 202: Accepted, ...problems('validation_failed', 'unauthorized', 'not_found', 'precondition_failed', 'idempotency_key_reused') },
       },
     },
     async (request, reply) => {
-      const submitted = await deleteCluster(db, request.principal.tenantId, request.params.clusterId);
-      return accepted(reply, submitted, request.log);
+      const ifGeneration = ifMatchGeneration(request.headers['if-match']);
+      return respond(reply, await idempotent(db, request, async (tx) => acceptedReply(await deleteCluster(tx, request.principal.tenantId, request.params.clusterId, ifGeneration))));
     },
   );
 };

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendEvent } from '@slotplane/db';
 import { rawConnection, startApiHarness, waitFor, type ApiHarness } from '@slotplane/testkit';
 import { buildApp } from '../app.ts';
-import { createTenant } from '../tenants.ts';
+import { createTenant } from '../store/tenants.ts';
 
 let h: ApiHarness;
 let alice: { tenantId: string; auth: { authorization: string } };

@@ -10,13 +10,13 @@ export const hostRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database
   app.get(
     '/v1/hosts',
     {
+      config: { scope: 'admin' },
       schema: {
         tags: ['hosts'], security: [{ bearerAuth: [] }], operationId: 'listHosts', summary: 'Hosts, their last heartbeat, state and instances (admin)',
         response: { 200: z.object({ items: z.array(Host) }).meta({ id: 'HostList' }), ...problems('unauthorized', 'forbidden') },
       },
     },
-    async (request) => {
-      if (request.principal.role !== 'admin') throw new AppError('forbidden', 'listing hosts needs an admin API key');
+    async () => {
       const rows = await database.db.select().from(hosts).orderBy(hosts.name);
       const now = new Date();
       return {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { appendEvent } from '@slotplane/db';
 import { startApiHarness, waitFor, type ApiHarness } from '@slotplane/testkit';
-import { createTenant } from '../tenants.ts';
+import { createTenant } from '../store/tenants.ts';
 
 let h: ApiHarness;
 let tenant: { authorization: string };

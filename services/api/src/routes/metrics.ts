@@ -118,13 +118,13 @@ export const metricsRoutes: FastifyPluginAsyncZod<ApiDeps & { registry: Registry
   app.get(
     '/metrics',
     {
+      config: { scope: 'admin' },
       schema: {
         tags: ['health'], security: [{ bearerAuth: [] }], operationId: 'metrics', summary: 'Prometheus metrics (admin key)',
         response: { 200: z.string().describe('Prometheus text exposition format'), ...problems('unauthorized', 'forbidden') },
       },
     },
-    async (request, reply) => {
-      if (request.principal.role !== 'admin') throw new AppError('forbidden', 'metrics need an admin API key');
+    async (_request, reply) => {
       reply.type(registry.contentType);
       return registry.metrics();
     },

@@ -37,7 +37,7 @@ export const queueBoard: FastifyPluginAsync<ApiDeps> = async (app, { database, q
       throw err;
     });
     if (principal instanceof AppError) return sendProblem(request, reply, principal);
-    if (principal.role !== 'admin') return sendProblem(request, reply, new AppError('forbidden', 'the queue UI needs an admin API key'));
+    if (principal.scope !== 'admin') return sendProblem(request, reply, new AppError('forbidden', 'the queue UI needs an admin API key'));
   });
   const adapter = new FastifyAdapter();
   adapter.setBasePath(BASE);

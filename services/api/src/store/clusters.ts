@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { ClusterSpec, CreateClusterBody, EventType, OperationKind, PatchClusterBody } from '@slotplane/contracts';
+import type { ClusterSpec, CreateClusterBody, EventType, OperationKind, PatchClusterBody, Usage } from '@slotplane/contracts';
+import { NO_USAGE, usageOf } from '@slotplane/core';
 import { and, appendEvent, clusters, desc, eq, gt, isNull, ne, newId, nodes, notifyAssignments, operations, sql, type ClusterRow, type Db, type OperationRow } from '@slotplane/db';
 import { AppError, notFound } from '../errors.ts';
+import { enforceQuotas } from './tenants.ts';
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export interface Submitted {
@@ -43,11 +45,12 @@ const secret = () => randomBytes(24).toString('base64url');
 /** The tenant's password, and the control plane's and replication's own. */
 const newPasswords = () => ({ password: secret(), adminPassword: secret(), replicationPassword: secret() });
 
-/** Writes the desired cluster, its create operation and the event in one transaction. */
-export async function createCluster(db: Db, tenantId: string, body: CreateClusterBody): Promise<Submitted> {
+/** Writes the desired cluster, its create operation and the event in one transaction, within the tenant's quotas. */
+export async function createCluster(db: Db, tenantId: string, body: CreateClusterBody, quotas: Usage): Promise<Submitted> {
   const { name, ...spec } = body;
   try {
     return await db.transaction(async (tx) => {
+      await enforceQuotas(tx, tenantId, quotas, NO_USAGE, usageOf(spec));
       const [cluster] = await tx
         .insert(clusters)
         .values({ id: newId(), tenantId, name, spec: spec satisfies ClusterSpec, ...newPasswords(), generation: 1, status: 'creating' })
@@ -80,10 +83,6 @@ export async function listClusters(db: Db, tenantId: string, limit: number, afte
     .limit(limit + 1);
 }
 
-/**
- * Merges the patch into the desired spec and bumps the generation; refused once deletion was
- * asked for. The hosts of the cluster's nodes are told, so their agents rewrite redis.conf.
- */
 /** The same JSON value, whatever the order of object keys. */
 function sameJson(a: unknown, b: unknown): boolean {
   const canonical = (v: unknown): unknown =>
@@ -91,17 +90,35 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
+/** 412 unless the cluster is at the generation an If-Match header names (when one was sent). */
+export function checkGeneration(cluster: ClusterRow, expected: number | undefined): void {
+  if (expected !== undefined && cluster.generation !== expected) {
+    throw new AppError('precondition_failed', `If-Match names generation ${expected}; the cluster is at generation ${cluster.generation} (GET it again, then retry)`);
+  }
+}
+
 /**
- * Applies a PATCH to the desired spec: a new generation and an update operation. A patch that
- * changes nothing writes nothing and starts no operation (`operation: null`).
+ * Applies a PATCH to the desired spec: a new generation and an update operation, within the
+ * tenant's quotas. A patch that changes nothing writes nothing and starts no operation
+ * (`operation: null`). The hosts of the cluster's nodes are told, so their agents rewrite
+ * redis.conf.
  */
-export async function updateCluster(db: Db, tenantId: string, clusterId: string, patch: PatchClusterBody): Promise<{ cluster: ClusterRow; operation: OperationRow | null }> {
+export async function updateCluster(
+  db: Db,
+  tenantId: string,
+  clusterId: string,
+  patch: PatchClusterBody,
+  opts: { quotas: Usage; ifGeneration?: number | undefined },
+): Promise<{ cluster: ClusterRow; operation: OperationRow | null }> {
   return db.transaction(async (tx) => {
     const [current] = await tx.select().from(clusters).where(and(eq(clusters.id, clusterId), eq(clusters.tenantId, tenantId))).for('update');
     if (!current) throw notFound('cluster');
+    checkGeneration(current, opts.ifGeneration);
     if (current.deletionRequestedAt) throw new AppError('conflict', 'the cluster is being deleted; it can no longer be changed');
     // Top-level keys replace (redisConfig is replaced whole), as the jsonb || below does.
-    if (sameJson({ ...current.spec, ...patch }, current.spec)) return { cluster: current, operation: null };
+    const next = { ...current.spec, ...patch };
+    if (sameJson(next, current.spec)) return { cluster: current, operation: null };
+    await enforceQuotas(tx, tenantId, opts.quotas, usageOf(current.spec), usageOf(next));
     const [cluster] = await tx
       .update(clusters)
       .set({
@@ -121,15 +138,23 @@ export async function updateCluster(db: Db, tenantId: string, clusterId: string,
  * Asks for deletion. Asking again returns the delete operation already under way, so a
  * retried DELETE is harmless.
  */
-export async function deleteCluster(db: Db, tenantId: string, clusterId: string): Promise<Submitted> {
+export async function deleteCluster(db: Db, tenantId: string, clusterId: string, ifGeneration?: number): Promise<Submitted> {
   return db.transaction(async (tx) => {
     const [cluster] = await tx
       .update(clusters)
       .set({ deletionRequestedAt: new Date(), generation: sql`${clusters.generation} + 1`, updatedAt: new Date() })
-      .where(and(eq(clusters.id, clusterId), eq(clusters.tenantId, tenantId), isNull(clusters.deletionRequestedAt)))
+      .where(
+        and(
+          eq(clusters.id, clusterId),
+          eq(clusters.tenantId, tenantId),
+          isNull(clusters.deletionRequestedAt),
+          ifGeneration === undefined ? undefined : eq(clusters.generation, ifGeneration),
+        ),
+      )
       .returning();
     if (cluster) return { cluster, operation: await insertOperation(tx, cluster, 'delete') };
     const existing = await getCluster(tx, tenantId, clusterId);
+    if (!existing.deletionRequestedAt) checkGeneration(existing, ifGeneration);
     const [op] = await tx
       .select()
       .from(operations)

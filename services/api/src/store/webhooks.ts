@@ -9,7 +9,7 @@ export async function insertWebhook(db: Db, principal: Principal, body: CreateWe
   const fromPosition = await logHorizon(db);
   const [row] = await db
     .insert(webhooks)
-    .values({ id: newId(), tenantId: principal.tenantId, allTenants: principal.role === 'admin', url: body.url, types: body.types ?? null, secret, fromPosition })
+    .values({ id: newId(), tenantId: principal.tenantId, allTenants: principal.scope === 'admin', url: body.url, types: body.types ?? null, secret, fromPosition })
     .returning();
   return row!;
 }

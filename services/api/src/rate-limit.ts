@@ -1,0 +1,31 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import { Redis } from 'ioredis';
+import { AppError } from './errors.ts';
+
+/**
+ * A connection for the rate limiter's counters that fails fast: when Redis is away, requests
+ * are let through (skipOnError) instead of waiting for it.
+ */
+export const rateLimitRedis = (url: string) => new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 500, connectTimeout: 2000 });
+
+/**
+ * The limiter of the tenant API: N requests a minute per API key, or per client address for a
+ * request without a valid key (so guessing keys is limited too). Counted in Redis when one is
+ * given, so every API instance shares the count; else in this process.
+ */
+export async function installRateLimit(app: FastifyInstance, perMinute: number, redis?: Redis) {
+  await app.register(rateLimit, { global: false, max: perMinute, timeWindow: 60_000, skipOnError: true, nameSpace: 'slotplane-rl:', ...(redis ? { redis } : {}) });
+  const check = app.createRateLimit({
+    keyGenerator: (request: FastifyRequest) => (request.principal ? `key:${request.principal.keyId}` : `ip:${request.ip}`),
+  });
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const limit = await check(request);
+    if (limit.isAllowed) return;
+    reply.header('ratelimit-limit', limit.max).header('ratelimit-remaining', limit.remaining).header('ratelimit-reset', limit.ttlInSeconds);
+    if (limit.isExceeded) {
+      reply.header('retry-after', limit.ttlInSeconds);
+      throw new AppError('rate_limited', `more than ${limit.max} requests in a minute ${request.principal ? 'with this API key' : 'from your address'}; retry in ${limit.ttlInSeconds} s`);
+    }
+  };
+}

@@ -1,0 +1,96 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { ApiKey, ApiKeyIdParams, CreateApiKeyBody, CreatedApiKey, Id, PageQuery, page } from '@slotplane/contracts';
+import type { ApiDeps } from '../app.ts';
+import { allows, type Principal } from '../auth.ts';
+import { AppError, problems } from '../errors.ts';
+import { decodeCursor, toPage } from '../pagination.ts';
+import { getApiKey, insertApiKey, listApiKeys, revokeApiKey } from '../store/api-keys.ts';
+import { getTenant } from '../store/tenants.ts';
+import { apiKeyView } from '../views.ts';
+
+const tags = ['api-keys'];
+const security = [{ bearerAuth: [] }];
+
+/** Which tenant's keys a request is about: the caller's own, or (admin keys only) the one it names. */
+function tenantOf(principal: Principal, named: string | undefined, field: string): string {
+  if (named === undefined || named === principal.tenantId) return principal.tenantId;
+  if (principal.scope !== 'admin') throw new AppError('forbidden', `${field}: only an admin key may manage another tenant's keys`, [{ field, message: 'needs an admin key' }]);
+  return named;
+}
+
+/** API keys: made, listed and revoked by their tenant's write keys (admin keys: any tenant's). */
+export const apiKeyRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database }) => {
+  const db = database.db;
+  /** A key's owner, as the caller may see it: an admin sees every tenant's keys. */
+  const ownerFilter = (p: Principal) => (p.scope === 'admin' ? undefined : p.tenantId);
+
+  app.post(
+    '/v1/api-keys',
+    {
+      schema: {
+        tags, security, operationId: 'createApiKey', summary: 'Make an API key; the key is in this response only',
+        description: 'A key can make keys of its own scope or a lower one (read < write < admin).',
+        body: CreateApiKeyBody,
+        response: { 201: CreatedApiKey, ...problems('validation_failed', 'not_found') },
+      },
+    },
+    async (request, reply) => {
+      const { scope, name, tenantId: named } = request.body;
+      if (!allows(request.principal.scope, scope)) {
+        throw new AppError('forbidden', `body.scope: a "${request.principal.scope}" key cannot make a "${scope}" key`, [{ field: 'body.scope', message: 'is above the scope of your key' }]);
+      }
+      const tenantId = tenantOf(request.principal, named, 'body.tenantId');
+      await getTenant(db, tenantId);
+      const { row, key } = await insertApiKey(db, tenantId, scope, name ?? null);
+      return reply.status(201).header('location', `/v1/api-keys/${row.id}`).send({ ...apiKeyView(row), key });
+    },
+  );
+
+  app.get(
+    '/v1/api-keys',
+    {
+      config: { scope: 'write' },
+      schema: {
+        tags, security, operationId: 'listApiKeys', summary: 'List the API keys of your tenant, revoked ones included, oldest first (write key)',
+        querystring: PageQuery.extend({ tenantId: Id.optional().describe("Admin keys only: another tenant's keys.") }),
+        response: { 200: page(ApiKey).meta({ id: 'ApiKeyPage' }), ...problems('validation_failed') },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, tenantId } = request.query;
+      const rows = await listApiKeys(db, tenantOf(request.principal, tenantId, 'query.tenantId'), limit, decodeCursor(cursor));
+      return toPage(rows, limit, apiKeyView);
+    },
+  );
+
+  app.get(
+    '/v1/api-keys/:keyId',
+    {
+      config: { scope: 'write' },
+      schema: {
+        tags, security, operationId: 'getApiKey', summary: 'One API key: prefix, scope, when made and last used (write key)',
+        params: ApiKeyIdParams,
+        response: { 200: ApiKey, ...problems('validation_failed', 'not_found') },
+      },
+    },
+    async (request) => apiKeyView(await getApiKey(db, ownerFilter(request.principal), request.params.keyId)),
+  );
+
+  app.delete(
+    '/v1/api-keys/:keyId',
+    {
+      schema: {
+        tags, security, operationId: 'revokeApiKey', summary: 'Revoke an API key: every later request with it gets 401',
+        description: 'Revoking a revoked key changes nothing and answers the same. A key can revoke keys of its own scope or a lower one, itself included.',
+        params: ApiKeyIdParams,
+        response: { 200: ApiKey, ...problems('validation_failed', 'not_found') },
+      },
+    },
+    async (request) => {
+      const owner = ownerFilter(request.principal);
+      const target = await getApiKey(db, owner, request.params.keyId);
+      if (!allows(request.principal.scope, target.role)) throw new AppError('forbidden', `a "${request.principal.scope}" key cannot revoke a "${target.role}" key`);
+      return apiKeyView(await revokeApiKey(db, target.tenantId, target.id));
+    },
+  );
+};

@@ -1,0 +1,37 @@
+import type { KeyScope } from '@slotplane/contracts';
+import { and, apiKeys, eq, gt, newId, sql, type ApiKeyRow, type Db } from '@slotplane/db';
+import { generateApiKey } from '../auth.ts';
+import { notFound } from '../errors.ts';
+
+/** A new key of the tenant; the key itself is returned once, only its hash is kept. */
+export async function insertApiKey(db: Db, tenantId: string, scope: KeyScope, name: string | null): Promise<{ row: ApiKeyRow; key: string }> {
+  const key = generateApiKey();
+  const [row] = await db.insert(apiKeys).values({ id: newId(), tenantId, keyHash: key.hash, prefix: key.prefix, role: scope, name }).returning();
+  return { row: row!, key: key.key };
+}
+
+export const listApiKeys = (db: Db, tenantId: string, limit: number, afterId?: string) =>
+  db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.tenantId, tenantId), afterId ? gt(apiKeys.id, afterId) : undefined))
+    .orderBy(apiKeys.id)
+    .limit(limit + 1);
+
+/** A key of the tenant (of any tenant when `tenantId` is undefined), or 404. */
+export async function getApiKey(db: Db, tenantId: string | undefined, keyId: string): Promise<ApiKeyRow> {
+  const [row] = await db.select().from(apiKeys).where(and(eq(apiKeys.id, keyId), tenantId ? eq(apiKeys.tenantId, tenantId) : undefined));
+  if (!row) throw notFound('API key');
+  return row;
+}
+
+/** Revokes a key of the tenant, at once for every later request; revoking again changes nothing. */
+export async function revokeApiKey(db: Db, tenantId: string, keyId: string): Promise<ApiKeyRow> {
+  const [row] = await db
+    .update(apiKeys)
+    .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.tenantId, tenantId)))
+    .returning();
+  if (!row) throw notFound('API key');
+  return row;
+}
