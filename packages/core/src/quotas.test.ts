@@ -10,7 +10,7 @@ describe('quotas', () => {
 
   it('names the first quota a new cluster would break, with its limit, use and request', () => {
     const used = { clusters: 1, nodes: 6, memoryMb: 1536 };
-    expect(exceededQuota(limits, used, NO_USAGE, usageOf({ shards: 2, replicasPerShard: 1, maxMemoryMb: 64 }))).toEqual({ quota: 'nodes', limit: 10, used: 6, requested: 4 });
+    expect(exceededQuota(limits, used, NO_USAGE, usageOf({ shards: 3, replicasPerShard: 1, maxMemoryMb: 64 }))).toEqual({ quota: 'nodes', limit: 10, used: 6, requested: 6 });
     expect(exceededQuota(limits, used, NO_USAGE, usageOf({ shards: 1, replicasPerShard: 1, maxMemoryMb: 512 }))).toEqual({ quota: 'memoryMb', limit: 2048, used: 1536, requested: 1024 });
     expect(exceededQuota(limits, used, NO_USAGE, usageOf({ shards: 1, replicasPerShard: 1, maxMemoryMb: 256 }))).toBeNull();
   });
