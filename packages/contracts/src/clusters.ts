@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Timestamp } from './common.ts';
+import { Id, Timestamp, decimal, wholeNumber } from './common.ts';
 import { Shard } from './topology.ts';
 
 export const ClusterName = z
@@ -132,7 +132,7 @@ export const SwitchoverBody = z
   .meta({ id: 'SwitchoverRequest' });
 export type SwitchoverBody = z.infer<typeof SwitchoverBody>;
 
-export const ShardParams = z.object({ clusterId: Id, index: z.coerce.number().int().min(0).max(63).describe('Shard index, as in GET /v1/clusters/{id}.') });
+export const ShardParams = z.object({ clusterId: Id, index: decimal(wholeNumber().min(0).max(63)).describe('Shard index, as in GET /v1/clusters/{id}.') });
 
 export const BigKey = z.object({ name: z.string(), type: z.string(), bytes: z.number().int() }).meta({ id: 'BigKey' });
 export const ShardSkew = z

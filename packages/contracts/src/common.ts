@@ -1,6 +1,18 @@
 import { z } from 'zod';
 
-export const Id = z.uuid().describe('Opaque identifier (UUID).');
+/** UUIDs are taken in any case and used lowercased, so every route treats them alike. */
+export const Id = z
+  .uuid()
+  .overwrite((s) => s.toLowerCase())
+  .describe('Opaque identifier (UUID).');
+
+/**
+ * A whole number in a query string or path, written in decimal digits: what the document
+ * promises as "integer". z.coerce would also take "1e2", "0x10", " 7" or "".
+ */
+export const decimal = <T extends z.ZodType>(number: T) =>
+  z.preprocess((v) => (typeof v === 'string' && /^-?(0|[1-9][0-9]{0,15})$/.test(v) ? Number(v) : v), number);
+export const wholeNumber = () => z.number({ error: (i) => (i.input === undefined ? 'is required' : 'must be a whole number in decimal digits') }).int();
 export const Timestamp = z.iso.datetime({ offset: true }).describe('RFC 3339 timestamp.');
 
 /** The closed set of error codes every API error carries, with the HTTP status each maps to. */
@@ -62,7 +74,7 @@ export const Problem = z
 export type Problem = z.infer<typeof Problem>;
 
 export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20).describe('Items per page (1-100).'),
+  limit: decimal(wholeNumber().min(1).max(100).default(20)).describe('Items per page (1-100).'),
   cursor: z.string().max(200).optional().describe('The nextCursor of the previous page.'),
 });
 

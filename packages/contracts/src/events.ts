@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { HostState } from './agent.ts';
 import { ClusterSpec, ClusterStatus } from './clusters.ts';
-import { Id, Timestamp } from './common.ts';
+import { Id, Timestamp, decimal, wholeNumber } from './common.ts';
 import { OperationError, OperationKind } from './operations.ts';
 
 const requested = z.object({
@@ -89,7 +89,7 @@ export const EventQuery = z.object({
   cursor: z.string().max(100).optional().describe('Read the events after this one (an event id, or a nextCursor); `now` for only what comes next; from the oldest kept when absent.'),
   clusterId: Id.optional(),
   type: EventType.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100).describe('Events per page (1-500).'),
+  limit: decimal(wholeNumber().min(1).max(500).default(100)).describe('Events per page (1-500).'),
 });
 
 export const EventPage = z

@@ -17,6 +17,7 @@ import type { Queue } from '@slotplane/queue';
 import type { NetworkPolicy } from '@slotplane/webhooks';
 import { authenticate, requireScope } from './auth.ts';
 import { installRateLimit } from './rate-limit.ts';
+import { parseJsonBody } from './json-body.ts';
 import { clientErrorHandler, installErrorHandling, problems } from './errors.ts';
 import { tidyOpenApi } from './openapi-tidy.ts';
 import { agentRoutes } from './routes/agent.ts';
@@ -73,12 +74,14 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
-  // A DELETE sent with "Content-Type: application/json" and no body is common (curl, SDKs); accept it.
-  const json = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) =>
-    body === '' ? done(null, undefined) : json(req, body as string, done),
-  );
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -94,3 +94,41 @@ describe('cluster requests that change nothing, or ask for what is gone', () => 
     expect(gone.body).not.toContain(live.json().password);
   });
 });
+
+describe('inputs read the same way everywhere', () => {
+  const post = (payload: string) => h.app.inject({ method: 'POST', url: '/v1/clusters', headers: { ...auth, 'content-type': 'application/json' }, payload });
+
+  it('a __proto__ key is refused by name, not as "not JSON", and creates nothing', async () => {
+    const res = await post('{"name":"proto","shards":1,"replicasPerShard":0,"redisConfig":{"__proto__":{"x":1}}}');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([{ field: 'body.redisConfig.__proto__', message: 'is a reserved name, not a field of this API' }]);
+    const list = (await h.app.inject({ url: '/v1/clusters', headers: auth })).json();
+    expect(list.items.map((c: { name: string }) => c.name)).not.toContain('proto');
+  });
+
+  it('a body that is not JSON says so', async () => {
+    const res = await post('{"name":');
+    expect(res.json()).toMatchObject({ status: 400, errors: [{ field: 'body', message: 'is not valid JSON' }] });
+  });
+
+  it('query numbers are decimal digits only', async () => {
+    for (const limit of ['1e2', '0x10', '', ' 5', '5.0', '-1']) {
+      const res = await h.app.inject({ url: `/v1/clusters?limit=${encodeURIComponent(limit)}`, headers: auth });
+      expect(res.statusCode, limit).toBe(400);
+      expect(res.json().errors[0].field, limit).toBe('query.limit');
+    }
+    expect((await h.app.inject({ url: '/v1/clusters?limit=5', headers: auth })).statusCode).toBe(200);
+  });
+
+  it('an uppercase id finds the same resource on every route', async () => {
+    const { cluster, operation } = (await post('{"name":"upper","shards":1,"replicasPerShard":0}')).json();
+    const id = cluster.id.toUpperCase();
+    for (const url of [`/v1/clusters/${id}`, `/v1/clusters/${id}/operations`, `/v1/operations/${operation.id.toUpperCase()}`, `/v1/events?clusterId=${id}`]) {
+      const res = await h.app.inject({ url, headers: auth });
+      expect(res.statusCode, url).toBe(200);
+    }
+    const events = (await h.app.inject({ url: `/v1/events?clusterId=${id}`, headers: auth })).json();
+    expect(events.items.length).toBeGreaterThan(0);
+    expect((await h.app.inject({ url: `/v1/clusters/${id}`, headers: auth })).json().id).toBe(cluster.id);
+  });
+});
