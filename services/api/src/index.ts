@@ -4,3 +4,4 @@ export { TenancyEnv, loadApiEnv, tenancyDeps, type ApiEnv } from './config.ts';
 export { openApiDocument, openApiPath } from './openapi.ts';
 export { createTenant, isValidApiKey, type NewTenant } from './store/tenants.ts';
 export { createEnrollmentToken } from './store/hosts.ts';
+export { listKeysOf, revokeKeyById } from './store/api-keys.ts';

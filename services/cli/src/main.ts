@@ -1,56 +1,156 @@
 #!/usr/bin/env -S npx tsx
-import { parseArgs } from 'node:util';
-import { createEnrollmentToken, createTenant } from '@slotplane/api';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { KeyScope, TenantName } from '@slotplane/contracts';
 import { openDb } from './database.ts';
-import { start } from './start.ts';
 
-const USAGE = `usage: slotplane <command>
+// The API and the services are loaded by the commands that use them: --help stays instant.
+const api = () => import('@slotplane/api');
 
-  start                       run API + worker on embedded defaults (PGlite, a private redis-server)
-  migrate                     apply database migrations
-  tenant create <name> [--admin]
-                              create a tenant (or reuse it) and print a new API key for it, once;
-                              --admin: the key may also list hosts (GET /v1/hosts)
-  host enroll-token           print a new enrollment token for slotplane-agent --enroll-token, once
+type Options = NonNullable<ParseArgsConfig['options']>;
+interface Command {
+  usage: string;
+  help: string;
+  options?: Options;
+  /** Positionals after the command's words, in order. */
+  args?: string[];
+  run(args: string[], values: Record<string, string | boolean | undefined>): Promise<void>;
+}
 
+/** Opens the database (migrated), runs `fn`, closes it. */
+async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openDb>>['db']) => Promise<T>): Promise<T> {
+  const database = await openDb();
+  try {
+    await database.migrate();
+    return await fn(database.db);
+  } finally {
+    await database.close();
+  }
+}
+
+class UsageError extends Error {}
+
+const COMMANDS: Record<string, Command> = {
+  start: {
+    usage: 'start',
+    help: 'Run the API, the worker and one local agent on embedded defaults (PGlite under DATA_DIR, a private redis-server).',
+    run: async () => (await import('./start.ts')).start(),
+  },
+  migrate: {
+    usage: 'migrate',
+    help: 'Apply database migrations.',
+    run: async () => {
+      await withDb(async () => {});
+      console.log('migrations applied');
+    },
+  },
+  'tenant create': {
+    usage: 'tenant create <name> [--scope read|write|admin]',
+    help: 'Create a tenant (or reuse the one of that name) and print a new API key for it, once. --scope admin (or --admin): the key manages the fleet (tenants, hosts, every tenant\'s events, /metrics). Default scope: write.',
+    options: { scope: { type: 'string' }, admin: { type: 'boolean' } },
+    args: ['name'],
+    run: async ([name], values) => {
+      const parsedName = TenantName.safeParse(name);
+      if (!parsedName.success) throw new UsageError(`tenant name "${name}" ${parsedName.error.issues[0]!.message}`);
+      const scope = KeyScope.safeParse(values.admin ? 'admin' : (values.scope ?? 'write'));
+      if (!scope.success) throw new UsageError(`--scope must be one of read, write, admin`);
+      const { createTenant } = await api();
+      const t = await withDb((db) => createTenant(db, parsedName.data, scope.data));
+      console.log(`tenant ${t.name} (${t.tenantId})\nAPI key, scope ${scope.data} (shown once, keep it): ${t.apiKey}`);
+    },
+  },
+  'api-key list': {
+    usage: 'api-key list <tenant>',
+    help: "List a tenant's API keys: id, prefix, scope, name, created, last used, revoked. Never the keys themselves.",
+    args: ['tenant'],
+    run: async ([tenant]) => {
+      const { listKeysOf } = await api();
+      const keys = await withDb((db) => listKeysOf(db, tenant!));
+      if (!keys) throw new UsageError(`no tenant named "${tenant}"`);
+      for (const k of keys) {
+        console.log([k.id, k.prefix, k.scope, k.name ?? '-', k.createdAt, k.lastUsedAt ?? 'never used', k.revokedAt ? `revoked ${k.revokedAt}` : 'live'].join('  '));
+      }
+    },
+  },
+  'api-key revoke': {
+    usage: 'api-key revoke <key id>',
+    help: 'Revoke an API key (its id from `api-key list`): every later request with it gets 401.',
+    args: ['key id'],
+    run: async ([id]) => {
+      const { revokeKeyById } = await api();
+      const key = await withDb((db) => revokeKeyById(db, id!));
+      if (!key) throw new UsageError(`no API key with id "${id}"`);
+      console.log(`revoked ${key.prefix}… (${key.scope}) at ${key.revokedAt}`);
+    },
+  },
+  'host enroll-token': {
+    usage: 'host enroll-token',
+    help: 'Print a new enrollment token for `slotplane-agent --enroll-token`, once.',
+    run: async () => {
+      const { createEnrollmentToken } = await api();
+      const token = await withDb((db) => createEnrollmentToken(db));
+      console.log(`enrollment token (shown once): ${token}\nstart an agent: slotplane-agent --api-url <url> --enroll-token ${token} --name <host> --address <ip> --data-dir <dir>`);
+    },
+  },
+};
+
+const USAGE = `usage: slotplane <command> [--help]
+
+${Object.values(COMMANDS)
+  .map((c) => `  ${c.usage}`)
+  .join('\n')}
+
+Run \`slotplane <command> --help\` for what a command does.
 Environment: DATABASE_URL (else PGlite under DATA_DIR), REDIS_URL (else a private redis-server),
 DATA_DIR (default .data), PORT (default 8080). See infra/ENVIRONMENT.md.`;
 
-async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { admin: { type: 'boolean' } } });
-  const [command, sub, name] = positionals;
-  switch (command) {
-    case 'start':
-      await start();
-      return 0;
-    case 'migrate': {
-      const database = await openDb();
-      await database.migrate();
-      await database.close();
-      console.log('migrations applied');
-      return 0;
-    }
-    case 'tenant': {
-      if (sub !== 'create' || !name) break;
-      const database = await openDb();
-      await database.migrate();
-      const t = await createTenant(database.db, name, values.admin ? 'admin' : 'write');
-      await database.close();
-      console.log(`tenant ${t.name} (${t.tenantId})\nAPI key (shown once, keep it): ${t.apiKey}`);
-      return 0;
-    }
-    case 'host': {
-      if (sub !== 'enroll-token') break;
-      const database = await openDb();
-      await database.migrate();
-      const token = await createEnrollmentToken(database.db);
-      await database.close();
-      console.log(`enrollment token (shown once): ${token}\nstart an agent: slotplane-agent --api-url <url> --enroll-token ${token} --name <host> --address <ip> --data-dir <dir>`);
-      return 0;
-    }
+/** The command named by the first one or two words, and the words after it. */
+function commandOf(words: string[]): [Command, string[]] | undefined {
+  for (const n of [2, 1]) {
+    const c = COMMANDS[words.slice(0, n).join(' ')];
+    if (c && words.length >= n) return [c, words.slice(n)];
   }
-  console.error(USAGE);
-  return 2;
+  return undefined;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const wantsHelp = argv.includes('--help') || argv.includes('-h');
+  const found = commandOf(words);
+  if (!found) {
+    if (wantsHelp && words.length === 0) {
+      console.log(USAGE);
+      return 0;
+    }
+    console.error(`${words.length ? `unknown command "${words.join(' ')}"` : 'no command given'}\n\n${USAGE}`);
+    return 2;
+  }
+  const [command] = found;
+  const usage = `usage: slotplane ${command.usage}\n\n${command.help}`;
+  if (wantsHelp) {
+    console.log(usage);
+    return 0;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: command.options ?? {} });
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  const args = commandOf(parsed.positionals)![1];
+  const expected = command.args ?? [];
+  if (args.length !== expected.length) {
+    console.error(`${args.length < expected.length ? `missing <${expected[args.length]}>` : `unexpected "${args[expected.length]}"`}\n\n${usage}`);
+    return 2;
+  }
+  try {
+    await command.run(args, parsed.values as Record<string, string | boolean | undefined>);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`${err.message}\n\n${usage}`);
+    return 2;
+  }
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

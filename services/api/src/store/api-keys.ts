@@ -1,7 +1,8 @@
-import type { KeyScope } from '@slotplane/contracts';
-import { and, apiKeys, eq, gt, newId, sql, type ApiKeyRow, type Db } from '@slotplane/db';
+import { Id, type ApiKey, type KeyScope } from '@slotplane/contracts';
+import { and, apiKeys, eq, gt, newId, sql, tenants, type ApiKeyRow, type Db } from '@slotplane/db';
 import { generateApiKey } from '../auth.ts';
 import { notFound } from '../errors.ts';
+import { apiKeyView } from '../views.ts';
 
 /** A new key of the tenant; the key itself is returned once, only its hash is kept. */
 export async function insertApiKey(db: Db, tenantId: string, scope: KeyScope, name: string | null): Promise<{ row: ApiKeyRow; key: string }> {
@@ -34,4 +35,18 @@ export async function revokeApiKey(db: Db, tenantId: string, keyId: string): Pro
     .returning();
   if (!row) throw notFound('API key');
   return row;
+}
+
+/** The CLI's view: every key of the tenant of that name (views, never the keys), or null for no such tenant. */
+export async function listKeysOf(db: Db, tenantName: string): Promise<ApiKey[] | null> {
+  const [tenant] = await db.select().from(tenants).where(eq(tenants.name, tenantName));
+  if (!tenant) return null;
+  return (await db.select().from(apiKeys).where(eq(apiKeys.tenantId, tenant.id)).orderBy(apiKeys.id)).map(apiKeyView);
+}
+
+/** The CLI's revoke, by key id (any tenant); null when there is no such key. */
+export async function revokeKeyById(db: Db, keyId: string): Promise<ApiKey | null> {
+  if (!Id.safeParse(keyId).success) return null;
+  const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, keyId.toLowerCase()));
+  return row ? apiKeyView(await revokeApiKey(db, row.tenantId, row.id)) : null;
 }
