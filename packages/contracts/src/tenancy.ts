@@ -55,7 +55,10 @@ export const CreateTenantBody = z
   .meta({ id: 'CreateTenantBody' });
 export type CreateTenantBody = z.infer<typeof CreateTenantBody>;
 
-export const PatchTenantBody = z.strictObject(quotaFields).meta({ id: 'PatchTenantBody' });
+export const PatchTenantBody = z
+  .strictObject(quotaFields)
+  .refine((b) => Object.keys(b).length > 0, { message: 'give at least one quota to change' })
+  .meta({ id: 'PatchTenantBody' });
 export type PatchTenantBody = z.infer<typeof PatchTenantBody>;
 
 export const TenantIdParams = z.object({ tenantId: Id });

@@ -18,7 +18,7 @@ import type { NetworkPolicy } from '@slotplane/webhooks';
 import { authenticate, requireScope } from './auth.ts';
 import { installRateLimit } from './rate-limit.ts';
 import { parseJsonBody } from './json-body.ts';
-import { clientErrorHandler, installErrorHandling, problems } from './errors.ts';
+import { clientErrorHandler, frameworkErrors, installErrorHandling, problems } from './errors.ts';
 import { tidyOpenApi } from './openapi-tidy.ts';
 import { agentRoutes } from './routes/agent.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
@@ -70,6 +70,7 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
     // socket: Node checks pending requests every second, not every 30 s (its default).
     serverFactory: (handler) => createServer({ requestTimeout: 10_000, connectionsCheckingInterval: 1000 }, handler),
     clientErrorHandler,
+    frameworkErrors,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -151,3 +151,9 @@ export function clientErrorHandler(parseError: Error & { code?: string }, socket
   const body = JSON.stringify(problemBody(err, randomUUID()));
   socket.end(`HTTP/1.1 ${err.status} ${titles[err.code]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
+
+/** Errors the router meets before there is a route (a malformed URL, a path segment past 100 characters). */
+export function frameworkErrors(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const detail = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is longer than any id (100 characters)' : 'the URL is not valid (check its percent-encoding)';
+  return sendProblem(request, reply, new AppError('validation_failed', `path: ${detail}`, [{ field: 'path', message: detail }]));
+}
