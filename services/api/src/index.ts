@@ -3,4 +3,4 @@ export { generateApiKey, hashCredential } from './auth.ts';
 export { loadApiEnv, type ApiEnv } from './config.ts';
 export { openApiDocument, openApiPath } from './openapi.ts';
 export { createTenant, isValidApiKey, type NewTenant } from './tenants.ts';
-export { createEnrollmentToken } from './store/hosts.ts';
+export { ENROLLMENT_TOKEN_MAX_TTL_MS, ENROLLMENT_TOKEN_TTL_MS, createEnrollmentToken, findHostId, revokeHost, rotateHostCredential } from './store/hosts.ts';

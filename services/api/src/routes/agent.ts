@@ -20,9 +20,10 @@ export const agentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { databas
     '/v1/agent/enroll',
     {
       schema: {
-        tags, security, operationId: 'enrollHost', summary: 'Register a host with an enrollment token (Bearer); returns the host credential',
+        tags, security, operationId: 'enrollHost',
+        summary: 'Register a new host with an enrollment token (Bearer; each enrolls one host, once, before it expires); returns the host credential. A name already enrolled is refused (409) and the token stays unused.',
         body: EnrollRequest,
-        response: { 200: EnrollResponse, ...problems('validation_failed', 'unauthorized') },
+        response: { 200: EnrollResponse, ...problems('validation_failed', 'unauthorized', 'name_taken') },
       },
     },
     async (request) => {
@@ -62,7 +63,7 @@ export const agentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { databas
     '/v1/agent/report',
     {
       schema: {
-        tags, security, operationId: 'reportInstances', summary: 'What runs on this host now; sent on every change, numbered by boot id and seq',
+        tags, security, operationId: 'reportInstances', summary: 'What runs on this host now; sent on every change, numbered by boot id and seq. Names only nodes placed on this host, each once, on its own port (else 400 naming the field).',
         body: AgentReport,
         response: { 200: ReportResult, ...problems('validation_failed', 'unauthorized') },
       },

@@ -1,38 +1,85 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { Host, InstanceReport } from '@slotplane/contracts';
+import { Host, HostCredential, HostIdParams, InstanceReport } from '@slotplane/contracts';
 import { hostState } from '@slotplane/core';
-import { hosts } from '@slotplane/db';
+import { hosts, type HostRow } from '@slotplane/db';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ApiDeps } from '../app.ts';
-import { AppError, problems } from '../errors.ts';
+import { AppError, notFound, problems } from '../errors.ts';
+import { revokeHost, rotateHostCredential } from '../store/hosts.ts';
+
+const tags = ['hosts'];
+const security = [{ bearerAuth: [] }];
+
+/** The fleet is the operator's: tenants neither see it nor change it. */
+function requireAdmin(request: FastifyRequest, what: string) {
+  if (request.principal.role !== 'admin') throw new AppError('forbidden', `${what} needs an admin API key`);
+}
+
+function hostView(h: HostRow, now: Date, lostAfterMs: number | undefined): Host {
+  return {
+    id: h.id,
+    name: h.name,
+    address: h.address,
+    zone: h.zone,
+    rack: h.rack,
+    portMin: h.portMin,
+    portMax: h.portMax,
+    lastHeartbeatAt: h.lastHeartbeatAt?.toISOString() ?? null,
+    revokedAt: h.revokedAt?.toISOString() ?? null,
+    state: hostState(h, now, lostAfterMs),
+    instances: z.array(InstanceReport).catch([]).parse(h.report ?? []),
+  };
+}
 
 export const hostRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database, hostLostAfterMs }) => {
   app.get(
     '/v1/hosts',
     {
       schema: {
-        tags: ['hosts'], security: [{ bearerAuth: [] }], operationId: 'listHosts', summary: 'Hosts, their last heartbeat, state and instances (admin)',
+        tags, security, operationId: 'listHosts', summary: 'Hosts, their last heartbeat, state and instances (admin)',
         response: { 200: z.object({ items: z.array(Host) }).meta({ id: 'HostList' }), ...problems('unauthorized', 'forbidden') },
       },
     },
     async (request) => {
-      if (request.principal.role !== 'admin') throw new AppError('forbidden', 'listing hosts needs an admin API key');
+      requireAdmin(request, 'listing hosts');
       const rows = await database.db.select().from(hosts).orderBy(hosts.name);
       const now = new Date();
-      return {
-        items: rows.map((h) => ({
-          id: h.id,
-          name: h.name,
-          address: h.address,
-          zone: h.zone,
-          rack: h.rack,
-          portMin: h.portMin,
-          portMax: h.portMax,
-          lastHeartbeatAt: h.lastHeartbeatAt?.toISOString() ?? null,
-          state: hostState(h.lastHeartbeatAt, now, hostLostAfterMs),
-          instances: z.array(InstanceReport).catch([]).parse(h.report ?? []),
-        })),
-      };
+      return { items: rows.map((h) => hostView(h, now, hostLostAfterMs)) };
+    },
+  );
+
+  app.post(
+    '/v1/hosts/:hostId/revoke',
+    {
+      schema: {
+        tags, security, operationId: 'revokeHost',
+        summary: "Revoke a host for good (admin): its credential is refused from now on, it gets no more assignments or passwords, and it counts as lost: its nodes are replaced on other hosts once they stop answering. Repeating it changes nothing.",
+        params: HostIdParams,
+        response: { 200: Host, ...problems('validation_failed', 'unauthorized', 'forbidden', 'not_found') },
+      },
+    },
+    async (request) => {
+      requireAdmin(request, 'revoking a host');
+      const row = await revokeHost(database.db, request.params.hostId);
+      if (!row) throw notFound('host');
+      return hostView(row, new Date(), hostLostAfterMs);
+    },
+  );
+
+  app.post(
+    '/v1/hosts/:hostId/rotate-credential',
+    {
+      schema: {
+        tags, security, operationId: 'rotateHostCredential',
+        summary: "Give a host a new credential (admin), shown once; the old one is refused from now on. The agent keeps its redis-servers running while it is given the new one.",
+        params: HostIdParams,
+        response: { 200: HostCredential, ...problems('validation_failed', 'unauthorized', 'forbidden', 'not_found', 'conflict') },
+      },
+    },
+    async (request) => {
+      requireAdmin(request, 'rotating a host credential');
+      return rotateHostCredential(database.db, request.params.hostId);
     },
   );
 };
