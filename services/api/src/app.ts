@@ -1,21 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Database } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
 import type { Queue } from '@slotplane/queue';
 import type { NetworkPolicy } from '@slotplane/webhooks';
 import { authenticate } from './auth.ts';
 import { clientErrorHandler, installErrorHandling } from './errors.ts';
-import { tidyOpenApi } from './openapi-tidy.ts';
+import { registerOpenApi } from './openapi-docs.ts';
 import { agentRoutes } from './routes/agent.ts';
 import { balanceRoutes } from './routes/balance.ts';
 import { clusterRoutes } from './routes/clusters.ts';
@@ -74,30 +67,7 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
   });
   const registry = installMetrics(app, deps);
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Slotplane API',
-        version: API_VERSION,
-        description: 'Managed Redis Cluster: ask for a topology, Slotplane builds it and keeps it so.',
-      },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key from `pnpm slotplane tenant create`.' } } },
-      tags: [
-        { name: 'clusters', description: 'Desired topologies and what was observed of them' },
-        { name: 'operations', description: 'Durable records of requested changes' },
-        { name: 'events', description: 'The event log: poll it, stream it' },
-        { name: 'webhooks', description: 'Events pushed to your URL, signed' },
-        { name: 'hosts', description: 'The machines that run nodes (admin)' },
-        { name: 'agents', description: 'What host agents call: enroll, assignments, reports' },
-        { name: 'health', description: 'Liveness and readiness' },
-      ],
-    },
-    transform: jsonSchemaTransform,
-    transformObject: tidyOpenApi,
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await registerOpenApi(app, API_VERSION);
 
   await app.register(healthRoutes, deps);
   await app.register(async (v1) => {
@@ -114,7 +84,7 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
     await v1.register(metricsRoutes, { ...deps, registry });
   }, deps);
   if (deps.queues?.length) await app.register(queueBoard, deps);
-  // Agents authenticate with host credentials, not tenant keys.
+  // Agents authenticate with host credentials, not tenant keys; their routes have a document of their own.
   await app.register(agentRoutes, deps);
   return app;
 }
