@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { startAgent } from '@slotplane/agent';
-import { buildApp, createEnrollmentToken, createTenant, isValidApiKey } from '@slotplane/api';
+import { buildApp, createEnrollmentToken, createTenant, findHostId, isValidApiKey, rotateHostCredential } from '@slotplane/api';
 import { LogLevel, parseEnv } from '@slotplane/contracts';
 import { startRedisServer } from '@slotplane/embedded';
 import { createLogger } from '@slotplane/logger';
@@ -10,6 +10,9 @@ import { ReconcileQueue, connect, watchedQueues } from '@slotplane/queue';
 import { networkPolicyEnv } from '@slotplane/webhooks';
 import { startWorker } from '@slotplane/worker';
 import { dataDir, openDb } from './database.ts';
+
+/** The one host of the embedded setup. */
+const LOCAL_HOST = 'local';
 
 const StartEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -31,6 +34,23 @@ async function defaultApiKey(db: Parameters<typeof createTenant>[0], file: strin
   const { apiKey } = await createTenant(db, 'default');
   writeFileSync(file, `${apiKey}\n`, { mode: 0o600 });
   return apiKey;
+}
+
+/**
+ * What the local agent needs to come up: nothing when its data dir holds its credential; an
+ * enrollment token on the first start. A host "local" that exists while the credential is gone
+ * (its agent dir was deleted, the database kept) cannot enroll again: as an admin would, this
+ * process gives it a new credential and writes it where the agent reads it.
+ */
+async function localCredential(db: Parameters<typeof createTenant>[0], agentDir: string): Promise<string | undefined> {
+  const file = join(agentDir, 'host-token');
+  if (existsSync(file)) return undefined;
+  const hostId = await findHostId(db, LOCAL_HOST);
+  if (!hostId) return createEnrollmentToken(db);
+  const { hostToken } = await rotateHostCredential(db, hostId);
+  mkdirSync(agentDir, { recursive: true });
+  writeFileSync(file, `${hostToken}\n`, { mode: 0o600 });
+  return undefined;
 }
 
 /**
@@ -70,12 +90,11 @@ export async function start(): Promise<void> {
   // One local agent: this machine is the only host. Its redis-servers are detached and keep
   // serving when slotplane stops; the next start adopts them.
   const agentDir = join(dir, 'agent');
-  const enrolled = existsSync(join(agentDir, 'host-token'));
   const agent = await startAgent(
     {
       SLOTPLANE_API_URL: address,
-      SLOTPLANE_ENROLL_TOKEN: enrolled ? undefined : await createEnrollmentToken(database.db),
-      AGENT_NAME: 'local',
+      SLOTPLANE_ENROLL_TOKEN: await localCredential(database.db, agentDir),
+      AGENT_NAME: LOCAL_HOST,
       AGENT_ADDRESS: '127.0.0.1',
       AGENT_PORT_MIN: env.AGENT_PORT_MIN,
       AGENT_PORT_MAX: env.AGENT_PORT_MAX,
