@@ -1,6 +1,6 @@
 #!/usr/bin/env -S npx tsx
 import { parseArgs } from 'node:util';
-import { createEnrollmentToken, createTenant, findHostId, revokeHost, rotateHostCredential } from '@slotplane/api';
+import { ENROLLMENT_TOKEN_MAX_TTL_MS, createEnrollmentToken, createTenant, findHostId, revokeHost, rotateHostCredential } from '@slotplane/api';
 import { openDb } from './database.ts';
 import { parseDuration } from './duration.ts';
 import { start } from './start.ts';
@@ -52,8 +52,8 @@ async function main(argv: string[]): Promise<number> {
     case 'host': {
       if (sub === 'enroll-token' && !name) {
         const ttlMs = values.ttl === undefined ? undefined : parseDuration(values.ttl);
-        if (values.ttl !== undefined && ttlMs === undefined) {
-          console.error(`--ttl ${values.ttl}: give a number and a unit, e.g. 90s, 30m, 1h, 7d`);
+        if (values.ttl !== undefined && (ttlMs === undefined || ttlMs < 1000 || ttlMs > ENROLLMENT_TOKEN_MAX_TTL_MS)) {
+          console.error(`--ttl ${values.ttl}: give a number and a unit from 1s to 7d, e.g. 90s, 30m, 1h, 7d`);
           return 2;
         }
         const database = await openDb();

@@ -72,6 +72,12 @@ export async function start(): Promise<void> {
   stops.unshift(() => database.close());
   await database.migrate();
   const apiKey = await defaultApiKey(database.db, join(dir, 'api-key'));
+  const agentDir = join(dir, 'agent');
+  // Settled before the worker and API start: a local host that cannot come up (revoked) ends the start here, leaving nothing running.
+  const enrollToken = await localCredential(database.db, agentDir).catch(async (err: unknown) => {
+    for (const s of stops) await s().catch(() => undefined);
+    throw err;
+  });
 
   const worker = await startWorker({ database, redisUrl, logger, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS });
   stops.unshift(() => worker.close());
@@ -89,11 +95,10 @@ export async function start(): Promise<void> {
 
   // One local agent: this machine is the only host. Its redis-servers are detached and keep
   // serving when slotplane stops; the next start adopts them.
-  const agentDir = join(dir, 'agent');
   const agent = await startAgent(
     {
       SLOTPLANE_API_URL: address,
-      SLOTPLANE_ENROLL_TOKEN: await localCredential(database.db, agentDir),
+      SLOTPLANE_ENROLL_TOKEN: enrollToken,
       AGENT_NAME: LOCAL_HOST,
       AGENT_ADDRESS: '127.0.0.1',
       AGENT_PORT_MIN: env.AGENT_PORT_MIN,
