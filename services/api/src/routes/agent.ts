@@ -46,12 +46,14 @@ export const agentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { databas
       // The agent hung up (or the reply went out): stop waiting.
       const gone = new AbortController();
       reply.raw.once('close', () => gone.abort());
-      for (;;) {
+      for (let waited = false; ; waited = true) {
         const signal = await signals.subscribe(host.id);
         const current = await hostAssignments(db, host.id);
         const left = deadline - Date.now();
         if (current.version !== request.query.since || left <= 0 || gone.signal.aborted) {
           signal.cancel();
+          // The host may have been revoked (or its credential rotated) while the poll waited: no passwords for it then.
+          if (waited) await authenticateHost(db, request.headers.authorization);
           return current;
         }
         await signal.changed(left, gone.signal);

@@ -46,6 +46,14 @@ describe('revoking a host', () => {
     expect((await fleetEvents('host.revoked')).map((e: { data: { name: string } }) => e.data.name)).toContain('rev-a');
   });
 
+  it('answers a long-poll that spans the revocation with 401, not with assignments', async () => {
+    const { hostId, hostToken } = await enrolled('rev-poll');
+    const { version } = (await h.app.inject({ method: 'GET', url: '/v1/agent/assignments', headers: as(hostToken) })).json();
+    const poll = h.app.inject({ method: 'GET', url: `/v1/agent/assignments?since=${version}&waitMs=1500`, headers: as(hostToken) });
+    await h.app.inject({ method: 'POST', url: `/v1/hosts/${hostId}/revoke`, headers: admin });
+    expect((await poll).statusCode).toBe(401);
+  });
+
   it('is for good: repeating it changes nothing, and the host cannot be given a new credential', async () => {
     const { hostId } = await enrolled('rev-b');
     const first = (await h.app.inject({ method: 'POST', url: `/v1/hosts/${hostId}/revoke`, headers: admin })).json();
