@@ -108,7 +108,7 @@ const hostCredential = (authorization: string | undefined) => {
   return hashCredential(token);
 };
 
-const REFUSED = 'the host credential is not valid (revoked, or replaced by a rotation)';
+const REFUSED = 'the host credential is not valid: unknown, revoked, or replaced by a rotation';
 /** A host's credential counts while the host is not revoked. */
 const byCredential = (authorization: string | undefined) => and(eq(hosts.tokenHash, hostCredential(authorization)), isNull(hosts.revokedAt));
 
