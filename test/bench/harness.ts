@@ -29,12 +29,13 @@ export async function startSlotplane(opts: { addresses: string[]; portMin: numbe
   const app = await buildApp({ database, queue, webhookNetworks });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const { apiKey } = await createTenant(database.db, 'bench');
-  const enrollToken = await createEnrollmentToken(database.db);
+  // A token enrolls one host, once.
+  const enrollTokens = await Promise.all(opts.addresses.map(() => createEnrollmentToken(database.db)));
   const worker = await startWorker({ database, redisUrl: redis.url, queuePrefix: 'bench', webhookNetworks, logger: createLogger('bench', { level: 'warn' }) });
   const agents = opts.addresses.map((address, i) => {
     const dataDir = mkdtempSync(join(tmpdir(), `slotplane-bench-agent-${i}-`));
     tmpDirs.push(dataDir);
-    const args = ['--import', 'tsx', 'packages/agent/src/main.ts', '--api-url', baseUrl, '--enroll-token', enrollToken, '--name', `bench-${i}`,
+    const args = ['--import', 'tsx', 'packages/agent/src/main.ts', '--api-url', baseUrl, '--enroll-token', enrollTokens[i]!, '--name', `bench-${i}`,
       '--address', address, '--port-min', String(opts.portMin), '--port-max', String(opts.portMax), '--data-dir', dataDir];
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } });
     return { child, dataDir };

@@ -96,14 +96,14 @@ async function runConfiguration(pgServer: ThrowawayPostgres, admin: Db, redisUrl
     scope.defer(() => database.close());
     await database.migrate();
     const { tenantId } = await createTenant(database.db, 'bench');
-    const enrollmentToken = await createEnrollmentToken(database.db);
 
     const api = await startApiProcess(root, { DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: `bench-idle-${nodesPerHost}` });
     scope.defer(() => api.stop());
 
     const enrolled = await Promise.all(
-      Array.from({ length: hostCount }, (_, i) =>
-        protocol!.enroll(api.url, enrollmentToken, {
+      // A token enrolls one host, once.
+      Array.from({ length: hostCount }, async (_, i) =>
+        protocol!.enroll(api.url, await createEnrollmentToken(database.db), {
           name: `idle-host-${String(i).padStart(3, '0')}`,
           address: `10.0.${Math.floor(i / 250)}.${(i % 250) + 1}`,
           portMin: PORT_MIN,

@@ -94,7 +94,12 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
   const heartbeat = setInterval(() => {
     call<HeartbeatResult>(`${api}/v1/agent/heartbeat`, { method: 'POST', token, signal, body: JSON.stringify({ bootId, seq }) }).then(
       (r) => (r.resend && !sending ? void report() : undefined),
-      (err: unknown) => !stopped && log.warn({ err }, 'heartbeat failed'),
+      (err: unknown) => {
+        if (stopped) return;
+        // Refused, not unreachable: retrying will not help until an operator acts. The redis-servers keep serving meanwhile.
+        if ((err as { status?: number }).status === 401) log.error({ err }, 'the control plane refuses this host credential: revoked, or rotated (write the new one to <data dir>/host-token and restart the agent)');
+        else log.warn({ err }, 'heartbeat failed');
+      },
     );
   }, HEARTBEAT_MS);
 

@@ -19,12 +19,15 @@ export const NodePasswords = z
   .meta({ id: 'NodePasswords' });
 export type NodePasswords = z.infer<typeof NodePasswords>;
 
+/** A redis-server's port: its cluster bus listens 10000 above it, so at most 55535. */
+const Port = z.number().int().min(1).max(55535);
+
 /** One redis-server the control plane wants a host to run. */
 export const AgentInstance = z
   .object({
     nodeId: Id,
     clusterId: Id,
-    port: z.number().int().min(1).max(55535),
+    port: Port,
     runGeneration: z.number().int().min(1).describe('Raised to make the agent restart the process (data dir kept).'),
     revision: z.string().describe('Identifies the configuration below; the agent reports it back once redis.conf says so.'),
     passwords: NodePasswords,
@@ -43,22 +46,22 @@ export const AgentAssignments = z
   .meta({ id: 'AgentAssignments' });
 export type AgentAssignments = z.infer<typeof AgentAssignments>;
 
-export const AssignmentsQuery = z.object({
+export const AssignmentsQuery = z.strictObject({
   since: z.string().max(100).optional(),
   waitMs: z.coerce.number().int().min(0).max(60_000).default(0).describe('Hold the request up to this long until the list differs from `since`.'),
 });
 
 export const InstanceState = z.enum(['starting', 'running', 'stopping', 'exited']);
 export const InstanceReport = z
-  .object({
-    nodeId: Id,
-    port: z.number().int(),
-    pid: z.number().int().nullable(),
+  .strictObject({
+    nodeId: Id.describe('A node assigned to this host (now or before: a removed one may still be reported while it stops).'),
+    port: Port,
+    pid: z.number().int().min(1).max(4_194_304).nullable().describe('Linux caps process ids at 2^22.'),
     state: InstanceState,
-    exitCode: z.number().int().nullable(),
-    signal: z.string().nullable(),
-    runGeneration: z.number().int().describe('The run generation of the process that runs (or last ran).'),
-    revision: z.string().nullable().describe('The configuration revision its redis.conf was last written for.'),
+    exitCode: z.number().int().min(0).max(255).nullable(),
+    signal: z.string().regex(/^SIG[A-Z0-9+-]{1,16}$/, 'a signal name such as SIGKILL').nullable(),
+    runGeneration: z.number().int().min(1).max(2_147_483_647).describe('The run generation of the process that runs (or last ran).'),
+    revision: z.string().max(100).nullable().describe('The configuration revision its redis.conf was last written for.'),
   })
   .meta({ id: 'InstanceReport' });
 export type InstanceReport = z.infer<typeof InstanceReport>;
@@ -67,13 +70,25 @@ const BootId = z
   .string()
   .min(1)
   .max(64)
+  .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-"')
   .describe('Identifies one run of the agent process; a later boot sorts after an earlier one.');
 
+/** A report names each node once, and one port is one process: a repeat is a bug in the agent, named by its place. */
+function noRepeats(instances: InstanceReport[], ctx: z.core.$RefinementCtx<InstanceReport[]>) {
+  for (const key of ['nodeId', 'port'] as const) {
+    const seen = new Set<unknown>();
+    instances.forEach((i, index) => {
+      if (seen.has(i[key])) ctx.addIssue({ code: 'custom', path: [index, key], message: `repeats ${key} ${String(i[key])} of an earlier instance` });
+      seen.add(i[key]);
+    });
+  }
+}
+
 export const AgentReport = z
-  .object({
+  .strictObject({
     bootId: BootId,
-    seq: z.number().int().min(0).describe('Numbers the reports of one boot; a report older than the last one recorded is ignored.'),
-    instances: z.array(InstanceReport),
+    seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe('Numbers the reports of one boot; a report older than the last one recorded is ignored.'),
+    instances: z.array(InstanceReport).superRefine(noRepeats).describe('Every instance the agent runs or ran, each node and each port once.'),
   })
   .meta({ id: 'AgentReport' });
 export type AgentReport = z.infer<typeof AgentReport>;
@@ -81,7 +96,7 @@ export type AgentReport = z.infer<typeof AgentReport>;
 export const ReportResult = z.object({ recorded: z.boolean().describe('False when a newer report was recorded already.') }).meta({ id: 'ReportResult' });
 
 export const Heartbeat = z
-  .object({ bootId: BootId, seq: z.number().int().min(0).describe('The seq of the last report this agent sent.') })
+  .strictObject({ bootId: BootId, seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe('The seq of the last report this agent sent.') })
   .meta({ id: 'Heartbeat' });
 export type Heartbeat = z.infer<typeof Heartbeat>;
 
@@ -107,6 +122,15 @@ export const EnrollResponse = z
   .object({ hostId: Id, hostToken: z.string().describe('The credential of this host from now on; shown once.') })
   .meta({ id: 'EnrollResponse' });
 
+export const HostIdParams = z.strictObject({ hostId: Id });
+
+export const HostCredential = z
+  .object({
+    hostId: Id,
+    hostToken: z.string().describe("The host's new credential, shown once: write it to <agent data dir>/host-token and restart the agent. The old one is refused already."),
+  })
+  .meta({ id: 'HostCredential' });
+
 export const HostState = z.enum(['up', 'suspect', 'lost']);
 export type HostState = z.infer<typeof HostState>;
 
@@ -120,8 +144,9 @@ export const Host = z
     portMin: z.number().int(),
     portMax: z.number().int(),
     lastHeartbeatAt: Timestamp.nullable(),
+    revokedAt: Timestamp.nullable().describe('When an admin revoked the host: its credential is refused since, and it counts as lost.'),
     state: HostState.describe(
-      'From its heartbeats (one a second): suspect after 3 s without one, lost after the grace period (HOST_LOST_AFTER_MS, default 30 s). Silence alone fails nothing over: a lost host\'s nodes are replaced only once Redis itself flags them FAIL.',
+      'From its heartbeats (one a second): suspect after 3 s without one, lost after the grace period (HOST_LOST_AFTER_MS, default 30 s); lost at once when revoked. Silence alone fails nothing over: a lost host\'s nodes are replaced only once Redis itself flags them FAIL.',
     ),
     instances: z.array(InstanceReport),
   })

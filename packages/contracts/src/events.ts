@@ -57,7 +57,11 @@ export const EVENT_DATA = {
     })
     .describe('One batch of slots changed owner (coarse: one event per up to 256 slots, not per key).'),
   'shard.data_lost': z.object({ shardIndex: z.number().int().nullable(), nodeId: Id, loss: z.enum(['all', 'since_last_save']), detail: z.string() }),
-  'host.enrolled': z.object({ hostId: Id, name: z.string(), address: z.string(), zone: z.string().nullable() }).describe('An agent enrolled the host (again, when the name was known: it gets a new credential).'),
+  'host.enrolled': z.object({ hostId: Id, name: z.string(), address: z.string(), zone: z.string().nullable() }).describe('An agent enrolled a new host with a one-time enrollment token.'),
+  'host.revoked': z
+    .object({ hostId: Id, name: z.string(), address: z.string() })
+    .describe("An admin revoked the host: its credential is refused and it counts as lost (host.lost follows); its nodes are replaced once they stop answering."),
+  'host.credential_rotated': z.object({ hostId: Id, name: z.string() }).describe("The host was given a new credential; the old one is refused."),
   'host.suspect': host,
   'host.lost': host,
   'host.recovered': host,

@@ -37,7 +37,6 @@ export interface AgentProcess {
 export interface ControlPlane {
   api: ApiHarness;
   baseUrl: string;
-  enrollToken: string;
   agents: AgentProcess[];
   worker: RunningWorker | undefined;
   startWorker(): Promise<RunningWorker>;
@@ -82,10 +81,11 @@ export async function startControlPlane(opts: {
 }): Promise<ControlPlane> {
   const api = await startApiHarness({ hostLostAfterMs: opts.hostLostAfterMs, webhookNetworks: opts.webhookNetworks });
   const baseUrl = await api.app.listen({ host: '127.0.0.1', port: 0 });
-  const enrollToken = await createEnrollmentToken(api.database.db);
+  // One token per host: a token enrolls one host, once (a restart finds the credential in its data dir).
+  const enrollTokens = await Promise.all(opts.hosts.map(() => createEnrollmentToken(api.database.db)));
   const children: ChildProcess[] = [];
 
-  const spawnAgent = (h: { name: string; address: string; zone?: string }, dataDir: string) => {
+  const spawnAgent = (h: { name: string; address: string; zone?: string }, dataDir: string, enrollToken: string) => {
     const [bin, pre] = node('packages/agent/src/main.ts');
     const args = [...pre, '--api-url', baseUrl, '--enroll-token', enrollToken, '--name', h.name, '--address', h.address,
       '--port-min', String(opts.portMin), '--port-max', String(opts.portMax), '--data-dir', dataDir, ...(h.zone ? ['--zone', h.zone] : [])];
@@ -94,19 +94,20 @@ export async function startControlPlane(opts: {
     return child;
   };
 
-  const agents: AgentProcess[] = opts.hosts.map((h) => {
+  const agents: AgentProcess[] = opts.hosts.map((h, i) => {
+    const enrollToken = enrollTokens[i]!;
     const dataDir = mkdtempSync(join(tmpdir(), `slotplane-agent-${h.name}-`));
     const agent: AgentProcess = {
       ...h,
       dataDir,
-      child: spawnAgent(h, dataDir),
+      child: spawnAgent(h, dataDir, enrollToken),
       async kill() {
         agent.child.kill('SIGKILL');
         await exited(agent.child);
       },
       async restart() {
         const since = new Date();
-        agent.child = spawnAgent(h, dataDir);
+        agent.child = spawnAgent(h, dataDir, enrollToken);
         // An agent process takes a few seconds to start on a busy machine: back once it heartbeats.
         await waitFor(`agent ${h.name} to heartbeat again`, async () => {
           const [row] = await api.database.db.select({ at: hosts.lastHeartbeatAt }).from(hosts).where(eq(hosts.name, h.name));
@@ -162,7 +163,6 @@ export async function startControlPlane(opts: {
   const plane: ControlPlane = {
     api,
     baseUrl,
-    enrollToken,
     agents,
     worker: undefined,
     async startWorker() {

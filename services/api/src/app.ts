@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import type { Usage } from '@slotplane/contracts';
 import type { Database } from '@slotplane/db';
@@ -19,7 +12,7 @@ import { authenticate, requireScope } from './auth.ts';
 import { installRateLimit } from './rate-limit.ts';
 import { parseJsonBody } from './json-body.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandling, problems } from './errors.ts';
-import { tidyOpenApi } from './openapi-tidy.ts';
+import { registerOpenApi } from './openapi-docs.ts';
 import { agentRoutes } from './routes/agent.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { tenantRoutes } from './routes/tenants.ts';
@@ -88,32 +81,7 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
   });
   const registry = installMetrics(app, deps);
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Slotplane API',
-        version: API_VERSION,
-        description: 'Managed Redis Cluster: ask for a topology, Slotplane builds it and keeps it so.',
-      },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key from `pnpm slotplane tenant create`.' } } },
-      tags: [
-        { name: 'clusters', description: 'Desired topologies and what was observed of them' },
-        { name: 'operations', description: 'Durable records of requested changes' },
-        { name: 'events', description: 'The event log: poll it, stream it' },
-        { name: 'webhooks', description: 'Events pushed to your URL, signed' },
-        { name: 'tenants', description: 'Tenants and their quotas (admin)' },
-        { name: 'api-keys', description: 'Scoped, revocable API keys' },
-        { name: 'hosts', description: 'The machines that run nodes (admin)' },
-        { name: 'agents', description: 'What host agents call: enroll, assignments, reports' },
-        { name: 'health', description: 'Liveness and readiness' },
-      ],
-    },
-    transform: jsonSchemaTransform,
-    transformObject: tidyOpenApi,
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await registerOpenApi(app, API_VERSION);
 
   await app.register(healthRoutes, deps);
   await app.register(async (v1) => {
@@ -144,7 +112,7 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
     await v1.register(metricsRoutes, { ...deps, registry });
   }, deps);
   if (deps.queues?.length) await app.register(queueBoard, deps);
-  // Agents authenticate with host credentials, not tenant keys.
+  // Agents authenticate with host credentials, not tenant keys; their routes have a document of their own.
   await app.register(agentRoutes, deps);
   return app;
 }

@@ -28,6 +28,8 @@ beforeAll(async () => {
   aliceIds.operationId = created.operation.id;
   aliceIds.tenantId = a.tenantId;
   aliceIds.index = '0';
+  // Hosts are the operator's, no tenant's: any id will do (the routes are admin-only).
+  aliceIds.hostId = randomUUID();
   aliceIds.webhookId = (await h.app.inject({ method: 'POST', url: '/v1/webhooks', headers: alice, payload: { url: 'http://127.0.0.1:9/hook' } })).json().id;
   aliceIds.keyId = (await h.app.inject({ method: 'POST', url: '/v1/api-keys', headers: alice, payload: { scope: 'read' } })).json().id;
 });

@@ -1,6 +1,8 @@
-// Regenerates the committed OpenAPI document from the route schemas: `pnpm openapi`.
+// Regenerates the committed OpenAPI documents (tenant and agent) from the route schemas: `pnpm openapi`.
 import { writeFileSync } from 'node:fs';
-import { openApiDocument, openApiPath } from './openapi.ts';
+import { agentOpenApiPath, openApiDocuments, openApiPath } from './openapi.ts';
 
-writeFileSync(openApiPath, await openApiDocument());
-console.log(`wrote ${openApiPath}`);
+const docs = await openApiDocuments();
+writeFileSync(openApiPath, docs.tenant);
+writeFileSync(agentOpenApiPath, docs.agent);
+console.log(`wrote ${openApiPath} and ${agentOpenApiPath}`);

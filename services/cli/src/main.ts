@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KeyScope, TenantName } from '@slotplane/contracts';
 import { openDb } from './database.ts';
+import { parseDuration } from './duration.ts';
 
 // The API and the services are loaded by the commands that use them: --help stays instant.
 const api = () => import('@slotplane/api');
@@ -83,12 +84,49 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'host enroll-token': {
-    usage: 'host enroll-token',
-    help: 'Print a new enrollment token for `slotplane-agent --enroll-token`, once.',
-    run: async () => {
-      const { createEnrollmentToken } = await api();
-      const token = await withDb((db) => createEnrollmentToken(db));
-      console.log(`enrollment token (shown once): ${token}\nstart an agent: slotplane-agent --api-url <url> --enroll-token ${token} --name <host> --address <ip> --data-dir <dir>`);
+    usage: 'host enroll-token [--ttl 1h]',
+    help: 'Print a new enrollment token for `slotplane-agent --enroll-token`, once. It enrolls one new host, once, within --ttl (90s, 30m, 1h, 7d at most; default 1h); a host name already enrolled is refused.',
+    options: { ttl: { type: 'string' } },
+    run: async (_args, values) => {
+      const { ENROLLMENT_TOKEN_MAX_TTL_MS, createEnrollmentToken } = await api();
+      const ttl = values.ttl as string | undefined;
+      const ttlMs = ttl === undefined ? undefined : parseDuration(ttl);
+      if (ttl !== undefined && (ttlMs === undefined || ttlMs < 1000 || ttlMs > ENROLLMENT_TOKEN_MAX_TTL_MS)) {
+        throw new UsageError(`--ttl ${ttl}: give a number and a unit from 1s to 7d, e.g. 90s, 30m, 1h, 7d`);
+      }
+      const token = await withDb((db) => createEnrollmentToken(db, ttlMs));
+      console.log(`enrollment token (shown once; enrolls one host, within ${ttl ?? '1h'}): ${token}
+start an agent: slotplane-agent --api-url <url> --enroll-token ${token} --name <host> --address <ip> --data-dir <dir>`);
+    },
+  },
+  'host revoke': {
+    usage: 'host revoke <name>',
+    help: 'Revoke a host for good: its credential is refused, it gets no more assignments or passwords, and it counts as lost (its nodes are replaced elsewhere once they stop answering: stop the machine).',
+    args: ['name'],
+    run: async ([name]) => {
+      const { findHostId, revokeHost } = await api();
+      const host = await withDb(async (db) => {
+        const hostId = await findHostId(db, name!);
+        return hostId ? revokeHost(db, hostId) : null;
+      });
+      if (!host) throw new UsageError(`no host named "${name}"`);
+      console.log(`host ${host.name} (${host.id}) revoked at ${host.revokedAt!.toISOString()}: its credential is refused and it counts as lost.
+Its nodes are replaced on other hosts once they stop answering: stop its agent and redis-servers (or the machine).`);
+    },
+  },
+  'host rotate-credential': {
+    usage: 'host rotate-credential <name>',
+    help: "Print a new credential for a host, once; the old one is refused at once. Write it to <agent data dir>/host-token and restart the agent; its redis-servers keep running meanwhile.",
+    args: ['name'],
+    run: async ([name]) => {
+      const { findHostId, rotateHostCredential } = await api();
+      const rotated = await withDb(async (db) => {
+        const hostId = await findHostId(db, name!);
+        return hostId ? rotateHostCredential(db, hostId) : null;
+      });
+      if (!rotated) throw new UsageError(`no host named "${name}"`);
+      console.log(`new credential of host ${name} (shown once; the old one is refused from now on): ${rotated.hostToken}
+install it: write it to <agent data dir>/host-token (mode 600) and restart slotplane-agent; its redis-servers keep running meanwhile.`);
     },
   },
 };

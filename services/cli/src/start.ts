@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { startAgent } from '@slotplane/agent';
-import { TenancyEnv, buildApp, createEnrollmentToken, createTenant, isValidApiKey, tenancyDeps } from '@slotplane/api';
+import { TenancyEnv, buildApp, createEnrollmentToken, createTenant, findHostId, isValidApiKey, rotateHostCredential, tenancyDeps } from '@slotplane/api';
 import { LogLevel, parseEnv } from '@slotplane/contracts';
 import { startRedisServer } from '@slotplane/embedded';
 import { createLogger } from '@slotplane/logger';
@@ -10,6 +10,9 @@ import { ReconcileQueue, connect, watchedQueues } from '@slotplane/queue';
 import { networkPolicyEnv } from '@slotplane/webhooks';
 import { startWorker } from '@slotplane/worker';
 import { dataDir, openDb } from './database.ts';
+
+/** The one host of the embedded setup. */
+const LOCAL_HOST = 'local';
 
 const StartEnv = TenancyEnv.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -34,6 +37,23 @@ async function defaultApiKey(db: Parameters<typeof createTenant>[0], file: strin
 }
 
 /**
+ * What the local agent needs to come up: nothing when its data dir holds its credential; an
+ * enrollment token on the first start. A host "local" that exists while the credential is gone
+ * (its agent dir was deleted, the database kept) cannot enroll again: as an admin would, this
+ * process gives it a new credential and writes it where the agent reads it.
+ */
+async function localCredential(db: Parameters<typeof createTenant>[0], agentDir: string): Promise<string | undefined> {
+  const file = join(agentDir, 'host-token');
+  if (existsSync(file)) return undefined;
+  const hostId = await findHostId(db, LOCAL_HOST);
+  if (!hostId) return createEnrollmentToken(db);
+  const { hostToken } = await rotateHostCredential(db, hostId);
+  mkdirSync(agentDir, { recursive: true });
+  writeFileSync(file, `${hostToken}\n`, { mode: 0o600 });
+  return undefined;
+}
+
+/**
  * Everything on one machine: the same API and worker code as production, with PGlite in
  * place of Postgres and a private redis-server in place of a managed Redis.
  */
@@ -52,6 +72,12 @@ export async function start(): Promise<void> {
   stops.unshift(() => database.close());
   await database.migrate();
   const apiKey = await defaultApiKey(database.db, join(dir, 'api-key'));
+  const agentDir = join(dir, 'agent');
+  // Settled before the worker and API start: a local host that cannot come up (revoked) ends the start here, leaving nothing running.
+  const enrollToken = await localCredential(database.db, agentDir).catch(async (err: unknown) => {
+    for (const s of stops) await s().catch(() => undefined);
+    throw err;
+  });
 
   const worker = await startWorker({ database, redisUrl, logger, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS });
   stops.unshift(() => worker.close());
@@ -70,13 +96,11 @@ export async function start(): Promise<void> {
 
   // One local agent: this machine is the only host. Its redis-servers are detached and keep
   // serving when slotplane stops; the next start adopts them.
-  const agentDir = join(dir, 'agent');
-  const enrolled = existsSync(join(agentDir, 'host-token'));
   const agent = await startAgent(
     {
       SLOTPLANE_API_URL: address,
-      SLOTPLANE_ENROLL_TOKEN: enrolled ? undefined : await createEnrollmentToken(database.db),
-      AGENT_NAME: 'local',
+      SLOTPLANE_ENROLL_TOKEN: enrollToken,
+      AGENT_NAME: LOCAL_HOST,
       AGENT_ADDRESS: '127.0.0.1',
       AGENT_PORT_MIN: env.AGENT_PORT_MIN,
       AGENT_PORT_MAX: env.AGENT_PORT_MAX,

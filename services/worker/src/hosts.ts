@@ -1,6 +1,6 @@
 import type { EventType } from '@slotplane/contracts';
 import { hostState, type HostState } from '@slotplane/core';
-import { and, appendEvent, clusters, eq, hosts, isNotNull, ne, nodes, type Db, type EventInput } from '@slotplane/db';
+import { and, appendEvent, clusters, eq, hosts, isNotNull, ne, nodes, or, type Db, type EventInput } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
 import type { ReconcileQueue } from '@slotplane/queue';
 
@@ -8,19 +8,20 @@ const EVENT: Record<HostState, EventType> = { up: 'host.recovered', suspect: 'ho
 
 /**
  * Announces each host's state when its heartbeats change it (`host.suspect`, `host.lost`,
- * `host.recovered`), once across workers (the row's recorded state is the guard), and gives every
+ * `host.recovered`; a revoked host is lost at once), once across workers (the row's recorded state is the guard), and gives every
  * cluster with nodes there a pass at once: a lost host's nodes are replaced as soon as Redis flags
  * them FAIL, and a host back has nodes to erase. Returns the transitions announced.
  */
 export async function watchHosts(db: Db, queue: ReconcileQueue, lostAfterMs: number, log: Logger): Promise<number> {
   const now = new Date();
   const rows = await db
-    .select({ id: hosts.id, name: hosts.name, state: hosts.state, lastHeartbeatAt: hosts.lastHeartbeatAt })
+    .select({ id: hosts.id, name: hosts.name, state: hosts.state, lastHeartbeatAt: hosts.lastHeartbeatAt, revokedAt: hosts.revokedAt })
     .from(hosts)
-    .where(isNotNull(hosts.lastHeartbeatAt));
+    // A host never heard from has nothing placed on it yet, unless it was revoked in between.
+    .where(or(isNotNull(hosts.lastHeartbeatAt), isNotNull(hosts.revokedAt)));
   let announced = 0;
   for (const h of rows) {
-    const state = hostState(h.lastHeartbeatAt, now, lostAfterMs);
+    const state = hostState(h, now, lostAfterMs);
     if (state === h.state) continue;
     const affected = await db.transaction(async (tx) => {
       const [changed] = await tx.update(hosts).set({ state }).where(and(eq(hosts.id, h.id), eq(hosts.state, h.state))).returning({ id: hosts.id });

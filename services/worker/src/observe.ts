@@ -20,7 +20,7 @@ export interface Observation {
 export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool, hostLostAfterMs: number): Promise<Observation> {
   const [rows, shardRows, fleet, moves, requests] = await Promise.all([
     db
-      .select({ node: nodes, address: hosts.address, heartbeatAt: hosts.lastHeartbeatAt, shardIndex: shards.index })
+      .select({ node: nodes, address: hosts.address, lastHeartbeatAt: hosts.lastHeartbeatAt, revokedAt: hosts.revokedAt, shardIndex: shards.index })
       .from(nodes)
       .innerJoin(hosts, eq(nodes.hostId, hosts.id))
       .innerJoin(shards, eq(nodes.shardId, shards.id))
@@ -37,7 +37,7 @@ export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool
   ]);
   const members: MemberRow[] = rows.map((r) => ({ ...r.node, address: r.address, shardIndex: r.shardIndex }));
   const now = new Date();
-  const heartbeats = new Map(rows.map((r) => [r.node.id, r.heartbeatAt]));
+  const liveness = new Map(rows.map((r) => [r.node.id, r]));
   const observedNodes: ObservedNode[] = await Promise.all(
     members.map(async (m) => ({
       id: m.id,
@@ -53,7 +53,7 @@ export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool
       agentRevision: m.agentRevision,
       redisNodeId: m.redisNodeId,
       silentForMs: m.reachable === false && m.unreachableSince ? Date.now() - m.unreachableSince.getTime() : 0,
-      hostState: hostState(heartbeats.get(m.id) ?? null, now, hostLostAfterMs),
+      hostState: hostState(liveness.get(m.id) ?? { lastHeartbeatAt: null }, now, hostLostAfterMs),
       // An exited node is asked too: its agent's word is checked before it counts as dead.
       redis:
         m.removedAt === null && (m.status === 'running' || m.status === 'exited')
@@ -70,10 +70,10 @@ export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool
   };
 }
 
-/** Hosts that are up (a heartbeat within HOST_SUSPECT_AFTER_MS), with every port taken on each (assigned nodes and processes still reported). */
+/** Hosts that are up (a heartbeat within HOST_SUSPECT_AFTER_MS, not revoked), with every port taken on each (assigned nodes and processes still reported). */
 async function loadFleet(db: Db): Promise<ObservedCluster['fleet']> {
   const [fresh, taken] = await Promise.all([
-    db.select().from(hosts).where(sql`${hosts.lastHeartbeatAt} > now() - ${`${HOST_SUSPECT_AFTER_MS} milliseconds`}::interval`),
+    db.select().from(hosts).where(and(sql`${hosts.lastHeartbeatAt} > now() - ${`${HOST_SUSPECT_AFTER_MS} milliseconds`}::interval`, isNull(hosts.revokedAt))),
     db.select({ hostId: nodes.hostId, port: nodes.port }).from(nodes).where(isNull(nodes.removedAt)),
   ]);
   return fresh.map((h) => ({

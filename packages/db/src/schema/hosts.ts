@@ -3,12 +3,21 @@ import { bigint, boolean, integer, jsonb, pgTable, text, timestamp, uniqueIndex,
 import type { HostState, LinkStatus, NodeHealth, NodeRole, NodeStatus } from '@slotplane/contracts';
 import { clusters, shards } from './clusters.ts';
 
-/** Credentials an admin hands to a new host's agent so it can enroll. Only a hash is kept. */
+/**
+ * Credentials an admin hands to a new host's agent so it can enroll: each enrolls one host, once,
+ * before it expires. Only a hash is kept.
+ */
 export const enrollmentTokens = pgTable('enrollment_tokens', {
   id: uuid('id').primaryKey(),
   tokenHash: text('token_hash').notNull().unique(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  // Every new token is given its expiry; the default only serves rows older than this column, which
+  // were reusable and never expired: they expire the moment the migration runs.
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull().defaultNow(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  // The host the token enrolled (for the audit trail).
+  usedByHostId: uuid('used_by_host_id'),
 });
 
 /** A machine that runs an agent. */
@@ -19,6 +28,9 @@ export const hosts = pgTable('hosts', {
   zone: text('zone'),
   rack: text('rack'),
   tokenHash: text('token_hash').notNull().unique(),
+  // Set once, for good: the credential is refused and the host counts as lost (its name stays taken).
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  credentialRotatedAt: timestamp('credential_rotated_at', { withTimezone: true }),
   portMin: integer('port_min').notNull(),
   portMax: integer('port_max').notNull(),
   lastHeartbeatAt: timestamp('last_heartbeat_at', { withTimezone: true }),

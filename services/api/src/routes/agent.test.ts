@@ -2,23 +2,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant } from '@slotplane/api';
 import { startApiHarness, type ApiHarness } from '@slotplane/testkit';
 import { eq, hosts, newId, nodes, notifyAssignments, shards } from '@slotplane/db';
+import { placeNode } from './agent-fixtures.ts';
 import { createEnrollmentToken } from '../store/hosts.ts';
 
 let h: ApiHarness;
-let enrollToken: string;
 const host = { name: 'h1', address: '127.0.0.99', portMin: 7000, portMax: 7099 };
 
 beforeAll(async () => {
   h = await startApiHarness();
-  enrollToken = await createEnrollmentToken(h.database.db);
 });
 afterAll(() => h?.close());
 
 const enroll = (token: string, payload: object) => h.app.inject({ method: 'POST', url: '/v1/agent/enroll', headers: { authorization: `Bearer ${token}` }, payload });
+/** Each host is enrolled with a token of its own: a token enrolls one host, once. */
+const enrollNew = async (payload: object) => enroll(await createEnrollmentToken(h.database.db), payload);
 
 describe('agent API', () => {
   it('enrolls a host with an enrollment token and answers its credential with an empty assignment list', async () => {
-    const res = await enroll(enrollToken, host);
+    const res = await enrollNew(host);
     expect(res.statusCode).toBe(200);
     const { hostToken } = res.json();
     const list = await h.app.inject({ method: 'GET', url: '/v1/agent/assignments', headers: { authorization: `Bearer ${hostToken}` } });
@@ -31,7 +32,7 @@ describe('agent API', () => {
   });
 
   it('holds a long-poll until the wait runs out when nothing changed', async () => {
-    const { hostToken } = (await enroll(enrollToken, { ...host, name: 'h-poll' })).json();
+    const { hostToken } = (await enrollNew({ ...host, name: 'h-poll' })).json();
     const auth = { authorization: `Bearer ${hostToken}` };
     const { version } = (await h.app.inject({ method: 'GET', url: '/v1/agent/assignments', headers: auth })).json();
     const started = Date.now();
@@ -49,13 +50,13 @@ describe('agent API', () => {
   });
 
   it('names every bad field of an enrollment', async () => {
-    const res = await enroll(enrollToken, { name: '', address: '10.0.0.1', portMin: 80, portMax: 7000, extra: 1 });
+    const res = await enrollNew({ name: '', address: '10.0.0.1', portMin: 80, portMax: 7000, extra: 1 });
     expect(res.statusCode).toBe(400);
     expect([...new Set(res.json().errors.map((e: { field: string }) => e.field))].sort()).toEqual(['body.extra', 'body.name', 'body.portMin']);
   });
 
   it('wakes a long-poll as soon as the host\'s assignments change (NOTIFY), not when the wait runs out', async () => {
-    const { hostToken } = (await enroll(enrollToken, { ...host, name: 'h-wake' })).json();
+    const { hostToken } = (await enrollNew({ ...host, name: 'h-wake' })).json();
     const auth = { authorization: `Bearer ${hostToken}` };
     const { version } = (await h.app.inject({ method: 'GET', url: '/v1/agent/assignments', headers: auth })).json();
     const [row] = await h.database.db.select().from(hosts).where(eq(hosts.name, 'h-wake'));
@@ -77,9 +78,10 @@ describe('agent API', () => {
   });
 
   it('ignores a report older than the last one recorded, and asks for a resend in the heartbeat when one was lost', async () => {
-    const { hostToken } = (await enroll(enrollToken, { ...host, name: 'h-seq' })).json();
+    const { hostId, hostToken } = (await enrollNew({ ...host, name: 'h-seq' })).json();
     const auth = { authorization: `Bearer ${hostToken}` };
-    const instance = (state: string) => ({ nodeId: '01a20000-0000-7000-8000-0000000000aa', port: 7001, pid: 1, state, exitCode: null, signal: null, runGeneration: 1, revision: null });
+    const nodeId = await placeNode(h, hostId, 7001);
+    const instance = (state: string) => ({ nodeId, port: 7001, pid: 1, state, exitCode: null, signal: null, runGeneration: 1, revision: null });
     const put = (seq: number, state: string, bootId = '000000000000001-aa') =>
       h.app.inject({ method: 'PUT', url: '/v1/agent/report', headers: auth, payload: { bootId, seq, instances: [instance(state)] } });
     expect((await put(2, 'running')).json()).toEqual({ recorded: true });
@@ -94,7 +96,7 @@ describe('agent API', () => {
   });
 
   it('records a report as the heartbeat, which an admin sees in GET /v1/hosts and a tenant may not', async () => {
-    const { hostToken } = (await enroll(enrollToken, { ...host, name: 'h-report' })).json();
+    const { hostToken } = (await enrollNew({ ...host, name: 'h-report' })).json();
     const report = await h.app.inject({ method: 'PUT', url: '/v1/agent/report', headers: { authorization: `Bearer ${hostToken}` }, payload: { bootId: '1', seq: 1, instances: [] } });
     expect(report.statusCode).toBe(200);
     const admin = await createTenant(h.database.db, 'ops', 'admin');

@@ -20,9 +20,10 @@ export const agentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { databas
     '/v1/agent/enroll',
     {
       schema: {
-        tags, security, operationId: 'enrollHost', summary: 'Register a host with an enrollment token (Bearer); returns the host credential',
+        tags, security, operationId: 'enrollHost',
+        summary: 'Register a new host with an enrollment token (Bearer; each enrolls one host, once, before it expires); returns the host credential. A name already enrolled is refused (409) and the token stays unused.',
         body: EnrollRequest,
-        response: { 200: EnrollResponse, ...problems('validation_failed', 'unauthorized') },
+        response: { 200: EnrollResponse, ...problems('validation_failed', 'unauthorized', 'name_taken') },
       },
     },
     async (request) => {
@@ -45,12 +46,14 @@ export const agentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { databas
       // The agent hung up (or the reply went out): stop waiting.
       const gone = new AbortController();
       reply.raw.once('close', () => gone.abort());
-      for (;;) {
+      for (let waited = false; ; waited = true) {
         const signal = await signals.subscribe(host.id);
         const current = await hostAssignments(db, host.id);
         const left = deadline - Date.now();
         if (current.version !== request.query.since || left <= 0 || gone.signal.aborted) {
           signal.cancel();
+          // The host may have been revoked (or its credential rotated) while the poll waited: no passwords for it then.
+          if (waited) await authenticateHost(db, request.headers.authorization);
           return current;
         }
         await signal.changed(left, gone.signal);
@@ -62,7 +65,7 @@ export const agentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { databas
     '/v1/agent/report',
     {
       schema: {
-        tags, security, operationId: 'reportInstances', summary: 'What runs on this host now; sent on every change, numbered by boot id and seq',
+        tags, security, operationId: 'reportInstances', summary: 'What runs on this host now; sent on every change, numbered by boot id and seq. Names only nodes placed on this host, each once, on its own port (else 400 naming the field).',
         body: AgentReport,
         response: { 200: ReportResult, ...problems('validation_failed', 'unauthorized') },
       },

@@ -1,10 +1,30 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { Host, InstanceReport } from '@slotplane/contracts';
+import { Host, HostCredential, HostIdParams, InstanceReport } from '@slotplane/contracts';
 import { hostState } from '@slotplane/core';
-import { hosts } from '@slotplane/db';
+import { hosts, type HostRow } from '@slotplane/db';
 import { z } from 'zod';
 import type { ApiDeps } from '../app.ts';
-import { AppError, problems } from '../errors.ts';
+import { AppError, notFound, problems } from '../errors.ts';
+import { revokeHost, rotateHostCredential } from '../store/hosts.ts';
+
+const tags = ['hosts'];
+const security = [{ bearerAuth: [] }];
+
+function hostView(h: HostRow, now: Date, lostAfterMs: number | undefined): Host {
+  return {
+    id: h.id,
+    name: h.name,
+    address: h.address,
+    zone: h.zone,
+    rack: h.rack,
+    portMin: h.portMin,
+    portMax: h.portMax,
+    lastHeartbeatAt: h.lastHeartbeatAt?.toISOString() ?? null,
+    revokedAt: h.revokedAt?.toISOString() ?? null,
+    state: hostState(h, now, lostAfterMs),
+    instances: z.array(InstanceReport).catch([]).parse(h.report ?? []),
+  };
+}
 
 export const hostRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database, hostLostAfterMs }) => {
   app.get(
@@ -12,27 +32,48 @@ export const hostRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database
     {
       config: { scope: 'admin' },
       schema: {
-        tags: ['hosts'], security: [{ bearerAuth: [] }], operationId: 'listHosts', summary: 'Hosts, their last heartbeat, state and instances (admin)',
+        tags, security, operationId: 'listHosts', summary: 'Hosts, their last heartbeat, state and instances (admin)',
         response: { 200: z.object({ items: z.array(Host) }).meta({ id: 'HostList' }), ...problems('unauthorized', 'forbidden') },
       },
     },
     async () => {
       const rows = await database.db.select().from(hosts).orderBy(hosts.name);
       const now = new Date();
-      return {
-        items: rows.map((h) => ({
-          id: h.id,
-          name: h.name,
-          address: h.address,
-          zone: h.zone,
-          rack: h.rack,
-          portMin: h.portMin,
-          portMax: h.portMax,
-          lastHeartbeatAt: h.lastHeartbeatAt?.toISOString() ?? null,
-          state: hostState(h.lastHeartbeatAt, now, hostLostAfterMs),
-          instances: z.array(InstanceReport).catch([]).parse(h.report ?? []),
-        })),
-      };
+      return { items: rows.map((h) => hostView(h, now, hostLostAfterMs)) };
+    },
+  );
+
+  app.post(
+    '/v1/hosts/:hostId/revoke',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        tags, security, operationId: 'revokeHost',
+        summary: "Revoke a host for good (admin): its credential is refused from now on, it gets no more assignments or passwords, and it counts as lost: its nodes are replaced on other hosts once they stop answering. Repeating it changes nothing.",
+        params: HostIdParams,
+        response: { 200: Host, ...problems('validation_failed', 'unauthorized', 'forbidden', 'not_found') },
+      },
+    },
+    async (request) => {
+      const row = await revokeHost(database.db, request.params.hostId);
+      if (!row) throw notFound('host');
+      return hostView(row, new Date(), hostLostAfterMs);
+    },
+  );
+
+  app.post(
+    '/v1/hosts/:hostId/rotate-credential',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        tags, security, operationId: 'rotateHostCredential',
+        summary: "Give a host a new credential (admin), shown once; the old one is refused from now on. The agent keeps its redis-servers running while it is given the new one.",
+        params: HostIdParams,
+        response: { 200: HostCredential, ...problems('validation_failed', 'unauthorized', 'forbidden', 'not_found', 'conflict') },
+      },
+    },
+    async (request) => {
+      return rotateHostCredential(database.db, request.params.hostId);
     },
   );
 };

@@ -46,12 +46,12 @@ export function installMetrics(app: FastifyInstance, { database, hostLostAfterMs
       for (const r of rows) this.set({ kind: r.kind, status: r.status }, Number(r.n));
     },
   });
-  grouped('slotplane_hosts', 'Hosts by state, from their heartbeats.', 'state', async () => {
+  grouped('slotplane_hosts', 'Hosts by state, from their heartbeats (a revoked host is lost).', 'state', async () => {
     const now = new Date();
-    const rows = await db.select({ at: hosts.lastHeartbeatAt }).from(hosts);
+    const rows = await db.select({ lastHeartbeatAt: hosts.lastHeartbeatAt, revokedAt: hosts.revokedAt }).from(hosts);
     const by = new Map<string, number>();
     for (const r of rows) {
-      const state = hostState(r.at, now, hostLostAfterMs);
+      const state = hostState(r, now, hostLostAfterMs);
       by.set(state, (by.get(state) ?? 0) + 1);
     }
     return [...by].map(([key, n]) => ({ key, n }));

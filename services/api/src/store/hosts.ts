@@ -1,39 +1,105 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AgentInstance, EnrollRequest, InstanceReport, NodeStatus } from '@slotplane/contracts';
 import { configRevision } from '@slotplane/core';
-import { and, appendEvent, clusters, enrollmentTokens, eq, hosts, isNull, ne, newId, nodes, or, sql, type Db, type HostRow, type NodeRow } from '@slotplane/db';
+import { and, appendEvent, clusters, enrollmentTokens, eq, gt, hosts, inArray, isNull, ne, newId, nodes, or, sql, type Db, type HostRow, type NodeRow } from '@slotplane/db';
 import { bearerToken, hashCredential } from '../auth.ts';
-import { AppError } from '../errors.ts';
+import { AppError, notFound } from '../errors.ts';
 
-/** A new enrollment token for agents; shown once, only its hash is kept. */
-export async function createEnrollmentToken(db: Db): Promise<string> {
+/** How long an enrollment token is good for unless its creator says otherwise. */
+export const ENROLLMENT_TOKEN_TTL_MS = 60 * 60 * 1000;
+/** A token is meant for the host being set up now, not for a stock of them: at most a week. */
+export const ENROLLMENT_TOKEN_MAX_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** A new enrollment token for one agent, good once and until `ttlMs` has passed; shown once, only its hash is kept. */
+export async function createEnrollmentToken(db: Db, ttlMs = ENROLLMENT_TOKEN_TTL_MS): Promise<string> {
+  if (!Number.isInteger(ttlMs) || ttlMs < 1000 || ttlMs > ENROLLMENT_TOKEN_MAX_TTL_MS) {
+    throw new AppError('validation_failed', `an enrollment token lives between 1 s and 7 d, not ${ttlMs} ms`);
+  }
   const token = `spe_${randomBytes(24).toString('base64url')}`;
-  await db.insert(enrollmentTokens).values({ id: newId(), tokenHash: hashCredential(token) });
+  await db.insert(enrollmentTokens).values({ id: newId(), tokenHash: hashCredential(token), expiresAt: sql`now() + ${`${ttlMs} milliseconds`}::interval` });
   return token;
 }
 
 /**
- * Registers a host (or re-registers one of the same name, rotating its credential: an agent
- * that lost its data dir enrolls again and keeps its host).
+ * Registers a new host and returns its credential. The token is used up in the same statement
+ * that checks it, so a replay (or two agents racing with one token) finds it used. A name that is
+ * taken is refused, revoked hosts' names included: re-enrolling would hand an existing host's
+ * nodes, and their passwords, to whoever holds a token. The refusal rolls the transaction back,
+ * so the token is not used up by it.
  */
 export async function enrollHost(db: Db, enrollmentToken: string, body: EnrollRequest): Promise<{ hostId: string; hostToken: string }> {
-  const [token] = await db
-    .select({ id: enrollmentTokens.id })
-    .from(enrollmentTokens)
-    .where(and(eq(enrollmentTokens.tokenHash, hashCredential(enrollmentToken)), isNull(enrollmentTokens.revokedAt)));
-  if (!token) throw new AppError('unauthorized', 'the enrollment token is not valid');
+  const hostId = newId();
   const hostToken = `sph_${randomBytes(32).toString('base64url')}`;
-  const values = { name: body.name, address: body.address, zone: body.zone, rack: body.rack, portMin: body.portMin, portMax: body.portMax, tokenHash: hashCredential(hostToken) };
-  const hostId = await db.transaction(async (tx) => {
+  await db.transaction(async (tx) => {
+    const [token] = await tx
+      .update(enrollmentTokens)
+      .set({ usedAt: sql`now()`, usedByHostId: hostId })
+      .where(
+        and(
+          eq(enrollmentTokens.tokenHash, hashCredential(enrollmentToken)),
+          isNull(enrollmentTokens.usedAt),
+          isNull(enrollmentTokens.revokedAt),
+          gt(enrollmentTokens.expiresAt, sql`now()`),
+        ),
+      )
+      .returning({ id: enrollmentTokens.id });
+    if (!token) throw new AppError('unauthorized', 'the enrollment token is not valid: unknown, expired or used already (each enrolls one host; create one with `slotplane host enroll-token`)');
     const [row] = await tx
       .insert(hosts)
-      .values({ id: newId(), ...values })
-      .onConflictDoUpdate({ target: hosts.name, set: values })
+      .values({ id: hostId, name: body.name, address: body.address, zone: body.zone, rack: body.rack, portMin: body.portMin, portMax: body.portMax, tokenHash: hashCredential(hostToken) })
+      .onConflictDoNothing({ target: hosts.name })
       .returning({ id: hosts.id });
-    await appendEvent(tx, { tenantId: null, type: 'host.enrolled', data: { hostId: row!.id, name: body.name, address: body.address, zone: body.zone ?? null } });
-    return row!.id;
+    if (!row) {
+      throw new AppError('name_taken', `a host named "${body.name}" is enrolled already; enroll this machine under another name, or rotate that host's credential (slotplane host rotate-credential)`, [
+        { field: 'body.name', message: 'is the name of an enrolled host' },
+      ]);
+    }
+    await appendEvent(tx, { tenantId: null, type: 'host.enrolled', data: { hostId, name: body.name, address: body.address, zone: body.zone ?? null } });
   });
   return { hostId, hostToken };
+}
+
+/**
+ * Revokes a host for good: its credential is refused from now on, so it reads no more
+ * assignments (nor the passwords in them), and the host counts as lost at once. Repeating it
+ * changes nothing. Undefined when there is no such host.
+ */
+export async function revokeHost(db: Db, hostId: string): Promise<HostRow | undefined> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.update(hosts).set({ revokedAt: sql`now()` }).where(and(eq(hosts.id, hostId), isNull(hosts.revokedAt))).returning();
+    if (!row) return (await tx.select().from(hosts).where(eq(hosts.id, hostId)))[0];
+    await appendEvent(tx, { tenantId: null, type: 'host.revoked', data: { hostId: row.id, name: row.name, address: row.address } });
+    return row;
+  });
+}
+
+/**
+ * Gives a host a new credential; the old one is refused from the next request on. The agent
+ * reads it from `<data dir>/host-token` when it starts. A revoked host stays revoked (conflict).
+ */
+export async function rotateHostCredential(db: Db, hostId: string): Promise<{ hostId: string; hostToken: string }> {
+  const hostToken = `sph_${randomBytes(32).toString('base64url')}`;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(hosts)
+      .set({ tokenHash: hashCredential(hostToken), credentialRotatedAt: sql`now()` })
+      .where(and(eq(hosts.id, hostId), isNull(hosts.revokedAt)))
+      .returning();
+    if (!row) {
+      const [existing] = await tx.select({ id: hosts.id }).from(hosts).where(eq(hosts.id, hostId));
+      if (!existing) throw notFound('host');
+      throw new AppError('conflict', 'the host is revoked, for good; enroll the machine again under a new name');
+    }
+    await appendEvent(tx, { tenantId: null, type: 'host.credential_rotated', data: { hostId: row.id, name: row.name } });
+    return { hostId: row.id, hostToken };
+  });
+}
+
+/** The id of the host with this name, or of this id (the CLI takes either). */
+export async function findHostId(db: Db, nameOrId: string): Promise<string | undefined> {
+  const byId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(nameOrId);
+  const [row] = await db.select({ id: hosts.id }).from(hosts).where(byId ? or(eq(hosts.id, nameOrId), eq(hosts.name, nameOrId)) : eq(hosts.name, nameOrId));
+  return row?.id;
 }
 
 const hostCredential = (authorization: string | undefined) => {
@@ -42,9 +108,13 @@ const hostCredential = (authorization: string | undefined) => {
   return hashCredential(token);
 };
 
+const REFUSED = 'the host credential is not valid: unknown, revoked, or replaced by a rotation';
+/** A host's credential counts while the host is not revoked. */
+const byCredential = (authorization: string | undefined) => and(eq(hosts.tokenHash, hostCredential(authorization)), isNull(hosts.revokedAt));
+
 export async function authenticateHost(db: Db, authorization: string | undefined): Promise<HostRow> {
-  const [host] = await db.select().from(hosts).where(eq(hosts.tokenHash, hostCredential(authorization)));
-  if (!host) throw new AppError('unauthorized', 'the host credential is not valid');
+  const [host] = await db.select().from(hosts).where(byCredential(authorization));
+  if (!host) throw new AppError('unauthorized', REFUSED);
   return host;
 }
 
@@ -56,9 +126,9 @@ export async function recordHeartbeat(db: Db, authorization: string | undefined,
   const [row] = await db
     .update(hosts)
     .set({ lastHeartbeatAt: sql`now()` })
-    .where(eq(hosts.tokenHash, hostCredential(authorization)))
+    .where(byCredential(authorization))
     .returning({ bootId: hosts.bootId, reportSeq: hosts.reportSeq });
-  if (!row) throw new AppError('unauthorized', 'the host credential is not valid');
+  if (!row) throw new AppError('unauthorized', REFUSED);
   return { resend: row.bootId !== bootId || row.reportSeq !== seq };
 }
 
@@ -94,6 +164,7 @@ const nodeStatus: Record<InstanceReport['state'], NodeStatus> = { starting: 'sta
  */
 export async function recordReport(db: Db, hostId: string, report: { bootId: string; seq: number; instances: InstanceReport[] }): Promise<{ recorded: boolean; changedClusters: string[] }> {
   return db.transaction(async (tx) => {
+    await refuseStrangers(tx, hostId, report.instances);
     const [fresh] = await tx
       .update(hosts)
       .set({ lastHeartbeatAt: sql`now()`, report: report.instances, bootId: report.bootId, reportSeq: report.seq })
@@ -129,6 +200,27 @@ export async function recordReport(db: Db, hostId: string, report: { bootId: str
     }
     return { recorded: true, changedClusters: [...changed] };
   });
+}
+
+/**
+ * A host reports only nodes placed on it (removed ones too: their processes are reported until
+ * they stop), each on the port it was given. Anything else is refused with the field that names
+ * it: a report is the agent's word on who runs where, and it must not touch other hosts' nodes.
+ */
+async function refuseStrangers(tx: Pick<Db, 'select'>, hostId: string, instances: InstanceReport[]): Promise<void> {
+  if (!instances.length) return;
+  const placed = await tx
+    .select({ id: nodes.id, port: nodes.port })
+    .from(nodes)
+    .where(and(eq(nodes.hostId, hostId), inArray(nodes.id, instances.map((i) => i.nodeId))));
+  const ports = new Map(placed.map((n) => [n.id, n.port]));
+  const errors = instances.flatMap((i, index) => {
+    const port = ports.get(i.nodeId);
+    if (port === undefined) return [{ field: `body.instances.${index}.nodeId`, message: `${i.nodeId} is not a node of this host` }];
+    if (port !== i.port) return [{ field: `body.instances.${index}.port`, message: `node ${i.nodeId} runs on port ${port}, not ${i.port}` }];
+    return [];
+  });
+  if (errors.length) throw new AppError('validation_failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
 }
 
 function unchanged(node: NodeRow, next: Pick<NodeRow, 'status' | 'pid' | 'exitCode' | 'exitSignal' | 'agentRunGeneration' | 'agentRevision'>): boolean {
