@@ -6,7 +6,8 @@ import type { SecretKey } from './key.ts';
  * reader picks the right key and rotation tells what is under an old key. Anything without the
  * `enc:` prefix is a value written before encryption existed (legacy plaintext).
  */
-const PREFIX = 'enc:';
+export const CIPHERTEXT_PREFIX = 'enc:';
+const PREFIX = CIPHERTEXT_PREFIX;
 const VERSION = 'v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;

@@ -4,6 +4,7 @@ import { inject } from 'vitest';
 import { buildApp, createTenant, type Api } from '@slotplane/api';
 import type { Database } from '@slotplane/db';
 import { ReconcileQueue, connect, watchedQueues } from '@slotplane/queue';
+import { Keyring, generateKey, parseKey } from '@slotplane/secrets';
 import type { NetworkPolicy } from '@slotplane/webhooks';
 import { createTestDatabase } from './database.ts';
 
@@ -14,26 +15,33 @@ export interface ApiHarness {
   /** BullMQ key prefix private to this harness. */
   queuePrefix: string;
   queue: ReconcileQueue;
+  /** The key ring the API (and the harness's workers) encrypt and decrypt stored secrets with. */
+  secrets: Keyring;
+  /** Its current key as SECRETS_KEY, for worker processes. */
+  secretsKey: string;
   /** A new tenant and the Authorization header for its key. */
   tenant(name?: string): Promise<{ tenantId: string; auth: { authorization: string } }>;
   close(): Promise<void>;
 }
 
 /** The real API on a fresh database and the run's redis-server, with a queue prefix of its own. */
-export async function startApiHarness(opts: { hostLostAfterMs?: number | undefined; webhookNetworks?: NetworkPolicy | undefined } = {}): Promise<ApiHarness> {
+export async function startApiHarness(opts: { hostLostAfterMs?: number | undefined; webhookNetworks?: NetworkPolicy | undefined; secrets?: Keyring } = {}): Promise<ApiHarness> {
   const database = await createTestDatabase();
   const redisUrl = inject('redisUrl');
   const queuePrefix = `t${randomBytes(4).toString('hex')}`;
   const connection = connect({ redisUrl });
   const queue = new ReconcileQueue(connection, queuePrefix);
   const queues = watchedQueues(connection, queuePrefix);
-  const app = await buildApp({ database, queue, queues, ...(opts.hostLostAfterMs ? { hostLostAfterMs: opts.hostLostAfterMs } : {}), ...(opts.webhookNetworks ? { webhookNetworks: opts.webhookNetworks } : {}) });
+  const secrets = opts.secrets ?? new Keyring(parseKey(generateKey()));
+  const app = await buildApp({ database, queue, queues, secrets, ...(opts.hostLostAfterMs ? { hostLostAfterMs: opts.hostLostAfterMs } : {}), ...(opts.webhookNetworks ? { webhookNetworks: opts.webhookNetworks } : {}) });
   return {
     app,
     database,
     redisUrl,
     queuePrefix,
     queue,
+    secrets,
+    secretsKey: secrets.current.bytes.toString('base64'),
     async tenant(name = `tenant-${randomBytes(3).toString('hex')}`) {
       const t = await createTenant(database.db, name);
       return { tenantId: t.tenantId, auth: { authorization: `Bearer ${t.apiKey}` } };

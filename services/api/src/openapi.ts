@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Database } from '@slotplane/db';
+import { Keyring, generateKey, parseKey } from '@slotplane/secrets';
 import { buildApp } from './app.ts';
 
 export const openApiPath = fileURLToPath(new URL('../openapi.json', import.meta.url));
@@ -10,7 +11,7 @@ export async function openApiDocument(): Promise<string> {
     throw new Error('not used while generating the OpenAPI document');
   };
   const database = { db: null as never, kind: 'postgres', migrate: unused, ping: unused, listen: unused, close: unused } satisfies Database;
-  const app = await buildApp({ database, queue: { enqueue: unused, ping: unused } });
+  const app = await buildApp({ database, queue: { enqueue: unused, ping: unused }, secrets: new Keyring(parseKey(generateKey())) });
   await app.ready();
   const doc = `${JSON.stringify(app.swagger(), null, 2)}\n`;
   await app.close();

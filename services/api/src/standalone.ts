@@ -2,6 +2,7 @@
 import { openDatabase } from '@slotplane/db';
 import { createLogger } from '@slotplane/logger';
 import { ReconcileQueue, connect, watchedQueues } from '@slotplane/queue';
+import { keyringFromEnv } from '@slotplane/secrets';
 import { buildApp, type Api } from './app.ts';
 import type { ApiEnv } from './config.ts';
 
@@ -12,7 +13,7 @@ export async function createApiFromEnv(env: ApiEnv, opts: { streaming?: boolean 
   const redis = connect({ redisUrl: env.REDIS_URL });
   const queue = new ReconcileQueue(redis, env.QUEUE_PREFIX);
   const queues = watchedQueues(redis, env.QUEUE_PREFIX);
-  const app = await buildApp({ database, queue, queues, logger, hostLostAfterMs: env.HOST_LOST_AFTER_MS, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS, ...opts });
+  const app = await buildApp({ database, queue, queues, logger, secrets: keyringFromEnv(env), hostLostAfterMs: env.HOST_LOST_AFTER_MS, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS, ...opts });
   return {
     app,
     close: async () => {

@@ -2,6 +2,8 @@
 import { parseArgs } from 'node:util';
 import { createEnrollmentToken, createTenant } from '@slotplane/api';
 import { openDb } from './database.ts';
+import { PRIVATE_UMASK } from './private-files.ts';
+import { rotateKey, secretsStatus } from './secrets.ts';
 import { start } from './start.ts';
 
 const USAGE = `usage: slotplane <command>
@@ -12,11 +14,18 @@ const USAGE = `usage: slotplane <command>
                               create a tenant (or reuse it) and print a new API key for it, once;
                               --admin: the key may also list hosts (GET /v1/hosts)
   host enroll-token           print a new enrollment token for slotplane-agent --enroll-token, once
+  secrets rotate-key          re-encrypt every stored password and webhook secret under a new key
+                              (SECRETS_KEY if set, old keys in SECRETS_KEY_PREVIOUS; else a new key
+                              replaces DATA_DIR/secrets-key). Stop \`slotplane start\` first
+  secrets status              how many stored secrets are under which key, each one decrypted
 
 Environment: DATABASE_URL (else PGlite under DATA_DIR), REDIS_URL (else a private redis-server),
-DATA_DIR (default .data), PORT (default 8080). See infra/ENVIRONMENT.md.`;
+DATA_DIR (default .data), PORT (default 8080), SECRETS_KEY (else DATA_DIR/secrets-key).
+See infra/ENVIRONMENT.md.`;
 
 async function main(argv: string[]): Promise<number> {
+  // Before anything is created: the data dir (keys, passwords, PGlite's files) is the owner's alone.
+  process.umask(PRIVATE_UMASK);
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { admin: { type: 'boolean' } } });
   const [command, sub, name] = positionals;
   switch (command) {
@@ -47,6 +56,22 @@ async function main(argv: string[]): Promise<number> {
       await database.close();
       console.log(`enrollment token (shown once): ${token}\nstart an agent: slotplane-agent --api-url <url> --enroll-token ${token} --name <host> --address <ip> --data-dir <dir>`);
       return 0;
+    }
+    case 'secrets': {
+      if (sub !== 'rotate-key' && sub !== 'status') break;
+      const database = await openDb();
+      await database.migrate();
+      try {
+        if (sub === 'rotate-key') {
+          for (const line of await rotateKey(database.db)) console.log(line);
+          return 0;
+        }
+        const status = await secretsStatus(database.db);
+        for (const line of status.lines) console.log(line);
+        return status.ok ? 0 : 1;
+      } finally {
+        await database.close();
+      }
     }
   }
   console.error(USAGE);

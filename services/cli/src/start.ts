@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -10,6 +11,8 @@ import { ReconcileQueue, connect, watchedQueues } from '@slotplane/queue';
 import { networkPolicyEnv } from '@slotplane/webhooks';
 import { startWorker } from '@slotplane/worker';
 import { dataDir, openDb } from './database.ts';
+import { openKeyring } from './keys.ts';
+import { makePrivate, readOrCreateSecret } from './private-files.ts';
 
 const StartEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -41,19 +44,25 @@ export async function start(): Promise<void> {
   const env = parseEnv(StartEnv);
   const dir = dataDir();
   mkdirSync(dir, { recursive: true });
+  // New files are private by the umask; what an earlier version made is made so here.
+  makePrivate(dir);
   const logger = createLogger('slotplane', { level: env.LOG_LEVEL });
   const stops: Array<() => Promise<unknown>> = [];
 
-  const redis = env.REDIS_URL ? undefined : await startRedisServer({ dir: join(dir, 'redis') });
+  // The queue's Redis takes a password: any local user can reach a loopback port.
+  const redis = env.REDIS_URL
+    ? undefined
+    : await startRedisServer({ dir: join(dir, 'redis'), password: readOrCreateSecret(join(dir, 'redis-password'), () => randomBytes(24).toString('base64url')) });
   if (redis) stops.push(redis.stop);
   const redisUrl = env.REDIS_URL ?? redis!.url;
 
   const database = await openDb();
   stops.unshift(() => database.close());
   await database.migrate();
+  const { ring: secrets } = await openKeyring(database.db);
   const apiKey = await defaultApiKey(database.db, join(dir, 'api-key'));
 
-  const worker = await startWorker({ database, redisUrl, logger, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS });
+  const worker = await startWorker({ database, redisUrl, logger, secrets, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS });
   stops.unshift(() => worker.close());
   const queueConnection = connect({ redisUrl });
   const queue = new ReconcileQueue(queueConnection);
@@ -63,7 +72,7 @@ export async function start(): Promise<void> {
     await Promise.all(queues.map((q) => q.close()));
     queueConnection.disconnect();
   });
-  const app = await buildApp({ database, queue, queues, logger, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS });
+  const app = await buildApp({ database, queue, queues, logger, secrets, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS });
   stops.unshift(() => app.close());
   const address = await app.listen({ host: env.HOST, port: env.PORT });
 

@@ -26,7 +26,7 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       },
     },
     async (request, reply) => {
-      const submitted = await createCluster(db, request.principal.tenantId, request.body);
+      const submitted = await createCluster(db, deps.secrets, request.principal.tenantId, request.body);
       return accepted(reply, submitted, request.log);
     },
   );
@@ -80,7 +80,7 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       const shards = (await loadTopology(db, [cluster.id], [cluster])).get(cluster.id) ?? [];
       const live = shards.flatMap((s) => [s.primary, ...s.replicas]).filter((n) => n !== null && n.reachable === true && n.status === 'running' && n.role !== null);
       const endpoints = [...live.filter((n) => n!.role === 'primary'), ...live.filter((n) => n!.role === 'replica')].map((n) => ({ host: n!.host, port: n!.port, role: n!.role! }));
-      return { username: REDIS_USERS.tenant, password: cluster.password, endpoints };
+      return { username: REDIS_USERS.tenant, password: deps.secrets.decrypt(cluster.password), endpoints };
     },
   );
 
