@@ -49,18 +49,19 @@ export async function start(): Promise<void> {
   const logger = createLogger('slotplane', { level: env.LOG_LEVEL });
   const stops: Array<() => Promise<unknown>> = [];
 
+  const database = await openDb();
+  stops.unshift(() => database.close());
+  await database.migrate();
+  // Before any process is started: a lost key file stops the start here, with nothing left running.
+  const { ring: secrets } = await openKeyring(database.db);
+  const apiKey = await defaultApiKey(database.db, join(dir, 'api-key'));
+
   // The queue's Redis takes a password: any local user can reach a loopback port.
   const redis = env.REDIS_URL
     ? undefined
     : await startRedisServer({ dir: join(dir, 'redis'), password: readOrCreateSecret(join(dir, 'redis-password'), () => randomBytes(24).toString('base64url')) });
   if (redis) stops.push(redis.stop);
   const redisUrl = env.REDIS_URL ?? redis!.url;
-
-  const database = await openDb();
-  stops.unshift(() => database.close());
-  await database.migrate();
-  const { ring: secrets } = await openKeyring(database.db);
-  const apiKey = await defaultApiKey(database.db, join(dir, 'api-key'));
 
   const worker = await startWorker({ database, redisUrl, logger, secrets, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS });
   stops.unshift(() => worker.close());
