@@ -102,7 +102,8 @@ export async function start(): Promise<void> {
   API:      ${address}
   Docs:     ${address}/docs
   API key:  ${apiKey}   (also in ${join(dir, 'api-key')})
-  Nodes:    127.0.0.1, ports ${env.AGENT_PORT_MIN}-${env.AGENT_PORT_MAX} (one local agent)
+  Nodes:    127.0.0.1, ports ${env.AGENT_PORT_MIN}-${env.AGENT_PORT_MAX} (one local agent)${redis ? `
+  Queue:    redis://127.0.0.1:${redis.port} (password in ${join(dir, 'redis-password')})` : ''}
 Try:  curl -H "Authorization: Bearer $(cat ${join(dir, 'api-key')})" ${address}/v1/clusters
 Stop with Ctrl-C (Redis nodes of your clusters keep running; DELETE a cluster to remove its nodes).`);
 
