@@ -4,7 +4,7 @@ import { parseEnv } from '@slotplane/contracts';
 import type { Db } from '@slotplane/db';
 import { Keyring, generateKey, parseKey, secretsEnv, type SecretKey } from '@slotplane/secrets';
 import { dataDir } from './database.ts';
-import { readIfExists, writePrivateFile } from './private-files.ts';
+import { createPrivateFileOnce, readIfExists } from './private-files.ts';
 import { holdsCiphertext } from './stored-secrets.ts';
 
 /** SECRETS_KEY is optional here: without it the key is kept in the data dir. */
@@ -25,9 +25,9 @@ export function readKey(file: string): SecretKey | undefined {
   }
 }
 
-export function writeKey(file: string, text = generateKey()): SecretKey {
-  writePrivateFile(file, `${text}\n`);
-  return parseKey(text);
+/** A new key in `file`, unless another process made one there first: then that one. */
+export function createKey(file: string): SecretKey {
+  return parseKey(createPrivateFileOnce(file, generateKey()));
 }
 
 /**
@@ -44,7 +44,7 @@ export async function openKeyring(db: Db, { create = true } = {}): Promise<{ rin
     if (!create) throw new Error(`${file} does not exist (\`slotplane start\` makes it) and SECRETS_KEY is not set`);
     // A first start has nothing encrypted yet; anything else means the key file was lost.
     if (await holdsCiphertext(db)) throw new Error(`${file} is missing, but the database holds secrets encrypted under a key: restore that file (or set SECRETS_KEY)`);
-    current = writeKey(file);
+    current = createKey(file);
   }
   const unfinished = readKey(nextKeyFile());
   return { ring: new Keyring(current, [...(unfinished ? [unfinished] : []), ...env.SECRETS_KEY_PREVIOUS]), from: file };

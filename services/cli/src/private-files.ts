@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, fsyncSync, lstatSync, openSync, readFileSync, readdirSync, renameSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, linkSync, lstatSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /**
@@ -35,23 +35,39 @@ export function readIfExists(file: string): string | undefined {
   }
 }
 
-/** Writes a 0600 file atomically and durably: after a crash it holds the old text or the new, never part of one. */
-export function writePrivateFile(file: string, text: string): void {
-  const tmp = `${file}.tmp`;
+/**
+ * Creates a 0600 file holding `text` unless one exists, and returns what the file holds. Atomic,
+ * durable and exclusive: a crash leaves no half-written file, and of two processes racing to make
+ * it (two first starts, two rotations) one wins and both go on with its text.
+ */
+export function createPrivateFileOnce(file: string, text: string): string {
+  const tmp = `${file}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w', FILE_MODE);
   try {
-    writeSync(fd, text);
+    writeSync(fd, `${text}\n`);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
-  replaceFile(tmp, file);
+  try {
+    linkSync(tmp, file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    unlinkSync(tmp);
+  }
+  syncDir(file);
+  return readFileSync(file, 'utf8').trim();
 }
 
 /** Renames `from` over `to` (atomic), durably. */
 export function replaceFile(from: string, to: string): void {
   renameSync(from, to);
-  const dir = openSync(dirname(to), 'r');
+  syncDir(to);
+}
+
+function syncDir(file: string): void {
+  const dir = openSync(dirname(file), 'r');
   try {
     fsyncSync(dir);
   } finally {
@@ -61,9 +77,7 @@ export function replaceFile(from: string, to: string): void {
 
 /** The secret kept in `file`, made by `create` (and written 0600) the first time. */
 export function readOrCreateSecret(file: string, create: () => string): string {
-  const existing = readIfExists(file);
-  if (existing) return existing;
-  const made = create();
-  writePrivateFile(file, `${made}\n`);
-  return made;
+  const secret = readIfExists(file) ?? createPrivateFileOnce(file, create());
+  if (!secret) throw new Error(`${file} is empty: delete it, and a new one is made`);
+  return secret;
 }

@@ -1,6 +1,6 @@
 import type { Db } from '@slotplane/db';
 import { Keyring } from '@slotplane/secrets';
-import { keyEnv, keyFile, nextKeyFile, openKeyring, readKey, writeKey } from './keys.ts';
+import { createKey, keyEnv, keyFile, nextKeyFile, openKeyring, readKey } from './keys.ts';
 import { replaceFile } from './private-files.ts';
 import { reencryptAll, tallySecrets, type Rewritten } from './stored-secrets.ts';
 
@@ -27,7 +27,7 @@ export async function rotateKey(db: Db): Promise<string[]> {
   const [file, nextFile] = [keyFile(), nextKeyFile()];
   const old = readKey(file);
   const resumed = readKey(nextFile);
-  const next = resumed ?? writeKey(nextFile);
+  const next = resumed ?? createKey(nextFile);
   const done = await reencryptAll(db, new Keyring(next, [...(old ? [old] : []), ...env.SECRETS_KEY_PREVIOUS]));
   replaceFile(nextFile, file);
   return [
