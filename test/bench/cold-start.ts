@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { freePort, startRedisServer, startThrowawayPostgres, waitFor } from '@slotplane/embedded';
+import { generateKey } from '@slotplane/secrets';
 import { median, printTable } from './report.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -12,7 +13,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 const pgServer = process.env.DATABASE_URL ? undefined : await startThrowawayPostgres();
 const redis = await startRedisServer();
-const env = { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? pgServer!.url, REDIS_URL: redis.url, LOG_LEVEL: 'silent' };
+const env = { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? pgServer!.url, REDIS_URL: redis.url, SECRETS_KEY: generateKey(), LOG_LEVEL: 'silent' };
 
 // What a deployment ships: one bundled file, no TypeScript compiler at run time. It sits in
 // services/api so the packages left external resolve from the API's node_modules.

@@ -14,7 +14,7 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 300);
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 
 const sp = await startSlotplane({ addresses: ['127.0.0.11'], portMin: 25500, portMax: 25599 });
-const second = await buildApp({ database: sp.database, queue: sp.queue });
+const second = await buildApp({ database: sp.database, queue: sp.queue, secrets: sp.secrets });
 const secondUrl = await second.listen({ host: '127.0.0.1', port: 0 });
 const [tenant] = await sp.database.db.select({ id: tenants.id }).from(tenants);
 const committedAt = new Map<number, number>();

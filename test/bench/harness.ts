@@ -11,6 +11,7 @@ import { clusters, eq, openDatabase } from '@slotplane/db';
 import { startRedisServer, startThrowawayPostgres, waitFor } from '@slotplane/embedded';
 import { createLogger } from '@slotplane/logger';
 import { ReconcileQueue, connect } from '@slotplane/queue';
+import { Keyring, generateKey, parseKey } from '@slotplane/secrets';
 import { startWorker } from '@slotplane/worker';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -26,12 +27,13 @@ export async function startSlotplane(opts: { addresses: string[]; portMin: numbe
   const queue = new ReconcileQueue(queueConnection, 'bench');
   // Benchmarks send webhooks to a receiver on this machine.
   const webhookNetworks = parseNetworkPolicy('public,127.0.0.0/8');
-  const app = await buildApp({ database, queue, webhookNetworks });
+  const secrets = new Keyring(parseKey(generateKey()));
+  const app = await buildApp({ database, queue, webhookNetworks, secrets });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const { apiKey } = await createTenant(database.db, 'bench');
   // A token enrolls one host, once.
   const enrollTokens = await Promise.all(opts.addresses.map(() => createEnrollmentToken(database.db)));
-  const worker = await startWorker({ database, redisUrl: redis.url, queuePrefix: 'bench', webhookNetworks, logger: createLogger('bench', { level: 'warn' }) });
+  const worker = await startWorker({ database, redisUrl: redis.url, queuePrefix: 'bench', webhookNetworks, secrets, logger: createLogger('bench', { level: 'warn' }) });
   const agents = opts.addresses.map((address, i) => {
     const dataDir = mkdtempSync(join(tmpdir(), `slotplane-bench-agent-${i}-`));
     tmpDirs.push(dataDir);
@@ -59,6 +61,7 @@ export async function startSlotplane(opts: { addresses: string[]; portMin: numbe
   return {
     api,
     database,
+    secrets,
     baseUrl,
     apiKey,
     queue,
@@ -72,7 +75,7 @@ export async function startSlotplane(opts: { addresses: string[]; portMin: numbe
     },
     async adminPassword(clusterId: string) {
       const [row] = await database.db.select({ pw: clusters.adminPassword }).from(clusters).where(eq(clusters.id, clusterId));
-      return row!.pw;
+      return secrets.decrypt(row!.pw);
     },
     async stop() {
       await worker.close();

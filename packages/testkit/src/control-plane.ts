@@ -152,6 +152,7 @@ export async function startControlPlane(opts: {
     database: api.database,
     redisUrl: api.redisUrl,
     queuePrefix: api.queuePrefix,
+    secrets: api.secrets,
     logger: createLogger('worker', { level: 'warn' }),
     sweepIntervalMs: 500,
     leaseTtlMs: 3000,
@@ -171,14 +172,14 @@ export async function startControlPlane(opts: {
     },
     async adminPassword(clusterId) {
       const [row] = await api.database.db.select({ pw: clusters.adminPassword }).from(clusters).where(eq(clusters.id, clusterId));
-      return row!.pw;
+      return api.secrets.decrypt(row!.pw);
     },
     startWorkerProcess(failpoint, extraEnv = {}) {
       const [bin, args] = node('services/worker/src/main.ts');
       const child = spawn(bin, [...args], {
         cwd: root,
         stdio: ['ignore', 'ignore', 'inherit'],
-        env: { ...process.env, DATABASE_URL: api.database.url, REDIS_URL: api.redisUrl, QUEUE_PREFIX: api.queuePrefix, LOG_LEVEL: 'warn', WORKER_LEASE_TTL_MS: '3000', WORKER_LOCK_MS: '3000', SLOTPLANE_FAILPOINT: failpoint ?? '', ...extraEnv },
+        env: { ...process.env, DATABASE_URL: api.database.url, REDIS_URL: api.redisUrl, QUEUE_PREFIX: api.queuePrefix, SECRETS_KEY: api.secretsKey, LOG_LEVEL: 'warn', WORKER_LEASE_TTL_MS: '3000', WORKER_LOCK_MS: '3000', SLOTPLANE_FAILPOINT: failpoint ?? '', ...extraEnv },
       });
       children.push(child);
       return child;

@@ -7,6 +7,7 @@ import type { Usage } from '@slotplane/contracts';
 import type { Database } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
 import type { Queue } from '@slotplane/queue';
+import type { Keyring } from '@slotplane/secrets';
 import type { NetworkPolicy } from '@slotplane/webhooks';
 import { authenticate, requireScope } from './auth.ts';
 import { installRateLimit } from './rate-limit.ts';
@@ -32,6 +33,8 @@ export interface ApiDeps {
   queue: { enqueue(clusterId: string): Promise<void>; ping(): Promise<void> };
   /** Every BullMQ queue, watched by /metrics and the /admin/queues UI (watchedQueues). */
   queues?: Queue[];
+  /** Encrypts the cluster passwords and webhook secrets it writes, decrypts those it hands out. */
+  secrets: Keyring;
   logger?: Logger;
   /** A host silent this long shows as lost (default HOST_LOST_AFTER_MS). */
   hostLostAfterMs?: number;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LogLevel, parseEnv } from '@slotplane/contracts';
 import { HOST_LOST_AFTER_MS } from '@slotplane/core';
+import { secretsEnv } from '@slotplane/secrets';
 import { networkPolicyEnv } from '@slotplane/webhooks';
 import { DEFAULT_QUOTAS } from './store/tenants.ts';
 
@@ -26,6 +27,7 @@ const ApiEnv = TenancyEnv.extend({
   HOST_LOST_AFTER_MS: z.coerce.number().int().min(1000).default(HOST_LOST_AFTER_MS),
   /** Where webhook URLs may resolve to: `public` and/or CIDRs, comma-separated. */
   WEBHOOK_ALLOWED_NETWORKS: networkPolicyEnv(),
+  ...secretsEnv,
 });
 export type ApiEnv = z.infer<typeof ApiEnv>;
 

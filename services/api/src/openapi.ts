@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Database } from '@slotplane/db';
+import { Keyring, generateKey, parseKey } from '@slotplane/secrets';
 import { buildApp } from './app.ts';
 
 /** The tenant API's document, committed for SDK generators. */
@@ -13,7 +14,7 @@ export async function openApiDocuments(): Promise<{ tenant: string; agent: strin
     throw new Error('not used while generating the OpenAPI document');
   };
   const database = { db: null as never, kind: 'postgres', migrate: unused, ping: unused, listen: unused, close: unused } satisfies Database;
-  const app = await buildApp({ database, queue: { enqueue: unused, ping: unused } });
+  const app = await buildApp({ database, queue: { enqueue: unused, ping: unused }, secrets: new Keyring(parseKey(generateKey())) });
   await app.ready();
   // Read from the routes that serve them, so what is committed is what is served.
   const served = async (url: string) => `${JSON.stringify((await app.inject({ method: 'GET', url })).json(), null, 2)}\n`;

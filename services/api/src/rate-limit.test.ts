@@ -13,7 +13,7 @@ const redis = rateLimitRedis(inject('redisUrl'));
 beforeAll(async () => {
   a = await startApiHarness({ rateLimitPerMinute: 5, rateLimitRedis: redis });
   const { buildApp } = await import('./app.ts');
-  b = { ...a, app: await buildApp({ database: a.database, queue: a.queue, rateLimitPerMinute: 5, rateLimitRedis: redis }) };
+  b = { ...a, app: await buildApp({ database: a.database, queue: a.queue, secrets: a.secrets, rateLimitPerMinute: 5, rateLimitRedis: redis }) };
   auth = (await a.tenant()).auth;
 });
 afterAll(async () => {

@@ -1,6 +1,5 @@
 import type { ClusterSkew, Shard } from '@slotplane/contracts';
 import { countSlots } from '@slotplane/core';
-import type { ClusterRow } from '@slotplane/db';
 import { NodeAdmin, parseInfo } from '@slotplane/redis-admin';
 
 /** Keys a skew report looks at per primary (SCAN, then TYPE and MEMORY USAGE of each). */
@@ -12,13 +11,13 @@ const BIG_KEYS = 5;
  * and the biggest keys a bounded SCAN finds. Uneven memory with even slots is the sign of big
  * keys; a rebalance by memory is the answer.
  */
-export async function measureSkew(cluster: ClusterRow, shards: Shard[]): Promise<ClusterSkew> {
+export async function measureSkew(adminPassword: string, shards: Shard[]): Promise<ClusterSkew> {
   const out = await Promise.all(
     shards.map(async (s) => {
       const base = { index: s.index, slots: countSlots(s.slots), keys: 0, usedMemoryBytes: 0, opsPerSec: 0, bigKeys: [], sampledKeys: 0 };
       const p = s.primary;
       if (!p || !p.reachable) return { ...base, primary: null };
-      const admin = new NodeAdmin({ host: p.host, port: p.port, password: cluster.adminPassword });
+      const admin = new NodeAdmin({ host: p.host, port: p.port, password: adminPassword });
       try {
         const [memory, stats, keys] = await Promise.all([admin.redis.info('memory'), admin.redis.info('stats'), admin.dbsize()]);
         const sampled: string[] = [];

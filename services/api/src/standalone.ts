@@ -2,6 +2,7 @@
 import { openDatabase } from '@slotplane/db';
 import { createLogger } from '@slotplane/logger';
 import { ReconcileQueue, connect, watchedQueues } from '@slotplane/queue';
+import { keyringFromEnv } from '@slotplane/secrets';
 import { buildApp, type Api } from './app.ts';
 import { tenancyDeps, type ApiEnv } from './config.ts';
 import { rateLimitRedis } from './rate-limit.ts';
@@ -15,7 +16,7 @@ export async function createApiFromEnv(env: ApiEnv, opts: { streaming?: boolean 
   const queues = watchedQueues(redis, env.QUEUE_PREFIX);
   const limits = rateLimitRedis(env.REDIS_URL);
   const app = await buildApp({
-    database, queue, queues, logger, ...tenancyDeps(env), rateLimitRedis: limits,
+    database, queue, queues, logger, ...tenancyDeps(env), rateLimitRedis: limits, secrets: keyringFromEnv(env),
     hostLostAfterMs: env.HOST_LOST_AFTER_MS, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS, ...opts,
   });
   return {

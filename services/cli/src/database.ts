@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openDatabase, type Database } from '@slotplane/db';
+import { makePrivate } from './private-files.ts';
 
 export const dataDir = () => resolve(process.env.DATA_DIR ?? '.data');
 
@@ -49,6 +50,9 @@ export async function openDb(): Promise<Database> {
   const unlock = lockEmbedded(dir);
   try {
     const database = await openDatabase({ pgliteDir: dir });
+    // PGlite sets its files' modes itself (0666 for its initial files, whatever the umask): made
+    // private here, once it has written them. Files it makes later sit in these 0700 directories.
+    makePrivate(dir);
     return { ...database, close: () => database.close().finally(unlock) };
   } catch (err) {
     unlock();

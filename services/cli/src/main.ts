@@ -3,6 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KeyScope, TenantName } from '@slotplane/contracts';
 import { openDb } from './database.ts';
 import { parseDuration } from './duration.ts';
+import { PRIVATE_UMASK } from './private-files.ts';
 
 // The API and the services are loaded by the commands that use them: --help stays instant.
 const api = () => import('@slotplane/api');
@@ -129,6 +130,24 @@ Its nodes are replaced on other hosts once they stop answering: stop its agent a
 install it: write it to <agent data dir>/host-token (mode 600) and restart slotplane-agent; its redis-servers keep running meanwhile.`);
     },
   },
+  'secrets rotate-key': {
+    usage: 'secrets rotate-key',
+    help: 'Re-encrypt every stored password and webhook secret under a new key: SECRETS_KEY if set (old keys in SECRETS_KEY_PREVIOUS), else a new key that replaces DATA_DIR/secrets-key. Safe to run again after a crash. Stop `slotplane start` first.',
+    run: async () => {
+      const { rotateKey } = await import('./secrets.ts');
+      for (const line of await withDb((db) => rotateKey(db))) console.log(line);
+    },
+  },
+  'secrets status': {
+    usage: 'secrets status',
+    help: 'How many stored secrets are under which key, each one decrypted; exit 1 if any cannot be read.',
+    run: async () => {
+      const { secretsStatus } = await import('./secrets.ts');
+      const status = await withDb((db) => secretsStatus(db));
+      for (const line of status.lines) console.log(line);
+      if (!status.ok) process.exitCode = 1;
+    },
+  },
 };
 
 const USAGE = `usage: slotplane <command> [--help]
@@ -139,7 +158,8 @@ ${Object.values(COMMANDS)
 
 Run \`slotplane <command> --help\` for what a command does.
 Environment: DATABASE_URL (else PGlite under DATA_DIR), REDIS_URL (else a private redis-server),
-DATA_DIR (default .data), PORT (default 8080). See infra/ENVIRONMENT.md.`;
+DATA_DIR (default .data), PORT (default 8080), SECRETS_KEY (else DATA_DIR/secrets-key).
+See infra/ENVIRONMENT.md.`;
 
 /** The command named by the first one or two words, and the words after it. */
 function commandOf(words: string[]): [Command, string[]] | undefined {
@@ -151,6 +171,8 @@ function commandOf(words: string[]): [Command, string[]] | undefined {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // Before anything is created: the data dir (keys, passwords, PGlite's files) is the owner's alone.
+  process.umask(PRIVATE_UMASK);
   const words = argv.filter((a) => !a.startsWith('-'));
   const wantsHelp = argv.includes('--help') || argv.includes('-h');
   const found = commandOf(words);

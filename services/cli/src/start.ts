@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -10,6 +11,8 @@ import { ReconcileQueue, connect, watchedQueues } from '@slotplane/queue';
 import { networkPolicyEnv } from '@slotplane/webhooks';
 import { startWorker } from '@slotplane/worker';
 import { dataDir, openDb } from './database.ts';
+import { openKeyring } from './keys.ts';
+import { makePrivate, readOrCreateSecret } from './private-files.ts';
 
 /** The one host of the embedded setup. */
 const LOCAL_HOST = 'local';
@@ -61,16 +64,16 @@ export async function start(): Promise<void> {
   const env = parseEnv(StartEnv);
   const dir = dataDir();
   mkdirSync(dir, { recursive: true });
+  // New files are private by the umask; what an earlier version made is made so here.
+  makePrivate(dir);
   const logger = createLogger('slotplane', { level: env.LOG_LEVEL });
   const stops: Array<() => Promise<unknown>> = [];
-
-  const redis = env.REDIS_URL ? undefined : await startRedisServer({ dir: join(dir, 'redis') });
-  if (redis) stops.push(redis.stop);
-  const redisUrl = env.REDIS_URL ?? redis!.url;
 
   const database = await openDb();
   stops.unshift(() => database.close());
   await database.migrate();
+  // Before any process is started: a lost key file stops the start here, with nothing left running.
+  const { ring: secrets } = await openKeyring(database.db);
   const apiKey = await defaultApiKey(database.db, join(dir, 'api-key'));
   const agentDir = join(dir, 'agent');
   // Settled before the worker and API start: a local host that cannot come up (revoked) ends the start here, leaving nothing running.
@@ -79,7 +82,14 @@ export async function start(): Promise<void> {
     throw err;
   });
 
-  const worker = await startWorker({ database, redisUrl, logger, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS });
+  // The queue's Redis takes a password: any local user can reach a loopback port.
+  const redis = env.REDIS_URL
+    ? undefined
+    : await startRedisServer({ dir: join(dir, 'redis'), password: readOrCreateSecret(join(dir, 'redis-password'), () => randomBytes(24).toString('base64url')) });
+  if (redis) stops.push(redis.stop);
+  const redisUrl = env.REDIS_URL ?? redis!.url;
+
+  const worker = await startWorker({ database, redisUrl, logger, secrets, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS });
   stops.unshift(() => worker.close());
   const queueConnection = connect({ redisUrl });
   const queue = new ReconcileQueue(queueConnection);
@@ -90,7 +100,7 @@ export async function start(): Promise<void> {
     queueConnection.disconnect();
   });
   // One API process: its rate limits are counted in memory.
-  const app = await buildApp({ database, queue, queues, logger, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS, ...tenancyDeps(env) });
+  const app = await buildApp({ database, queue, queues, logger, secrets, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS, ...tenancyDeps(env) });
   stops.unshift(() => app.close());
   const address = await app.listen({ host: env.HOST, port: env.PORT });
 
@@ -117,7 +127,8 @@ export async function start(): Promise<void> {
   API:      ${address}
   Docs:     ${address}/docs
   API key:  ${apiKey}   (also in ${join(dir, 'api-key')})
-  Nodes:    127.0.0.1, ports ${env.AGENT_PORT_MIN}-${env.AGENT_PORT_MAX} (one local agent)
+  Nodes:    127.0.0.1, ports ${env.AGENT_PORT_MIN}-${env.AGENT_PORT_MAX} (one local agent)${redis ? `
+  Queue:    redis://127.0.0.1:${redis.port} (password in ${join(dir, 'redis-password')})` : ''}
 Try:  curl -H "Authorization: Bearer $(cat ${join(dir, 'api-key')})" ${address}/v1/clusters
 Stop with Ctrl-C (Redis nodes of your clusters keep running; DELETE a cluster to remove its nodes).`);
 

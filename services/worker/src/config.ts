@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LogLevel, parseEnv } from '@slotplane/contracts';
 import { HOST_LOST_AFTER_MS } from '@slotplane/core';
+import { secretsEnv } from '@slotplane/secrets';
 import { networkPolicyEnv } from '@slotplane/webhooks';
 
 const WorkerEnv = z.object({
@@ -15,6 +16,7 @@ const WorkerEnv = z.object({
   WEBHOOK_ALLOWED_NETWORKS: networkPolicyEnv(),
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   LOG_LEVEL: z.enum(LogLevel).default('info'),
+  ...secretsEnv,
 });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;
 

@@ -1,6 +1,6 @@
 /**
- * Crash-consistency tests need a worker to die at an exact point. With
- * SLOTPLANE_FAILPOINT=<name> set, the worker process kills itself with SIGKILL when it
+ * Crash-consistency tests need a worker (or a CLI command) to die at an exact point. With
+ * SLOTPLANE_FAILPOINT=<name> set, the process kills itself with SIGKILL when it
  * reaches that point, as a power cut or OOM kill would. Unset (always, in production), this
  * does nothing.
  */

@@ -24,7 +24,7 @@ describe('event retention', () => {
     });
     await h.database.db.execute(sql`update ${events} set created_at = now() - make_interval(days => (data->>'phase')::int)`);
     // Two workers upsert the same scheduler: one job per interval between them.
-    const deps = { database: h.database, redisUrl: h.redisUrl, queuePrefix: h.queuePrefix, logger: createLogger('worker', { level: 'silent' }), eventRetentionDays: 30, pruneEveryMs: 300 };
+    const deps = { database: h.database, redisUrl: h.redisUrl, queuePrefix: h.queuePrefix, secrets: h.secrets, logger: createLogger('worker', { level: 'silent' }), eventRetentionDays: 30, pruneEveryMs: 300 };
     workers = [await startWorker(deps), await startWorker(deps)];
     const ages = async () => ((await h.database.db.execute(sql`select data->>'phase' as age from ${events} order by position`)) as unknown as { rows: Array<{ age: string }> }).rows.map((r) => Number(r.age));
     await waitFor('the events past 30 days to be pruned', async () => (await ages()).length === 2, { timeoutMs: 15_000, intervalMs: 100 });

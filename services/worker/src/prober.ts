@@ -3,6 +3,7 @@ import { and, asc, clusters, eq, gt, hosts, isNull, ne, nodes, type Db } from '@
 import type { Logger } from '@slotplane/logger';
 import type { ReconcileQueue } from '@slotplane/queue';
 import { NodeAdminPool } from '@slotplane/redis-admin';
+import type { Keyring } from '@slotplane/secrets';
 
 /** Nodes asked per cluster each round: what they see of the whole cluster is what is compared. */
 const PROBED_PER_CLUSTER = 2;
@@ -22,6 +23,7 @@ export class Prober {
 
   constructor(
     private readonly db: Db,
+    private readonly secrets: Keyring,
     private readonly queue: ReconcileQueue,
     private readonly log: Logger,
   ) {}
@@ -48,7 +50,7 @@ export class Prober {
     const changed: string[] = [];
     await Promise.all(
       [...byCluster].map(async ([clusterId, probed]) => {
-        const seen = await Promise.all(probed.map((r) => this.admins.get({ host: r.host, port: r.port, password: r.password }).observe()));
+        const seen = await Promise.all(probed.map((r) => this.admins.get({ host: r.host, port: r.port, password: this.secrets.decrypt(r.password) }).observe()));
         const picture = probed.map((r, i) => `${r.host}:${r.port}=${signature(seen[i]!)}`).join('\n');
         const before = this.last.get(clusterId);
         this.last.set(clusterId, picture);

@@ -2,6 +2,7 @@ import { plan, type DesiredCluster } from '@slotplane/core';
 import { clusters, eq, type ClusterRow, type Db } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
 import { NodeAdminPool } from '@slotplane/redis-admin';
+import type { Keyring } from '@slotplane/secrets';
 import { perform } from './act.ts';
 import { Lease } from './lease.ts';
 import { observe } from './observe.ts';
@@ -15,6 +16,7 @@ export interface ReconcileContext {
   leaseTtlMs: number;
   /** A host silent this long is lost: its nodes that Redis flags FAIL are replaced. */
   hostLostAfterMs: number;
+  secrets: Keyring;
 }
 
 /** What the cluster's job does next. */
@@ -44,7 +46,7 @@ export async function reconcileCluster(ctx: ReconcileContext, clusterId: string)
   try {
     while (Date.now() - started < RUN_BUDGET_MS) {
       lease.check();
-      const cluster = await loadCluster(db, clusterId);
+      const cluster = await loadCluster(db, ctx.secrets, clusterId);
       if (!cluster || cluster.status === 'deleted') return { kind: 'finished' };
       const observation = await observe(db, cluster, admins, ctx.hostLostAfterMs);
       await recordObservation(db, lease, cluster, observation);
@@ -82,7 +84,13 @@ function desiredOf(cluster: ClusterRow): DesiredCluster {
   return { generation: cluster.generation, spec: cluster.spec, deleting: cluster.deletionRequestedAt !== null };
 }
 
-async function loadCluster(db: Db, id: string): Promise<ClusterRow | undefined> {
+/**
+ * The cluster's row with its passwords decrypted, once, for observe, act and migrate to log in
+ * to the nodes with. Never written back whole: every write names its columns.
+ */
+async function loadCluster(db: Db, secrets: Keyring, id: string): Promise<ClusterRow | undefined> {
   const [row] = await db.select().from(clusters).where(eq(clusters.id, id));
-  return row;
+  if (!row) return undefined;
+  const open = (stored: string) => secrets.decrypt(stored);
+  return { ...row, password: open(row.password), adminPassword: open(row.adminPassword), replicationPassword: open(row.replicationPassword) };
 }

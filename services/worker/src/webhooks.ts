@@ -1,5 +1,6 @@
 import { and, eq, events, newId, sequenceEvents, sql, toEvent, webhookDeliveries, webhookDispatch, webhooks, type Db, type EventRow } from '@slotplane/db';
 import { webhookBackoff, type WebhookQueue, type WebhookRetry } from '@slotplane/queue';
+import type { Keyring } from '@slotplane/secrets';
 import { post, resolveTarget, sign, TargetRefused, type NetworkPolicy } from '@slotplane/webhooks';
 
 /** Events turned into deliveries per round. */
@@ -61,7 +62,7 @@ class AttemptFailed extends Error {}
  * the allowed networks (DNS may have changed since the webhook was made). The row records every
  * attempt; a 2xx ends it, anything else is retried until `retry.attempts`, a refused URL at once.
  */
-export async function deliver(db: Db, policy: NetworkPolicy, retry: WebhookRetry, deliveryId: string): Promise<void> {
+export async function deliver(db: Db, secrets: Keyring, policy: NetworkPolicy, retry: WebhookRetry, deliveryId: string): Promise<void> {
   const found = await db.execute(sql`
     select d.id, d.status, d.attempts, w.url, w.secret, e.type, e.tenant_id, e.cluster_id, e.operation_id, e.data, e.created_at, e.position
     from ${webhookDeliveries} d join ${webhooks} w on w.id = d.webhook_id join ${events} e on e.id = d.event_id
@@ -76,7 +77,7 @@ export async function deliver(db: Db, policy: NetworkPolicy, retry: WebhookRetry
   let refused = false;
   try {
     const target = await resolveTarget(policy, d.url);
-    code = await post(target, body, { 'slotplane-signature': sign(d.secret, body), 'idempotency-key': d.id, 'slotplane-event-type': d.type });
+    code = await post(target, body, { 'slotplane-signature': sign(secrets.decrypt(d.secret), body), 'idempotency-key': d.id, 'slotplane-event-type': d.type });
     if (code < 200 || code > 299) error = `the receiver answered ${code}`;
   } catch (err) {
     refused = err instanceof TargetRefused;

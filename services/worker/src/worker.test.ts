@@ -68,6 +68,7 @@ describe('operations worker', () => {
   it('still runs an operation whose enqueue failed (the sweeper finds it)', async () => {
     const offline = await buildApp({
       database: cp.api.database,
+      secrets: cp.api.secrets,
       queue: { enqueue: () => Promise.reject(new Error('redis is down')), ping: async () => {} },
     });
     const res = await offline.inject({ method: 'POST', url: '/v1/clusters', headers: auth, payload: { name: 'swept', shards: 1, replicasPerShard: 0 } });

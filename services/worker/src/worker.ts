@@ -5,6 +5,7 @@ import { HOST_LOST_AFTER_MS } from '@slotplane/core';
 import { EVENTS_CHANNEL, clusters, eq, pruneEvents, pruneIdempotencyKeys, type Database, type Db } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
 import { DelayedError, MaintenanceQueue, ReconcileQueue, WEBHOOK_RETRY, WebhookQueue, connect, createMaintenanceWorker, createReconcileWorker, createWebhookWorker, type Job, type WebhookRetry } from '@slotplane/queue';
+import type { Keyring } from '@slotplane/secrets';
 import { parseNetworkPolicy, type NetworkPolicy } from '@slotplane/webhooks';
 import { isRetryable } from './errors.ts';
 import { LeaseBusy } from './lease.ts';
@@ -20,6 +21,8 @@ export interface WorkerDeps {
   redisUrl: string;
   queuePrefix?: string;
   logger: Logger;
+  /** Decrypts the cluster passwords and webhook secrets stored in Postgres. */
+  secrets: Keyring;
   concurrency?: number;
   sweepIntervalMs?: number;
   /** How long a cluster lease lasts without renewal; a dead worker's clusters are free after this. */
@@ -107,7 +110,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     await queue.takeRequest(clusterId);
     try {
       // The lease belongs to this run of the job, not the process.
-      outcome = await reconcileCluster({ db, log, workerId: `${workerId}/${randomUUID().slice(0, 8)}`, leaseTtlMs: deps.leaseTtlMs ?? 10_000, hostLostAfterMs }, clusterId);
+      outcome = await reconcileCluster({ db, log, workerId: `${workerId}/${randomUUID().slice(0, 8)}`, leaseTtlMs: deps.leaseTtlMs ?? 10_000, hostLostAfterMs, secrets: deps.secrets }, clusterId);
       failures = 0;
     } catch (err) {
       if (err instanceof LeaseBusy) {
@@ -168,7 +171,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const webhookPolicy = deps.webhookNetworks ?? parseNetworkPolicy('public');
   const webhookQueue = new WebhookQueue(queueConnection, deps.queuePrefix, webhookRetry);
   const webhookConnection = connect({ redisUrl: deps.redisUrl });
-  const senders = createWebhookWorker(webhookConnection, (id) => deliver(db, webhookPolicy, webhookRetry, id), { prefix: deps.queuePrefix, retry: webhookRetry });
+  const senders = createWebhookWorker(webhookConnection, (id) => deliver(db, deps.secrets, webhookPolicy, webhookRetry, id), { prefix: deps.queuePrefix, retry: webhookRetry });
   senders.on('error', (err) => logger.error({ err }, 'webhook worker error'));
   const dispatch = repeat(
     1000,
@@ -179,7 +182,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   );
   const unlisten = await database.listen(EVENTS_CHANNEL, () => dispatch.now()).catch(() => undefined);
   const stranded = repeat(30_000, () => requeueStranded(db, webhookQueue), (err) => logger.warn({ err }, 'webhook requeue failed'));
-  const prober = new Prober(db, queue, logger);
+  const prober = new Prober(db, deps.secrets, queue, logger);
   const probe = repeat(deps.probeIntervalMs ?? PROBE_MS, () => prober.probeOnce(), (err) => logger.warn({ err }, 'probe failed'));
 
   return {

@@ -2,6 +2,7 @@
 // read from /proc/<pid>/stat apart from the bench's own.
 import { spawn } from 'node:child_process';
 import { freePort, waitFor } from '@slotplane/embedded';
+import { generateKey } from '@slotplane/secrets';
 
 export interface ApiProcess {
   url: string;
@@ -13,7 +14,7 @@ export async function startApiProcess(root: string, env: { DATABASE_URL: string;
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'services/api/src/server.ts'], {
     cwd: root,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: { ...process.env, SECRETS_KEY: generateKey(), ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
     // Its own process group: a Ctrl-C reaches the bench, which stops the agents first.
     detached: true,

@@ -12,7 +12,8 @@ export const clusters = pgTable(
     // Desired state: written only by the API.
     spec: jsonb('spec').$type<ClusterSpec>().notNull(),
     // Passwords of the nodes' Redis users, generated at create: `password` is the tenant's user,
-    // the other two the control plane's and replication's. (Encryption at rest: a later issue.)
+    // the other two the control plane's and replication's. Stored encrypted (@slotplane/secrets:
+    // `enc:v1:<key id>:...`); a value without that prefix is plaintext from an earlier version.
     password: text('password').notNull().default(''),
     adminPassword: text('admin_password').notNull().default(''),
     replicationPassword: text('replication_password').notNull().default(''),

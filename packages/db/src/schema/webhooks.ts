@@ -16,7 +16,7 @@ export const webhooks = pgTable(
     url: text('url').notNull(),
     // Null: every type.
     types: text('types').array(),
-    // The HMAC key of the signatures. Stored as given back once; encryption at rest is issue 10's.
+    // The HMAC key of the signatures, shown to its owner once. Stored encrypted like the cluster passwords.
     secret: text('secret').notNull(),
     // Events after this position of the log are delivered (those written after the webhook was made).
     fromPosition: bigint('from_position', { mode: 'number' }).notNull(),

@@ -11,7 +11,7 @@ const tags = ['agents'];
 const security = [{ bearerAuth: [] }];
 
 /** The only door agents have into the control plane: enroll, read assignments, report, heartbeat. */
-export const agentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database, queue }) => {
+export const agentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database, queue, secrets }) => {
   const db = database.db;
   const signals = new ChannelSignals(database, ASSIGNMENTS_CHANNEL);
   app.addHook('onClose', () => signals.close());
@@ -48,7 +48,7 @@ export const agentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { databas
       reply.raw.once('close', () => gone.abort());
       for (let waited = false; ; waited = true) {
         const signal = await signals.subscribe(host.id);
-        const current = await hostAssignments(db, host.id);
+        const current = await hostAssignments(db, secrets, host.id);
         const left = deadline - Date.now();
         if (current.version !== request.query.since || left <= 0 || gone.signal.aborted) {
           signal.cancel();

@@ -58,7 +58,7 @@ export const balanceRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
     },
     async (request) => {
       const cluster = await getCluster(db, request.principal.tenantId, request.params.clusterId);
-      return measureSkew(cluster, (await loadTopology(db, [cluster.id], [cluster])).get(cluster.id) ?? []);
+      return measureSkew(deps.secrets.decrypt(cluster.adminPassword), (await loadTopology(db, [cluster.id], [cluster])).get(cluster.id) ?? []);
     },
   );
 };

@@ -29,7 +29,7 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
         response: { 202: Accepted, ...problems('validation_failed', 'unauthorized', 'quota_exceeded', 'name_taken', 'idempotency_key_reused') },
       },
     },
-    async (request, reply) => respond(reply, await idempotent(db, request, async (tx) => acceptedReply(await createCluster(tx, request.principal.tenantId, request.body, quotas)))),
+    async (request, reply) => respond(reply, await idempotent(db, request, async (tx) => acceptedReply(await createCluster(tx, deps.secrets, request.principal.tenantId, request.body, quotas)))),
   );
 
   app.get(
@@ -83,7 +83,7 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       const shards = (await loadTopology(db, [cluster.id], [cluster])).get(cluster.id) ?? [];
       const live = shards.flatMap((s) => [s.primary, ...s.replicas]).filter((n) => n !== null && n.reachable === true && n.status === 'running' && n.role !== null);
       const endpoints = [...live.filter((n) => n!.role === 'primary'), ...live.filter((n) => n!.role === 'replica')].map((n) => ({ host: n!.host, port: n!.port, role: n!.role! }));
-      return { username: REDIS_USERS.tenant, password: cluster.password, endpoints };
+      return { username: REDIS_USERS.tenant, password: deps.secrets.decrypt(cluster.password), endpoints };
     },
   );
 

@@ -130,7 +130,7 @@ describe('GET /v1/events/stream', () => {
   });
 
   it('streams events written through another API instance, and resumes after Last-Event-ID with each event exactly once', async () => {
-    const other = await buildApp({ database: h.database, queue: h.queue });
+    const other = await buildApp({ database: h.database, queue: h.queue, secrets: h.secrets });
     try {
       const stream = await openStream(url, alice.auth);
       const { cluster } = (await other.inject({ method: 'POST', url: '/v1/clusters', headers: alice.auth, payload: { name: 'streamed', shards: 1, replicasPerShard: 0 } })).json();
@@ -176,7 +176,7 @@ describe('GET /v1/events/stream', () => {
   });
 
   it('says 501 (problem+json) where responses are buffered and a stream cannot be held', async () => {
-    const buffered = await buildApp({ database: h.database, queue: h.queue, streaming: false });
+    const buffered = await buildApp({ database: h.database, queue: h.queue, secrets: h.secrets, streaming: false });
     try {
       const res = await buffered.inject({ method: 'GET', url: '/v1/events/stream', headers: alice.auth });
       expect(res.statusCode).toBe(501);

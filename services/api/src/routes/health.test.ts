@@ -22,6 +22,7 @@ describe('health', () => {
   it('/readyz is 503 and says which dependency is down', async () => {
     const broken = await buildApp({
       database: h.database,
+      secrets: h.secrets,
       queue: { enqueue: async () => {}, ping: async () => Promise.reject(new Error('connect ECONNREFUSED')) },
     });
     const res = await broken.inject({ method: 'GET', url: '/readyz' });

@@ -10,7 +10,7 @@ import { deliveryView, webhookView } from '../views.ts';
 
 const tags = ['webhooks'];
 const security = [{ bearerAuth: [] }];
-export const webhookRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database, webhookNetworks = parseNetworkPolicy('public') }) => {
+export const webhookRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database, secrets, webhookNetworks = parseNetworkPolicy('public') }) => {
   const db = database.db;
 
   app.post(
@@ -33,7 +33,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { datab
         throw new AppError('validation_failed', `body.url: ${err.message}`, [{ field: 'body.url', message: err.message }]);
       }
       const secret = newWebhookSecret();
-      const row = await insertWebhook(db, request.principal, request.body, secret);
+      const row = await insertWebhook(db, secrets, request.principal, request.body, secret);
       return reply.status(201).send({ ...webhookView(row), secret });
     },
   );

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ClusterSpec, CreateClusterBody, EventType, OperationKind, PatchClusterBody, Usage } from '@slotplane/contracts';
 import { NO_USAGE, usageOf } from '@slotplane/core';
 import { and, appendEvent, clusters, desc, eq, gt, isNull, ne, newId, nodes, notifyAssignments, operations, sql, type ClusterRow, type Db, type OperationRow } from '@slotplane/db';
+import type { Keyring } from '@slotplane/secrets';
 import { AppError, notFound } from '../errors.ts';
 import { enforceQuotas } from './tenants.ts';
 
@@ -41,19 +42,21 @@ export async function insertOperation(tx: Tx, cluster: ClusterRow, kind: Operati
   return op!;
 }
 
-const secret = () => randomBytes(24).toString('base64url');
-/** The tenant's password, and the control plane's and replication's own. */
-const newPasswords = () => ({ password: secret(), adminPassword: secret(), replicationPassword: secret() });
+/** The tenant's password, and the control plane's and replication's own: stored encrypted. */
+function newPasswords(secrets: Keyring) {
+  const secret = () => secrets.encrypt(randomBytes(24).toString('base64url'));
+  return { password: secret(), adminPassword: secret(), replicationPassword: secret() };
+}
 
 /** Writes the desired cluster, its create operation and the event in one transaction, within the tenant's quotas. */
-export async function createCluster(db: Db, tenantId: string, body: CreateClusterBody, quotas: Usage): Promise<Submitted> {
+export async function createCluster(db: Db, secrets: Keyring, tenantId: string, body: CreateClusterBody, quotas: Usage): Promise<Submitted> {
   const { name, ...spec } = body;
   try {
     return await db.transaction(async (tx) => {
       await enforceQuotas(tx, tenantId, quotas, NO_USAGE, usageOf(spec));
       const [cluster] = await tx
         .insert(clusters)
-        .values({ id: newId(), tenantId, name, spec: spec satisfies ClusterSpec, ...newPasswords(), generation: 1, status: 'creating' })
+        .values({ id: newId(), tenantId, name, spec: spec satisfies ClusterSpec, ...newPasswords(secrets), generation: 1, status: 'creating' })
         .returning();
       return { cluster: cluster!, operation: await insertOperation(tx, cluster!, 'create') };
     });

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { AgentInstance, EnrollRequest, InstanceReport, NodeStatus } from '@slotplane/contracts';
 import { configRevision } from '@slotplane/core';
 import { and, appendEvent, clusters, enrollmentTokens, eq, gt, hosts, inArray, isNull, ne, newId, nodes, or, sql, type Db, type HostRow, type NodeRow } from '@slotplane/db';
+import type { Keyring } from '@slotplane/secrets';
 import { bearerToken, hashCredential } from '../auth.ts';
 import { AppError, notFound } from '../errors.ts';
 
@@ -133,7 +134,7 @@ export async function recordHeartbeat(db: Db, authorization: string | undefined,
 }
 
 /** The redis-servers this host should run, and a version that changes whenever that list does. */
-export async function hostAssignments(db: Db, hostId: string): Promise<{ version: string; instances: AgentInstance[] }> {
+export async function hostAssignments(db: Db, secrets: Keyring, hostId: string): Promise<{ version: string; instances: AgentInstance[] }> {
   const rows = await db
     .select({ node: nodes, cluster: clusters })
     .from(nodes)
@@ -146,7 +147,8 @@ export async function hostAssignments(db: Db, hostId: string): Promise<{ version
     port: node.port,
     runGeneration: node.runGeneration,
     revision: configRevision(cluster.spec),
-    passwords: { admin: cluster.adminPassword, replication: cluster.replicationPassword, tenant: cluster.password },
+    // In the clear: the agent writes them into redis.conf (its data dir is private to it).
+    passwords: { admin: secrets.decrypt(cluster.adminPassword), replication: secrets.decrypt(cluster.replicationPassword), tenant: secrets.decrypt(cluster.password) },
     maxMemoryMb: cluster.spec.maxMemoryMb,
     persistence: cluster.spec.persistence,
     redisConfig: cluster.spec.redisConfig,

@@ -1,15 +1,17 @@
 import type { CreateWebhookBody } from '@slotplane/contracts';
 import { and, desc, eq, eventCursor, events, gt, lt, newId, webhookDeliveries, webhooks, type Db, type WebhookRow } from '@slotplane/db';
+import type { Keyring } from '@slotplane/secrets';
 import { notFound } from '../errors.ts';
 import type { Principal } from '../auth.ts';
 import { logHorizon } from './events.ts';
 
-export async function insertWebhook(db: Db, principal: Principal, body: CreateWebhookBody, secret: string): Promise<WebhookRow> {
+/** The signing secret is stored encrypted; the caller shows it to its owner once, in the clear. */
+export async function insertWebhook(db: Db, secrets: Keyring, principal: Principal, body: CreateWebhookBody, secret: string): Promise<WebhookRow> {
   // It is sent what is written from now on.
   const fromPosition = await logHorizon(db);
   const [row] = await db
     .insert(webhooks)
-    .values({ id: newId(), tenantId: principal.tenantId, allTenants: principal.scope === 'admin', url: body.url, types: body.types ?? null, secret, fromPosition })
+    .values({ id: newId(), tenantId: principal.tenantId, allTenants: principal.scope === 'admin', url: body.url, types: body.types ?? null, secret: secrets.encrypt(secret), fromPosition })
     .returning();
   return row!;
 }
