@@ -29,12 +29,17 @@ const StartEnv = TenancyEnv.extend({
 });
 
 /** Reuses the default tenant's key from the data dir, or issues one and writes it there. */
-async function defaultApiKey(db: Parameters<typeof createTenant>[0], file: string): Promise<string> {
+/**
+ * Reuses a key kept in the data dir, or issues one and writes it there: the `default` tenant's
+ * write key, and the `operator`'s admin key (tenants, keys, hosts, metrics), since the CLI cannot
+ * open the embedded database while start runs.
+ */
+async function keptApiKey(db: Parameters<typeof createTenant>[0], file: string, tenant: string, scope: 'write' | 'admin'): Promise<string> {
   if (existsSync(file)) {
     const key = readFileSync(file, 'utf8').trim();
     if (await isValidApiKey(db, key)) return key;
   }
-  const { apiKey } = await createTenant(db, 'default');
+  const { apiKey } = await createTenant(db, tenant, scope);
   writeFileSync(file, `${apiKey}\n`, { mode: 0o600 });
   return apiKey;
 }
@@ -74,7 +79,8 @@ export async function start(): Promise<void> {
   await database.migrate();
   // Before any process is started: a lost key file stops the start here, with nothing left running.
   const { ring: secrets } = await openKeyring(database.db);
-  const apiKey = await defaultApiKey(database.db, join(dir, 'api-key'));
+  const apiKey = await keptApiKey(database.db, join(dir, 'api-key'), 'default', 'write');
+  await keptApiKey(database.db, join(dir, 'admin-key'), 'operator', 'admin');
   const agentDir = join(dir, 'agent');
   // Settled before the worker and API start: a local host that cannot come up (revoked) ends the start here, leaving nothing running.
   const enrollToken = await localCredential(database.db, agentDir).catch(async (err: unknown) => {
@@ -127,6 +133,7 @@ export async function start(): Promise<void> {
   API:      ${address}
   Docs:     ${address}/docs
   API key:  ${apiKey}   (also in ${join(dir, 'api-key')})
+  Admin:    an admin key is in ${join(dir, 'admin-key')} (tenants, keys, hosts, /metrics)
   Nodes:    127.0.0.1, ports ${env.AGENT_PORT_MIN}-${env.AGENT_PORT_MAX} (one local agent)${redis ? `
   Queue:    redis://127.0.0.1:${redis.port} (password in ${join(dir, 'redis-password')})` : ''}
 Try:  curl -H "Authorization: Bearer $(cat ${join(dir, 'api-key')})" ${address}/v1/clusters
