@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusters, eq, operations } from '@slotplane/db';
+import { apiKeys, clusters, eq, idempotencyKeys, operations } from '@slotplane/db';
 import { startApiHarness, type ApiHarness } from '@slotplane/testkit';
 
 let h: ApiHarness;
@@ -65,6 +65,18 @@ describe('Idempotency-Key', () => {
     expect(b.json().operation.id).toBe(a.json().operation.id);
     const ops = await h.database.db.select().from(operations).where(eq(operations.clusterId, cluster.id));
     expect(ops.map((o) => o.kind).sort()).toEqual(['create', 'update']);
+  });
+
+  it('a retried key creation gets the same key back, kept encrypted, and makes one key', async () => {
+    const key = randomUUID();
+    const first = await request('POST', '/v1/api-keys', { 'idempotency-key': key }, { name: 'retried' });
+    const again = await request('POST', '/v1/api-keys', { 'idempotency-key': key }, { name: 'retried' });
+    expect(first.statusCode).toBe(201);
+    expect(again.json()).toEqual(first.json());
+    const made = (await h.database.db.select().from(apiKeys).where(eq(apiKeys.tenantId, alice.tenantId))).filter((k) => k.name === 'retried');
+    expect(made).toHaveLength(1);
+    const kept = await h.database.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key));
+    expect(JSON.stringify(kept)).not.toContain(first.json().key);
   });
 
   it('refuses a key that is not visible ASCII, naming the header', async () => {

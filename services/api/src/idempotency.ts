@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { IDEMPOTENCY_TTL_HOURS, and, eq, idempotencyKeys, sql, type Db } from '@slotplane/db';
+import type { Keyring } from '@slotplane/secrets';
 import { AppError } from './errors.ts';
 
 /** A response computed inside the transaction of the change it reports, so it can be kept with it. */
@@ -54,13 +55,19 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
+/** Runs a write at most once per Idempotency-Key; see `idempotency`. */
+export type Idempotent = (request: FastifyRequest, write: (db: Db) => Promise<Reply>) => Promise<Reply>;
+
 /**
  * Runs `write` at most once per Idempotency-Key of the tenant. The first response is written in
  * the transaction of the change it reports (`write` gets that transaction), so a crash leaves
  * either both or neither; requests with the same key wait for each other on an advisory lock,
- * and the later ones get the first response back. Without the header, `write` just runs.
+ * and the later ones get the first response back. Without the header, `write` just runs. Kept
+ * responses are encrypted: some carry a secret shown once (a new API key, a webhook's secret).
  */
-export async function idempotent(db: Db, request: FastifyRequest, write: (db: Db) => Promise<Reply>): Promise<Reply> {
+export const idempotency = (db: Db, secrets: Keyring): Idempotent => (request, write) => idempotent(db, secrets, request, write);
+
+async function idempotent(db: Db, secrets: Keyring, request: FastifyRequest, write: (db: Db) => Promise<Reply>): Promise<Reply> {
   const key = request.headers['idempotency-key'];
   if (typeof key !== 'string') return write(db);
   const tenantId = request.principal.tenantId;
@@ -77,10 +84,10 @@ export async function idempotent(db: Db, request: FastifyRequest, write: (db: Db
       if (kept.fingerprint !== fingerprint) {
         throw new AppError('idempotency_key_reused', 'this Idempotency-Key was first used for another request (method, path or body differ); use a new key for a new request');
       }
-      return { status: kept.status, body: kept.body, headers: { ...kept.headers, 'idempotent-replayed': 'true' } };
+      return { status: kept.status, body: JSON.parse(secrets.decrypt(kept.body as string)), headers: { ...kept.headers, 'idempotent-replayed': 'true' } };
     }
     const reply = await write(tx);
-    const row = { fingerprint, status: reply.status, headers: reply.headers ?? {}, body: reply.body ?? null, createdAt: sql`now()` };
+    const row = { fingerprint, status: reply.status, headers: reply.headers ?? {}, body: secrets.encrypt(JSON.stringify(reply.body ?? null)), createdAt: sql`now()` };
     // An expired row of the same key is replaced.
     await tx
       .insert(idempotencyKeys)

@@ -3,6 +3,7 @@ import { ApiKey, ApiKeyIdParams, CreateApiKeyBody, CreatedApiKey, Id, PageQuery,
 import type { ApiDeps } from '../app.ts';
 import { allows, type Principal } from '../auth.ts';
 import { AppError, problems } from '../errors.ts';
+import { IdempotencyHeader, idempotency, send } from '../idempotency.ts';
 import { decodeCursor, toPage } from '../pagination.ts';
 import { getApiKey, insertApiKey, listApiKeys, revokeApiKey } from '../store/api-keys.ts';
 import { getTenant } from '../store/tenants.ts';
@@ -19,8 +20,9 @@ function tenantOf(principal: Principal, named: string | undefined, field: string
 }
 
 /** API keys: made, listed and revoked by their tenant's write keys (admin keys: any tenant's). */
-export const apiKeyRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database }) => {
+export const apiKeyRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database, secrets }) => {
   const db = database.db;
+  const idempotent = idempotency(db, secrets);
   /** A key's owner, as the caller may see it: an admin sees every tenant's keys. */
   const ownerFilter = (p: Principal) => (p.scope === 'admin' ? undefined : p.tenantId);
 
@@ -30,8 +32,9 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { databa
       schema: {
         tags, security, operationId: 'createApiKey', summary: 'Make an API key; the key is in this response only',
         description: 'A key can make keys of its own scope or a lower one (read < write < admin).',
+        headers: IdempotencyHeader,
         body: CreateApiKeyBody,
-        response: { 201: CreatedApiKey, ...problems('validation_failed', 'not_found') },
+        response: { 201: CreatedApiKey, ...problems('validation_failed', 'not_found', 'idempotency_key_reused') },
       },
     },
     async (request, reply) => {
@@ -40,9 +43,11 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { databa
         throw new AppError('forbidden', `body.scope: a "${request.principal.scope}" key cannot make a "${scope}" key`, [{ field: 'body.scope', message: 'is above the scope of your key' }]);
       }
       const tenantId = tenantOf(request.principal, named, 'body.tenantId');
-      await getTenant(db, tenantId);
-      const { row, key } = await insertApiKey(db, tenantId, scope, name ?? null);
-      return reply.status(201).header('location', `/v1/api-keys/${row.id}`).send({ ...apiKeyView(row), key });
+      return send(reply, await idempotent(request, async (tx) => {
+        await getTenant(tx, tenantId);
+        const { row, key } = await insertApiKey(tx, tenantId, scope, name ?? null);
+        return { status: 201, headers: { location: `/v1/api-keys/${row.id}` }, body: { ...apiKeyView(row), key } };
+      }));
     },
   );
 
@@ -83,14 +88,15 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { databa
         tags, security, operationId: 'revokeApiKey', summary: 'Revoke an API key: every later request with it gets 401',
         description: 'Revoking a revoked key changes nothing and answers the same. A key can revoke keys of its own scope or a lower one, itself included.',
         params: ApiKeyIdParams,
-        response: { 200: ApiKey, ...problems('validation_failed', 'not_found') },
+        headers: IdempotencyHeader,
+        response: { 200: ApiKey, ...problems('validation_failed', 'not_found', 'idempotency_key_reused') },
       },
     },
-    async (request) => {
-      const owner = ownerFilter(request.principal);
-      const target = await getApiKey(db, owner, request.params.keyId);
-      if (!allows(request.principal.scope, target.role)) throw new AppError('forbidden', `a "${request.principal.scope}" key cannot revoke a "${target.role}" key`);
-      return apiKeyView(await revokeApiKey(db, target.tenantId, target.id));
-    },
+    async (request, reply) =>
+      send(reply, await idempotent(request, async (tx) => {
+        const target = await getApiKey(tx, ownerFilter(request.principal), request.params.keyId);
+        if (!allows(request.principal.scope, target.role)) throw new AppError('forbidden', `a "${request.principal.scope}" key cannot revoke a "${target.role}" key`);
+        return { status: 200, body: apiKeyView(await revokeApiKey(tx, target.tenantId, target.id)) };
+      })),
   );
 };

@@ -6,7 +6,7 @@ import { measureSkew } from '../skew.ts';
 import { getCluster } from '../store/clusters.ts';
 import { requestRebalance, requestSwitchover } from '../store/requests.ts';
 import { loadTopology } from '../store/topology.ts';
-import { IdempotencyHeader, idempotent } from '../idempotency.ts';
+import { IdempotencyHeader, idempotency } from '../idempotency.ts';
 import { Accepted, acceptedReply, responder } from './accepted.ts';
 
 const tags = ['clusters'];
@@ -16,6 +16,7 @@ const security = [{ bearerAuth: [] }];
 export const balanceRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   const db = deps.database.db;
   const respond = responder(deps);
+  const idempotent = idempotency(db, deps.secrets);
 
   app.post(
     '/v1/clusters/:clusterId/rebalance',
@@ -29,7 +30,7 @@ export const balanceRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       },
     },
     async (request, reply) =>
-      respond(reply, await idempotent(db, request, async (tx) => acceptedReply(await requestRebalance(tx, request.principal.tenantId, request.params.clusterId, request.body)))),
+      respond(reply, await idempotent(request, async (tx) => acceptedReply(await requestRebalance(tx, request.principal.tenantId, request.params.clusterId, request.body)))),
   );
 
   app.post(
@@ -44,7 +45,7 @@ export const balanceRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       },
     },
     async (request, reply) =>
-      respond(reply, await idempotent(db, request, async (tx) => acceptedReply(await requestSwitchover(tx, request.principal.tenantId, request.params.clusterId, request.params.index, request.body ?? {})))),
+      respond(reply, await idempotent(request, async (tx) => acceptedReply(await requestSwitchover(tx, request.principal.tenantId, request.params.clusterId, request.params.index, request.body ?? {})))),
   );
 
   app.get(

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Cluster, ClusterIdParams, CreateClusterBody, Credentials, PageQuery, PatchClusterBody, REDIS_USERS, page } from '@slotplane/contracts';
 import type { ApiDeps } from '../app.ts';
 import { AppError, problems } from '../errors.ts';
-import { IdempotencyHeader, IfMatchHeader, etagOf, idempotent, ifMatchGeneration } from '../idempotency.ts';
+import { IdempotencyHeader, IfMatchHeader, etagOf, idempotency, ifMatchGeneration } from '../idempotency.ts';
 import { decodeCursor, toPage } from '../pagination.ts';
 import { createCluster, deleteCluster, getCluster, listClusters, updateCluster } from '../store/clusters.ts';
 import { DEFAULT_QUOTAS } from '../store/tenants.ts';
@@ -16,6 +16,7 @@ const security = [{ bearerAuth: [] }];
 export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   const db = deps.database.db;
   const respond = responder(deps);
+  const idempotent = idempotency(db, deps.secrets);
   const quotas = deps.quotas ?? DEFAULT_QUOTAS;
 
   app.post(
@@ -29,7 +30,7 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
         response: { 202: Accepted, ...problems('validation_failed', 'unauthorized', 'quota_exceeded', 'name_taken', 'idempotency_key_reused') },
       },
     },
-    async (request, reply) => respond(reply, await idempotent(db, request, async (tx) => acceptedReply(await createCluster(tx, deps.secrets, request.principal.tenantId, request.body, quotas)))),
+    async (request, reply) => respond(reply, await idempotent(request, async (tx) => acceptedReply(await createCluster(tx, deps.secrets, request.principal.tenantId, request.body, quotas)))),
   );
 
   app.get(
@@ -101,7 +102,7 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
     },
     async (request, reply) => {
       const ifGeneration = ifMatchGeneration(request.headers['if-match']);
-      const r = await idempotent(db, request, async (tx) => {
+      const r = await idempotent(request, async (tx) => {
         const { cluster, operation } = await updateCluster(tx, request.principal.tenantId, request.params.clusterId, request.body, { quotas, ifGeneration });
         if (operation) return acceptedReply({ cluster, operation });
         return { status: 200, headers: { etag: etagOf(cluster.generation) }, body: clusterView(cluster, (await loadTopology(tx, [cluster.id], [cluster])).get(cluster.id)) };
@@ -123,7 +124,7 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
     },
     async (request, reply) => {
       const ifGeneration = ifMatchGeneration(request.headers['if-match']);
-      return respond(reply, await idempotent(db, request, async (tx) => acceptedReply(await deleteCluster(tx, request.principal.tenantId, request.params.clusterId, ifGeneration))));
+      return respond(reply, await idempotent(request, async (tx) => acceptedReply(await deleteCluster(tx, request.principal.tenantId, request.params.clusterId, ifGeneration))));
     },
   );
 };

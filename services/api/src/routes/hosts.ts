@@ -5,6 +5,7 @@ import { hosts, type HostRow } from '@slotplane/db';
 import { z } from 'zod';
 import type { ApiDeps } from '../app.ts';
 import { AppError, notFound, problems } from '../errors.ts';
+import { IdempotencyHeader, idempotency, send } from '../idempotency.ts';
 import { revokeHost, rotateHostCredential } from '../store/hosts.ts';
 
 const tags = ['hosts'];
@@ -26,7 +27,8 @@ function hostView(h: HostRow, now: Date, lostAfterMs: number | undefined): Host 
   };
 }
 
-export const hostRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database, hostLostAfterMs }) => {
+export const hostRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database, secrets, hostLostAfterMs }) => {
+  const idempotent = idempotency(database.db, secrets);
   app.get(
     '/v1/hosts',
     {
@@ -51,14 +53,16 @@ export const hostRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database
         tags, security, operationId: 'revokeHost',
         summary: "Revoke a host for good (admin): its credential is refused from now on, it gets no more assignments or passwords, and it counts as lost: its nodes are replaced on other hosts once they stop answering. Repeating it changes nothing.",
         params: HostIdParams,
-        response: { 200: Host, ...problems('validation_failed', 'unauthorized', 'forbidden', 'not_found') },
+        headers: IdempotencyHeader,
+        response: { 200: Host, ...problems('validation_failed', 'unauthorized', 'forbidden', 'not_found', 'idempotency_key_reused') },
       },
     },
-    async (request) => {
-      const row = await revokeHost(database.db, request.params.hostId);
-      if (!row) throw notFound('host');
-      return hostView(row, new Date(), hostLostAfterMs);
-    },
+    async (request, reply) =>
+      send(reply, await idempotent(request, async (tx) => {
+        const row = await revokeHost(tx, request.params.hostId);
+        if (!row) throw notFound('host');
+        return { status: 200, body: hostView(row, new Date(), hostLostAfterMs) };
+      })),
   );
 
   app.post(
@@ -69,11 +73,10 @@ export const hostRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database
         tags, security, operationId: 'rotateHostCredential',
         summary: "Give a host a new credential (admin), shown once; the old one is refused from now on. The agent keeps its redis-servers running while it is given the new one.",
         params: HostIdParams,
-        response: { 200: HostCredential, ...problems('validation_failed', 'unauthorized', 'forbidden', 'not_found', 'conflict') },
+        headers: IdempotencyHeader,
+        response: { 200: HostCredential, ...problems('validation_failed', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'idempotency_key_reused') },
       },
     },
-    async (request) => {
-      return rotateHostCredential(database.db, request.params.hostId);
-    },
+    async (request, reply) => send(reply, await idempotent(request, async (tx) => ({ status: 200, body: await rotateHostCredential(tx, request.params.hostId) }))),
   );
 };

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { CreateTenantBody, PageQuery, PatchTenantBody, Tenant, TenantIdParams, page } from '@slotplane/contracts';
 import type { ApiDeps } from '../app.ts';
 import { notFound, problems } from '../errors.ts';
-import { IdempotencyHeader, idempotent, send } from '../idempotency.ts';
+import { IdempotencyHeader, idempotency, send } from '../idempotency.ts';
 import { decodeCursor, toPage } from '../pagination.ts';
 import { DEFAULT_QUOTAS, getTenant, insertTenant, limitsOf, listTenants, updateTenant, usageOf } from '../store/tenants.ts';
 import { tenantView } from '../views.ts';
@@ -14,6 +14,7 @@ const security = [{ bearerAuth: [] }];
 export const tenantRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) => {
   const db = deps.database.db;
   const defaults = deps.quotas ?? DEFAULT_QUOTAS;
+  const idempotent = idempotency(db, deps.secrets);
   const view = async (tenantIds: string[], rows: Awaited<ReturnType<typeof getTenant>>[]) => {
     const usage = await usageOf(db, tenantIds);
     return rows.map((t) => tenantView(t, limitsOf(t, defaults), usage.get(t.id)!));
@@ -31,7 +32,7 @@ export const tenantRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =>
       },
     },
     async (request, reply) =>
-      send(reply, await idempotent(db, request, async (tx) => {
+      send(reply, await idempotent(request, async (tx) => {
         const row = await insertTenant(tx, request.body);
         return { status: 201, headers: { location: `/v1/tenants/${row.id}` }, body: tenantView(row, limitsOf(row, defaults), { clusters: 0, nodes: 0, memoryMb: 0 }) };
       })),
@@ -85,7 +86,7 @@ export const tenantRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =>
       },
     },
     async (request, reply) =>
-      send(reply, await idempotent(db, request, async (tx) => {
+      send(reply, await idempotent(request, async (tx) => {
         const row = await updateTenant(tx, request.params.tenantId, request.body);
         return { status: 200, body: (await view([row.id], [row]))[0] };
       })),

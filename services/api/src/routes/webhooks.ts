@@ -4,6 +4,7 @@ import { CreateWebhookBody, CreatedWebhook, Delivery, PageQuery, Webhook, Webhoo
 import { newWebhookSecret, parseNetworkPolicy, resolveTarget, TargetRefused } from '@slotplane/webhooks';
 import type { ApiDeps } from '../app.ts';
 import { AppError, problems } from '../errors.ts';
+import { IdempotencyHeader, idempotency, send } from '../idempotency.ts';
 import { decodeCursor, toPage } from '../pagination.ts';
 import { deleteWebhook, getWebhook, insertWebhook, listDeliveries, listWebhooks } from '../store/webhooks.ts';
 import { deliveryView, webhookView } from '../views.ts';
@@ -12,6 +13,7 @@ const tags = ['webhooks'];
 const security = [{ bearerAuth: [] }];
 export const webhookRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database, secrets, webhookNetworks = parseNetworkPolicy('public') }) => {
   const db = database.db;
+  const idempotent = idempotency(db, secrets);
 
   app.post(
     '/v1/webhooks',
@@ -21,8 +23,9 @@ export const webhookRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { datab
         summary: 'Have events POSTed to a URL, signed; the signing secret is in this response only',
         description:
           'Every event written after this call that the key may read (the tenant\'s; with an admin key every tenant\'s and the hosts\') and that `types` lets through is POSTed as the event JSON of GET /v1/events, with `Slotplane-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>` and an `Idempotency-Key` that stays the same across retries. Any answer but a 2xx is retried with exponential backoff (10 s doubling, at most an hour apart) for about 12 hours. Deliveries are not ordered: order by GET /v1/events. The URL must resolve only to networks the operator allows (public addresses by default), checked again at every attempt.',
+        headers: IdempotencyHeader,
         body: CreateWebhookBody,
-        response: { 201: CreatedWebhook, ...problems('validation_failed', 'unauthorized') },
+        response: { 201: CreatedWebhook, ...problems('validation_failed', 'unauthorized', 'idempotency_key_reused') },
       },
     },
     async (request, reply) => {
@@ -32,9 +35,11 @@ export const webhookRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { datab
         if (!(err instanceof TargetRefused)) throw err;
         throw new AppError('validation_failed', `body.url: ${err.message}`, [{ field: 'body.url', message: err.message }]);
       }
-      const secret = newWebhookSecret();
-      const row = await insertWebhook(db, secrets, request.principal, request.body, secret);
-      return reply.status(201).send({ ...webhookView(row), secret });
+      return send(reply, await idempotent(request, async (tx) => {
+        const secret = newWebhookSecret();
+        const row = await insertWebhook(tx, secrets, request.principal, request.body, secret);
+        return { status: 201, headers: { location: `/v1/webhooks/${row.id}` }, body: { ...webhookView(row), secret } };
+      }));
     },
   );
 
@@ -71,13 +76,15 @@ export const webhookRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { datab
       schema: {
         tags, security, operationId: 'deleteWebhook', summary: 'Delete a webhook and its delivery log; nothing more is sent to it',
         params: WebhookIdParams,
-        response: { 204: z.null().describe('Deleted.'), ...problems('validation_failed', 'unauthorized', 'not_found') },
+        headers: IdempotencyHeader,
+        response: { 204: z.null().describe('Deleted.'), ...problems('validation_failed', 'unauthorized', 'not_found', 'idempotency_key_reused') },
       },
     },
-    async (request, reply) => {
-      await deleteWebhook(db, request.principal.tenantId, request.params.webhookId);
-      return reply.status(204).send(null);
-    },
+    async (request, reply) =>
+      send(reply, await idempotent(request, async (tx) => {
+        await deleteWebhook(tx, request.principal.tenantId, request.params.webhookId);
+        return { status: 204, body: null };
+      })),
   );
 
   app.get(
