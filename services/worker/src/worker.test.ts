@@ -78,7 +78,8 @@ describe('operations worker', () => {
   });
 
   it('fails an operation with a clear error when no host can take the nodes', async () => {
-    const { operation, cluster } = await call('POST', '/v1/clusters', { name: 'too-big', shards: 64, replicasPerShard: 5 });
+    // 192 nodes: within the default quotas, past the 100 ports of the one host.
+    const { operation, cluster } = await call('POST', '/v1/clusters', { name: 'too-big', shards: 64, replicasPerShard: 2 });
     const op = await settled(operation.id);
     expect(op.status).toBe('failed');
     expect(op.error.message).toMatch(/not enough capacity/);
