@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import type { AgentInstance } from '@slotplane/contracts';
+import { REDIS_USERS, type AgentInstance } from '@slotplane/contracts';
+import { tenantPasswordHashes } from '@slotplane/core';
 import { freePort, waitFor } from '@slotplane/embedded';
 import { renderRedisConf } from './redis-conf.ts';
 
@@ -51,5 +52,36 @@ describe('renderRedisConf', () => {
     expect(renderRedisConf(instance({ persistence: 'none' }), { address: '10.0.0.1', dir: '/d' })).toMatch(/^save ""$/m);
     expect(renderRedisConf(instance({ persistence: 'rdb' }), { address: '10.0.0.1', dir: '/d' })).toMatch(/^save 3600 1 300 100 60 10000$/m);
     expect(renderRedisConf(instance({ persistence: 'rdb' }), { address: '10.0.0.1', dir: '/d' })).toMatch(/^appendonly no$/m);
+  });
+
+  it('gives the tenant user both passwords during a rotation, and a real redis-server takes either', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slotplane-conf-'));
+    const port = 23001;
+    const i = instance({ port, persistence: 'none', passwords: { admin: 'adm', replication: 'repl', tenant: 'new "pw"', tenantPrevious: 'old pw' } });
+    writeFileSync(join(dir, 'redis.conf'), renderRedisConf(i, { address: '127.0.0.121', dir }));
+    const server = spawn('redis-server', [join(dir, 'redis.conf')], { stdio: 'ignore' });
+    const login = (password: string) => {
+      const c = new Redis({ host: '127.0.0.121', port, username: REDIS_USERS.tenant, password, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      c.on('error', () => {});
+      return c;
+    };
+    const admin = new Redis({ host: '127.0.0.121', port, username: REDIS_USERS.admin, password: 'adm', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 20 });
+    admin.on('error', () => {});
+    try {
+      await waitFor('redis-server to answer', async () => (await admin.ping()) === 'PONG');
+      const user = (await admin.call('ACL', 'GETUSER', REDIS_USERS.tenant)) as unknown[];
+      expect([...(user[user.indexOf('passwords') + 1] as string[])].sort()).toEqual(tenantPasswordHashes('new "pw"', 'old pw'));
+      for (const password of ['new "pw"', 'old pw']) {
+        const c = login(password);
+        await c.connect();
+        expect(await c.call('ACL', 'WHOAMI')).toBe(REDIS_USERS.tenant);
+        c.disconnect();
+      }
+      await expect(login('neither').connect()).rejects.toThrow(/WRONGPASS/);
+    } finally {
+      admin.disconnect();
+      server.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
