@@ -60,10 +60,16 @@ describe('renderRedisConf', () => {
     const i = instance({ port, persistence: 'none', passwords: { admin: 'adm', replication: 'repl', tenant: 'new "pw"', tenantPrevious: 'old pw' } });
     writeFileSync(join(dir, 'redis.conf'), renderRedisConf(i, { address: '127.0.0.121', dir }));
     const server = spawn('redis-server', [join(dir, 'redis.conf')], { stdio: 'ignore' });
-    const login = (password: string) => {
-      const c = new Redis({ host: '127.0.0.121', port, username: REDIS_USERS.tenant, password, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    // A connection without credentials, then AUTH: the answer is the node's word on the password.
+    const auth = async (password: string) => {
+      const c = new Redis({ host: '127.0.0.121', port, lazyConnect: true, enableReadyCheck: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
       c.on('error', () => {});
-      return c;
+      try {
+        await c.connect();
+        return await c.call('AUTH', REDIS_USERS.tenant, password).catch((err: Error) => err.message);
+      } finally {
+        c.disconnect();
+      }
     };
     const admin = new Redis({ host: '127.0.0.121', port, username: REDIS_USERS.admin, password: 'adm', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 20 });
     admin.on('error', () => {});
@@ -71,13 +77,9 @@ describe('renderRedisConf', () => {
       await waitFor('redis-server to answer', async () => (await admin.ping()) === 'PONG');
       const user = (await admin.call('ACL', 'GETUSER', REDIS_USERS.tenant)) as unknown[];
       expect([...(user[user.indexOf('passwords') + 1] as string[])].sort()).toEqual(tenantPasswordHashes('new "pw"', 'old pw'));
-      for (const password of ['new "pw"', 'old pw']) {
-        const c = login(password);
-        await c.connect();
-        expect(await c.call('ACL', 'WHOAMI')).toBe(REDIS_USERS.tenant);
-        c.disconnect();
-      }
-      await expect(login('neither').connect()).rejects.toThrow(/WRONGPASS/);
+      expect(await auth('new "pw"')).toBe('OK');
+      expect(await auth('old pw')).toBe('OK');
+      expect(await auth('neither')).toMatch(/^WRONGPASS/);
     } finally {
       admin.disconnect();
       server.kill('SIGKILL');

@@ -26,7 +26,8 @@ export const credentialRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps
         ].join(' '),
         params: ClusterIdParams,
         headers: IdempotencyHeader,
-        body: RotatePasswordBody.optional(),
+        // No body at all is the defaults (Fastify hands a missing body over as null).
+        body: RotatePasswordBody.nullable(),
         response: { 202: Accepted, ...problems('validation_failed', 'unauthorized', 'not_found', 'conflict', 'idempotency_key_reused') },
       },
     },
