@@ -68,8 +68,7 @@ export async function reconcileCluster(ctx: ReconcileContext, clusterId: string)
           // False when the spec changed since this pass read it: plan again for the new one.
           if (!(await recordConverged(settle, observation.observed.requests.map((r) => r.operationId)))) continue;
           if (cluster.deletionRequestedAt) return { kind: 'finished' };
-          // A previous password's grace period ends at a set time: be there to retire it.
-          return cluster.previousPasswordUntil ? { kind: 'idle', wakeInMs: Math.max(0, cluster.previousPasswordUntil.getTime() - Date.now()) + 100 } : { kind: 'idle' };
+          return { kind: 'idle', ...(await graceEnds(db, cluster)) };
         case 'blocked':
           if (cluster.lastError !== next.reason) log.warn({ code: next.code, reason: next.reason }, 'blocked');
           await recordBlocked(settle, next);
@@ -81,6 +80,16 @@ export async function reconcileCluster(ctx: ReconcileContext, clusterId: string)
     admins.close();
     await lease.release().catch(() => {});
   }
+}
+
+/**
+ * A previous password's grace period ends at a set time: the cluster is looked at then, to retire
+ * it. Read again: the convergence just recorded may have started the grace (a rotation succeeded).
+ */
+async function graceEnds(db: Db, cluster: ClusterRow): Promise<{ wakeInMs?: number }> {
+  if (cluster.previousPassword === null) return {};
+  const [row] = await db.select({ until: clusters.previousPasswordUntil }).from(clusters).where(eq(clusters.id, cluster.id));
+  return row?.until ? { wakeInMs: Math.max(0, row.until.getTime() - Date.now()) + 100 } : {};
 }
 
 /** `cluster` with its passwords decrypted. */
