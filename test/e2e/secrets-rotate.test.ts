@@ -32,7 +32,7 @@ function slotplane(args: string[], env: Record<string, string> = {}): Promise<{ 
 async function storedSecrets(): Promise<string[]> {
   const c = await h.database.db.select().from(clusters);
   const w = await h.database.db.select().from(webhooks);
-  return [...c.flatMap((r) => [r.password, r.adminPassword, r.replicationPassword]), ...w.map((r) => r.secret)];
+  return [...c.flatMap((r) => [r.password, r.adminPassword, r.replicationPassword, ...(r.previousPassword === null ? [] : [r.previousPassword])]), ...w.map((r) => r.secret)];
 }
 
 /** What the tenant is given: each cluster's password and each webhook's signing secret, in the clear. */
@@ -46,6 +46,10 @@ beforeAll(async () => {
     const { cluster } = (await h.app.inject({ method: 'POST', url: '/v1/clusters', headers: auth, payload: { name, shards: 1, replicasPerShard: 0 } })).json();
     given.set(cluster.id, (await h.app.inject({ method: 'GET', url: `/v1/clusters/${cluster.id}/credentials`, headers: auth })).json().password);
   }
+  // A cluster in the middle of a password rotation: its previous tenant password is a secret too.
+  const rotating = [...given.keys()].at(-1)!;
+  await h.database.db.update(clusters).set({ previousPassword: h.secrets.encrypt('previous-tenant') }).where(eq(clusters.id, rotating));
+  given.set(`${rotating}:previous`, 'previous-tenant');
   const hook = (await h.app.inject({ method: 'POST', url: '/v1/webhooks', headers: auth, payload: { url: 'http://127.0.0.1:9/hook' } })).json();
   given.set(hook.id, hook.secret);
   // Rows an earlier version wrote, in plaintext.
@@ -65,7 +69,8 @@ afterAll(async () => {
 async function readable(ring: Keyring): Promise<Map<string, string>> {
   const c = await h.database.db.select().from(clusters);
   const w = await h.database.db.select().from(webhooks);
-  return new Map([...c.map((r) => [r.id, ring.decrypt(r.password)] as const), ...w.map((r) => [r.id, ring.decrypt(r.secret)] as const)]);
+  const previous = c.flatMap((r) => (r.previousPassword === null ? [] : [[`${r.id}:previous`, ring.decrypt(r.previousPassword)] as const]));
+  return new Map([...c.map((r) => [r.id, ring.decrypt(r.password)] as const), ...previous, ...w.map((r) => [r.id, ring.decrypt(r.secret)] as const)]);
 }
 
 describe('slotplane secrets rotate-key', () => {
@@ -99,7 +104,7 @@ describe('slotplane secrets rotate-key', () => {
     // Every secret, the plaintext ones included, is under the new key alone and reads as before.
     for (const s of await storedSecrets()) expect(inspect(s)).toEqual({ kind: 'encrypted', keyId: newKey.id });
     expect(await readable(new Keyring(newKey))).toEqual(given);
-    expect((await slotplane(['secrets', 'status'])).out).toMatch(new RegExp(`11 secrets under key ${newKey.id} \\(current\\)`));
+    expect((await slotplane(['secrets', 'status'])).out).toMatch(new RegExp(`12 secrets under key ${newKey.id} \\(current\\)`));
   });
 
   it('with SECRETS_KEY set, rewrites every secret under it (reading the old ones with SECRETS_KEY_PREVIOUS) and leaves the data dir alone', { timeout: 60_000 }, async () => {
@@ -115,7 +120,7 @@ describe('slotplane secrets rotate-key', () => {
     // A key that is not the one they are under: every such secret is reported, by its key id.
     const wrong = await slotplane(['secrets', 'status'], { SECRETS_KEY: generateKey() });
     expect(wrong.code).toBe(1);
-    expect(wrong.out).toContain(`11 secrets unreadable`);
+    expect(wrong.out).toContain(`12 secrets unreadable`);
     expect(wrong.out).toContain(`encrypted under key ${parseKey(envKey).id}, which is not configured`);
   });
 });

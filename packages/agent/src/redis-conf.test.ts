@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import type { AgentInstance } from '@slotplane/contracts';
+import { REDIS_USERS, type AgentInstance } from '@slotplane/contracts';
+import { tenantPasswordHashes } from '@slotplane/core';
 import { freePort, waitFor } from '@slotplane/embedded';
 import { renderRedisConf } from './redis-conf.ts';
 
@@ -51,5 +52,38 @@ describe('renderRedisConf', () => {
     expect(renderRedisConf(instance({ persistence: 'none' }), { address: '10.0.0.1', dir: '/d' })).toMatch(/^save ""$/m);
     expect(renderRedisConf(instance({ persistence: 'rdb' }), { address: '10.0.0.1', dir: '/d' })).toMatch(/^save 3600 1 300 100 60 10000$/m);
     expect(renderRedisConf(instance({ persistence: 'rdb' }), { address: '10.0.0.1', dir: '/d' })).toMatch(/^appendonly no$/m);
+  });
+
+  it('gives the tenant user both passwords during a rotation, and a real redis-server takes either', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slotplane-conf-'));
+    const port = 23001;
+    const i = instance({ port, persistence: 'none', passwords: { admin: 'adm', replication: 'repl', tenant: 'new "pw"', tenantPrevious: 'old pw' } });
+    writeFileSync(join(dir, 'redis.conf'), renderRedisConf(i, { address: '127.0.0.121', dir }));
+    const server = spawn('redis-server', [join(dir, 'redis.conf')], { stdio: 'ignore' });
+    // A connection without credentials, then AUTH: the answer is the node's word on the password.
+    const auth = async (password: string) => {
+      const c = new Redis({ host: '127.0.0.121', port, lazyConnect: true, enableReadyCheck: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      c.on('error', () => {});
+      try {
+        await c.connect();
+        return await c.call('AUTH', REDIS_USERS.tenant, password).catch((err: Error) => err.message);
+      } finally {
+        c.disconnect();
+      }
+    };
+    const admin = new Redis({ host: '127.0.0.121', port, username: REDIS_USERS.admin, password: 'adm', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 20 });
+    admin.on('error', () => {});
+    try {
+      await waitFor('redis-server to answer', async () => (await admin.ping()) === 'PONG');
+      const user = (await admin.call('ACL', 'GETUSER', REDIS_USERS.tenant)) as unknown[];
+      expect([...(user[user.indexOf('passwords') + 1] as string[])].sort()).toEqual(tenantPasswordHashes('new "pw"', 'old pw'));
+      expect(await auth('new "pw"')).toBe('OK');
+      expect(await auth('old pw')).toBe('OK');
+      expect(await auth('neither')).toMatch(/^WRONGPASS/);
+    } finally {
+      admin.disconnect();
+      server.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -34,7 +34,10 @@ export function renderRedisConf(i: AgentInstance, opts: { address: string; dir: 
     ['user', 'default off'],
     ['user', `${REDIS_USERS.admin} on ${quote(`>${passwords.admin}`)} ~* &* +@all`],
     ['user', `${REDIS_USERS.replication} on ${quote(`>${passwords.replication}`)} +psync +replconf +ping`],
-    ['user', `${REDIS_USERS.tenant} on ${quote(`>${passwords.tenant}`)} ${TENANT_ACL.join(' ')}`],
+    // During a password rotation and its grace period the tenant's user takes both passwords, so a
+    // node restarted then accepts whichever its clients use. Rewriting this file restarts nothing:
+    // the running node's passwords are set live by the control plane.
+    ['user', [REDIS_USERS.tenant, 'on', ...[passwords.tenant, ...(passwords.tenantPrevious ? [passwords.tenantPrevious] : [])].map((p) => quote(`>${p}`)), ...TENANT_ACL].join(' ')],
     ['masteruser', REDIS_USERS.replication],
     ['masterauth', quote(passwords.replication)],
     ['maxmemory', `${i.maxMemoryMb}mb`],

@@ -15,6 +15,10 @@ export const NodePasswords = z
     admin: z.string().describe(`Password of the control plane's user "${REDIS_USERS.admin}".`),
     replication: z.string().describe(`Password of "${REDIS_USERS.replication}", which replicas sync with (masteruser/masterauth).`),
     tenant: z.string().describe(`Password of the tenant's user "${REDIS_USERS.tenant}".`),
+    tenantPrevious: z
+      .string()
+      .optional()
+      .describe(`The tenant's previous password, during a password rotation and its grace period: "${REDIS_USERS.tenant}" accepts both until then.`),
   })
   .meta({ id: 'NodePasswords' });
 export type NodePasswords = z.infer<typeof NodePasswords>;

@@ -132,6 +132,21 @@ export const SwitchoverBody = z
   .meta({ id: 'SwitchoverRequest' });
 export type SwitchoverBody = z.infer<typeof SwitchoverBody>;
 
+/** Bounds of a password rotation's grace period: up to a day. */
+export const PASSWORD_GRACE_MAX_SECONDS = 86_400;
+export const RotatePasswordBody = z
+  .strictObject({
+    graceSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(PASSWORD_GRACE_MAX_SECONDS)
+      .default(3600)
+      .describe('How long the old password keeps working once the new one works on every node (0-86400 s).'),
+  })
+  .meta({ id: 'RotatePasswordRequest' });
+export type RotatePasswordBody = z.infer<typeof RotatePasswordBody>;
+
 export const ShardParams = z.object({ clusterId: Id, index: decimal(wholeNumber().min(0).max(63)).describe('Shard index, as in GET /v1/clusters/{id}.') });
 
 export const BigKey = z.object({ name: z.string(), type: z.string(), bytes: z.number().int() }).meta({ id: 'BigKey' });

@@ -7,7 +7,7 @@ import { OperationError, OperationKind } from './operations.ts';
 const requested = z.object({
   generation: z.number().int().describe('The generation the request asks for.'),
   spec: ClusterSpec.optional().describe('The whole desired spec (create, update, delete).'),
-  params: z.record(z.string(), z.unknown()).optional().describe("The request's parameters (rebalance, switchover)."),
+  params: z.record(z.string(), z.unknown()).optional().describe("The request's parameters (rebalance, switchover, password rotation)."),
 });
 const generation = z.object({ generation: z.number().int() });
 const operation = z.object({ kind: OperationKind });
@@ -23,6 +23,12 @@ export const EVENT_DATA = {
   'cluster.delete_requested': requested.describe('Its deletion was asked for; cluster.deleted follows when its nodes are gone.'),
   'cluster.rebalance_requested': requested,
   'cluster.switchover_requested': requested,
+  'cluster.password_rotation_requested': requested.describe(
+    "A new password for the tenant's user was asked for (params: graceSeconds); the rotate_password operation runs. The new password is handed out once it works on every node.",
+  ),
+  'cluster.previous_password_retired': z
+    .object({})
+    .describe("The previous password's grace period ended: the control plane no longer honours it, and takes it off every node and every redis.conf."),
   'cluster.available': generation.describe('The cluster was observed at the generation asked for.'),
   'cluster.deleted': generation.describe('Every node of the cluster is stopped and erased.'),
   'cluster.status_changed': z.object({ from: ClusterStatus, to: ClusterStatus }),

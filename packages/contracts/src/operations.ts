@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Id, Timestamp } from './common.ts';
 
-export const OperationKind = z.enum(['create', 'update', 'delete', 'rebalance', 'switchover']);
+export const OperationKind = z.enum(['create', 'update', 'delete', 'rebalance', 'switchover', 'rotate_password']);
 export type OperationKind = z.infer<typeof OperationKind>;
 
 export const OperationStatus = z.enum(['pending', 'running', 'succeeded', 'failed', 'cancelled']);

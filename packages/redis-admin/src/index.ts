@@ -69,6 +69,14 @@ end
 flush()
 return {#keys, moved, bytes}`;
 
+/** The `passwords` of an ACL GETUSER reply (a flat field/value list), sorted; null for no such user. */
+function passwordsOf(reply: unknown): string[] | null {
+  if (!Array.isArray(reply)) return null;
+  const i = reply.findIndex((v) => String(v) === 'passwords');
+  const list = i >= 0 ? reply[i + 1] : undefined;
+  return Array.isArray(list) ? list.map(String).sort() : [];
+}
+
 /** One connection to one node, for admin commands. Fails fast instead of queueing while offline. */
 export class NodeAdmin {
   readonly redis: Redis;
@@ -104,9 +112,10 @@ export class NodeAdmin {
         .info('replication')
         .dbsize()
         .call('CONFIG', 'GET', ...MANAGED_CONFIG_KEYS)
+        .call('ACL', 'GETUSER', REDIS_USERS.tenant)
         .exec();
       if (!results) throw new Error('no answer');
-      const [myId, nodes, info, replication, keys, config] = results.map(([err, value]) => {
+      const [myId, nodes, info, replication, keys, config, tenantUser] = results.map(([err, value]) => {
         if (err) throw err;
         return value;
       });
@@ -124,6 +133,7 @@ export class NodeAdmin {
         linkUp: isReplica ? repl.master_link_status === 'up' : null,
         offset: Number((isReplica ? repl.slave_repl_offset : repl.master_repl_offset) ?? 0),
         config: configMap,
+        tenantPasswords: passwordsOf(tenantUser),
       };
     } catch (err) {
       return { reachable: false, error: err instanceof Error ? err.message : String(err) };
@@ -203,6 +213,15 @@ export class NodeAdmin {
   }
   async configSet(params: Record<string, string | number>): Promise<void> {
     await this.redis.call('CONFIG', 'SET', ...Object.entries(params).flatMap(([k, v]) => [k, String(v)]));
+  }
+  /**
+   * The tenant's user accepts exactly these passwords (SHA-256 hex) from now on: one ACL SETUSER,
+   * which Redis applies whole or not at all, so there is no moment without a password. Clients
+   * already logged in stay so; the rest of the user (on, its commands and keys) is unchanged.
+   */
+  async setTenantPasswords(hashes: string[]): Promise<void> {
+    if (!hashes.length) throw new Error('refusing to leave the tenant user without a password');
+    await this.redis.call('ACL', 'SETUSER', REDIS_USERS.tenant, 'resetpass', ...hashes.map((h) => `#${h}`));
   }
   async configGet(key: string): Promise<string | undefined> {
     const pairs = (await this.redis.call('CONFIG', 'GET', key)) as string[];

@@ -19,6 +19,7 @@ import { apiKeyRoutes } from './routes/api-keys.ts';
 import { tenantRoutes } from './routes/tenants.ts';
 import { balanceRoutes } from './routes/balance.ts';
 import { clusterRoutes } from './routes/clusters.ts';
+import { credentialRoutes } from './routes/credentials.ts';
 import { eventRoutes } from './routes/events.ts';
 import { installMetrics, metricsRoutes } from './routes/metrics.ts';
 import { hostRoutes } from './routes/hosts.ts';
@@ -106,6 +107,7 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
     });
     await v1.register(clusterRoutes, deps);
     await v1.register(balanceRoutes, deps);
+    await v1.register(credentialRoutes, deps);
     await v1.register(operationRoutes, deps);
     await v1.register(hostRoutes, deps);
     await v1.register(eventRoutes, { ...deps, registry });

@@ -59,5 +59,24 @@ export const tidyOpenApi: typeof jsonSchemaTransformObject = (input) => {
     }
   }
   doc.components!.schemas = Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b)));
+  optionalBodies(doc);
   return doc as never;
 };
+
+/**
+ * Fastify hands a request without a body to the validator as null: a route whose body schema
+ * takes null (`.nullable()`) has an optional body. Documented as such: not required, the
+ * object's own schema.
+ */
+function optionalBodies(doc: Doc): void {
+  for (const path of Object.values(doc.paths ?? {})) {
+    for (const op of Object.values(path as Record<string, Json>)) {
+      const body = op.requestBody as { required?: boolean; content?: Record<string, { schema?: Json }> } | undefined;
+      const media = body?.content?.['application/json'];
+      const anyOf = media?.schema?.anyOf as Json[] | undefined;
+      if (!body || !media || anyOf?.length !== 2 || !anyOf.some((s) => s.type === 'null')) continue;
+      media.schema = anyOf.find((s) => s.type !== 'null')!;
+      body.required = false;
+    }
+  }
+}

@@ -58,6 +58,7 @@ describe('the two documents', () => {
         'DELETE /v1/webhooks/{webhookId}',
         'GET /v1/webhooks/{webhookId}/deliveries',
         'POST /v1/clusters/{clusterId}/rebalance',
+        'POST /v1/clusters/{clusterId}/credentials/rotate',
         'POST /v1/clusters/{clusterId}/shards/{index}/switchover',
         'GET /v1/clusters/{clusterId}/skew',
         'POST /v1/clusters',

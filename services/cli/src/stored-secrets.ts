@@ -4,7 +4,8 @@ import { failpoint } from '@slotplane/worker';
 
 /** Every column that holds a secret, by table. */
 const STORES = [
-  { what: 'cluster passwords', table: clusters, id: clusters.id, columns: [clusters.password, clusters.adminPassword, clusters.replicationPassword] },
+  // previous_password is null outside a password rotation: nulls are skipped, and compared with `is not distinct from`.
+  { what: 'cluster passwords', table: clusters, id: clusters.id, columns: [clusters.password, clusters.adminPassword, clusters.replicationPassword, clusters.previousPassword] },
   { what: 'webhook secrets', table: webhooks, id: webhooks.id, columns: [webhooks.secret] },
 ];
 type Store = (typeof STORES)[number];
@@ -13,12 +14,12 @@ const PAGE = 200;
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 /** Each row's id and secret values, in id order, a page at a time. */
-async function* rowsOf(db: Db, store: Store): AsyncGenerator<{ id: string; values: string[] }> {
+async function* rowsOf(db: Db, store: Store): AsyncGenerator<{ id: string; values: Array<string | null> }> {
   for (let after = NIL_UUID; ; ) {
     const result = await db.execute(sql`
       select ${store.id} as id, array[${sql.join(store.columns, sql`, `)}] as values
       from ${store.table} where ${store.id} > ${after} order by ${store.id} limit ${PAGE}`);
-    const page = (result as unknown as { rows: Array<{ id: string; values: string[] }> }).rows;
+    const page = (result as unknown as { rows: Array<{ id: string; values: Array<string | null> }> }).rows;
     yield* page;
     if (page.length < PAGE) return;
     after = page.at(-1)!.id;
@@ -56,12 +57,13 @@ export async function reencryptAll(db: Db, ring: Keyring): Promise<Rewritten> {
   for (const store of STORES) {
     out.rewritten[store.what] = 0;
     for await (const row of rowsOf(db, store)) {
-      const stale = row.values.filter((v) => ring.isStale(v));
-      out.current += row.values.length - stale.length;
+      const held = row.values.filter((v): v is string => v !== null);
+      const stale = held.filter((v) => ring.isStale(v));
+      out.current += held.length - stale.length;
       if (!stale.length) continue;
-      const fresh = row.values.map((v) => (ring.isStale(v) ? ring.encrypt(ring.decrypt(v)) : v));
+      const fresh = row.values.map((v) => (v !== null && ring.isStale(v) ? ring.encrypt(ring.decrypt(v)) : v));
       const set = sql.join(store.columns.map((c, i) => sql`${sql.identifier(c.name)} = ${fresh[i]}`), sql`, `);
-      const unchanged = sql.join(store.columns.map((c, i) => sql`${c} = ${row.values[i]}`), sql` and `);
+      const unchanged = sql.join(store.columns.map((c, i) => sql`${c} is not distinct from ${row.values[i]}`), sql` and `);
       const result = await db.execute(sql`update ${store.table} set ${set} where ${store.id} = ${row.id} and ${unchanged} returning 1`);
       if (!(result as unknown as { rows: unknown[] }).rows.length) continue;
       out.rewritten[store.what]! += stale.length;
@@ -81,6 +83,7 @@ export async function tallySecrets(db: Db, ring: Keyring): Promise<{ byKey: Map<
   for (const store of STORES) {
     for await (const row of rowsOf(db, store)) {
       for (const value of row.values) {
+        if (value === null) continue;
         try {
           const what = inspect(value);
           if (what.kind === 'plaintext') {

@@ -1,5 +1,5 @@
 import { FENCED_STEPS, POSTGRES_STEPS, type Step } from '@slotplane/core';
-import { and, appendEvent, clusters, desc, eq, events, inArray, isNull, newId, nodes, notifyAssignments, operations, pgArray, shards, slotMoves, sql, type ClusterRow, type Db } from '@slotplane/db';
+import { and, appendEvent, clusters, desc, eq, events, inArray, isNull, lte, newId, nodes, notifyAssignments, operations, pgArray, shards, slotMoves, sql, type ClusterRow, type Db } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
 import type { NodeAdminPool } from '@slotplane/redis-admin';
 import { WorkerError } from './errors.ts';
@@ -18,7 +18,7 @@ export interface ActContext {
   rows: MemberRow[];
 }
 
-type DbStep = Extract<Step, { kind: 'place' | 'remove' | 'restart' | 'journalMoves' | 'retireShards' }>;
+type DbStep = Extract<Step, { kind: 'place' | 'remove' | 'restart' | 'journalMoves' | 'retireShards' | 'retirePreviousPassword' }>;
 type RedisStep = Exclude<Step, DbStep>;
 const isDbStep = (s: Step): s is DbStep => POSTGRES_STEPS.has(s.kind);
 
@@ -39,6 +39,7 @@ export async function perform(ctx: ActContext, phase: string, steps: Step[]): Pr
         if (step.kind === 'restart') await restart(ctx, tx, step);
         if (step.kind === 'journalMoves') await journalMoves(ctx, tx, step);
         if (step.kind === 'retireShards') await retireShards(ctx, tx, step);
+        if (step.kind === 'retirePreviousPassword') await retirePreviousPassword(ctx, tx);
       }
     });
   }
@@ -93,6 +94,9 @@ async function runOnNode(ctx: ActContext, nodeId: string, steps: RedisStep[]): P
         case 'forget':
           await admin.forget(step.forgetRedisId);
           break;
+        case 'setTenantPasswords':
+          await admin.setTenantPasswords(step.hashes);
+          break;
       }
     } catch (err) {
       // The next observation shows what happened; the planner decides again from there.
@@ -119,6 +123,24 @@ async function journalMoves(ctx: ActContext, tx: Tx, step: Extract<Step, { kind:
     from unnest(${pgArray(moves.map(() => newId()), 'uuid')}, ${pgArray(moves.map((m) => m.slot), 'int')},
                 ${pgArray(moves.map((m) => m.sourceNodeId), 'uuid')}, ${pgArray(moves.map((m) => m.targetNodeId), 'uuid')}) as m(id, slot, source, target)`);
   ctx.log.info({ moves: step.moves.length }, 'journaled slot moves');
+}
+
+/**
+ * The previous tenant password's grace period is over (by Postgres's clock): it is no longer
+ * honoured, and the hosts are told, so their agents write redis.conf without it. The nodes'
+ * live ACL follows in the next plan.
+ */
+async function retirePreviousPassword(ctx: ActContext, tx: Tx): Promise<void> {
+  const [retired] = await tx
+    .update(clusters)
+    .set({ previousPassword: null, previousPasswordUntil: null, updatedAt: new Date() })
+    .where(and(eq(clusters.id, ctx.cluster.id), lte(clusters.previousPasswordUntil, sql`now()`)))
+    .returning({ id: clusters.id });
+  if (!retired) return;
+  const hostsOf = await tx.selectDistinct({ hostId: nodes.hostId }).from(nodes).where(and(eq(nodes.clusterId, ctx.cluster.id), isNull(nodes.removedAt)));
+  await notifyAssignments(tx, hostsOf.map((h) => h.hostId));
+  await appendEvent(tx, { tenantId: ctx.cluster.tenantId, clusterId: ctx.cluster.id, type: 'cluster.previous_password_retired', data: {} });
+  ctx.log.info('retired the previous tenant password');
 }
 
 /** Shards drained by a scale-in, whose nodes are gone: no longer part of the cluster. */
@@ -231,6 +253,9 @@ function summary(step: Step): Record<string, unknown> {
       return { kind: step.kind, moves: step.moves.length };
     case 'moveSlots':
       return { kind: step.kind, from: step.nodeId, to: step.targetNodeId, slots: step.slots.length };
+    case 'setTenantPasswords':
+      // Hashes of secrets stay out of the event log.
+      return { kind: step.kind, node: step.nodeId, passwords: step.hashes.length };
     default:
       return { ...step };
   }

@@ -1,5 +1,5 @@
 import type { OperationError, OperationKind } from '@slotplane/contracts';
-import { and, appendEvent, eq, inArray, lte, notInArray, operations, or, sql, type Db } from '@slotplane/db';
+import { and, appendEvent, clusters, eq, inArray, isNotNull, isNull, lte, notInArray, operations, or, sql, type Db } from '@slotplane/db';
 
 /**
  * Operations are watchers: they follow the cluster's reconcile and settle on what observation
@@ -46,8 +46,20 @@ export async function succeedConverged(tx: Db, clusterId: string, observedGenera
     .where(and(openOf(clusterId), lte(operations.targetGeneration, observedGeneration), seen))
     .returning();
   for (const op of done) {
+    if (op.kind === 'rotate_password') await startPasswordGrace(tx, clusterId, Number(op.params?.graceSeconds ?? 0));
     await appendEvent(tx, { tenantId: op.tenantId, clusterId, operationId: op.id, type: 'operation.succeeded', data: { kind: op.kind } });
   }
+}
+
+/**
+ * A rotation succeeded (every node accepts the new password): from now on the tenant is given
+ * the new password, and the previous one is honoured for the grace period asked for.
+ */
+async function startPasswordGrace(tx: Db, clusterId: string, graceSeconds: number): Promise<void> {
+  await tx
+    .update(clusters)
+    .set({ previousPasswordUntil: sql`now() + make_interval(secs => ${graceSeconds}::int)` })
+    .where(and(eq(clusters.id, clusterId), isNotNull(clusters.previousPassword), isNull(clusters.previousPasswordUntil)));
 }
 
 /** After a delete completes, what was still asked of the cluster can no longer happen. */

@@ -1,5 +1,5 @@
-import { plan, type DesiredCluster } from '@slotplane/core';
-import { clusters, eq, type ClusterRow, type Db } from '@slotplane/db';
+import { plan, tenantPasswordHashes, type DesiredCluster } from '@slotplane/core';
+import { clusters, eq, sql, type ClusterRow, type Db } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
 import { NodeAdminPool } from '@slotplane/redis-admin';
 import type { Keyring } from '@slotplane/secrets';
@@ -23,8 +23,8 @@ export interface ReconcileContext {
 export type Outcome =
   /** Look again after this long (the lease is released meanwhile). */
   | { kind: 'again'; delayMs: number }
-  /** Converged, or blocked for good: look again at the next periodic resync. */
-  | { kind: 'idle' }
+  /** Converged, or blocked for good: look again at the next periodic resync (or after `wakeInMs`, when sooner). */
+  | { kind: 'idle'; wakeInMs?: number }
   /** The cluster is deleted: its job ends. */
   | { kind: 'finished' };
 
@@ -46,12 +46,13 @@ export async function reconcileCluster(ctx: ReconcileContext, clusterId: string)
   try {
     while (Date.now() - started < RUN_BUDGET_MS) {
       lease.check();
-      const cluster = await loadCluster(db, ctx.secrets, clusterId);
-      if (!cluster || cluster.status === 'deleted') return { kind: 'finished' };
+      const loaded = await loadCluster(db, ctx.secrets, clusterId);
+      if (!loaded || loaded.cluster.status === 'deleted') return { kind: 'finished' };
+      const { cluster, previousExpired } = loaded;
       const observation = await observe(db, cluster, admins, ctx.hostLostAfterMs);
       await recordObservation(db, lease, cluster, observation);
 
-      const next = plan(desiredOf(cluster), observation.observed);
+      const next = plan(desiredOf(cluster, previousExpired), observation.observed);
       const settle = { db, lease, cluster, formed: observation.observed.formed };
       const log = ctx.log.child({ clusterId, generation: cluster.generation });
       switch (next.kind) {
@@ -66,7 +67,8 @@ export async function reconcileCluster(ctx: ReconcileContext, clusterId: string)
         case 'done':
           // False when the spec changed since this pass read it: plan again for the new one.
           if (!(await recordConverged(settle, observation.observed.requests.map((r) => r.operationId)))) continue;
-          return cluster.deletionRequestedAt ? { kind: 'finished' } : { kind: 'idle' };
+          if (cluster.deletionRequestedAt) return { kind: 'finished' };
+          return { kind: 'idle', ...(await graceEnds(db, cluster)) };
         case 'blocked':
           if (cluster.lastError !== next.reason) log.warn({ code: next.code, reason: next.reason }, 'blocked');
           await recordBlocked(settle, next);
@@ -80,17 +82,48 @@ export async function reconcileCluster(ctx: ReconcileContext, clusterId: string)
   }
 }
 
-function desiredOf(cluster: ClusterRow): DesiredCluster {
-  return { generation: cluster.generation, spec: cluster.spec, deleting: cluster.deletionRequestedAt !== null };
+/**
+ * A previous password's grace period ends at a set time: the cluster is looked at then, to retire
+ * it. Read again: the convergence just recorded may have started the grace (a rotation succeeded).
+ */
+async function graceEnds(db: Db, cluster: ClusterRow): Promise<{ wakeInMs?: number }> {
+  if (cluster.previousPassword === null) return {};
+  const [row] = await db.select({ until: clusters.previousPasswordUntil }).from(clusters).where(eq(clusters.id, cluster.id));
+  return row?.until ? { wakeInMs: Math.max(0, row.until.getTime() - Date.now()) + 100 } : {};
+}
+
+/** `cluster` with its passwords decrypted. */
+function desiredOf(cluster: ClusterRow, previousPasswordExpired: boolean): DesiredCluster {
+  return {
+    generation: cluster.generation,
+    spec: cluster.spec,
+    deleting: cluster.deletionRequestedAt !== null,
+    tenantPasswords: tenantPasswordHashes(cluster.password, cluster.previousPassword),
+    previousPasswordExpired,
+  };
 }
 
 /**
  * The cluster's row with its passwords decrypted, once, for observe, act and migrate to log in
  * to the nodes with. Never written back whole: every write names its columns.
  */
-async function loadCluster(db: Db, secrets: Keyring, id: string): Promise<ClusterRow | undefined> {
-  const [row] = await db.select().from(clusters).where(eq(clusters.id, id));
-  if (!row) return undefined;
+async function loadCluster(db: Db, secrets: Keyring, id: string): Promise<{ cluster: ClusterRow; previousExpired: boolean } | undefined> {
+  // Whether the previous password's grace is over, by Postgres's clock (the retiring write checks the same).
+  const [found] = await db
+    .select({ row: clusters, previousExpired: sql<boolean>`coalesce(${clusters.previousPasswordUntil} <= now(), false)` })
+    .from(clusters)
+    .where(eq(clusters.id, id));
+  if (!found) return undefined;
+  const { row } = found;
   const open = (stored: string) => secrets.decrypt(stored);
-  return { ...row, password: open(row.password), adminPassword: open(row.adminPassword), replicationPassword: open(row.replicationPassword) };
+  return {
+    cluster: {
+      ...row,
+      password: open(row.password),
+      previousPassword: row.previousPassword === null ? null : open(row.previousPassword),
+      adminPassword: open(row.adminPassword),
+      replicationPassword: open(row.replicationPassword),
+    },
+    previousExpired: found.previousExpired,
+  };
 }

@@ -126,7 +126,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     if (outcome.kind === 'finished') return;
     // (A run that failed keeps its backoff.)
     const asked = !failed && (await queue.takeRequest(clusterId));
-    const delayMs = asked ? 0 : outcome.kind === 'again' ? outcome.delayMs : resyncMs;
+    const delayMs = asked ? 0 : outcome.kind === 'again' ? outcome.delayMs : Math.min(resyncMs, outcome.wakeInMs ?? resyncMs);
     await job.updateData({ clusterId, failures, readyAt: Date.now() + delayMs });
     await job.moveToDelayed(Date.now() + delayMs, token);
     // Asked between the check above and the move: the asker saw the job active, not delayed.

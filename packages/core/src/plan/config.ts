@@ -57,8 +57,15 @@ export function configDiff(desired: Record<string, string>, observed: Record<str
  * agents with each instance; an agent reports it back once its redis.conf says so, which is how
  * the planner knows a restarted node would come back with the settings Redis runs now.
  */
-export function configRevision(spec: ClusterSpec): string {
-  const canonical = JSON.stringify([spec.maxMemoryMb, spec.persistence, Object.entries(spec.redisConfig).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1))]);
+export function configRevision(spec: ClusterSpec, tenantPasswords: readonly string[] = []): string {
+  // The tenant's passwords (as tenantPasswordHashes gives them) are part of redis.conf too: a node
+  // restarted during or after a rotation must come back accepting what clients use.
+  const canonical = JSON.stringify([
+    spec.maxMemoryMb,
+    spec.persistence,
+    Object.entries(spec.redisConfig).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)),
+    ...(tenantPasswords.length ? [[...tenantPasswords].sort()] : []),
+  ]);
   // FNV-1a, 32 bit: a revision tag, not a security boundary.
   let hash = 0x811c9dc5;
   for (let i = 0; i < canonical.length; i++) {

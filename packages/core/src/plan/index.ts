@@ -1,6 +1,7 @@
 export { SILENT_LIMIT_MS, plan } from './plan.ts';
 export { planSlotMoves, type MovePlanInput, type SlotMove } from './moves.ts';
 export { describeObservation, type NodeFacts } from './observation.ts';
+export { passwordHash, tenantPasswordHashes } from './passwords.ts';
 export {
   BOOTSTRAP_NODE_TIMEOUT_MS,
   MANAGED_CONFIG_KEYS,

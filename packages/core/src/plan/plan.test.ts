@@ -49,6 +49,8 @@ function stepText(s: Step): string {
       return `moveSlots ${s.nodeId}>${s.targetNodeId} ${rangesText(s.slots)} others=${s.otherPrimaryIds.join(',')}`;
     case 'retireShards':
       return `retireShards ${s.shardIndexes.join(',')}`;
+    case 'retirePreviousPassword':
+      return s.kind;
     default:
       return `${s.kind} ${s.nodeId} ${JSON.stringify({ ...s, kind: undefined, nodeId: undefined })}`;
   }

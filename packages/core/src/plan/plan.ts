@@ -153,6 +153,10 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   const loaded = nodes.find((n) => alone(n) && !ownsSlots(n) && n.redis.keys > 0);
   if (loaded) return { kind: 'blocked', code: 'create_refused', reason: `node ${label(loaded)} already holds keys; refusing to configure it`, permanent: true };
 
+  // 3b. The tenant's passwords, before anything else: clients are waiting for them.
+  const passwords = planTenantPasswords(desired, nodes);
+  if (passwords) return passwords;
+
   // 4. Removed nodes: wait for their processes to stop, then FORGET them everywhere at once
   // (within the 60 s forget ban, so nobody gossips them back). A lost host's are not waited for.
   if (removed.some(mayRun)) return wait('waiting for agents to stop removed nodes', 30, 250);
@@ -268,7 +272,7 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   // 11. Switchover: a coordinated failover to the named (or best in-sync) replica.
   const switchover = planSwitchover(observed, shards as Answering[][], owners);
   if (switchover) return switchover;
-  const revision = configRevision(spec);
+  const revision = configRevision(spec, desired.tenantPasswords);
   const stale = nodes.filter((n) => n.agentRevision !== revision);
   if (stale.length) return wait(`waiting for ${stale.length} agent(s) to write the new redis.conf`, 95, 100);
   return { kind: 'done' };
@@ -465,6 +469,23 @@ function planSwitchover(observed: ObservedCluster, shards: Answering[][], owners
     return act(`switching shard ${r.shardIndex} over to ${label(chosen)}`, 70, [{ kind: 'failover', nodeId: chosen.id, fromNodeId: owner.id }]);
   }
   return undefined;
+}
+
+/**
+ * Password rotation. The previous password's grace over: stop honouring it (a Postgres step; the
+ * agents then drop it from redis.conf). Then every node's tenant user accepts exactly the
+ * passwords honoured, set live with one atomic ACL SETUSER per node: a rotation adds the new
+ * password beside the old (clients on the old one go on), the end of the grace takes the old
+ * away. Nothing restarts; redis.conf follows through the agents (the revision, checked last).
+ */
+function planTenantPasswords(desired: DesiredCluster, nodes: Answering[]): Plan | undefined {
+  if (desired.previousPasswordExpired) return act('retiring the previous password', 90, [{ kind: 'retirePreviousPassword' }]);
+  const userless = nodes.find((n) => n.redis.tenantPasswords === null);
+  if (userless) return { kind: 'blocked', code: 'create_refused', reason: `node ${label(userless)} has no tenant user: its redis.conf was not written by Slotplane`, permanent: false };
+  const want = [...desired.tenantPasswords].sort();
+  const differ = nodes.filter((n) => JSON.stringify([...n.redis.tenantPasswords!].sort()) !== JSON.stringify(want));
+  if (!differ.length) return undefined;
+  return act(`setting the tenant's passwords on ${differ.length} node(s)`, 50, differ.map((n) => ({ kind: 'setTenantPasswords' as const, nodeId: n.id, hashes: want })));
 }
 
 /** The member that owns slots, or the one placed as primary while nobody does yet. */

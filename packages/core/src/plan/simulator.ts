@@ -246,7 +246,7 @@ export class SimulatedCluster {
 
   constructor(opts: SimOptions) {
     this.hosts = opts.hosts;
-    this.desired = { generation: 1, spec: opts.spec, deleting: false };
+    this.desired = { generation: 1, spec: opts.spec, deleting: false, tenantPasswords: [], previousPasswordExpired: false };
     this.random = mulberry32(opts.seed);
     this.banTicks = opts.banTicks ?? 5;
     this.dirtyStart = opts.dirtyStart;
@@ -407,6 +407,8 @@ export class SimulatedCluster {
       linkUp: p.role === 'replica' ? p.linkUp : null,
       offset: p.offset,
       config,
+      // The simulated cluster has no tenant password (desired: none either).
+      tenantPasswords: [],
     };
   }
 
@@ -463,6 +465,10 @@ export class SimulatedCluster {
         row.restartLoss = step.loss;
         return true;
       }
+      case 'retirePreviousPassword':
+      case 'setTenantPasswords':
+        // Its desired cluster honours no password and its nodes accept none: nothing to set.
+        throw new RuleViolation(`${step.kind} in a simulated cluster, which has no tenant passwords`);
       default:
     }
     const row = this.row(step.nodeId);

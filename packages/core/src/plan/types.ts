@@ -8,6 +8,10 @@ export interface DesiredCluster {
   generation: number;
   spec: ClusterSpec;
   deleting: boolean;
+  /** What the tenant's user must accept on every node (tenantPasswordHashes): one password, two during a rotation. */
+  tenantPasswords: string[];
+  /** The previous password's grace period is over: the control plane stops honouring it. */
+  previousPasswordExpired: boolean;
 }
 
 /** What one node said over the Redis protocol in this observation. */
@@ -26,6 +30,8 @@ export interface RedisAnswer {
   offset: number;
   /** CONFIG GET of the keys the control plane manages. */
   config: Record<string, string>;
+  /** The passwords the tenant's user accepts (ACL GETUSER: SHA-256 hex, sorted); null when the node has no such user. */
+  tenantPasswords: string[] | null;
 }
 export type RedisObservation = RedisAnswer | { reachable: false; error: string };
 
@@ -127,14 +133,21 @@ export type Step =
    * the other primaries still vote); TAKEOVER, without a vote, only when the cluster's policy
    * allows it and the primaries left are no majority.
    */
-  | { kind: 'failover'; nodeId: string; fromNodeId: string; mode?: 'force' | 'takeover' };
+  | { kind: 'failover'; nodeId: string; fromNodeId: string; mode?: 'force' | 'takeover' }
+  /** Redis: the tenant's user accepts exactly these passwords (ACL SETUSER resetpass #<hash>...), in one atomic command. */
+  | { kind: 'setTenantPasswords'; nodeId: string; hashes: string[] }
+  /** Postgres: the previous password's grace is over; it is no longer honoured (the agents rewrite redis.conf). */
+  | { kind: 'retirePreviousPassword' };
 export type StepKind = Step['kind'];
 
 /** Steps that only write Postgres: the worker commits a plan's in one transaction, before its Redis steps. */
-export const POSTGRES_STEPS: ReadonlySet<StepKind> = new Set(['place', 'remove', 'restart', 'journalMoves', 'retireShards']);
+export const POSTGRES_STEPS: ReadonlySet<StepKind> = new Set(['place', 'remove', 'restart', 'journalMoves', 'retireShards', 'retirePreviousPassword']);
 
-/** Steps that change slot ownership, membership or roles: the lease is re-checked right before them. */
-export const FENCED_STEPS: ReadonlySet<StepKind> = new Set(['setConfigEpoch', 'addSlots', 'meet', 'replicate', 'forget', 'moveSlots', 'failover']);
+/**
+ * Steps that change slot ownership, membership or roles, or who may log in: the lease is
+ * re-checked right before them (a stale worker must not hand back a retired password).
+ */
+export const FENCED_STEPS: ReadonlySet<StepKind> = new Set(['setConfigEpoch', 'addSlots', 'meet', 'replicate', 'forget', 'moveSlots', 'failover', 'setTenantPasswords']);
 
 export type BlockedCode = 'placement_failed' | 'create_refused' | 'node_down' | 'shard_lost' | 'not_supported' | 'no_replica' | 'quorum_lost';
 

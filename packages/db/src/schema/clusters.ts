@@ -17,6 +17,12 @@ export const clusters = pgTable(
     password: text('password').notNull().default(''),
     adminPassword: text('admin_password').notNull().default(''),
     replicationPassword: text('replication_password').notNull().default(''),
+    // A password rotation: the tenant's password before it (encrypted like the others), honoured
+    // beside `password` while the rotation runs (until null: the new one does not work on every
+    // node yet) and until `previous_password_until`, set when it does. Cleared by the worker once
+    // that time has passed: then only `password` works.
+    previousPassword: text('previous_password'),
+    previousPasswordUntil: timestamp('previous_password_until', { withTimezone: true }),
     generation: integer('generation').notNull().default(1),
     deletionRequestedAt: timestamp('deletion_requested_at', { withTimezone: true }),
     // Observed state: written only by workers.

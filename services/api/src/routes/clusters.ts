@@ -5,6 +5,7 @@ import { AppError, problems } from '../errors.ts';
 import { IdempotencyHeader, IfMatchHeader, etagOf, idempotency, ifMatchGeneration } from '../idempotency.ts';
 import { decodeCursor, toPage } from '../pagination.ts';
 import { createCluster, deleteCluster, getCluster, listClusters, updateCluster } from '../store/clusters.ts';
+import { tenantPasswordToHandOut } from '../store/credentials.ts';
 import { DEFAULT_QUOTAS } from '../store/tenants.ts';
 import { loadTopology } from '../store/topology.ts';
 import { clusterView } from '../views.ts';
@@ -73,7 +74,8 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       schema: {
         tags, security, operationId: 'getClusterCredentials', summary: 'How to connect: your Redis user, its password, and the nodes that answer (primaries first)',
         params: ClusterIdParams,
-        description: 'Sent with `Cache-Control: no-store`. 404 once the cluster is being deleted: its password is not handed out any more.',
+        description:
+          'Sent with `Cache-Control: no-store`. 404 once the cluster is being deleted: its password is not handed out any more. During a password rotation this is the old password until the rotation succeeds (the new one works on every node), then the new one.',
         response: { 200: Credentials, ...problems('validation_failed', 'unauthorized', 'not_found') },
       },
     },
@@ -84,7 +86,7 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       const shards = (await loadTopology(db, [cluster.id], [cluster])).get(cluster.id) ?? [];
       const live = shards.flatMap((s) => [s.primary, ...s.replicas]).filter((n) => n !== null && n.reachable === true && n.status === 'running' && n.role !== null);
       const endpoints = [...live.filter((n) => n!.role === 'primary'), ...live.filter((n) => n!.role === 'replica')].map((n) => ({ host: n!.host, port: n!.port, role: n!.role! }));
-      return { username: REDIS_USERS.tenant, password: deps.secrets.decrypt(cluster.password), endpoints };
+      return { username: REDIS_USERS.tenant, password: deps.secrets.decrypt(tenantPasswordToHandOut(cluster)), endpoints };
     },
   );
 

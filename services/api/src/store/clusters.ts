@@ -25,6 +25,7 @@ const REQUESTED = {
   delete: 'cluster.delete_requested',
   rebalance: 'cluster.rebalance_requested',
   switchover: 'cluster.switchover_requested',
+  rotate_password: 'cluster.password_rotation_requested',
 } as const satisfies Record<OperationKind, EventType>;
 
 export async function insertOperation(tx: Tx, cluster: ClusterRow, kind: OperationKind, params: Record<string, unknown> | null = null): Promise<OperationRow> {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AgentInstance, EnrollRequest, InstanceReport, NodeStatus } from '@slotplane/contracts';
-import { configRevision } from '@slotplane/core';
+import { configRevision, tenantPasswordHashes } from '@slotplane/core';
 import { and, appendEvent, clusters, enrollmentTokens, eq, gt, hosts, inArray, isNull, ne, newId, nodes, or, sql, type Db, type HostRow, type NodeRow } from '@slotplane/db';
 import type { Keyring } from '@slotplane/secrets';
 import { bearerToken, hashCredential } from '../auth.ts';
@@ -141,18 +141,23 @@ export async function hostAssignments(db: Db, secrets: Keyring, hostId: string):
     .innerJoin(clusters, eq(nodes.clusterId, clusters.id))
     .where(and(eq(nodes.hostId, hostId), isNull(nodes.removedAt)))
     .orderBy(nodes.id);
-  const instances = rows.map(({ node, cluster }) => ({
-    nodeId: node.id,
-    clusterId: cluster.id,
-    port: node.port,
-    runGeneration: node.runGeneration,
-    revision: configRevision(cluster.spec),
-    // In the clear: the agent writes them into redis.conf (its data dir is private to it).
-    passwords: { admin: secrets.decrypt(cluster.adminPassword), replication: secrets.decrypt(cluster.replicationPassword), tenant: secrets.decrypt(cluster.password) },
-    maxMemoryMb: cluster.spec.maxMemoryMb,
-    persistence: cluster.spec.persistence,
-    redisConfig: cluster.spec.redisConfig,
-  }));
+  const instances = rows.map(({ node, cluster }) => {
+    const tenant = secrets.decrypt(cluster.password);
+    const tenantPrevious = cluster.previousPassword === null ? null : secrets.decrypt(cluster.previousPassword);
+    return {
+      nodeId: node.id,
+      clusterId: cluster.id,
+      port: node.port,
+      runGeneration: node.runGeneration,
+      revision: configRevision(cluster.spec, tenantPasswordHashes(tenant, tenantPrevious)),
+      // In the clear: the agent writes them into redis.conf (its data dir is private to it). The
+      // previous tenant password while a rotation and its grace period last.
+      passwords: { admin: secrets.decrypt(cluster.adminPassword), replication: secrets.decrypt(cluster.replicationPassword), tenant, ...(tenantPrevious === null ? {} : { tenantPrevious }) },
+      maxMemoryMb: cluster.spec.maxMemoryMb,
+      persistence: cluster.spec.persistence,
+      redisConfig: cluster.spec.redisConfig,
+    };
+  });
   return { version: createHash('sha256').update(JSON.stringify(instances)).digest('hex').slice(0, 16), instances };
 }
 
