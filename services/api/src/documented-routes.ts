@@ -14,7 +14,7 @@ type Doc = {
   components?: { schemas?: Record<string, unknown> };
 };
 
-/** Every operation of the document under /v1/, tenant-facing (agent routes have a document of their own). */
+/** Every operation of the document under /v1/ (the tenant document, or the agents' own). */
 export function documentedRoutes(doc: unknown): Route[] {
   const d = doc as Doc;
   const resolve = (s: unknown): { properties?: Record<string, unknown> } => {
@@ -22,7 +22,7 @@ export function documentedRoutes(doc: unknown): Route[] {
     return (ref ? d.components?.schemas?.[ref.split('/').pop()!] : s) as { properties?: Record<string, unknown> };
   };
   return Object.entries(d.paths ?? {})
-    .filter(([path]) => path.startsWith('/v1/') && !path.startsWith('/v1/agent/'))
+    .filter(([path]) => path.startsWith('/v1/'))
     .flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, op]) => {
         const params = op.parameters ?? [];
