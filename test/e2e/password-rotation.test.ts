@@ -25,7 +25,7 @@ let call: ReturnType<typeof tenantClient>['call'];
 let settled: ReturnType<typeof tenantClient>['settled'];
 
 beforeAll(async () => {
-  cp = await startControlPlane({ hosts: HOSTS, portMin: 23100, portMax: 23199 });
+  cp = await startControlPlane({ hosts: HOSTS, portMin: 22500, portMax: 22599 });
   ({ call, settled } = tenantClient(cp.api.app, (await cp.api.tenant()).auth));
 });
 afterAll(() => cp?.stop());
