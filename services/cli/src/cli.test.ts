@@ -26,11 +26,12 @@ describe('slotplane CLI', () => {
     expect(top.code).toBe(0);
     const commands = [...top.out.matchAll(/^ {2}([a-z-]+(?: [a-z-]+)?)(?= |$)/gm)].map((m) => m[1]!.split(' ').filter((w) => !w.startsWith('<')));
     expect(commands.length).toBeGreaterThanOrEqual(5);
-    for (const words of commands) {
-      const res = await slotplane(...words, '--help');
-      expect(res.code, words.join(' ')).toBe(0);
-      expect(res.out, words.join(' ')).toContain(`usage: slotplane ${words.join(' ')}`);
-    }
+    const answers = await Promise.all(commands.map((words) => slotplane(...words, '--help')));
+    answers.forEach((res, i) => {
+      const words = commands[i]!.join(' ');
+      expect(res.code, words).toBe(0);
+      expect(res.out, words).toContain(`usage: slotplane ${words}`);
+    });
   });
 
   it('refuses a bad tenant name or scope with exit 2 and the reason, creating nothing', async () => {
