@@ -36,9 +36,15 @@ export async function call<T>(key: string, method: string, path: string, body?: 
 
 export type StreamState = 'connecting' | 'live' | 'retrying' | 'refused';
 
-/** The fields of one Server-Sent Events message (the lines before a blank line). */
-export function parseSseMessage(block: string): { id?: string; event?: string; data?: string } {
-  const out: { id?: string; event?: string; data?: string } = {};
+export interface SseMessage {
+  id?: string;
+  event?: string;
+  data?: string;
+}
+
+/** The fields of one Server-Sent Events message (its lines, without the blank line that ends it). */
+export function parseSseMessage(block: string): SseMessage {
+  const out: SseMessage = {};
   for (const line of block.split('\n')) {
     if (line.startsWith(':') || !line) continue;
     const colon = line.indexOf(':');
@@ -49,6 +55,25 @@ export function parseSseMessage(block: string): { id?: string; event?: string; d
     else if (field === 'data') out.data = out.data === undefined ? value : `${out.data}\n${value}`;
   }
   return out;
+}
+
+/** Splits a text/event-stream body, fed as it arrives in chunks of any size, into whole messages. */
+export function sseSplitter(): (chunk: string) => SseMessage[] {
+  let buffer = '';
+  return (chunk) => {
+    buffer += chunk;
+    // A CR LF may be cut between two chunks: only a CR that is not the buffer's last character is normalized.
+    const tail = buffer.endsWith('\r') ? '\r' : '';
+    buffer = buffer.slice(0, buffer.length - tail.length).replace(/\r\n?/g, '\n');
+    const messages: SseMessage[] = [];
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      messages.push(parseSseMessage(buffer.slice(0, end)));
+      buffer = buffer.slice(end + 2);
+    }
+    buffer += tail;
+    return messages;
+  };
 }
 
 /**
@@ -68,15 +93,11 @@ export async function followEvents(key: string, onEvent: (e: SlotplaneEvent) => 
       if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
       onState('live');
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-      let buffer = '';
+      const split = sseSplitter();
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
-        buffer += value.replace(/\r\n?/g, '\n');
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const message = parseSseMessage(buffer.slice(0, end));
-          buffer = buffer.slice(end + 2);
+        for (const message of split(value)) {
           if (message.id) lastId = message.id;
           if (message.data) onEvent(JSON.parse(message.data) as SlotplaneEvent);
         }
