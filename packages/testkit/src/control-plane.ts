@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createEnrollmentToken } from '@slotplane/api';
+import { createEnrollmentToken, type ConsoleFiles } from '@slotplane/api';
 import { waitFor } from '@slotplane/embedded';
 import { clusters, eq, hosts } from '@slotplane/db';
 import { createLogger } from '@slotplane/logger';
@@ -78,8 +78,10 @@ export async function startControlPlane(opts: {
   /** Where webhooks may be sent (default: public addresses only), and how fast they are retried. */
   webhookNetworks?: NetworkPolicy;
   webhookRetry?: WebhookRetry;
+  /** The built admin console, for the API to serve. */
+  console?: ConsoleFiles;
 }): Promise<ControlPlane> {
-  const api = await startApiHarness({ hostLostAfterMs: opts.hostLostAfterMs, webhookNetworks: opts.webhookNetworks });
+  const api = await startApiHarness({ hostLostAfterMs: opts.hostLostAfterMs, webhookNetworks: opts.webhookNetworks, ...(opts.console ? { console: opts.console } : {}) });
   const baseUrl = await api.app.listen({ host: '127.0.0.1', port: 0 });
   // One token per host: a token enrolls one host, once (a restart finds the credential in its data dir).
   const enrollTokens = await Promise.all(opts.hosts.map(() => createEnrollmentToken(api.database.db)));

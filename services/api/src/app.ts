@@ -19,6 +19,7 @@ import { apiKeyRoutes } from './routes/api-keys.ts';
 import { tenantRoutes } from './routes/tenants.ts';
 import { balanceRoutes } from './routes/balance.ts';
 import { clusterRoutes } from './routes/clusters.ts';
+import { consoleRoutes, type ConsoleFiles } from './routes/console.ts';
 import { credentialRoutes } from './routes/credentials.ts';
 import { eventRoutes } from './routes/events.ts';
 import { installMetrics, metricsRoutes } from './routes/metrics.ts';
@@ -48,6 +49,8 @@ export interface ApiDeps {
   rateLimitRedis?: Redis;
   /** Where webhook URLs may resolve to (default: public addresses only). */
   webhookNetworks?: NetworkPolicy;
+  /** The built admin console, served when given (the embedded start builds and passes it). */
+  console?: ConsoleFiles;
 }
 
 export const API_VERSION = '0.1.0';
@@ -117,6 +120,7 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
     await v1.register(metricsRoutes, { ...deps, registry });
   }, deps);
   if (deps.queues?.length) await app.register(queueBoard, deps);
+  if (deps.console) await app.register(consoleRoutes, deps.console);
   // Agents authenticate with host credentials, not tenant keys; their routes have a document of their own.
   await app.register(agentRoutes, deps);
   return app;

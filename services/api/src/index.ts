@@ -1,4 +1,5 @@
 export { buildApp, type Api, type ApiDeps, API_VERSION } from './app.ts';
+export type { ConsoleFiles } from './routes/console.ts';
 export { generateApiKey, hashCredential } from './auth.ts';
 export { TenancyEnv, loadApiEnv, tenancyDeps, type ApiEnv } from './config.ts';
 export { agentOpenApiPath, openApiDocument, openApiDocuments, openApiPath } from './openapi.ts';

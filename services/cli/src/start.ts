@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { startAgent } from '@slotplane/agent';
 import { TenancyEnv, buildApp, createEnrollmentToken, createTenant, findHostId, isValidApiKey, rotateHostCredential, tenancyDeps } from '@slotplane/api';
+import { CONSOLE_BASE, buildConsole } from '@slotplane/console';
 import { LogLevel, parseEnv } from '@slotplane/contracts';
 import { startRedisServer } from '@slotplane/embedded';
 import { createLogger } from '@slotplane/logger';
@@ -105,8 +106,14 @@ export async function start(): Promise<void> {
     await Promise.all(queues.map((q) => q.close()));
     queueConnection.disconnect();
   });
+  // The admin console is built here (skipped when its build is fresh); without it the API still runs.
+  const consoleDir = await buildConsole().catch((err: unknown) => {
+    logger.warn({ err }, 'the admin console could not be built: /console is not served');
+    return undefined;
+  });
+  const consoleFiles = consoleDir ? { console: { dir: consoleDir, path: CONSOLE_BASE } } : {};
   // One API process: its rate limits are counted in memory.
-  const app = await buildApp({ database, queue, queues, logger, secrets, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS, ...tenancyDeps(env) });
+  const app = await buildApp({ database, queue, queues, logger, secrets, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS, ...consoleFiles, ...tenancyDeps(env) });
   stops.unshift(() => app.close());
   const address = await app.listen({ host: env.HOST, port: env.PORT });
 
@@ -131,7 +138,8 @@ export async function start(): Promise<void> {
 
   console.log(`Slotplane is running (data in ${dir})
   API:      ${address}
-  Docs:     ${address}/docs
+  Docs:     ${address}/docs${consoleDir ? `
+  Console:  ${address}${CONSOLE_BASE} (sign in with the admin key below)` : ''}
   API key:  ${apiKey}   (also in ${join(dir, 'api-key')})
   Admin:    an admin key is in ${join(dir, 'admin-key')} (tenants, keys, hosts, /metrics)
   Nodes:    127.0.0.1, ports ${env.AGENT_PORT_MIN}-${env.AGENT_PORT_MAX} (one local agent)${redis ? `

@@ -1,0 +1,93 @@
+import { useState } from 'react';
+import { useLive, useResource } from '../live.tsx';
+import type { Cluster, Node, Operation, Page } from '../types.ts';
+import { Confirm, ProgressBar, SlotBar, StatusBadge, When } from './bits.tsx';
+
+function NodeRow({ node, expected }: { node: Node; expected: 'primary' | 'replica' }) {
+  return (
+    <tr data-node={`${node.host}:${node.port}`}>
+      <td>{node.host}:{node.port}</td>
+      <td>{expected}</td>
+      <td><StatusBadge status={node.role} /></td>
+      <td><StatusBadge status={node.health} /></td>
+      <td>{node.status}</td>
+    </tr>
+  );
+}
+
+type Pending = { question: string; run: () => Promise<unknown> };
+
+export function ClusterDetail({ id }: { id: string }) {
+  const live = useLive();
+  const { data: cluster, error, reload } = useResource<Cluster>(`/v1/clusters/${id}`, (e) => e.clusterId === id);
+  const { data: ops } = useResource<Page<Operation>>(`/v1/clusters/${id}/operations?limit=5`, (e) => e.clusterId === id);
+  const [shards, setShards] = useState('');
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+
+  if (error) return <p className="error">{error}</p>;
+  if (!cluster) return <p className="muted">Loading…</p>;
+  const act = (p: Pending) => {
+    setActionError(null);
+    setPending(p);
+  };
+  const confirmed = async () => {
+    const p = pending!;
+    setPending(null);
+    await p.run().then(reload, (err: unknown) => setActionError(err instanceof Error ? err.message : String(err)));
+  };
+  const target = Number(shards);
+  return (
+    <section>
+      <h2>
+        {cluster.name} <StatusBadge status={cluster.status} />
+      </h2>
+      <p className="muted small">
+        {cluster.id} · generation {cluster.generation} · {cluster.spec.shards} shards × (1 + {cluster.spec.replicasPerShard}) · {cluster.spec.maxMemoryMb} MB
+      </p>
+      {cluster.lastError && <p className="error">{cluster.lastError}</p>}
+
+      <div className="actions">
+        <label>
+          Shards <input type="number" min={1} value={shards} placeholder={String(cluster.spec.shards)} onChange={(e) => setShards(e.target.value)} aria-label="shards" />
+        </label>
+        <button disabled={!Number.isInteger(target) || target < 1 || target === cluster.spec.shards}
+          onClick={() => act({ question: `Scale ${cluster.name} from ${cluster.spec.shards} to ${target} shards? Slots will move between primaries.`, run: () => live.call('PATCH', `/v1/clusters/${id}`, { shards: target }) })}>
+          Scale
+        </button>
+        <button className="danger" onClick={() => act({ question: `Delete ${cluster.name}? Every node and its data goes.`, run: () => live.call('DELETE', `/v1/clusters/${id}`) })}>
+          Delete
+        </button>
+      </div>
+      {actionError && <p className="error">{actionError}</p>}
+      {pending && <Confirm question={pending.question} onYes={() => void confirmed()} onNo={() => setPending(null)} />}
+
+      <h3>Shards</h3>
+      {cluster.shards.map((s, i) => (
+        <div key={s.id} className="shard" data-shard={s.index}>
+          <div className="shard-head">
+            <strong>Shard {s.index}</strong>
+            <span className="muted small">{s.slots.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(', ') || 'no slots'}</span>
+          </div>
+          <SlotBar shard={s} hue={(i * 67) % 360} />
+          <table>
+            <thead>
+              <tr><th>Node</th><th>Place</th><th>Observed role</th><th>Health</th><th>Process</th></tr>
+            </thead>
+            <tbody>
+              {s.primary && <NodeRow node={s.primary} expected="primary" />}
+              {s.replicas.map((r) => <NodeRow key={r.id} node={r} expected="replica" />)}
+            </tbody>
+          </table>
+        </div>
+      ))}
+
+      <h3>Recent operations</h3>
+      {ops?.items.map((o) => (
+        <div key={o.id} className="op" data-operation={o.kind}>
+          <span>{o.kind}</span> <StatusBadge status={o.status} /> <ProgressBar percent={o.progress} label={o.step ?? ''} /> <span className="muted small">{o.step}</span> <When at={o.createdAt} />
+        </div>
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,55 @@
+import { useEffect, useState } from 'react';
+import { useLive, useResource } from '../live.tsx';
+import type { Cluster, Operation, Page } from '../types.ts';
+import { ProgressBar, StatusBadge, When } from './bits.tsx';
+
+/** Operations per cluster listed here. */
+const PER_CLUSTER = 5;
+
+/** The latest operations of every cluster, newest first; read again on every operation event. */
+export function Operations() {
+  const live = useLive();
+  const { data: clusters } = useResource<Page<Cluster>>('/v1/clusters?limit=100', (e) => e.type.startsWith('cluster.'));
+  const [ops, setOps] = useState<Array<Operation & { clusterName: string }> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const opEvents = live.events.filter((e) => e.type.startsWith('operation.')).length;
+  useEffect(() => {
+    if (!clusters) return;
+    let current = true;
+    Promise.all(
+      clusters.items.map((c) => live.call<Page<Operation>>('GET', `/v1/clusters/${c.id}/operations?limit=${PER_CLUSTER}`).then((p) => p.items.map((o) => ({ ...o, clusterName: c.name })))),
+    ).then(
+      (lists) => current && setOps(lists.flat().sort((a, b) => b.createdAt.localeCompare(a.createdAt))),
+      (err: unknown) => current && setError(err instanceof Error ? err.message : String(err)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [clusters, opEvents, live.call]);
+  return (
+    <section>
+      <h2>Operations</h2>
+      {error && <p className="error">{error}</p>}
+      {ops && ops.length === 0 && <p className="muted">No operations yet.</p>}
+      {ops && ops.length > 0 && (
+        <table data-testid="operations">
+          <thead>
+            <tr><th>Cluster</th><th>Kind</th><th>Status</th><th>Progress</th><th>Step</th><th>Started</th></tr>
+          </thead>
+          <tbody>
+            {ops.map((o) => (
+              <tr key={o.id}>
+                <td><a href={`#/clusters/${o.clusterId}`}>{o.clusterName}</a></td>
+                <td>{o.kind}</td>
+                <td><StatusBadge status={o.status} /></td>
+                <td><ProgressBar percent={o.progress} /></td>
+                <td className="muted small">{o.step}</td>
+                <td><When at={o.createdAt} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

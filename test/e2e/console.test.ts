@@ -1,0 +1,134 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTenant } from '@slotplane/api';
+import { CONSOLE_BASE, buildConsole } from '@slotplane/console';
+import { eq, nodes } from '@slotplane/db';
+import { startControlPlane, tenantClient, type ControlPlane } from '@slotplane/testkit';
+
+/** Debian's chromium package; .ci/run installs it when missing. */
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`console e2e skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, as .ci/run does)`);
+/** Screenshots of each step, kept for a human to look at (git-ignored). */
+const ARTIFACTS = fileURLToPath(new URL('../artifacts/console', import.meta.url));
+
+const HOSTS = [
+  { name: 'host-a', address: '127.0.0.151', zone: 'a' },
+  { name: 'host-b', address: '127.0.0.152', zone: 'b' },
+  { name: 'host-c', address: '127.0.0.153', zone: 'c' },
+];
+
+describe.skipIf(!haveChromium)('the admin console, in headless Chromium against a real control plane', () => {
+  let cp: ControlPlane;
+  let dist: string;
+  let browser: Browser;
+  let page: Page;
+  let adminKey: string;
+  let call: ReturnType<typeof tenantClient>['call'];
+  let clusterId: string;
+
+  const screenshot = async (name: string) => {
+    const path = join(ARTIFACTS, `${name}.png`);
+    await page.screenshot({ path, fullPage: true });
+    console.log(`screenshot: ${path}`);
+  };
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    dist = await buildConsole(mkdtempSync(join(tmpdir(), 'slotplane-console-')), { force: true });
+    cp = await startControlPlane({ hosts: HOSTS, portMin: 14500, portMax: 14599, console: { dir: dist, path: CONSOLE_BASE } });
+    adminKey = (await createTenant(cp.api.database.db, 'ops', 'admin')).apiKey;
+    ({ call } = tenantClient(cp.api.app, { authorization: `Bearer ${adminKey}` }));
+    browser = await chromium.launch({ executablePath: CHROMIUM });
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await cp?.stop();
+    if (dist) rmSync(dist, { recursive: true, force: true });
+  });
+
+  it('is served at /console, outside the OpenAPI document', async () => {
+    const res = await fetch(`${cp.baseUrl}/console/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(await res.text()).toContain('<div id="root">');
+    expect((await fetch(`${cp.baseUrl}/console/assets/nope.js`)).status).toBe(404);
+    const doc = (await (await fetch(`${cp.baseUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith('/console'))).toEqual([]);
+  });
+
+  it('signs in with a pasted admin key, kept in sessionStorage only', async () => {
+    await page.goto(`${cp.baseUrl}/console`);
+    await page.getByLabel('admin API key').fill(adminKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Clusters' }).waitFor();
+    expect(await page.evaluate('sessionStorage.getItem("slotplane.adminKey")')).toBe(adminKey);
+    expect(await page.evaluate('localStorage.length')).toBe(0);
+    await screenshot('1-signed-in');
+  });
+
+  it('shows a cluster created through the API turn available, without reloading', async () => {
+    await page.evaluate('window.__sameDocument = true');
+    const res = await call('POST', '/v1/clusters', { name: 'web', shards: 3, replicasPerShard: 1 });
+    clusterId = res.cluster.id;
+    const row = page.locator('tr[data-cluster="web"]');
+    await row.locator('[data-status="creating"], [data-status="modifying"], [data-status="available"]').waitFor();
+    await row.locator('[data-status="available"]').waitFor({ timeout: 120_000 });
+    expect(await page.evaluate('window.__sameDocument')).toBe(true);
+    await screenshot('2-cluster-available');
+  }, 150_000);
+
+  it("draws the cluster's shards: slot ranges over 0-16383, one primary and one replica each, healthy", async () => {
+    await page.getByRole('link', { name: 'web' }).click();
+    const shards = page.locator('.shard');
+    await expect.poll(() => shards.count()).toBe(3);
+    const slots = await page.locator('.slotbar').evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('data-slots'))));
+    expect(slots.reduce((a, b) => a + b, 0)).toBe(16384);
+    await expect.poll(() => page.locator('.shard tbody tr').count()).toBe(6);
+    await expect.poll(() => page.locator('.shard [data-status="primary"]').count()).toBe(3);
+    await expect.poll(() => page.locator('.shard [data-status="ok"]').count(), { timeout: 30_000 }).toBe(6);
+    await screenshot('3-cluster-shards');
+  }, 60_000);
+
+  it('shows the failover in the live event feed when a primary is killed', async () => {
+    const cluster = await call('GET', `/v1/clusters/${clusterId}`);
+    const victim = cluster.shards[0].primary.id as string;
+    await page.getByRole('link', { name: 'Events' }).click();
+    await page.getByRole('heading', { name: /Live events/ }).waitFor();
+    const [row] = await cp.api.database.db.select({ pid: nodes.pid }).from(nodes).where(eq(nodes.id, victim));
+    process.kill(row!.pid!, 'SIGKILL');
+    await page.locator('.feed li[data-type="shard.failover"]').waitFor({ timeout: 60_000 });
+    expect(await page.evaluate('window.__sameDocument')).toBe(true);
+    await screenshot('4-failover-event');
+  }, 90_000);
+
+  it('lists the fleet: every host up', async () => {
+    await page.getByRole('link', { name: 'Fleet' }).click();
+    for (const h of HOSTS) await page.locator(`tr[data-host="${h.name}"] [data-status="up"]`).waitFor({ timeout: 15_000 });
+    await screenshot('5-fleet');
+  }, 30_000);
+
+  it('lists operations with their progress', async () => {
+    await page.getByRole('link', { name: 'Operations' }).click();
+    await page.locator('[data-testid="operations"] tr', { hasText: 'create' }).locator('[data-status="succeeded"]').waitFor();
+    expect(await page.locator('[role="progressbar"][aria-valuenow="100"]').count()).toBeGreaterThan(0);
+    await screenshot('6-operations');
+  }, 30_000);
+
+  it('deletes a cluster only after the confirmation', async () => {
+    await page.goto(`${cp.baseUrl}/console/#/clusters/${clusterId}`);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('dialog').waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    expect((await call('GET', `/v1/clusters/${clusterId}`)).status).not.toBe('deleting');
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.locator('h2 [data-status="deleting"], h2 [data-status="deleted"]').first().waitFor({ timeout: 30_000 });
+    await screenshot('7-deleting');
+  }, 60_000);
+});
