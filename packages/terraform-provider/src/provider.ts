@@ -89,7 +89,10 @@ export function createProvider(log: (msg: string) => void) {
       const diagnostics: Diagnostic[] = [];
       if (!endpoint) diagnostics.push({ severity: 'ERROR', summary: 'No Slotplane endpoint', detail: 'Set endpoint in the provider block, or SLOTPLANE_API_URL.', attribute: at('endpoint') });
       if (!apiKey) diagnostics.push({ severity: 'ERROR', summary: 'No Slotplane API key', detail: 'Set api_key in the provider block, or SLOTPLANE_API_KEY.', attribute: at('api_key') });
-      if (endpoint && apiKey) api = new SlotplaneApi(endpoint, apiKey, log);
+      if (endpoint && apiKey) {
+        api = new SlotplaneApi(endpoint, apiKey, log);
+        log(`talking to the Slotplane API at ${endpoint}`);
+      }
       return { diagnostics };
     },
 

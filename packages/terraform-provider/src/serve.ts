@@ -17,9 +17,13 @@ const MAGIC_COOKIE_VALUE = 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d
 const PROTOCOL_VERSION = 6;
 const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
-/** One log line on stderr, in the JSON go-plugin understands, so TF_LOG shows it at its level. */
+/**
+ * One log line on stderr, in hclog's JSON, which go-plugin parses so that TF_LOG shows it at its
+ * level. go-plugin parses the timestamp with exactly six fractional digits, or drops to DEBUG.
+ */
 export function logLine(level: 'debug' | 'info' | 'warn' | 'error', message: string): void {
-  process.stderr.write(`${JSON.stringify({ '@level': level, '@message': message, '@module': 'slotplane', '@timestamp': new Date().toISOString() })}\n`);
+  const timestamp = new Date().toISOString().replace(/Z$/, '000Z');
+  process.stderr.write(`${JSON.stringify({ '@level': level, '@message': message, '@module': 'slotplane', '@timestamp': timestamp })}\n`);
 }
 
 function loadServices() {
