@@ -189,6 +189,15 @@ output "by_id" {
     expect(out.by_id.value).toEqual({ name: 'tf-demo', replicas: 1 });
   });
 
+  it("plans the README's main.tf (its endpoint pointed at this API)", async () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const mainTf = readme.split('`main.tf`:')[1]?.match(/```hcl\n([\s\S]*?)```/)?.[1];
+    expect(mainTf).toBeDefined();
+    const r = await terraform(workspace(mainTf!.replace('http://127.0.0.1:8080', cp.baseUrl)), 'plan', '-no-color');
+    ok(r);
+    expect(r.stdout).toContain('1 to add, 0 to change, 0 to destroy');
+  });
+
   it('destroys the cluster', async () => {
     ok(await terraform(dir, 'destroy', '-auto-approve', '-no-color'));
     const cluster = await client.call('GET', `/v1/clusters/${clusterId}`);

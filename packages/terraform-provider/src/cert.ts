@@ -1,4 +1,4 @@
-import { createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 
 /**
  * A throwaway self-signed TLS certificate for go-plugin's AutoMTLS: ECDSA P-256, SHA-256,
@@ -66,12 +66,12 @@ export function selfSignedLocalhost(now = new Date()): ServerCertificate {
     publicKey.export({ type: 'spki', format: 'der' }),
     explicit(3, extensions),
   );
-  const signature = sign('sha256', tbs, { key: privateKey as KeyObject, dsaEncoding: 'der' });
+  const signature = sign('sha256', tbs, { key: privateKey, dsaEncoding: 'der' });
   const cert = seq(tbs, ECDSA_SHA256, bits(signature));
   const b64 = cert.toString('base64');
   return {
     certPem: `-----BEGIN CERTIFICATE-----\n${b64.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`,
-    keyPem: createPrivateKey(privateKey.export({ type: 'pkcs8', format: 'pem' })).export({ type: 'pkcs8', format: 'pem' }).toString(),
+    keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     handshakeBase64: b64.replace(/=+$/, ''),
   };
 }
