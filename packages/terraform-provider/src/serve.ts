@@ -85,7 +85,9 @@ export async function serve(): Promise<void> {
   server.addService(services.controller, {
     Shutdown: (_call: unknown, callback: grpc.sendUnaryData<unknown>) => {
       callback(null, {});
-      setImmediate(exit);
+      // Let the reply go out (Terraform closes its connection on it), then leave; never past 1 s.
+      server.tryShutdown(exit);
+      setTimeout(exit, 1000);
     },
   });
 
