@@ -66,7 +66,7 @@ function terraform(dir: string, ...args: string[]): Promise<Run> {
 
 const ok = (r: Run) => expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
 
-function clusterTf(spec: { shards: number; replicas: number }): string {
+function clusterTf(spec: { shards: number; replicas: number; name?: string }): string {
   return `terraform {
   required_providers {
     slotplane = { source = "slotplane/slotplane" }
@@ -76,7 +76,7 @@ function clusterTf(spec: { shards: number; replicas: number }): string {
 provider "slotplane" {}
 
 resource "slotplane_cluster" "demo" {
-  name               = "tf-demo"
+  name               = "${spec.name ?? 'tf-demo'}"
   shards             = ${spec.shards}
   replicas_per_shard = ${spec.replicas}
   max_memory_mb      = 64
@@ -196,6 +196,20 @@ output "by_id" {
     const r = await terraform(workspace(mainTf!.replace('http://127.0.0.1:8080', cp.baseUrl)), 'plan', '-no-color');
     ok(r);
     expect(r.stdout).toContain('1 to add, 0 to change, 0 to destroy');
+  });
+
+  it('replaces the cluster for a new name', async () => {
+    writeFileSync(join(dir, 'main.tf'), clusterTf({ shards: 1, replicas: 0, name: 'tf-renamed' }));
+    const plan = await terraform(dir, 'plan', '-no-color');
+    expect(plan.stdout).toContain('must be replaced');
+    expect(plan.stdout).toContain('1 to add, 0 to change, 1 to destroy');
+    ok(await terraform(dir, 'apply', '-auto-approve', '-no-color'));
+    const state = JSON.parse((await terraform(dir, 'show', '-json')).stdout);
+    const renamed = state.values.root_module.resources[0].values;
+    expect(renamed).toMatchObject({ name: 'tf-renamed', shards: 1, status: 'available' });
+    expect(renamed.id).not.toBe(clusterId);
+    expect((await client.call('GET', `/v1/clusters/${clusterId}`)).status ?? 'gone').toMatch(/deleted|gone/);
+    clusterId = renamed.id;
   });
 
   it('destroys the cluster', async () => {
