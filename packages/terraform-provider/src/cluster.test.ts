@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { patchBody, planCluster, type State } from './cluster.ts';
+import { UNKNOWN } from './values.ts';
+
+const config: State = { id: null, name: 'demo', shards: 2, replicas_per_shard: 0, max_memory_mb: null, persistence: null, redis_config: null, status: null, endpoints: null, username: null, password: null };
+const prior: State = { ...config, id: 'c1', max_memory_mb: 256, persistence: 'none', status: 'available', endpoints: [{ host: 'h', port: 1, role: 'primary' }], username: 'app', password: 'pw' };
+
+describe('planning a slotplane_cluster', () => {
+  it('leaves what the API computes unknown on create', () => {
+    const { planned } = planCluster(null, config);
+    expect(planned).toMatchObject({ id: UNKNOWN, status: UNKNOWN, endpoints: UNKNOWN, password: UNKNOWN, max_memory_mb: UNKNOWN, persistence: UNKNOWN, shards: 2 });
+  });
+
+  it('plans nothing new when nothing changed', () => {
+    expect(planCluster(prior, prior)).toEqual({ planned: prior, requiresReplace: [] });
+  });
+
+  it('changes shards in place, status and endpoints known after apply, credentials kept', () => {
+    const { planned, requiresReplace } = planCluster(prior, { ...prior, shards: 3 });
+    expect(requiresReplace).toEqual([]);
+    expect(planned).toMatchObject({ id: 'c1', shards: 3, status: UNKNOWN, endpoints: UNKNOWN, password: 'pw' });
+  });
+
+  it('replaces the cluster for a new name', () => {
+    expect(planCluster(prior, { ...prior, name: 'other' }).requiresReplace).toEqual(['name']);
+  });
+
+  it('patches only what changed', () => {
+    expect(patchBody(prior, { ...prior, replicas_per_shard: 1, redis_config: { hz: '20' } })).toEqual({ replicasPerShard: 1, redisConfig: { hz: 20 } });
+    expect(patchBody(prior, { ...prior, redis_config: {} })).toEqual({});
+  });
+});
