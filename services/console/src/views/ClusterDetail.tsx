@@ -75,7 +75,7 @@ export function ClusterDetail({ id }: { id: string }) {
           <SlotBar shard={s} hue={(i * 67) % 360} />
           <table>
             <thead>
-              <tr><th>Node</th><th>Place</th><th>Observed role</th><th>Health</th><th>Process</th></tr>
+              <tr><th>Node</th><th>Listed as</th><th>Observed role</th><th>Health</th><th>Process</th></tr>
             </thead>
             <tbody>
               {s.primary && <NodeRow node={s.primary} expected="primary" />}
