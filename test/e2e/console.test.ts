@@ -45,6 +45,7 @@ describe.skipIf(!haveChromium)('the admin console, in headless Chromium against 
     ({ call } = tenantClient(cp.api.app, { authorization: `Bearer ${adminKey}` }));
     browser = await chromium.launch({ executablePath: CHROMIUM });
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    page.on('pageerror', (err) => console.log(`browser: ${err.message}`));
   });
   afterAll(async () => {
     await browser?.close();
@@ -62,8 +63,16 @@ describe.skipIf(!haveChromium)('the admin console, in headless Chromium against 
     expect(Object.keys(doc.paths).filter((p) => p.startsWith('/console'))).toEqual([]);
   });
 
-  it('signs in with a pasted admin key, kept in sessionStorage only', async () => {
+  it('refuses to sign in with a key that is not an admin key, saying why', async () => {
+    const tenantKey = (await createTenant(cp.api.database.db, 'shop', 'write')).apiKey;
     await page.goto(`${cp.baseUrl}/console`);
+    await page.getByLabel('admin API key').fill(tenantKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('.signin .error', { hasText: 'admin' }).waitFor();
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+  });
+
+  it('signs in with a pasted admin key, kept in sessionStorage only', async () => {
     await page.getByLabel('admin API key').fill(adminKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Clusters' }).waitFor();
@@ -95,6 +104,24 @@ describe.skipIf(!haveChromium)('the admin console, in headless Chromium against 
     await screenshot('3-cluster-shards');
   }, 60_000);
 
+  it("scales the cluster to four shards after a confirmation, the operation's progress drawn live", async () => {
+    await page.getByLabel('shards').fill('4');
+    await page.getByRole('button', { name: 'Scale' }).click();
+    await page.getByRole('dialog').getByText('from 3 to 4 shards').waitFor();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.locator('.op[data-operation="update"], p.error').first().waitFor({ timeout: 15_000 });
+    expect(await page.locator('p.error').allTextContents()).toEqual([]);
+    await screenshot('4-scaling');
+    await page.locator('.op[data-operation="update"] [data-status="succeeded"]').waitFor({ timeout: 120_000 });
+    await expect.poll(() => page.locator('.shard').count()).toBe(4);
+    await page.locator('h2 [data-status="available"]').waitFor({ timeout: 30_000 });
+    const slots = await page.locator('.slotbar').evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('data-slots'))));
+    expect(slots.reduce((a, b) => a + b, 0)).toBe(16384);
+    expect(slots.every((n) => n > 0)).toBe(true);
+    expect(await page.evaluate('window.__sameDocument')).toBe(true);
+    await screenshot('5-scaled');
+  }, 150_000);
+
   it('shows the failover in the live event feed when a primary is killed', async () => {
     const cluster = await call('GET', `/v1/clusters/${clusterId}`);
     const victim = cluster.shards[0].primary.id as string;
@@ -104,20 +131,20 @@ describe.skipIf(!haveChromium)('the admin console, in headless Chromium against 
     process.kill(row!.pid!, 'SIGKILL');
     await page.locator('.feed li[data-type="shard.failover"]').waitFor({ timeout: 60_000 });
     expect(await page.evaluate('window.__sameDocument')).toBe(true);
-    await screenshot('4-failover-event');
+    await screenshot('6-failover-event');
   }, 90_000);
 
   it('lists the fleet: every host up', async () => {
     await page.getByRole('link', { name: 'Fleet' }).click();
     for (const h of HOSTS) await page.locator(`tr[data-host="${h.name}"] [data-status="up"]`).waitFor({ timeout: 15_000 });
-    await screenshot('5-fleet');
+    await screenshot('7-fleet');
   }, 30_000);
 
   it('lists operations with their progress', async () => {
     await page.getByRole('link', { name: 'Operations' }).click();
     await page.locator('[data-testid="operations"] tr', { hasText: 'create' }).locator('[data-status="succeeded"]').waitFor();
     expect(await page.locator('[role="progressbar"][aria-valuenow="100"]').count()).toBeGreaterThan(0);
-    await screenshot('6-operations');
+    await screenshot('8-operations');
   }, 30_000);
 
   it('deletes a cluster only after the confirmation', async () => {
@@ -129,6 +156,6 @@ describe.skipIf(!haveChromium)('the admin console, in headless Chromium against 
     await page.getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('button', { name: 'Confirm' }).click();
     await page.locator('h2 [data-status="deleting"], h2 [data-status="deleted"]').first().waitFor({ timeout: 30_000 });
-    await screenshot('7-deleting');
+    await screenshot('9-deleting');
   }, 60_000);
 });

@@ -106,8 +106,9 @@ export async function start(): Promise<void> {
     await Promise.all(queues.map((q) => q.close()));
     queueConnection.disconnect();
   });
-  // The admin console is built here (skipped when its build is fresh); without it the API still runs.
-  const consoleDir = await buildConsole().catch((err: unknown) => {
+  // The admin console is built into the data dir, which this process holds locked (skipped when
+  // that build is fresh); without it the API still runs.
+  const consoleDir = await buildConsole(join(dir, 'console')).catch((err: unknown) => {
     logger.warn({ err }, 'the admin console could not be built: /console is not served');
     return undefined;
   });

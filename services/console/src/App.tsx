@@ -28,7 +28,7 @@ const TABS = [
 
 function Page({ route }: { route: string }) {
   const cluster = route.match(/^\/clusters\/([\w-]+)$/);
-  if (cluster) return <ClusterDetail id={cluster[1]!} />;
+  if (cluster) return <ClusterDetail key={cluster[1]} id={cluster[1]!} />;
   if (route === '/events') return <Events />;
   if (route === '/fleet') return <Fleet />;
   if (route === '/operations') return <Operations />;

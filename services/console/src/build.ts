@@ -6,14 +6,11 @@ import { build } from 'vite';
 import { CONSOLE_BASE } from './base.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-/** Where `pnpm start` keeps the built console (git-ignored). */
-export const DEFAULT_CONSOLE_DIR = join(root, 'dist');
-
 const newest = (dir: string): number =>
   readdirSync(dir, { withFileTypes: true }).reduce((m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs), 0);
 
 /** Whether the files in `outDir` were built from the sources as they are now. */
-export function consoleBuildIsFresh(outDir = DEFAULT_CONSOLE_DIR): boolean {
+export function consoleBuildIsFresh(outDir: string): boolean {
   const index = join(outDir, 'index.html');
   if (!existsSync(index)) return false;
   const sources = Math.max(newest(join(root, 'src')), statSync(join(root, 'index.html')).mtimeMs);
@@ -21,7 +18,7 @@ export function consoleBuildIsFresh(outDir = DEFAULT_CONSOLE_DIR): boolean {
 }
 
 /** Builds the console with Vite into `outDir` (skipped when it is fresh); returns the directory. */
-export async function buildConsole(outDir = DEFAULT_CONSOLE_DIR, opts: { force?: boolean } = {}): Promise<string> {
+export async function buildConsole(outDir: string, opts: { force?: boolean } = {}): Promise<string> {
   if (!opts.force && consoleBuildIsFresh(outDir)) return outDir;
   await build({
     root,

@@ -11,6 +11,8 @@ export interface Live {
   events: SlotplaneEvent[];
   stream: StreamState;
   call<T>(method: string, path: string, body?: unknown): Promise<T>;
+  /** Calls `listener` with every event as it arrives (and with null when the stream (re)opens); returns the unsubscribe. */
+  subscribe(listener: (e: SlotplaneEvent | null) => void): () => void;
 }
 
 const LiveContext = createContext<Live | null>(null);
@@ -25,13 +27,18 @@ export function useLive(): Live {
 export function LiveProvider({ apiKey, onRefused, children }: { apiKey: string; onRefused: () => void; children: React.ReactNode }) {
   const [events, setEvents] = useState<SlotplaneEvent[]>([]);
   const [stream, setStream] = useState<StreamState>('connecting');
+  const listeners = useRef(new Set<(e: SlotplaneEvent | null) => void>());
   useEffect(() => {
     const abort = new AbortController();
     void followEvents(
       apiKey,
-      (e) => setEvents((prev) => [e, ...prev].slice(0, FEED_LENGTH)),
+      (e) => {
+        setEvents((prev) => [e, ...prev].slice(0, FEED_LENGTH));
+        for (const l of listeners.current) l(e);
+      },
       (s) => {
         setStream(s);
+        if (s === 'live') for (const l of listeners.current) l(null);
         if (s === 'refused') onRefused();
       },
       abort.signal,
@@ -39,60 +46,66 @@ export function LiveProvider({ apiKey, onRefused, children }: { apiKey: string; 
     return () => abort.abort();
   }, [apiKey, onRefused]);
   const bound = useCallback(<T,>(method: string, path: string, body?: unknown) => call<T>(apiKey, method, path, body), [apiKey]);
-  return <LiveContext.Provider value={{ key: apiKey, events, stream, call: bound }}>{children}</LiveContext.Provider>;
+  const subscribe = useCallback((l: (e: SlotplaneEvent | null) => void) => {
+    listeners.current.add(l);
+    return () => void listeners.current.delete(l);
+  }, []);
+  return <LiveContext.Provider value={{ key: apiKey, events, stream, call: bound, subscribe }}>{children}</LiveContext.Provider>;
 }
 
+/** A burst of events costs one request: a reload waits this long for the burst to pass. */
+const RELOAD_AFTER_MS = 150;
+
 /**
- * GET `path`, again whenever an event that `matters` arrives (and when the stream reconnects):
- * views follow the event stream instead of polling. A burst of events costs one request.
+ * GET `path`, again whenever an event that `matters` arrives (and when the stream reopens): views
+ * follow the event stream instead of polling. Answers are applied in the order they were asked
+ * for, so a slow one never overwrites a newer one, and a burst of events never starves the view.
  */
 export function useResource<T>(path: string | null, matters: (e: SlotplaneEvent) => boolean, pollMs?: number) {
-  const live = useLive();
+  const { call: get, subscribe } = useLive();
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [reloads, setReloads] = useState(0);
-  const seen = useRef<string | undefined>(undefined);
-  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const mattersRef = useRef(matters);
   mattersRef.current = matters;
+  const [reloads, setReloads] = useState(0);
+  const reload = useCallback(() => setReloads((n) => n + 1), []);
 
   useEffect(() => {
-    const newest = live.events[0];
-    if (!newest || newest.id === seen.current) return;
-    const fresh = [];
-    for (const e of live.events) {
-      if (e.id === seen.current) break;
-      fresh.push(e);
-    }
-    seen.current = newest.id;
-    if (fresh.some((e) => mattersRef.current(e)) && !pending.current) {
-      pending.current = setTimeout(() => {
-        pending.current = undefined;
-        setReloads((n) => n + 1);
-      }, 150);
-    }
-  }, [live.events]);
-  useEffect(() => () => clearTimeout(pending.current), []);
-  useEffect(() => {
-    if (live.stream === 'live') setReloads((n) => n + 1);
-  }, [live.stream]);
-  useEffect(() => {
-    if (!pollMs) return;
-    const t = setInterval(() => setReloads((n) => n + 1), pollMs);
-    return () => clearInterval(t);
-  }, [pollMs]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const unsubscribe = subscribe((e) => {
+      if (e && !mattersRef.current(e)) return;
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        reload();
+      }, RELOAD_AFTER_MS);
+    });
+    const poll = pollMs ? setInterval(reload, pollMs) : undefined;
+    return () => {
+      unsubscribe();
+      clearTimeout(timer);
+      clearInterval(poll);
+    };
+  }, [subscribe, reload, pollMs]);
 
+  const asked = useRef(0);
+  const applied = useRef(0);
   useEffect(() => {
     if (!path) return;
-    let current = true;
-    live.call<T>('GET', path).then(
-      (d) => current && (setData(d), setError(null)),
-      (err: unknown) => current && setError(err instanceof Error ? err.message : String(err)),
+    const seq = ++asked.current;
+    get<T>('GET', path).then(
+      (d) => {
+        if (seq < applied.current) return;
+        applied.current = seq;
+        setData(d);
+        setError(null);
+      },
+      (err: unknown) => {
+        if (seq < applied.current) return;
+        applied.current = seq;
+        setError(err instanceof Error ? err.message : String(err));
+      },
     );
-    return () => {
-      current = false;
-    };
-  }, [path, reloads, live.call]);
+  }, [path, reloads, get]);
 
-  return { data, error, reload: () => setReloads((n) => n + 1) };
+  return { data, error, reload };
 }

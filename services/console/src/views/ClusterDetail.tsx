@@ -15,12 +15,15 @@ function NodeRow({ node, expected }: { node: Node; expected: 'primary' | 'replic
   );
 }
 
+/** Operations shown on a cluster's page. */
+const RECENT_OPERATIONS = 5;
+
 type Pending = { question: string; run: () => Promise<unknown> };
 
 export function ClusterDetail({ id }: { id: string }) {
   const live = useLive();
   const { data: cluster, error, reload } = useResource<Cluster>(`/v1/clusters/${id}`, (e) => e.clusterId === id);
-  const { data: ops } = useResource<Page<Operation>>(`/v1/clusters/${id}/operations?limit=5`, (e) => e.clusterId === id);
+  const { data: ops } = useResource<Page<Operation>>(`/v1/clusters/${id}/operations?limit=100`, (e) => e.clusterId === id);
   const [shards, setShards] = useState('');
   const [pending, setPending] = useState<Pending | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
@@ -72,7 +75,7 @@ export function ClusterDetail({ id }: { id: string }) {
           <SlotBar shard={s} hue={(i * 67) % 360} />
           <table>
             <thead>
-              <tr><th>Node</th><th>Place</th><th>Observed role</th><th>Health</th><th>Process</th></tr>
+              <tr><th>Node</th><th>Listed as</th><th>Observed role</th><th>Health</th><th>Process</th></tr>
             </thead>
             <tbody>
               {s.primary && <NodeRow node={s.primary} expected="primary" />}
@@ -83,7 +86,8 @@ export function ClusterDetail({ id }: { id: string }) {
       ))}
 
       <h3>Recent operations</h3>
-      {ops?.items.map((o) => (
+      {/* The API lists them oldest first. */}
+      {ops?.items.slice(-RECENT_OPERATIONS).reverse().map((o) => (
         <div key={o.id} className="op" data-operation={o.kind}>
           <span>{o.kind}</span> <StatusBadge status={o.status} /> <ProgressBar percent={o.progress} label={o.step ?? ''} /> <span className="muted small">{o.step}</span> <When at={o.createdAt} />
         </div>

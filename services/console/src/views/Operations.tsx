@@ -3,7 +3,7 @@ import { useLive, useResource } from '../live.tsx';
 import type { Cluster, Operation, Page } from '../types.ts';
 import { ProgressBar, StatusBadge, When } from './bits.tsx';
 
-/** Operations per cluster listed here. */
+/** Operations per cluster listed here: its latest (the API lists them oldest first). */
 const PER_CLUSTER = 5;
 
 /** The latest operations of every cluster, newest first; read again on every operation event. */
@@ -12,12 +12,27 @@ export function Operations() {
   const { data: clusters } = useResource<Page<Cluster>>('/v1/clusters?limit=100', (e) => e.type.startsWith('cluster.'));
   const [ops, setOps] = useState<Array<Operation & { clusterName: string }> | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const opEvents = live.events.filter((e) => e.type.startsWith('operation.')).length;
+  // Bumped by every operation event (at most once per burst): the lists are read again.
+  const [opEvents, setOpEvents] = useState(0);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const unsubscribe = live.subscribe((e) => {
+      if (e && !e.type.startsWith('operation.')) return;
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        setOpEvents((n) => n + 1);
+      }, 150);
+    });
+    return () => {
+      unsubscribe();
+      clearTimeout(timer);
+    };
+  }, [live.subscribe]);
   useEffect(() => {
     if (!clusters) return;
     let current = true;
     Promise.all(
-      clusters.items.map((c) => live.call<Page<Operation>>('GET', `/v1/clusters/${c.id}/operations?limit=${PER_CLUSTER}`).then((p) => p.items.map((o) => ({ ...o, clusterName: c.name })))),
+      clusters.items.map((c) => live.call<Page<Operation>>('GET', `/v1/clusters/${c.id}/operations?limit=100`).then((p) => p.items.slice(-PER_CLUSTER).map((o) => ({ ...o, clusterName: c.name })))),
     ).then(
       (lists) => current && setOps(lists.flat().sort((a, b) => b.createdAt.localeCompare(a.createdAt))),
       (err: unknown) => current && setError(err instanceof Error ? err.message : String(err)),
