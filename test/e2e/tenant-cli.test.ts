@@ -15,7 +15,7 @@ let cp: ControlPlane;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  cp = await startControlPlane({ hosts: HOSTS, portMin: 12500, portMax: 12599 });
+  cp = await startControlPlane({ hosts: HOSTS, portMin: 12500, portMax: 12549 });
   const { auth } = await cp.api.tenant();
   env = { ...process.env, SLOTPLANE_API_URL: cp.baseUrl, SLOTPLANE_API_KEY: auth.authorization.replace('Bearer ', '') };
 });

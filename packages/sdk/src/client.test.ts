@@ -105,6 +105,19 @@ describe('the SDK against the API', () => {
     expect(rest.map((e) => e.type)).toEqual(['cluster.delete_requested']);
   });
 
+  it('reconnects a dropped stream and goes on after the last event, none twice', async () => {
+    const { cluster } = await sdk.clusters.create(spec('dropped'));
+    const stream = sdk.events.stream({ clusterId: cluster.id, reconnectDelayMs: 50 })[Symbol.asyncIterator]();
+    try {
+      expect((await stream.next()).value).toMatchObject({ type: 'cluster.created' });
+      h.app.server.closeAllConnections();
+      await sdk.clusters.update(cluster.id, { maxMemoryMb: 300 });
+      expect((await stream.next()).value).toMatchObject({ type: 'cluster.updated' });
+    } finally {
+      await stream.return?.(undefined);
+    }
+  });
+
   it('streams events written after it opened', async () => {
     const live = sdk.events.stream({ cursor: 'now', type: 'cluster.created' });
     const next = take(live, 1);

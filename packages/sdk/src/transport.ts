@@ -1,5 +1,5 @@
 // What every request goes through: an Idempotency-Key on writes, a timeout, and bounded retries
-// of 429 and 503 that honour Retry-After.
+// of 429 and 503 that honour Retry-After, and of connections that failed.
 
 export interface RetryOptions {
   /** Retries after the first attempt (default 3); 0 turns retrying off. */
@@ -52,7 +52,16 @@ export function transport(opts: TransportOptions = {}) {
     }
     for (let attempt = 0; ; attempt++) {
       const signal = timeoutMs === null ? request.signal : AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]);
-      const response = await doFetch(request.clone(), { signal });
+      let response: Response;
+      try {
+        response = await doFetch(request.clone(), { signal });
+      } catch (err) {
+        // A connection reset or refused (not a timeout, not the caller's abort) is tried again: safe
+        // for a write too, since it carries the same Idempotency-Key.
+        if (attempt >= max || signal.aborted || !(err instanceof TypeError)) throw err;
+        await sleep((baseDelayMs / 4) * 2 ** attempt, request.signal);
+        continue;
+      }
       if (!RETRIED.has(response.status) || attempt >= max) return response;
       const delay = retryAfterMs(response.headers.get('retry-after')) ?? baseDelayMs * 2 ** attempt;
       if (delay > maxDelayMs) return response;
