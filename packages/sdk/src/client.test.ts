@@ -118,6 +118,12 @@ describe('the SDK against the API', () => {
     }
   });
 
+  it('says so when the API cannot be reached, rather than waiting for it', async () => {
+    const nowhere = createClient({ baseUrl: 'http://127.0.0.1:1', apiKey, retry: { max: 0 } });
+    await expect(take(nowhere.events.stream(), 1)).rejects.toThrow('fetch failed');
+    await expect(nowhere.clusters.get(crypto.randomUUID())).rejects.toThrow('fetch failed');
+  });
+
   it('streams events written after it opened', async () => {
     const live = sdk.events.stream({ cursor: 'now', type: 'cluster.created' });
     const next = take(live, 1);

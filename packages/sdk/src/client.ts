@@ -68,7 +68,7 @@ export function createClient(options: ClientOptions) {
       ok<AcceptedOperation>(raw.POST('/v1/clusters', { body, headers: writeHeaders(o), ...(o?.signal ? { signal: o.signal } : {}) })),
     /** Every cluster, page after page: `for await (const c of sdk.clusters.list())`. */
     list: (o: PageOptions = {}) =>
-      paginate((cursor) => ok<Schemas['ClusterPage']>(raw.GET('/v1/clusters', { params: { query: { ...(o.limit ? { limit: o.limit } : {}), ...(cursor ? { cursor } : {}) } } })), o),
+      paginate((cursor) => ok<Schemas['ClusterPage']>(raw.GET('/v1/clusters', { params: { query: { ...(o.limit ? { limit: o.limit } : {}), ...(cursor ? { cursor } : {}) } } }))),
     get: (clusterId: string) => ok<Cluster>(raw.GET('/v1/clusters/{clusterId}', { params: { path: { clusterId } } })),
     /** The first cluster of that name, or undefined. */
     findByName: async (name: string): Promise<Cluster | undefined> => {
@@ -92,7 +92,6 @@ export function createClient(options: ClientOptions) {
     operations: (clusterId: string, o: PageOptions = {}) =>
       paginate(
         (cursor) => ok<Schemas['OperationPage']>(raw.GET('/v1/clusters/{clusterId}/operations', { params: { path: { clusterId }, query: { ...(o.limit ? { limit: o.limit } : {}), ...(cursor ? { cursor } : {}) } } })),
-        o,
       ),
   };
 

@@ -61,6 +61,7 @@ export async function* streamEvents(send: Transport, baseUrl: string, headers: R
   if (opts.clusterId) base.searchParams.set('clusterId', opts.clusterId);
   if (opts.type) base.searchParams.set('type', opts.type);
   let lastId: string | undefined;
+  let connected = false;
   const stop = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
   try {
@@ -72,12 +73,15 @@ export async function* streamEvents(send: Transport, baseUrl: string, headers: R
       let response: Response;
       try {
         response = await send(request, { timeoutMs: null });
-      } catch {
+      } catch (err) {
         if (signal.aborted) return;
+        // An API that cannot be reached at all is the caller's to know; a lost one is waited for.
+        if (!connected) throw err;
         await delay(opts.reconnectDelayMs ?? 1000, signal);
         continue;
       }
       if (!response.ok || !response.body) throw await errorOf(response);
+      connected = true;
       try {
         for await (const message of messagesOf(response.body)) {
           if (message.id !== undefined) lastId = message.id;

@@ -4,7 +4,7 @@ export interface PageOptions {
 }
 
 /** Every item of a cursor-paged list, fetching the next page only when the loop gets there. */
-export async function* paginate<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>, _opts?: PageOptions): AsyncGenerator<T> {
+export async function* paginate<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>): AsyncGenerator<T> {
   let cursor: string | undefined;
   do {
     const { items, nextCursor } = await page(cursor);
