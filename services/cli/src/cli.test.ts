@@ -21,7 +21,7 @@ function slotplane(...args: string[]): Promise<{ code: number; out: string; err:
 }
 
 describe('slotplane CLI', () => {
-  it('--help works for the tool and every command', async () => {
+  it('--help works for the tool and every command', { timeout: 180_000 }, async () => {
     const top = await slotplane('--help');
     expect(top.code).toBe(0);
     const commands = [...top.out.matchAll(/^ {2}([a-z-]+(?: [a-z-]+)?)(?= |$)/gm)].map((m) => m[1]!.split(' ').filter((w) => !w.startsWith('<')));

@@ -1,22 +1,14 @@
 #!/usr/bin/env -S npx tsx
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { KeyScope, TenantName } from '@slotplane/contracts';
+import { UsageError, type Command } from './command.ts';
 import { openDb } from './database.ts';
 import { parseDuration } from './duration.ts';
 import { PRIVATE_UMASK } from './private-files.ts';
+import { TENANT_COMMANDS } from './tenant-commands.ts';
 
 // The API and the services are loaded by the commands that use them: --help stays instant.
 const api = () => import('@slotplane/api');
-
-type Options = NonNullable<ParseArgsConfig['options']>;
-interface Command {
-  usage: string;
-  help: string;
-  options?: Options;
-  /** Positionals after the command's words, in order. */
-  args?: string[];
-  run(args: string[], values: Record<string, string | boolean | undefined>): Promise<void>;
-}
 
 /** Opens the database (migrated), runs `fn`, closes it. */
 async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openDb>>['db']) => Promise<T>): Promise<T> {
@@ -28,8 +20,6 @@ async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openDb>>['db']) => P
     await database.close();
   }
 }
-
-class UsageError extends Error {}
 
 const COMMANDS: Record<string, Command> = {
   start: {
@@ -148,6 +138,8 @@ install it: write it to <agent data dir>/host-token (mode 600) and restart slotp
       if (!status.ok) process.exitCode = 1;
     },
   },
+  // A tenant's commands, over the API (SLOTPLANE_API_URL, SLOTPLANE_API_KEY).
+  ...TENANT_COMMANDS,
 };
 
 const USAGE = `usage: slotplane <command> [--help]
@@ -159,6 +151,8 @@ ${Object.values(COMMANDS)
 Run \`slotplane <command> --help\` for what a command does.
 Environment: DATABASE_URL (else PGlite under DATA_DIR), REDIS_URL (else a private redis-server),
 DATA_DIR (default .data), PORT (default 8080), SECRETS_KEY (else DATA_DIR/secrets-key).
+The tenant commands (clusters, operations, events) call the API: SLOTPLANE_API_URL and
+SLOTPLANE_API_KEY (or --api-url, --api-key); --output table|json.
 See infra/ENVIRONMENT.md.`;
 
 /** The command named by the first one or two words, and the words after it. */

@@ -1,0 +1,111 @@
+import { execFile } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApiHarness, type ApiHarness } from '@slotplane/testkit';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+let h: ApiHarness;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  h = await startApiHarness();
+  await h.app.listen({ host: '127.0.0.1', port: 0 });
+  const { auth } = await h.tenant();
+  env = { ...process.env, SLOTPLANE_API_URL: `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`, SLOTPLANE_API_KEY: auth.authorization.replace('Bearer ', '') };
+});
+afterAll(() => h?.close());
+
+/** Runs `slotplane <args>` against the API under test. */
+function slotplane(args: string[], environment = env): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    execFile(join(root, 'node_modules/.bin/tsx'), ['services/cli/src/main.ts', ...args], { cwd: root, env: environment }, (error, out, err) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, out, err }),
+    );
+  });
+}
+
+describe('slotplane clusters, operations (a tenant, over the API)', () => {
+  it('creates a cluster and shows it in the list and by name', async () => {
+    const made = await slotplane(['clusters', 'create', 'orders', '--shards', '3', '--replicas', '1', '--memory', '512', '--persistence', 'aof']);
+    expect(made.code, made.err).toBe(0);
+    expect(made.out).toMatch(/cluster orders \(\S+\): creating/);
+    expect(made.out).toMatch(/create\s+pending\s+0%/);
+
+    const listed = await slotplane(['clusters', 'list']);
+    expect(listed.code).toBe(0);
+    expect(listed.out).toMatch(/^NAME\s+STATUS\s+SHARDS/);
+    expect(listed.out).toMatch(/orders\s+creating\s+3\s+1\s+512 MB\s+aof/);
+
+    const got = await slotplane(['clusters', 'get', 'orders']);
+    expect(got.code).toBe(0);
+    expect(got.out).toMatch(/persistence\s+aof/);
+    expect(got.out).toMatch(/shards\s+3/);
+  });
+
+  it('prints JSON with --output json', async () => {
+    const made = await slotplane(['clusters', 'create', 'ledger', '--shards', '1', '--replicas', '0', '--output', 'json']);
+    const { cluster, operation } = JSON.parse(made.out);
+    expect(cluster).toMatchObject({ name: 'ledger', spec: { shards: 1, replicasPerShard: 0 } });
+    const op = await slotplane(['operations', 'get', operation.id, '--output', 'json']);
+    expect(JSON.parse(op.out)).toMatchObject({ id: operation.id, kind: 'create', clusterId: cluster.id });
+    const listed = JSON.parse((await slotplane(['clusters', 'list', '--output', 'json'])).out) as { name: string }[];
+    expect(listed.map((c) => c.name)).toContain('ledger');
+  });
+
+  it('answers an API error with exit 1 and the problem on stderr', async () => {
+    const missing = await slotplane(['operations', 'get', '00000000-0000-4000-8000-000000000000']);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/error: .*operation/i);
+    expect(missing.err).toContain('404 not_found');
+
+    const invalid = await slotplane(['clusters', 'create', 'Bad_Name', '--shards', '1', '--replicas', '0']);
+    expect(invalid.code).toBe(1);
+    expect(invalid.err).toContain('body.name');
+    expect(invalid.err).toContain('400 validation_failed');
+
+    const unknown = await slotplane(['clusters', 'get', 'nope']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain('no cluster named "nope"');
+
+    const stranger = await slotplane(['clusters', 'list'], { ...env, SLOTPLANE_API_KEY: 'sp_wrong' });
+    expect(stranger.code).toBe(1);
+    expect(stranger.err).toContain('401 unauthorized');
+  });
+
+  it('refuses bad usage with exit 2, sending nothing', async () => {
+    for (const args of [
+      ['clusters', 'create', 'bad-usage', '--shards', 'three', '--replicas', '0'],
+      ['clusters', 'create', 'bad-usage', '--replicas', '0'],
+      ['clusters', 'create', 'bad-usage', '--shards', '1', '--replicas', '0', '--persistence', 'sometimes'],
+      ['clusters', 'create', 'bad-usage', '--shards', '1', '--replicas', '0', '--output', 'yaml'],
+      ['clusters', 'get'],
+      ['clusters', 'list', '--colour'],
+    ]) {
+      const res = await slotplane(args);
+      expect(res.code, args.join(' ')).toBe(2);
+      expect(res.err, args.join(' ')).toContain('usage: slotplane clusters');
+    }
+    const unconfigured = await slotplane(['clusters', 'list'], { ...env, SLOTPLANE_API_URL: '' });
+    expect(unconfigured.code).toBe(2);
+    expect(unconfigured.err).toContain('SLOTPLANE_API_URL');
+    expect((await slotplane(['clusters', 'list', '--output', 'json'])).out).not.toContain('bad-usage');
+  });
+
+  it('takes the API from --api-url and --api-key too', async () => {
+    const res = await slotplane(['clusters', 'list', '--api-url', env.SLOTPLANE_API_URL!, '--api-key', env.SLOTPLANE_API_KEY!], { ...process.env, SLOTPLANE_API_URL: '', SLOTPLANE_API_KEY: '' });
+    expect(res.code, res.err).toBe(0);
+    expect(res.out).toContain('orders');
+  });
+
+  it('scales and deletes by name, each starting an operation', async () => {
+    await slotplane(['clusters', 'create', 'elastic', '--shards', '1', '--replicas', '0']);
+    const scaled = await slotplane(['clusters', 'scale', 'elastic', '--shards', '2', '--replicas', '1', '--output', 'json']);
+    expect(scaled.code, scaled.err).toBe(0);
+    expect(JSON.parse(scaled.out)).toMatchObject({ cluster: { spec: { shards: 2, replicasPerShard: 1 } }, operation: { kind: 'update' } });
+    const deleted = await slotplane(['clusters', 'delete', 'elastic']);
+    expect(deleted.code, deleted.err).toBe(0);
+    expect(deleted.out).toMatch(/delete\s+pending/);
+  });
+});
