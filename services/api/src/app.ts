@@ -47,6 +47,8 @@ export interface ApiDeps {
   /** Requests per minute per API key (per address without one); counted in Redis when `rateLimitRedis` is given, so every instance shares the count. */
   rateLimitPerMinute?: number;
   rateLimitRedis?: Redis;
+  /** The window rateLimitPerMinute is counted over (default a minute; tests shorten it). */
+  rateLimitWindowMs?: number;
   /** Where webhook URLs may resolve to (default: public addresses only). */
   webhookNetworks?: NetworkPolicy;
   /** The built admin console, served when given (the embedded start builds and passes it). */
@@ -98,7 +100,7 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
       const response = route.schema?.response as Record<number, unknown> | undefined;
       if (response) route.schema!.response = { ...problems('unauthorized', 'forbidden', 'rate_limited'), ...response };
     });
-    const limitRate = await installRateLimit(v1, deps.rateLimitPerMinute ?? 600, deps.rateLimitRedis);
+    const limitRate = await installRateLimit(v1, deps.rateLimitPerMinute ?? 600, deps.rateLimitRedis, deps.rateLimitWindowMs);
     v1.addHook('onRequest', async (request, reply) => {
       // A bad key is counted against the client's address before it is refused.
       const principal = await authenticate(deps.database.db, request).catch((err: unknown) => err as Error);

@@ -14,8 +14,8 @@ export const rateLimitRedis = (url: string) => new Redis(url, { maxRetriesPerReq
  * request without a valid key (so guessing keys is limited too). Counted in Redis when one is
  * given, so every API instance shares the count; else in this process.
  */
-export async function installRateLimit(app: FastifyInstance, perMinute: number, redis?: Redis) {
-  await app.register(rateLimit, { global: false, max: perMinute, timeWindow: 60_000, skipOnError: true, nameSpace: 'slotplane-rl:', ...(redis ? { redis } : {}) });
+export async function installRateLimit(app: FastifyInstance, perMinute: number, redis?: Redis, windowMs = 60_000) {
+  await app.register(rateLimit, { global: false, max: perMinute, timeWindow: windowMs, skipOnError: true, nameSpace: 'slotplane-rl:', ...(redis ? { redis } : {}) });
   const check = app.createRateLimit({
     keyGenerator: (request: FastifyRequest) => (request.principal ? `key:${request.principal.keyId}` : `ip:${request.ip}`),
   });
@@ -25,7 +25,7 @@ export async function installRateLimit(app: FastifyInstance, perMinute: number, 
     reply.header('ratelimit-limit', limit.max).header('ratelimit-remaining', limit.remaining).header('ratelimit-reset', limit.ttlInSeconds);
     if (limit.isExceeded) {
       reply.header('retry-after', limit.ttlInSeconds);
-      throw new AppError('rate_limited', `more than ${limit.max} requests in a minute ${request.principal ? 'with this API key' : 'from your address'}; retry in ${limit.ttlInSeconds} s`);
+      throw new AppError('rate_limited', `more than ${limit.max} requests in ${windowMs === 60_000 ? 'a minute' : `${windowMs / 1000} s`} ${request.principal ? 'with this API key' : 'from your address'}; retry in ${limit.ttlInSeconds} s`);
     }
   };
 }
