@@ -4,6 +4,7 @@ import { useLive } from '../live.tsx';
 import type { AcceptedOperation, CreateClusterRequest } from '../types.ts';
 
 const PERSISTENCE = ['none', 'aof', 'rdb'] as const;
+const FIELDS: Array<keyof CreateClusterRequest> = ['name', 'shards', 'replicasPerShard', 'maxMemoryMb', 'persistence'];
 
 /** The API's field errors for one request field (problem+json names them `body.<field>`). */
 const errorsFor = (errors: FieldError[], field: keyof CreateClusterRequest) => errors.filter((e) => e.field === `body.${field}` || e.field.startsWith(`body.${field}.`));
@@ -73,7 +74,8 @@ export function CreateCluster({ onCreated }: { onCreated: () => void }) {
         </label>
         <button type="submit" disabled={busy}>Create</button>
       </div>
-      {failure && <p className="error form-error">{failure}</p>}
+      {/* The detail repeats the field errors: shown only when some error has no field of the form beside it (a quota, an unknown field). */}
+      {failure && !(errors.length > 0 && errors.every((e) => FIELDS.some((f) => errorsFor([e], f).length > 0))) && <p className="error form-error">{failure}</p>}
       {created && <p className="muted small">Creating {created}: it turns available below.</p>}
     </form>
   );
