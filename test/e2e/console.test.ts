@@ -81,16 +81,43 @@ describe.skipIf(!haveChromium)('the admin console, in headless Chromium against 
     await screenshot('1-signed-in');
   });
 
-  it('shows a cluster created through the API turn available, without reloading', async () => {
+  const fillCreateForm = async (fields: { name: string; shards: string; replicasPerShard: string }) => {
+    const form = page.getByRole('form', { name: 'Create cluster' });
+    await form.getByLabel('name', { exact: true }).fill(fields.name);
+    await form.getByLabel('shards', { exact: true }).fill(fields.shards);
+    await form.getByLabel('replicas per shard', { exact: true }).fill(fields.replicasPerShard);
+    await form.getByRole('button', { name: 'Create' }).click();
+    return form;
+  };
+
+  it("shows the API's field errors beside the create form's fields", async () => {
+    const form = await fillCreateForm({ name: 'Not A Name!', shards: '0', replicasPerShard: '1' });
+    await form.locator('[data-field="name"] .field-error').waitFor({ timeout: 10_000 });
+    await form.locator('[data-field="shards"] .field-error').waitFor();
+    expect(await form.locator('[data-field="replicasPerShard"] .field-error').count()).toBe(0);
+    expect((await call('GET', '/v1/clusters')).items).toEqual([]);
+    await screenshot('2-create-form-errors');
+  }, 30_000);
+
+  it('creates a cluster through the form and shows it turn available, without reloading', async () => {
     await page.evaluate('window.__sameDocument = true');
-    const res = await call('POST', '/v1/clusters', { name: 'web', shards: 3, replicasPerShard: 1 });
-    clusterId = res.cluster.id;
+    const form = await fillCreateForm({ name: 'web', shards: '3', replicasPerShard: '1' });
     const row = page.locator('tr[data-cluster="web"]');
-    await row.locator('[data-status="creating"], [data-status="modifying"], [data-status="available"]').waitFor();
+    await row.locator('[data-status="creating"], [data-status="modifying"], [data-status="available"]').waitFor({ timeout: 15_000 });
+    expect(await form.locator('.field-error, .form-error').count()).toBe(0);
+    const listed = (await call('GET', '/v1/clusters')).items as Array<{ id: string; name: string; spec: { shards: number; replicasPerShard: number } }>;
+    expect(listed.map((c) => [c.name, c.spec.shards, c.spec.replicasPerShard])).toEqual([['web', 3, 1]]);
+    clusterId = listed[0]!.id;
     await row.locator('[data-status="available"]').waitFor({ timeout: 120_000 });
     expect(await page.evaluate('window.__sameDocument')).toBe(true);
     await screenshot('2-cluster-available');
   }, 150_000);
+
+  it('says beside the name field that a second cluster cannot take a used name (409)', async () => {
+    const form = await fillCreateForm({ name: 'web', shards: '1', replicasPerShard: '0' });
+    await form.locator('[data-field="name"] .field-error', { hasText: 'already taken' }).waitFor({ timeout: 10_000 });
+    expect((await call('GET', '/v1/clusters')).items).toHaveLength(1);
+  }, 30_000);
 
   it("draws the cluster's shards: slot ranges over 0-16383, one primary and one replica each, healthy", async () => {
     await page.getByRole('link', { name: 'web' }).click();
@@ -121,6 +148,38 @@ describe.skipIf(!haveChromium)('the admin console, in headless Chromium against 
     expect(await page.evaluate('window.__sameDocument')).toBe(true);
     await screenshot('5-scaled');
   }, 150_000);
+
+  it('switches a shard over after a confirmation: another node is its primary, on the page and in the API', async () => {
+    const shardOf = async () => ((await call('GET', `/v1/clusters/${clusterId}`)).shards as Array<{ index: number; primary: { id: string; host: string; port: number } | null; replicas: Array<{ id: string }> }>).find((s) => s.index === 1)!;
+    const before = await shardOf();
+    const oldPrimary = `${before.primary!.host}:${before.primary!.port}`;
+    const shard = page.locator('.shard[data-shard="1"]');
+    await shard.getByRole('button', { name: 'Switch over' }).click();
+    await page.getByRole('dialog').getByText('Switch over shard 1').waitFor();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.locator('.op.started[data-started="switchover"], p.error').first().waitFor({ timeout: 15_000 });
+    expect(await page.locator('p.error').allTextContents()).toEqual([]);
+    await page.locator('.op.started[data-started="switchover"] [data-status="succeeded"]').waitFor({ timeout: 60_000 });
+    // The API lists the observed primary first: the shard's first row is the new primary.
+    const firstRow = shard.locator('tbody tr').first();
+    await expect.poll(() => firstRow.getAttribute('data-node'), { timeout: 30_000 }).not.toBe(oldPrimary);
+    await firstRow.locator('[data-status="primary"]').waitFor({ timeout: 30_000 });
+    await shard.locator(`tr[data-node="${oldPrimary}"] [data-status="replica"]`).waitFor({ timeout: 30_000 });
+    const after = await shardOf();
+    expect(after.primary!.id).not.toBe(before.primary!.id);
+    expect(before.replicas.map((r) => r.id)).toContain(after.primary!.id);
+    await screenshot('5b-switched-over');
+  }, 120_000);
+
+  it('asks before a rebalance, and a cancel starts nothing', async () => {
+    const operations = async () => (await call('GET', `/v1/clusters/${clusterId}/operations?limit=100`)).items.length as number;
+    const count = await operations();
+    await page.getByLabel('rebalance by').selectOption('memory');
+    await page.getByRole('button', { name: 'Rebalance' }).click();
+    await page.getByRole('dialog').getByText('by memory').waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    expect(await operations()).toBe(count);
+  }, 30_000);
 
   it('shows the failover in the live event feed when a primary is killed', async () => {
     const cluster = await call('GET', `/v1/clusters/${clusterId}`);

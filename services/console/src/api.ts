@@ -11,8 +11,14 @@ export const savedKey = (): string | null => sessionStorage.getItem(KEY_ITEM);
 export const saveKey = (key: string): void => sessionStorage.setItem(KEY_ITEM, key);
 export const forgetKey = (): void => sessionStorage.removeItem(KEY_ITEM);
 
+/** One offending field of a problem+json answer, e.g. { field: 'body.name', message: 'is already taken' }. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(readonly status: number, message: string, readonly errors: FieldError[] = []) {
     super(message);
   }
 }
@@ -28,8 +34,8 @@ export async function call<T>(key: string, method: string, path: string, body?: 
   const text = await res.text();
   const json = text ? (JSON.parse(text) as unknown) : undefined;
   if (!res.ok) {
-    const problem = json as { detail?: string; title?: string } | undefined;
-    throw new ApiError(res.status, problem?.detail ?? problem?.title ?? `${method} ${path}: HTTP ${res.status}`);
+    const problem = json as { detail?: string; title?: string; errors?: FieldError[] } | undefined;
+    throw new ApiError(res.status, problem?.detail ?? problem?.title ?? `${method} ${path}: HTTP ${res.status}`, problem?.errors ?? []);
   }
   return json as T;
 }

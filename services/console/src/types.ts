@@ -65,6 +65,21 @@ export interface SlotplaneEvent {
   data: Record<string, unknown>;
 }
 
+/** POST /v1/clusters, as services/api/openapi.json's CreateClusterRequest describes it (redisConfig left to its default). */
+export interface CreateClusterRequest {
+  name: string;
+  shards: number;
+  replicasPerShard: number;
+  maxMemoryMb: number;
+  persistence: 'none' | 'aof' | 'rdb';
+}
+
+/** A 202 answer: the cluster's new state and the operation that started. */
+export interface AcceptedOperation {
+  cluster: Cluster;
+  operation: Operation;
+}
+
 export interface Page<T> {
   items: T[];
   nextCursor?: string | null;

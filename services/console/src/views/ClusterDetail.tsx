@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useLive, useResource } from '../live.tsx';
-import type { Cluster, Node, Operation, Page } from '../types.ts';
+import type { AcceptedOperation, Cluster, Node, Operation, Page } from '../types.ts';
 import { Confirm, ProgressBar, SlotBar, StatusBadge, When } from './bits.tsx';
 
 function NodeRow({ node, expected }: { node: Node; expected: 'primary' | 'replica' }) {
@@ -20,6 +20,9 @@ const RECENT_OPERATIONS = 5;
 
 type Pending = { question: string; run: () => Promise<unknown> };
 
+/** What a rebalance evens out over the primaries. */
+const REBALANCE_BY = ['slots', 'memory'] as const;
+
 export function ClusterDetail({ id }: { id: string }) {
   const live = useLive();
   const { data: cluster, error, reload } = useResource<Cluster>(`/v1/clusters/${id}`, (e) => e.clusterId === id);
@@ -27,6 +30,9 @@ export function ClusterDetail({ id }: { id: string }) {
   const [shards, setShards] = useState('');
   const [pending, setPending] = useState<Pending | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
+  const [rebalanceBy, setRebalanceBy] = useState<(typeof REBALANCE_BY)[number]>('slots');
+  /** The operation the last confirmed action started: its progress is drawn under the actions. */
+  const [started, setStarted] = useState<string | null>(null);
 
   if (error) return <p className="error">{error}</p>;
   if (!cluster) return <p className="muted">Loading…</p>;
@@ -37,9 +43,14 @@ export function ClusterDetail({ id }: { id: string }) {
   const confirmed = async () => {
     const p = pending!;
     setPending(null);
-    await p.run().then(reload, (err: unknown) => setActionError(err instanceof Error ? err.message : String(err)));
+    await p.run().then((res) => {
+      const accepted = res as AcceptedOperation | undefined;
+      if (accepted?.operation) setStarted(accepted.operation.id);
+      reload();
+    }, (err: unknown) => setActionError(err instanceof Error ? err.message : String(err)));
   };
   const target = Number(shards);
+  const startedOp = started ? ops?.items.find((o) => o.id === started) : undefined;
   return (
     <section>
       <h2>
@@ -61,8 +72,23 @@ export function ClusterDetail({ id }: { id: string }) {
         <button className="danger" onClick={() => act({ question: `Delete ${cluster.name}? Every node and its data goes.`, run: () => live.call('DELETE', `/v1/clusters/${id}`) })}>
           Delete
         </button>
+        <label>
+          Rebalance by{' '}
+          <select value={rebalanceBy} aria-label="rebalance by" onChange={(e) => setRebalanceBy(e.target.value as (typeof REBALANCE_BY)[number])}>
+            {REBALANCE_BY.map((b) => <option key={b} value={b}>{b}</option>)}
+          </select>
+        </label>
+        <button
+          onClick={() => act({ question: `Rebalance ${cluster.name} by ${rebalanceBy}? Slots move online between primaries until each holds its fair share.`, run: () => live.call('POST', `/v1/clusters/${id}/rebalance`, { by: rebalanceBy }) })}>
+          Rebalance
+        </button>
       </div>
       {actionError && <p className="error">{actionError}</p>}
+      {startedOp && (
+        <div className="op started" data-started={startedOp.kind}>
+          Started <span>{startedOp.kind}</span> <StatusBadge status={startedOp.status} /> <ProgressBar percent={startedOp.progress} label={startedOp.step ?? ''} /> <span className="muted small">{startedOp.step}</span>
+        </div>
+      )}
       {pending && <Confirm question={pending.question} onYes={() => void confirmed()} onNo={() => setPending(null)} />}
 
       <h3>Shards</h3>
@@ -71,6 +97,10 @@ export function ClusterDetail({ id }: { id: string }) {
           <div className="shard-head">
             <strong>Shard {s.index}</strong>
             <span className="muted small">{s.slots.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(', ') || 'no slots'}</span>
+            <button className="small" disabled={!s.primary || s.replicas.length === 0}
+              onClick={() => act({ question: `Switch over shard ${s.index} of ${cluster.name}? An in-sync replica becomes its primary (coordinated, nothing lost); ${s.primary ? `${s.primary.host}:${s.primary.port}` : 'the primary'} becomes a replica.`, run: () => live.call('POST', `/v1/clusters/${id}/shards/${s.index}/switchover`, {}) })}>
+              Switch over
+            </button>
           </div>
           <SlotBar shard={s} hue={(i * 67) % 360} />
           <table>

@@ -1,9 +1,10 @@
 import { useLive, useResource } from '../live.tsx';
 import type { Cluster, Page } from '../types.ts';
 import { StatusBadge, When } from './bits.tsx';
+import { CreateCluster } from './CreateCluster.tsx';
 
 export function Clusters() {
-  const { data, error } = useResource<Page<Cluster>>('/v1/clusters?limit=100', (e) => e.clusterId !== null);
+  const { data, error, reload } = useResource<Page<Cluster>>('/v1/clusters?limit=100', (e) => e.clusterId !== null);
   const { stream } = useLive();
   return (
     <section>
@@ -28,6 +29,7 @@ export function Clusters() {
           </tbody>
         </table>
       )}
+      <CreateCluster onCreated={reload} />
       <p className="muted small">Refreshed from the event stream ({stream}).</p>
     </section>
   );
