@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Cluster as RedisCluster } from 'ioredis';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant } from '@slotplane/api';
@@ -129,6 +130,18 @@ describe.skipIf(!haveChromium)('the admin console, in headless Chromium against 
     await expect.poll(() => page.locator('.shard [data-status="primary"]').count()).toBe(3);
     await expect.poll(() => page.locator('.shard [data-status="ok"]').count(), { timeout: 30_000 }).toBe(6);
     await screenshot('3-cluster-shards');
+  }, 60_000);
+
+  it('shows the keys each shard holds, read from the nodes (the skew report)', async () => {
+    const { username, password, endpoints } = await call('GET', `/v1/clusters/${clusterId}/credentials`);
+    const client = new RedisCluster([endpoints[0]], { redisOptions: { username, password } });
+    try {
+      await Promise.all(Array.from({ length: 300 }, (_, i) => client.set(`console:${i}`, 'x')));
+    } finally {
+      client.disconnect();
+    }
+    const keysShown = () => page.locator('.shard [data-load]').evaluateAll((spans) => spans.reduce((n, s) => n + Number((s.textContent ?? '').split(' keys')[0]!.replace(/\D/g, '')), 0));
+    await expect.poll(keysShown, { timeout: 30_000 }).toBe(300);
   }, 60_000);
 
   it("scales the cluster to four shards after a confirmation, the operation's progress drawn live", async () => {

@@ -87,3 +87,15 @@ export interface Page<T> {
 
 /** Redis Cluster's hash slots: 0..16383. */
 export const SLOT_COUNT = 16384;
+
+/** GET /v1/clusters/{id}/skew: what each primary holds, read from the nodes. */
+export interface ShardSkew {
+  index: number;
+  keys: number;
+  usedMemoryBytes: number;
+  opsPerSec: number;
+}
+export interface ClusterSkew {
+  shards: ShardSkew[];
+  measuredAt: string;
+}

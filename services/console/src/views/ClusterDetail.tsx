@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useLive, useResource } from '../live.tsx';
-import type { AcceptedOperation, Cluster, Node, Operation, Page } from '../types.ts';
+import type { AcceptedOperation, Cluster, ClusterSkew, Node, Operation, Page, ShardSkew } from '../types.ts';
 import { Confirm, ProgressBar, SlotBar, StatusBadge, When } from './bits.tsx';
 
 function NodeRow({ node, expected }: { node: Node; expected: 'primary' | 'replica' }) {
@@ -20,6 +20,18 @@ const RECENT_OPERATIONS = 5;
 
 type Pending = { question: string; run: () => Promise<unknown> };
 
+const SKEW_EVERY_MS = 10_000;
+
+/** Keys, memory and ops/s of a shard's primary, from the skew report. */
+function ShardLoad({ skew }: { skew: ShardSkew | undefined }) {
+  if (!skew) return null;
+  return (
+    <span className="muted small" data-load>
+      {skew.keys.toLocaleString()} keys · {(skew.usedMemoryBytes / 1048576).toFixed(1)} MiB · {skew.opsPerSec} ops/s
+    </span>
+  );
+}
+
 /** What a rebalance evens out over the primaries. */
 const REBALANCE_BY = ['slots', 'memory'] as const;
 
@@ -27,6 +39,8 @@ export function ClusterDetail({ id }: { id: string }) {
   const live = useLive();
   const { data: cluster, error, reload } = useResource<Cluster>(`/v1/clusters/${id}`, (e) => e.clusterId === id);
   const { data: ops } = useResource<Page<Operation>>(`/v1/clusters/${id}/operations?limit=100`, (e) => e.clusterId === id);
+  // Keys and memory per shard are read from the nodes: again on the cluster's events, and every 10 s.
+  const { data: skew } = useResource<ClusterSkew>(`/v1/clusters/${id}/skew`, (e) => e.clusterId === id, SKEW_EVERY_MS);
   const [shards, setShards] = useState('');
   const [pending, setPending] = useState<Pending | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
@@ -97,6 +111,7 @@ export function ClusterDetail({ id }: { id: string }) {
           <div className="shard-head">
             <strong>Shard {s.index}</strong>
             <span className="muted small">{s.slots.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(', ') || 'no slots'}</span>
+            <ShardLoad skew={skew?.shards.find((k) => k.index === s.index)} />
             <button className="small" disabled={!s.primary || s.replicas.length === 0}
               onClick={() => act({ question: `Switch over shard ${s.index} of ${cluster.name}? An in-sync replica becomes its primary (coordinated, nothing lost); ${s.primary ? `${s.primary.host}:${s.primary.port}` : 'the primary'} becomes a replica.`, run: () => live.call('POST', `/v1/clusters/${id}/shards/${s.index}/switchover`, {}) })}>
               Switch over
