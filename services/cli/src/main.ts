@@ -1,8 +1,8 @@
 #!/usr/bin/env -S npx tsx
 import { parseArgs } from 'node:util';
 import { KeyScope, TenantName } from '@slotplane/contracts';
+import type { Db } from '@slotplane/db';
 import { UsageError, type Command } from './command.ts';
-import { openDb } from './database.ts';
 import { parseDuration } from './duration.ts';
 import { PRIVATE_UMASK } from './private-files.ts';
 import { TENANT_COMMANDS } from './tenant-commands.ts';
@@ -11,7 +11,8 @@ import { TENANT_COMMANDS } from './tenant-commands.ts';
 const api = () => import('@slotplane/api');
 
 /** Opens the database (migrated), runs `fn`, closes it. */
-async function withDb<T>(fn: (db: Awaited<ReturnType<typeof openDb>>['db']) => Promise<T>): Promise<T> {
+async function withDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+  const { openDb } = await import('./database.ts');
   const database = await openDb();
   try {
     await database.migrate();
