@@ -1,13 +1,8 @@
 import { z } from 'zod';
-import { Id, Timestamp, decimal, wholeNumber } from './common.ts';
+import { DnsLabel, Id, Timestamp, decimal, wholeNumber } from './common.ts';
 import { Shard } from './topology.ts';
 
-export const ClusterName = z
-  .string()
-  .min(1)
-  .max(63)
-  .regex(/^[a-z]([a-z0-9-]*[a-z0-9])?$/, 'must be a DNS label: lowercase letters, digits and "-", starting with a letter, not ending with "-"')
-  .describe('DNS-label-like name, unique per tenant.');
+export const ClusterName = DnsLabel.describe('DNS-label-like name, unique per tenant.');
 
 export const Persistence = z.enum(['none', 'aof', 'rdb']).describe('none: memory only; aof: append-only file (fsync every second); rdb: periodic snapshots.');
 

@@ -1,5 +1,12 @@
 import { z } from 'zod';
 
+/** A name clusters and tenants share the rules of: a DNS label. */
+export const DnsLabel = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[a-z]([a-z0-9-]*[a-z0-9])?$/, 'must be a DNS label: lowercase letters, digits and "-", starting with a letter, not ending with "-"');
+
 /** UUIDs are taken in any case and used lowercased, so every route treats them alike. */
 export const Id = z
   .uuid()

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Timestamp } from './common.ts';
+import { DnsLabel, Id, Timestamp } from './common.ts';
 
 /**
  * What an API key may do. read: GET its tenant's resources; write: also change them (clusters,
@@ -9,12 +9,7 @@ import { Id, Timestamp } from './common.ts';
 export const KeyScope = z.enum(['read', 'write', 'admin']);
 export type KeyScope = z.infer<typeof KeyScope>;
 
-export const TenantName = z
-  .string()
-  .min(1)
-  .max(63)
-  .regex(/^[a-z]([a-z0-9-]*[a-z0-9])?$/, 'must be a DNS label: lowercase letters, digits and "-", starting with a letter, not ending with "-"')
-  .describe('DNS-label-like name, unique.');
+export const TenantName = DnsLabel.describe('DNS-label-like name, unique.');
 
 export const KeyName = z
   .string()

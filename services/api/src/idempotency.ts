@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { IDEMPOTENCY_TTL_HOURS, and, eq, idempotencyKeys, sql, type Db } from '@slotplane/db';
 import type { Keyring } from '@slotplane/secrets';
+import { canonicalJson } from './canonical-json.ts';
 import { AppError } from './errors.ts';
 
 /** A response computed inside the transaction of the change it reports, so it can be kept with it. */
@@ -46,15 +47,6 @@ export function ifMatchGeneration(header: string | undefined): number | undefine
 
 export const etagOf = (generation: number) => `"${generation}"`;
 
-/** The same JSON whatever the order of object keys. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
-  }
-  return value;
-}
-
 /** Runs a write at most once per Idempotency-Key; see `idempotency`. */
 export type Idempotent = (request: FastifyRequest, write: (db: Db) => Promise<Reply>) => Promise<Reply>;
 
@@ -72,7 +64,7 @@ async function idempotent(db: Db, secrets: Keyring, request: FastifyRequest, wri
   if (typeof key !== 'string') return write(db);
   const tenantId = request.principal.tenantId;
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify([request.method, request.routeOptions.url, canonical(request.params), canonical(request.body ?? null)]))
+    .update(canonicalJson([request.method, request.routeOptions.url, request.params, request.body ?? null]))
     .digest('hex');
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${tenantId}:${key}`}, 0))`);

@@ -3,6 +3,7 @@ import type { ClusterSpec, CreateClusterBody, EventType, OperationKind, PatchClu
 import { NO_USAGE, usageOf } from '@slotplane/core';
 import { and, appendEvent, clusters, desc, eq, gt, isNull, ne, newId, nodes, notifyAssignments, operations, sql, type ClusterRow, type Db, type OperationRow } from '@slotplane/db';
 import type { Keyring } from '@slotplane/secrets';
+import { canonicalJson } from '../canonical-json.ts';
 import { AppError, notFound } from '../errors.ts';
 import { enforceQuotas } from './tenants.ts';
 
@@ -87,13 +88,6 @@ export async function listClusters(db: Db, tenantId: string, limit: number, afte
     .limit(limit + 1);
 }
 
-/** The same JSON value, whatever the order of object keys. */
-function sameJson(a: unknown, b: unknown): boolean {
-  const canonical = (v: unknown): unknown =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, w]) => [k, canonical(w)])) : Array.isArray(v) ? v.map(canonical) : v;
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
-}
-
 /** 412 unless the cluster is at the generation an If-Match header names (when one was sent). */
 export function checkGeneration(cluster: ClusterRow, expected: number | undefined): void {
   if (expected !== undefined && cluster.generation !== expected) {
@@ -121,7 +115,7 @@ export async function updateCluster(
     if (current.deletionRequestedAt) throw new AppError('conflict', 'the cluster is being deleted; it can no longer be changed');
     // Top-level keys replace (redisConfig is replaced whole), as the jsonb || below does.
     const next = { ...current.spec, ...patch };
-    if (sameJson(next, current.spec)) return { cluster: current, operation: null };
+    if (canonicalJson(next) === canonicalJson(current.spec)) return { cluster: current, operation: null };
     await enforceQuotas(tx, tenantId, opts.quotas, usageOf(current.spec), usageOf(next));
     const [cluster] = await tx
       .update(clusters)
