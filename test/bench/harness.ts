@@ -17,9 +17,9 @@ import { startWorker } from '@slotplane/worker';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const exited = (c: ChildProcess) => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => c.once('exit', () => r())));
 
-export async function startSlotplane(opts: { addresses: string[]; portMin: number; portMax: number }) {
+export async function startSlotplane(opts: { addresses: string[]; portMin: number; portMax: number; postgresSettings?: Record<string, string> }) {
   const tmpDirs: string[] = [];
-  const pgServer = await startThrowawayPostgres();
+  const pgServer = await startThrowawayPostgres({ settings: opts.postgresSettings });
   const redis = await startRedisServer();
   const database = await openDatabase({ url: pgServer.url });
   await database.migrate();
@@ -65,6 +65,7 @@ export async function startSlotplane(opts: { addresses: string[]; portMin: numbe
     baseUrl,
     apiKey,
     queue,
+    postgresPid: pgServer.postmasterPid,
     /** Waits until the operation settles; throws unless it succeeded. */
     async settled(operationId: string, timeoutMs = 600_000, intervalMs = 10) {
       return waitFor(`operation ${operationId}`, async () => {

@@ -43,6 +43,28 @@ async function load(endpoint: { host: string; port: number }, auth: { username?:
   client.disconnect();
 }
 
+/**
+ * BENCH_PROFILE=<file.cpuprofile>: a V8 CPU profile of this process (API + worker) while it
+ * reshards, to open in Chrome's DevTools or summarise with test/bench/profile-summary.ts.
+ */
+async function startProfile() {
+  const file = process.env.BENCH_PROFILE;
+  if (!file) return undefined;
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 500 });
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 function pidsOnPorts(ports: Array<{ host: string; port: number }>): number[] {
   const out = spawnSync('ss', ['-Hltnp'], { encoding: 'utf8' }).stdout;
   return ports.flatMap(({ host, port }) => {
@@ -53,8 +75,16 @@ function pidsOnPorts(ports: Array<{ host: string; port: number }>): number[] {
 }
 
 // --- A) Slotplane ----------------------------------------------------------------------------------
-const sp = await startSlotplane({ addresses: ADDRESSES, portMin: 25000, portMax: 25099 });
-let ours: { ms: number; movesMs: number; keys: number; benchCpu: number; redisCpu: number; targetCpu: number };
+const sp = await startSlotplane({
+  addresses: ADDRESSES, portMin: 25000, portMax: 25099,
+  postgresSettings: { shared_preload_libraries: 'pg_stat_statements' },
+});
+await sp.database.db.execute(sql`create extension if not exists pg_stat_statements`);
+/** Every process of the throwaway Postgres: the postmaster and its backends. */
+const postgresPids = () => [sp.postgresPid, ...spawnSync('pgrep', ['-P', String(sp.postgresPid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number)];
+let topStatements: string[] = [];
+let timeline: string[] = [];
+let ours: { ms: number; movesMs: number; keys: number; benchCpu: number; postgresCpu: number; redisCpu: number; targetCpu: number };
 try {
   const { cluster, operation } = await sp.api('POST', '/v1/clusters', { name: 'reshard-bench', shards: 3, replicasPerShard: 0, maxMemoryMb: 2048 });
   await sp.settled(operation.id);
@@ -64,13 +94,23 @@ try {
   const redisPids = pidsOnPorts(creds.endpoints);
   const cpu0 = process.cpuUsage();
   const redis0 = redisPids.map(cpuSeconds);
+  const pg0 = postgresPids().map((pid) => [pid, cpuSeconds(pid)] as const);
+  await sp.database.db.execute(sql`select pg_stat_statements_reset()`);
   const t0 = performance.now();
   const wall0 = Date.now();
+  const profiler = await startProfile();
   const patch = await sp.api('PATCH', `/v1/clusters/${cluster.id}`, { shards: 4 });
   // Polled every 100 ms: the API runs in this process, beside the worker being measured.
   const op = await sp.settled(patch.operation.id, 600_000, 100);
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  await profiler?.stop();
+  // Backends that exited during the run are missed: the pool keeps its connections.
+  const postgresCpu = postgresPids().reduce((a, pid) => a + cpuSeconds(pid) - (pg0.find(([p]) => p === pid)?.[1] ?? 0), 0);
+  const { rows: statements } = (await sp.database.db.execute(sql`
+    select calls, round(total_exec_time)::int as ms, regexp_replace(left(query, 110), '[[:space:]]+', ' ', 'g') as query
+    from pg_stat_statements order by total_exec_time desc limit 8`)) as unknown as { rows: Array<{ calls: number; ms: number; query: string }> };
+  topStatements = statements.map((r) => `${String(r.ms).padStart(6)} ms ${String(r.calls).padStart(6)} calls  ${r.query}`);
   // The new primary took every moved key: its CPU (all of it spent since it started) apart.
   const after = await sp.api('GET', `/v1/clusters/${cluster.id}/credentials`);
   const targetPids = pidsOnPorts(after.endpoints).filter((p) => !redisPids.includes(p));
@@ -85,11 +125,14 @@ try {
   const firstMove = steps.findIndex((e) => e.phase.startsWith('moving slots'));
   const [done] = await sp.database.db.select({ at: sql<string>`max(${slotMoves.updatedAt})` }).from(slotMoves).where(eq(slotMoves.clusterId, cluster.id));
   const span = { ms: new Date(done!.at).getTime() - steps[firstMove - 1]!.at.getTime() };
+  // Where the wall time went: each step's end, from the PATCH.
+  timeline = [...steps.map((e) => `${String(e.at.getTime() - wall0).padStart(6)} ms  ${e.phase}`), `${String(new Date(done!.at).getTime() - wall0).padStart(6)} ms  last journal row done`];
   ours = {
     ms,
     movesMs: span.ms,
     keys: op.moves.keysMoved,
     benchCpu: (cpu.user + cpu.system) / 1e6,
+    postgresCpu,
     redisCpu: redisPids.map(cpuSeconds).reduce((a, b, i) => a + b - redis0[i]!, 0),
     targetCpu: targetPids.map(cpuSeconds).reduce((a, b) => a + b, 0),
   };
@@ -198,5 +241,7 @@ console.log(`  Slotplane: PATCH shards:4 -> operation succeeded    ${ours.ms.toF
 console.log(`  redis-cli add-node + rebalance (pipeline 100)      ${theirs.ms.toFixed(0).padStart(7)} ms  ${theirs.keys} keys moved  ${rate(theirs).toFixed(0)} keys/s`);
 console.log(`  Slotplane vs redis-cli: ${(rate(ours) / rate(theirs)).toFixed(2)}x the keys/s`);
 console.log(`  moves alone: Slotplane ${ours.movesMs.toFixed(0)} ms (new primary in sync -> last journal row done, ${rate({ ms: ours.movesMs, keys: ours.keys }).toFixed(0)} keys/s), redis-cli rebalance ${theirs.rebalanceMs.toFixed(0)} ms (${rate({ ms: theirs.rebalanceMs, keys: theirs.keys }).toFixed(0)} keys/s): ${(theirs.rebalanceMs / ours.movesMs).toFixed(2)}x`);
-console.log(`  CPU while resharding: Slotplane's process (API + worker) ${ours.benchCpu.toFixed(1)} s, its three source primaries ${ours.redisCpu.toFixed(1)} s, the new primary ${ours.targetCpu.toFixed(1)} s; reference redis-servers, all four, ${theirs.redisCpu.toFixed(1)} s`);
+console.log(`  Slotplane's steps (end of each, from the PATCH):\n${timeline.map((l) => `    ${l}`).join('\n')}`);
+console.log(`  Postgres statements while resharding (by time):\n${topStatements.map((l) => `    ${l}`).join('\n')}`);
+console.log(`  CPU while resharding: Slotplane's process (API + worker) ${ours.benchCpu.toFixed(1)} s, Postgres ${ours.postgresCpu.toFixed(1)} s, its three source primaries ${ours.redisCpu.toFixed(1)} s, the new primary ${ours.targetCpu.toFixed(1)} s; reference redis-servers, all four, ${theirs.redisCpu.toFixed(1)} s`);
 process.exit(0);

@@ -32,7 +32,7 @@ export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool
       .select({ slot: slotMoves.slot, sourceNodeId: slotMoves.sourceNodeId, targetNodeId: slotMoves.targetNodeId, state: slotMoves.state })
       .from(slotMoves)
       // The literal matches the partial index of open moves.
-      .where(and(eq(slotMoves.clusterId, cluster.id), sql`${slotMoves.state} <> 'done'`)),
+      .where(and(eq(slotMoves.clusterId, cluster.id), isNull(slotMoves.finishedAt))),
     loadRequests(db, cluster.id),
   ]);
   const members: MemberRow[] = rows.map((r) => ({ ...r.node, address: r.address, shardIndex: r.shardIndex }));
