@@ -1,11 +1,15 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiHarness, type ApiHarness } from '@slotplane/testkit';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
+// No config file but the ones a test writes: the one in the developer's home is not read.
+const noConfig = mkdtempSync(join(tmpdir(), 'slotplane-no-config-'));
 let h: ApiHarness;
 let env: NodeJS.ProcessEnv;
 
@@ -13,9 +17,12 @@ beforeAll(async () => {
   h = await startApiHarness();
   await h.app.listen({ host: '127.0.0.1', port: 0 });
   const { auth } = await h.tenant();
-  env = { ...process.env, SLOTPLANE_API_URL: `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`, SLOTPLANE_API_KEY: auth.authorization.replace('Bearer ', '') };
+  env = { ...process.env, XDG_CONFIG_HOME: noConfig, SLOTPLANE_CONFIG: '', SLOTPLANE_API_URL: `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`, SLOTPLANE_API_KEY: auth.authorization.replace('Bearer ', '') };
 });
-afterAll(() => h?.close());
+afterAll(async () => {
+  await h?.close();
+  rmSync(noConfig, { recursive: true, force: true });
+});
 
 /** Runs `slotplane <args>` against the API under test. */
 function slotplane(args: string[], environment = env): Promise<{ code: number; out: string; err: string }> {
@@ -94,7 +101,7 @@ describe('slotplane clusters, operations (a tenant, over the API)', () => {
   });
 
   it('takes the API from --api-url and --api-key too', async () => {
-    const res = await slotplane(['clusters', 'list', '--api-url', env.SLOTPLANE_API_URL!, '--api-key', env.SLOTPLANE_API_KEY!], { ...process.env, SLOTPLANE_API_URL: '', SLOTPLANE_API_KEY: '' });
+    const res = await slotplane(['clusters', 'list', '--api-url', env.SLOTPLANE_API_URL!, '--api-key', env.SLOTPLANE_API_KEY!], { ...env, SLOTPLANE_API_URL: '', SLOTPLANE_API_KEY: '' });
     expect(res.code, res.err).toBe(0);
     expect(res.out).toContain('orders');
   });

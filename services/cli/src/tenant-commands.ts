@@ -1,11 +1,12 @@
 // A tenant's commands: clusters, operations and events over the API, through @slotplane/sdk.
 import { SlotplaneError, createClient, type AcceptedOperation, type Cluster, type Event, type Operation, type SlotplaneClient } from '@slotplane/sdk';
 import { UsageError, type Command, type Options, type Values } from './command.ts';
+import { CONFIG_FILE_HELP, connectionOf } from './tenant-config.ts';
 import { accepted, clusterDetail, clusterRows, credentials, eventLine, operationLine } from './tenant-output.ts';
 
-const CONNECTION: Options = { 'api-url': { type: 'string' }, 'api-key': { type: 'string' }, output: { type: 'string' } };
+const CONNECTION: Options = { 'api-url': { type: 'string' }, 'api-key': { type: 'string' }, output: { type: 'string' }, config: { type: 'string' } };
 const WAIT: Options = { wait: { type: 'boolean' } };
-const CONNECTION_HELP = '\nAPI: SLOTPLANE_API_URL and SLOTPLANE_API_KEY, or --api-url and --api-key. --output table (default) or json.';
+const CONNECTION_HELP = `\nAPI: --api-url and --api-key, else SLOTPLANE_API_URL and SLOTPLANE_API_KEY, else the config file. --output table (default) or json.\n${CONFIG_FILE_HELP}`;
 
 /** Thrown after the problem was printed: exit 1. */
 class Failed extends Error {}
@@ -19,13 +20,7 @@ interface Context {
 }
 
 function contextOf(values: Values): Context {
-  const baseUrl = (values['api-url'] as string | undefined) ?? process.env.SLOTPLANE_API_URL;
-  const apiKey = (values['api-key'] as string | undefined) ?? process.env.SLOTPLANE_API_KEY;
-  if (!baseUrl) throw new UsageError('no API URL: set SLOTPLANE_API_URL or give --api-url (e.g. http://127.0.0.1:8080)');
-  if (!URL.canParse(baseUrl)) throw new UsageError(`API URL "${baseUrl}" is not a URL`);
-  if (!apiKey) throw new UsageError('no API key: set SLOTPLANE_API_KEY or give --api-key (e.g. $(cat .data/api-key))');
-  const output = (values.output as string | undefined) ?? 'table';
-  if (output !== 'table' && output !== 'json') throw new UsageError(`--output must be table or json, not "${output}"`);
+  const { baseUrl, apiKey, output } = connectionOf(values);
   const json = output === 'json';
   return { sdk: createClient({ baseUrl, apiKey }), baseUrl, json, print: (value, text) => console.log(json ? JSON.stringify(value, null, 2) : text()) };
 }
