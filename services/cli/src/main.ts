@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { KeyScope, TenantName } from '@slotplane/contracts';
 import type { Db } from '@slotplane/db';
-import { UsageError, type Command } from './command.ts';
+import { UsageError, type Command, type Values } from './command.ts';
 import { CONFIG_COMMANDS } from './config-commands.ts';
 import { parseDuration } from './duration.ts';
 import { PRIVATE_UMASK } from './private-files.ts';
@@ -202,7 +202,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    await command.run(args, parsed.values as Record<string, string | boolean | undefined>);
+    await command.run(args, parsed.values as Values);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     console.error(`${err.message}\n\n${usage}`);

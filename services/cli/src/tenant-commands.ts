@@ -1,5 +1,6 @@
 // A tenant's commands: clusters, operations and events over the API, through @slotplane/sdk.
 import { SlotplaneError, createClient, type AcceptedOperation, type Cluster, type Event, type Operation, type SlotplaneClient } from '@slotplane/sdk';
+import { EVENT_TYPES, EventType } from '@slotplane/contracts';
 import { UsageError, type Command, type Options, type Values } from './command.ts';
 import { CONFIG_FILE_HELP, connectionOf } from './tenant-config.ts';
 import { accepted, clusterDetail, clusterRows, credentials, eventLine, operationLine } from './tenant-output.ts';
@@ -41,6 +42,15 @@ function oneOf<T extends string>(values: Values, flag: string, allowed: readonly
   if (raw === undefined) return undefined;
   if (!allowed.includes(raw as T)) throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, not "${raw}"`);
   return raw as T;
+}
+
+/** --type, repeated or comma-separated: types of the event catalogue, each once. */
+function eventTypesOf(values: Values): EventType[] {
+  const types = ((values.type as string[] | undefined) ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+  for (const t of types) {
+    if (!EventType.safeParse(t).success) throw new UsageError(`--type "${t}" is not an event type: one of ${EVENT_TYPES.join(', ')}`);
+  }
+  return [...new Set(types as EventType[])];
 }
 
 async function clusterIdOf(sdk: SlotplaneClient, name: string): Promise<string> {
@@ -194,14 +204,20 @@ export const TENANT_COMMANDS: Record<string, Command> = {
     },
   }),
   'events tail': tenant({
-    usage: 'events tail [--cluster NAME] [--from-start]',
-    help: 'Print events as they happen (one line each; one JSON object a line with --output json), until Ctrl-C. --cluster: only that cluster\'s; --from-start: every kept event first.',
-    options: { cluster: { type: 'string' }, 'from-start': { type: 'boolean' } },
+    usage: 'events tail [--cluster NAME] [--type TYPE[,TYPE...]]... [--from-start]',
+    help: `Print events as they happen (one line each; one JSON object a line with --output json), until Ctrl-C. --cluster: only that cluster's; --type: only events of that type (repeat it, or separate types with commas, for several); --from-start: every kept event first.\nEvent types: ${EVENT_TYPES.join(', ')}.`,
+    options: { cluster: { type: 'string' }, type: { type: 'string', multiple: true }, 'from-start': { type: 'boolean' } },
     run: async (ctx, _args, values) => {
+      const types = eventTypesOf(values);
       const name = values.cluster as string | undefined;
       const clusterId = name ? await clusterIdOf(ctx.sdk, name) : undefined;
-      const stream = ctx.sdk.events.stream({ ...(clusterId ? { clusterId } : {}), ...(values['from-start'] ? {} : { cursor: 'now' }) });
-      for await (const e of stream as AsyncIterable<Event>) console.log(ctx.json ? JSON.stringify(e) : eventLine(e));
+      // The API filters by one type: several are picked here from the one stream, in its order.
+      const type = types.length === 1 ? types[0] : undefined;
+      const stream = ctx.sdk.events.stream({ ...(clusterId ? { clusterId } : {}), ...(type ? { type } : {}), ...(values['from-start'] ? {} : { cursor: 'now' }) });
+      for await (const e of stream as AsyncIterable<Event>) {
+        if (types.length > 1 && !types.includes(e.type)) continue;
+        console.log(ctx.json ? JSON.stringify(e) : eventLine(e));
+      }
     },
   }),
 };
