@@ -1,4 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startControlPlane, waitFor, type ControlPlane } from '@slotplane/testkit';
@@ -11,15 +14,20 @@ const HOSTS = [
 ];
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cli = ['--import', 'tsx', 'services/cli/src/main.ts'];
+// No config file: the one in the developer's home (an "output", say) is not read.
+const noConfig = mkdtempSync(join(tmpdir(), 'slotplane-no-config-'));
 let cp: ControlPlane;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   cp = await startControlPlane({ hosts: HOSTS, portMin: 12500, portMax: 12549 });
   const { auth } = await cp.api.tenant();
-  env = { ...process.env, SLOTPLANE_API_URL: cp.baseUrl, SLOTPLANE_API_KEY: auth.authorization.replace('Bearer ', '') };
+  env = { ...process.env, XDG_CONFIG_HOME: noConfig, SLOTPLANE_CONFIG: '', SLOTPLANE_API_URL: cp.baseUrl, SLOTPLANE_API_KEY: auth.authorization.replace('Bearer ', '') };
 });
-afterAll(() => cp?.stop());
+afterAll(async () => {
+  await cp?.stop();
+  rmSync(noConfig, { recursive: true, force: true });
+});
 
 function slotplane(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {

@@ -1,7 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
-export type Values = Record<string, string | boolean | undefined>;
+export type Values = Record<string, string | boolean | string[] | undefined>;
 
 /** One `slotplane` command: its line in the usage, its help, its flags and positionals. */
 export interface Command {

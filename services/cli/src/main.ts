@@ -2,7 +2,8 @@
 import { parseArgs } from 'node:util';
 import { KeyScope, TenantName } from '@slotplane/contracts';
 import type { Db } from '@slotplane/db';
-import { UsageError, type Command } from './command.ts';
+import { UsageError, type Command, type Values } from './command.ts';
+import { CONFIG_COMMANDS } from './config-commands.ts';
 import { parseDuration } from './duration.ts';
 import { PRIVATE_UMASK } from './private-files.ts';
 import { TENANT_COMMANDS } from './tenant-commands.ts';
@@ -139,8 +140,9 @@ install it: write it to <agent data dir>/host-token (mode 600) and restart slotp
       if (!status.ok) process.exitCode = 1;
     },
   },
-  // A tenant's commands, over the API (SLOTPLANE_API_URL, SLOTPLANE_API_KEY).
+  // A tenant's commands, over the API (flags, SLOTPLANE_API_URL and SLOTPLANE_API_KEY, or the config file).
   ...TENANT_COMMANDS,
+  ...CONFIG_COMMANDS,
 };
 
 const USAGE = `usage: slotplane <command> [--help]
@@ -152,8 +154,9 @@ ${Object.values(COMMANDS)
 Run \`slotplane <command> --help\` for what a command does.
 Environment: DATABASE_URL (else PGlite under DATA_DIR), REDIS_URL (else a private redis-server),
 DATA_DIR (default .data), PORT (default 8080), SECRETS_KEY (else DATA_DIR/secrets-key).
-The tenant commands (clusters, operations, events) call the API: SLOTPLANE_API_URL and
-SLOTPLANE_API_KEY (or --api-url, --api-key); --output table|json.
+The tenant commands (clusters, operations, events) call the API: --api-url and --api-key, else
+SLOTPLANE_API_URL and SLOTPLANE_API_KEY, else the config file (--config, SLOTPLANE_CONFIG, else
+$XDG_CONFIG_HOME/slotplane/config.json; \`slotplane config set\` writes it); --output table|json.
 See infra/ENVIRONMENT.md.`;
 
 /** The command named by the first one or two words, and the words after it. */
@@ -199,7 +202,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    await command.run(args, parsed.values as Record<string, string | boolean | undefined>);
+    await command.run(args, parsed.values as Values);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     console.error(`${err.message}\n\n${usage}`);

@@ -1,11 +1,15 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiHarness, type ApiHarness } from '@slotplane/testkit';
+import { startApiHarness, waitFor, type ApiHarness } from '@slotplane/testkit';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
+// No config file but the ones a test writes: the one in the developer's home is not read.
+const noConfig = mkdtempSync(join(tmpdir(), 'slotplane-no-config-'));
 let h: ApiHarness;
 let env: NodeJS.ProcessEnv;
 
@@ -13,9 +17,12 @@ beforeAll(async () => {
   h = await startApiHarness();
   await h.app.listen({ host: '127.0.0.1', port: 0 });
   const { auth } = await h.tenant();
-  env = { ...process.env, SLOTPLANE_API_URL: `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`, SLOTPLANE_API_KEY: auth.authorization.replace('Bearer ', '') };
+  env = { ...process.env, XDG_CONFIG_HOME: noConfig, SLOTPLANE_CONFIG: '', SLOTPLANE_API_URL: `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`, SLOTPLANE_API_KEY: auth.authorization.replace('Bearer ', '') };
 });
-afterAll(() => h?.close());
+afterAll(async () => {
+  await h?.close();
+  rmSync(noConfig, { recursive: true, force: true });
+});
 
 /** Runs `slotplane <args>` against the API under test. */
 function slotplane(args: string[], environment = env): Promise<{ code: number; out: string; err: string }> {
@@ -94,7 +101,7 @@ describe('slotplane clusters, operations (a tenant, over the API)', () => {
   });
 
   it('takes the API from --api-url and --api-key too', async () => {
-    const res = await slotplane(['clusters', 'list', '--api-url', env.SLOTPLANE_API_URL!, '--api-key', env.SLOTPLANE_API_KEY!], { ...process.env, SLOTPLANE_API_URL: '', SLOTPLANE_API_KEY: '' });
+    const res = await slotplane(['clusters', 'list', '--api-url', env.SLOTPLANE_API_URL!, '--api-key', env.SLOTPLANE_API_KEY!], { ...env, SLOTPLANE_API_URL: '', SLOTPLANE_API_KEY: '' });
     expect(res.code, res.err).toBe(0);
     expect(res.out).toContain('orders');
   });
@@ -107,5 +114,42 @@ describe('slotplane clusters, operations (a tenant, over the API)', () => {
     const deleted = await slotplane(['clusters', 'delete', 'elastic']);
     expect(deleted.code, deleted.err).toBe(0);
     expect(deleted.out).toMatch(/delete\s+pending/);
+  });
+});
+
+describe('slotplane events tail --type', () => {
+  /** `events tail --from-start --output json <args>` until `done` holds for the types it printed; returns them. */
+  async function tailTypes(args: string[], done: (types: string[]) => boolean): Promise<string[]> {
+    const tail = spawn(process.execPath, ['--import', 'tsx', 'services/cli/src/main.ts', 'events', 'tail', '--from-start', '--output', 'json', ...args], { cwd: root, env });
+    let lines = '';
+    tail.stdout.on('data', (chunk: Buffer) => (lines += chunk.toString()));
+    const types = () => lines.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { type: string }).type);
+    try {
+      return await waitFor(`events tail ${args.join(' ')}`, async () => (done(types()) ? types() : undefined), { timeoutMs: 30_000, intervalMs: 100 });
+    } finally {
+      tail.kill('SIGTERM');
+    }
+  }
+
+  it('prints only the events of the types asked for, one or several', async () => {
+    const auth = { authorization: `Bearer ${env.SLOTPLANE_API_KEY}` };
+    const { cluster } = (await h.app.inject({ method: 'POST', url: '/v1/clusters', headers: auth, payload: { name: 'typed', shards: 1, replicasPerShard: 0 } })).json();
+    await h.app.inject({ method: 'PATCH', url: `/v1/clusters/${cluster.id}`, headers: auth, payload: { shards: 2 } });
+    await h.app.inject({ method: 'DELETE', url: `/v1/clusters/${cluster.id}`, headers: auth });
+
+    const [one, several] = await Promise.all([
+      // One type: the API filters.
+      tailTypes(['--type', 'cluster.updated'], (types) => types.includes('cluster.updated')),
+      // Several, repeated and comma-separated: the CLI filters the stream.
+      tailTypes(['--type', 'cluster.created', '--type', 'operation.cancelled,cluster.delete_requested'], (types) => types.includes('cluster.delete_requested')),
+    ]);
+    expect(new Set(one)).toEqual(new Set(['cluster.updated']));
+    expect(new Set(several)).toEqual(new Set(['cluster.created', 'cluster.delete_requested']));
+  });
+
+  it('refuses a type not in the catalogue with exit 2', async () => {
+    const res = await slotplane(['events', 'tail', '--type', 'cluster.created,cluster.exploded']);
+    expect(res.code).toBe(2);
+    expect(res.err).toContain('--type "cluster.exploded" is not an event type: one of cluster.created,');
   });
 });

@@ -1,11 +1,13 @@
 // A tenant's commands: clusters, operations and events over the API, through @slotplane/sdk.
 import { SlotplaneError, createClient, type AcceptedOperation, type Cluster, type Event, type Operation, type SlotplaneClient } from '@slotplane/sdk';
+import { EVENT_TYPES, EventType } from '@slotplane/contracts';
 import { UsageError, type Command, type Options, type Values } from './command.ts';
+import { CONFIG_FILE_HELP, connectionOf } from './tenant-config.ts';
 import { accepted, clusterDetail, clusterRows, credentials, eventLine, operationLine } from './tenant-output.ts';
 
-const CONNECTION: Options = { 'api-url': { type: 'string' }, 'api-key': { type: 'string' }, output: { type: 'string' } };
+const CONNECTION: Options = { 'api-url': { type: 'string' }, 'api-key': { type: 'string' }, output: { type: 'string' }, config: { type: 'string' } };
 const WAIT: Options = { wait: { type: 'boolean' } };
-const CONNECTION_HELP = '\nAPI: SLOTPLANE_API_URL and SLOTPLANE_API_KEY, or --api-url and --api-key. --output table (default) or json.';
+const CONNECTION_HELP = `\nAPI: --api-url and --api-key, else SLOTPLANE_API_URL and SLOTPLANE_API_KEY, else the config file. --output table (default) or json.\n${CONFIG_FILE_HELP}`;
 
 /** Thrown after the problem was printed: exit 1. */
 class Failed extends Error {}
@@ -19,13 +21,7 @@ interface Context {
 }
 
 function contextOf(values: Values): Context {
-  const baseUrl = (values['api-url'] as string | undefined) ?? process.env.SLOTPLANE_API_URL;
-  const apiKey = (values['api-key'] as string | undefined) ?? process.env.SLOTPLANE_API_KEY;
-  if (!baseUrl) throw new UsageError('no API URL: set SLOTPLANE_API_URL or give --api-url (e.g. http://127.0.0.1:8080)');
-  if (!URL.canParse(baseUrl)) throw new UsageError(`API URL "${baseUrl}" is not a URL`);
-  if (!apiKey) throw new UsageError('no API key: set SLOTPLANE_API_KEY or give --api-key (e.g. $(cat .data/api-key))');
-  const output = (values.output as string | undefined) ?? 'table';
-  if (output !== 'table' && output !== 'json') throw new UsageError(`--output must be table or json, not "${output}"`);
+  const { baseUrl, apiKey, output } = connectionOf(values);
   const json = output === 'json';
   return { sdk: createClient({ baseUrl, apiKey }), baseUrl, json, print: (value, text) => console.log(json ? JSON.stringify(value, null, 2) : text()) };
 }
@@ -46,6 +42,15 @@ function oneOf<T extends string>(values: Values, flag: string, allowed: readonly
   if (raw === undefined) return undefined;
   if (!allowed.includes(raw as T)) throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, not "${raw}"`);
   return raw as T;
+}
+
+/** --type, repeated or comma-separated: types of the event catalogue, each once. */
+function eventTypesOf(values: Values): EventType[] {
+  const types = ((values.type as string[] | undefined) ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+  for (const t of types) {
+    if (!EventType.safeParse(t).success) throw new UsageError(`--type "${t}" is not an event type: one of ${EVENT_TYPES.join(', ')}`);
+  }
+  return [...new Set(types as EventType[])];
 }
 
 async function clusterIdOf(sdk: SlotplaneClient, name: string): Promise<string> {
@@ -199,14 +204,20 @@ export const TENANT_COMMANDS: Record<string, Command> = {
     },
   }),
   'events tail': tenant({
-    usage: 'events tail [--cluster NAME] [--from-start]',
-    help: 'Print events as they happen (one line each; one JSON object a line with --output json), until Ctrl-C. --cluster: only that cluster\'s; --from-start: every kept event first.',
-    options: { cluster: { type: 'string' }, 'from-start': { type: 'boolean' } },
+    usage: 'events tail [--cluster NAME] [--type TYPE[,TYPE...]]... [--from-start]',
+    help: `Print events as they happen (one line each; one JSON object a line with --output json), until Ctrl-C. --cluster: only that cluster's; --type: only events of that type (repeat it, or separate types with commas, for several); --from-start: every kept event first.\nEvent types: ${EVENT_TYPES.join(', ')}.`,
+    options: { cluster: { type: 'string' }, type: { type: 'string', multiple: true }, 'from-start': { type: 'boolean' } },
     run: async (ctx, _args, values) => {
+      const types = eventTypesOf(values);
       const name = values.cluster as string | undefined;
       const clusterId = name ? await clusterIdOf(ctx.sdk, name) : undefined;
-      const stream = ctx.sdk.events.stream({ ...(clusterId ? { clusterId } : {}), ...(values['from-start'] ? {} : { cursor: 'now' }) });
-      for await (const e of stream as AsyncIterable<Event>) console.log(ctx.json ? JSON.stringify(e) : eventLine(e));
+      // The API filters by one type: several are picked here from the one stream, in its order.
+      const type = types.length === 1 ? types[0] : undefined;
+      const stream = ctx.sdk.events.stream({ ...(clusterId ? { clusterId } : {}), ...(type ? { type } : {}), ...(values['from-start'] ? {} : { cursor: 'now' }) });
+      for await (const e of stream as AsyncIterable<Event>) {
+        if (types.length > 1 && !types.includes(e.type)) continue;
+        console.log(ctx.json ? JSON.stringify(e) : eventLine(e));
+      }
     },
   }),
 };
