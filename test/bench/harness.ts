@@ -66,6 +66,7 @@ export async function startSlotplane(opts: { addresses: string[]; portMin: numbe
     apiKey,
     queue,
     postgresPid: pgServer.postmasterPid,
+    agentPids: agents.map((a) => a.child.pid!),
     /** Waits until the operation settles; throws unless it succeeded. */
     async settled(operationId: string, timeoutMs = 600_000, intervalMs = 10) {
       return waitFor(`operation ${operationId}`, async () => {

@@ -84,7 +84,7 @@ await sp.database.db.execute(sql`create extension if not exists pg_stat_statemen
 const postgresPids = () => [sp.postgresPid, ...spawnSync('pgrep', ['-P', String(sp.postgresPid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number)];
 let topStatements: string[] = [];
 let timeline: string[] = [];
-let ours: { ms: number; movesMs: number; keys: number; benchCpu: number; postgresCpu: number; redisCpu: number; targetCpu: number };
+let ours: { ms: number; movesMs: number; keys: number; benchCpu: number; benchSystemCpu: number; agentsCpu: number; postgresCpu: number; redisCpu: number; targetCpu: number };
 try {
   const { cluster, operation } = await sp.api('POST', '/v1/clusters', { name: 'reshard-bench', shards: 3, replicasPerShard: 0, maxMemoryMb: 2048 });
   await sp.settled(operation.id);
@@ -94,6 +94,7 @@ try {
   const redisPids = pidsOnPorts(creds.endpoints);
   const cpu0 = process.cpuUsage();
   const redis0 = redisPids.map(cpuSeconds);
+  const agents0 = sp.agentPids.map(cpuSeconds);
   const pg0 = postgresPids().map((pid) => [pid, cpuSeconds(pid)] as const);
   await sp.database.db.execute(sql`select pg_stat_statements_reset()`);
   const t0 = performance.now();
@@ -132,6 +133,8 @@ try {
     movesMs: span.ms,
     keys: op.moves.keysMoved,
     benchCpu: (cpu.user + cpu.system) / 1e6,
+    benchSystemCpu: cpu.system / 1e6,
+    agentsCpu: sp.agentPids.reduce((a, pid, i) => a + cpuSeconds(pid) - agents0[i]!, 0),
     postgresCpu,
     redisCpu: redisPids.map(cpuSeconds).reduce((a, b, i) => a + b - redis0[i]!, 0),
     targetCpu: targetPids.map(cpuSeconds).reduce((a, b) => a + b, 0),
@@ -243,5 +246,5 @@ console.log(`  Slotplane vs redis-cli: ${(rate(ours) / rate(theirs)).toFixed(2)}
 console.log(`  moves alone: Slotplane ${ours.movesMs.toFixed(0)} ms (new primary in sync -> last journal row done, ${rate({ ms: ours.movesMs, keys: ours.keys }).toFixed(0)} keys/s), redis-cli rebalance ${theirs.rebalanceMs.toFixed(0)} ms (${rate({ ms: theirs.rebalanceMs, keys: theirs.keys }).toFixed(0)} keys/s): ${(theirs.rebalanceMs / ours.movesMs).toFixed(2)}x`);
 console.log(`  Slotplane's steps (end of each, from the PATCH):\n${timeline.map((l) => `    ${l}`).join('\n')}`);
 console.log(`  Postgres statements while resharding (by time):\n${topStatements.map((l) => `    ${l}`).join('\n')}`);
-console.log(`  CPU while resharding: Slotplane's process (API + worker) ${ours.benchCpu.toFixed(1)} s, Postgres ${ours.postgresCpu.toFixed(1)} s, its three source primaries ${ours.redisCpu.toFixed(1)} s, the new primary ${ours.targetCpu.toFixed(1)} s; reference redis-servers, all four, ${theirs.redisCpu.toFixed(1)} s`);
+console.log(`  CPU while resharding: Slotplane's process (API + worker) ${ours.benchCpu.toFixed(1)} s (${ours.benchSystemCpu.toFixed(1)} s of it in the kernel), its three agents ${ours.agentsCpu.toFixed(1)} s, Postgres ${ours.postgresCpu.toFixed(1)} s, its three source primaries ${ours.redisCpu.toFixed(1)} s, the new primary ${ours.targetCpu.toFixed(1)} s; reference redis-servers, all four, ${theirs.redisCpu.toFixed(1)} s`);
 process.exit(0);
