@@ -230,4 +230,30 @@ describe.skipIf(!haveChromium)('the admin console, in headless Chromium against 
     await page.locator('h2 [data-status="deleting"], h2 [data-status="deleted"]').first().waitFor({ timeout: 30_000 });
     await screenshot('9-deleting');
   }, 60_000);
+
+  it("shows another tenant's new cluster, with its tenant, turn available without reloading, and acts on it", async () => {
+    // A tenant's write key (not the admin's) asks for the cluster through the API.
+    const shop = tenantClient(cp.api.app, { authorization: `Bearer ${(await createTenant(cp.api.database.db, 'shop', 'write')).apiKey}` });
+    await page.getByRole('link', { name: 'Clusters' }).click();
+    await page.getByRole('heading', { name: 'Clusters' }).waitFor();
+    await page.evaluate('window.__sameDocument = true');
+    const { cluster } = await shop.call('POST', '/v1/clusters', { name: 'shop-cache', shards: 1, replicasPerShard: 0 });
+    const row = page.locator('tr[data-cluster="shop-cache"]');
+    await row.locator('[data-tenant="shop"]').waitFor({ timeout: 15_000 });
+    await row.locator('[data-status="available"]').waitFor({ timeout: 60_000 });
+    expect(await page.evaluate('window.__sameDocument')).toBe(true);
+    // One tenant's clusters: the admin's own are not among them.
+    await page.getByLabel('tenant', { exact: true }).selectOption({ label: 'shop' });
+    await expect.poll(() => page.locator('[data-testid="clusters"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-cluster')))).toEqual(['shop-cache']);
+    await screenshot('10-another-tenants-cluster');
+
+    await row.getByRole('link', { name: 'shop-cache' }).click();
+    await page.locator('.shard[data-shard="0"] [data-status="primary"]').waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.locator('h2 [data-status="deleting"], h2 [data-status="deleted"]').first().waitFor({ timeout: 30_000 });
+    expect(await page.locator('p.error').allTextContents()).toEqual([]);
+    // The tenant sees what the operator did to its cluster.
+    expect(['deleting', 'deleted']).toContain((await shop.call('GET', `/v1/clusters/${cluster.id}`)).status);
+  }, 90_000);
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DnsLabel, Id, Timestamp, decimal, wholeNumber } from './common.ts';
+import { DnsLabel, Id, PageQuery, Timestamp, decimal, wholeNumber } from './common.ts';
 import { Shard } from './topology.ts';
 
 export const ClusterName = DnsLabel.describe('DNS-label-like name, unique per tenant.');
@@ -75,6 +75,7 @@ export const CreateClusterBody = z
     persistence: Persistence.default('none'),
     redisConfig: RedisConfig.default({}),
     takeoverWhenQuorumLost: takeoverWhenQuorumLost.default(false),
+    tenantId: Id.optional().describe("Admin keys only: create the cluster for this tenant, within its quotas (default: the caller's)."),
   })
   .meta({ id: 'CreateClusterRequest' });
 export type CreateClusterBody = z.infer<typeof CreateClusterBody>;
@@ -98,6 +99,7 @@ export type ClusterStatus = z.infer<typeof ClusterStatus>;
 export const Cluster = z
   .object({
     id: Id,
+    tenantId: Id.describe('The tenant that owns the cluster (its quotas count it).'),
     name: ClusterName,
     spec: ClusterSpec.describe('Desired state, written only through the API.'),
     generation: z.number().int().describe('Bumped on every change of spec.'),
@@ -113,6 +115,10 @@ export const Cluster = z
 export type Cluster = z.infer<typeof Cluster>;
 
 export const ClusterIdParams = z.object({ clusterId: Id });
+
+export const ClusterListQuery = PageQuery.extend({
+  tenantId: Id.optional().describe("Only this tenant's clusters. An admin key lists every tenant's without it; any other key may name only its own tenant (another is 403)."),
+});
 
 export const RebalanceBody = z
   .strictObject({

@@ -4,7 +4,7 @@ import { DnsLabel, Id, Timestamp } from './common.ts';
 /**
  * What an API key may do. read: GET its tenant's resources; write: also change them (clusters,
  * webhooks, its tenant's read and write keys); admin: the whole fleet (tenants, hosts, every
- * tenant's events, metrics).
+ * tenant's clusters and events, metrics).
  */
 export const KeyScope = z.enum(['read', 'write', 'admin']);
 export type KeyScope = z.infer<typeof KeyScope>;

@@ -47,6 +47,21 @@ describe('the SDK against the API', () => {
     expect((await sdk.clusters.findByName('page-d'))?.name).toBe('page-d');
   });
 
+  it("with an admin key lists every tenant's clusters, or one tenant's, and finds a name within a tenant", async () => {
+    const other = await h.tenant();
+    const otherSdk = createClient({ baseUrl, apiKey: other.auth.authorization.replace('Bearer ', '') });
+    const { cluster: theirs } = await otherSdk.clusters.create(spec('page-a'));
+    const admin = createClient({ baseUrl, apiKey: (await h.tenant('fleet-operator', 'admin')).auth.authorization.replace('Bearer ', '') });
+    const all: Array<{ id: string; tenantId: string }> = [];
+    for await (const c of admin.clusters.list({ limit: 2 })) all.push(c);
+    expect(all.map((c) => c.id)).toContain(theirs.id);
+    expect(new Set(all.map((c) => c.tenantId)).size).toBeGreaterThan(1);
+    const only: string[] = [];
+    for await (const c of admin.clusters.list({ tenantId: other.tenantId })) only.push(c.id);
+    expect(only).toEqual([theirs.id]);
+    expect((await admin.clusters.findByName('page-a', { tenantId: other.tenantId }))?.id).toBe(theirs.id);
+  });
+
   it('throws a typed SlotplaneError naming every bad field', async () => {
     const err = await sdk.clusters.create({ name: 'Bad Name', shards: 99, replicasPerShard: 0 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SlotplaneError);

@@ -66,13 +66,23 @@ export function createClient(options: ClientOptions) {
     /** 202: the cluster as asked for and the operation that builds it. */
     create: (body: CreateClusterRequest, o?: WriteOptions) =>
       ok<AcceptedOperation>(raw.POST('/v1/clusters', { body, headers: writeHeaders(o), ...(o?.signal ? { signal: o.signal } : {}) })),
-    /** Every cluster, page after page: `for await (const c of sdk.clusters.list())`. */
-    list: (o: PageOptions = {}) =>
-      paginate((cursor) => ok<Schemas['ClusterPage']>(raw.GET('/v1/clusters', { params: { query: { ...(o.limit ? { limit: o.limit } : {}), ...(cursor ? { cursor } : {}) } } }))),
+    /**
+     * Every cluster, page after page: `for await (const c of sdk.clusters.list())`. Your tenant's; with
+     * an admin key every tenant's, or one tenant's with `tenantId`.
+     */
+    list: (o: PageOptions & { tenantId?: string } = {}) =>
+      paginate((cursor) =>
+        ok<Schemas['ClusterPage']>(
+          raw.GET('/v1/clusters', { params: { query: { ...(o.limit ? { limit: o.limit } : {}), ...(o.tenantId ? { tenantId: o.tenantId } : {}), ...(cursor ? { cursor } : {}) } } }),
+        ),
+      ),
     get: (clusterId: string) => ok<Cluster>(raw.GET('/v1/clusters/{clusterId}', { params: { path: { clusterId } } })),
-    /** The first cluster of that name, or undefined. */
-    findByName: async (name: string): Promise<Cluster | undefined> => {
-      for await (const c of clusters.list({ limit: 100 })) if (c.name === name) return c;
+    /**
+     * The first cluster of that name, or undefined. Names are unique per tenant only: with an admin
+     * key (which lists every tenant's clusters) give `tenantId`.
+     */
+    findByName: async (name: string, o: { tenantId?: string } = {}): Promise<Cluster | undefined> => {
+      for await (const c of clusters.list({ limit: 100, ...o })) if (c.name === name) return c;
       return undefined;
     },
     /** 202 with the operation that applies the change; a change that changes nothing answers the cluster alone (200). */

@@ -45,12 +45,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List your clusters, oldest first */
+        /** List your tenant's clusters (an admin key: every tenant's), oldest first */
         get: operations["listClusters"];
         put?: never;
         /**
          * Create a cluster
-         * @description Counts against your quotas (clusters, nodes, memory): 403 `quota_exceeded` names the one it would break.
+         * @description Counts against the owning tenant's quotas (clusters, nodes, memory): 403 `quota_exceeded` names the one it would break. The cluster is your tenant's; an admin key may name another in `tenantId` (404 if there is no such tenant; any other key naming another tenant gets 403).
          */
         post: operations["createCluster"];
         delete?: never;
@@ -82,7 +82,7 @@ export interface paths {
         head?: never;
         /**
          * Change the desired spec of a cluster; applied to the running nodes online
-         * @description Fields left out keep their value. A body that changes nothing answers 200 with the cluster, and starts no operation. Growth counts against your quotas.
+         * @description Fields left out keep their value. A body that changes nothing answers 200 with the cluster, and starts no operation. Growth counts against the quotas of the tenant that owns the cluster.
          */
         patch: operations["updateCluster"];
         trace?: never;
@@ -503,6 +503,11 @@ export interface components {
              * @description Opaque identifier (UUID).
              */
             id: string;
+            /**
+             * Format: uuid
+             * @description The tenant that owns the cluster (its quotas count it).
+             */
+            tenantId: string;
             /** @description DNS-label-like name, unique per tenant. */
             name: string;
             /** @description Desired state, written only through the API. */
@@ -614,6 +619,11 @@ export interface components {
              * @default false
              */
             takeoverWhenQuorumLost?: boolean;
+            /**
+             * Format: uuid
+             * @description Admin keys only: create the cluster for this tenant, within its quotas (default: the caller's).
+             */
+            tenantId?: string;
         };
         CreatedApiKey: {
             /**
@@ -1846,6 +1856,8 @@ export interface operations {
                 limit?: number;
                 /** @description The nextCursor of the previous page. */
                 cursor?: string;
+                /** @description Only this tenant's clusters. An admin key lists every tenant's without it; any other key may name only its own tenant (another is 403). */
+                tenantId?: string;
             };
             header?: never;
             path?: never;
@@ -1972,6 +1984,15 @@ export interface operations {
             };
             /** @description Default Response */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

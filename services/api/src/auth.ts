@@ -60,6 +60,24 @@ export async function principalOf(db: Db, key: string): Promise<Principal> {
   return { keyId: row.keyId, tenantId: row.tenantId, scope: row.scope };
 }
 
+/**
+ * The tenant whose resources a principal reaches: its own, or every tenant's (null) for an admin
+ * key, the operator's. Routes pass it to the store (`ownedBy`), so none has an admin branch of its
+ * own; another tenant's resource is simply not found for a read or write key.
+ */
+export const visibleTenant = (principal: Principal): string | null => (principal.scope === 'admin' ? null : principal.tenantId);
+
+/**
+ * The tenant a request names (`body.tenantId`, `query.tenantId`) when the principal may act for it:
+ * its own (the default), or with an admin key any. A read or write key naming another tenant gets a
+ * 403 naming `field` (the same whether that tenant exists or not).
+ */
+export function namedTenant(principal: Principal, named: string | undefined, field: string): string {
+  if (named === undefined || named === principal.tenantId) return principal.tenantId;
+  if (principal.scope !== 'admin') throw new AppError('forbidden', `${field}: only an admin key may act for another tenant`, [{ field, message: 'needs an admin key' }]);
+  return named;
+}
+
 /** 403 unless the principal's key has `needed` scope. */
 export function requireScope(principal: Principal, needed: KeyScope, what: string): void {
   if (!allows(principal.scope, needed)) throw new AppError('forbidden', `${what} needs a key with scope "${needed}" (this key's is "${principal.scope}")`);

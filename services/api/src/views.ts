@@ -7,6 +7,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 export function clusterView(row: ClusterRow, shards: Shard[] = []): Cluster {
   return {
     id: row.id,
+    tenantId: row.tenantId,
     name: row.name,
     spec: row.spec,
     generation: row.generation,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ApiKey, ApiKeyIdParams, CreateApiKeyBody, CreatedApiKey, Id, PageQuery, page } from '@slotplane/contracts';
 import type { ApiDeps } from '../app.ts';
-import { allows, type Principal } from '../auth.ts';
+import { allows, namedTenant, visibleTenant } from '../auth.ts';
 import { AppError, problems } from '../errors.ts';
 import { IdempotencyHeader, idempotency, send } from '../idempotency.ts';
 import { decodeCursor, toPage } from '../pagination.ts';
@@ -12,19 +12,10 @@ import { apiKeyView } from '../views.ts';
 const tags = ['api-keys'];
 const security = [{ bearerAuth: [] }];
 
-/** Which tenant's keys a request is about: the caller's own, or (admin keys only) the one it names. */
-function tenantOf(principal: Principal, named: string | undefined, field: string): string {
-  if (named === undefined || named === principal.tenantId) return principal.tenantId;
-  if (principal.scope !== 'admin') throw new AppError('forbidden', `${field}: only an admin key may manage another tenant's keys`, [{ field, message: 'needs an admin key' }]);
-  return named;
-}
-
 /** API keys: made, listed and revoked by their tenant's write keys (admin keys: any tenant's). */
 export const apiKeyRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database, secrets }) => {
   const db = database.db;
   const idempotent = idempotency(db, secrets);
-  /** A key's owner, as the caller may see it: an admin sees every tenant's keys. */
-  const ownerFilter = (p: Principal) => (p.scope === 'admin' ? undefined : p.tenantId);
 
   app.post(
     '/v1/api-keys',
@@ -42,7 +33,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { databa
       if (!allows(request.principal.scope, scope)) {
         throw new AppError('forbidden', `body.scope: a "${request.principal.scope}" key cannot make a "${scope}" key`, [{ field: 'body.scope', message: 'is above the scope of your key' }]);
       }
-      const tenantId = tenantOf(request.principal, named, 'body.tenantId');
+      const tenantId = namedTenant(request.principal, named, 'body.tenantId');
       return send(reply, await idempotent(request, async (tx) => {
         await getTenant(tx, tenantId);
         const { row, key } = await insertApiKey(tx, tenantId, scope, name ?? null);
@@ -63,7 +54,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { databa
     },
     async (request) => {
       const { limit, cursor, tenantId } = request.query;
-      const rows = await listApiKeys(db, tenantOf(request.principal, tenantId, 'query.tenantId'), limit, decodeCursor(cursor));
+      const rows = await listApiKeys(db, namedTenant(request.principal, tenantId, 'query.tenantId'), limit, decodeCursor(cursor));
       return toPage(rows, limit, apiKeyView);
     },
   );
@@ -78,7 +69,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { databa
         response: { 200: ApiKey, ...problems('validation_failed', 'not_found') },
       },
     },
-    async (request) => apiKeyView(await getApiKey(db, ownerFilter(request.principal), request.params.keyId)),
+    async (request) => apiKeyView(await getApiKey(db, visibleTenant(request.principal), request.params.keyId)),
   );
 
   app.delete(
@@ -94,7 +85,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { databa
     },
     async (request, reply) =>
       send(reply, await idempotent(request, async (tx) => {
-        const target = await getApiKey(tx, ownerFilter(request.principal), request.params.keyId);
+        const target = await getApiKey(tx, visibleTenant(request.principal), request.params.keyId);
         if (!allows(request.principal.scope, target.role)) throw new AppError('forbidden', `a "${request.principal.scope}" key cannot revoke a "${target.role}" key`);
         return { status: 200, body: apiKeyView(await revokeApiKey(tx, target.tenantId, target.id)) };
       })),

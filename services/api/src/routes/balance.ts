@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ClusterIdParams, ClusterSkew, RebalanceBody, ShardParams, SwitchoverBody } from '@slotplane/contracts';
 import type { ApiDeps } from '../app.ts';
+import { visibleTenant } from '../auth.ts';
 import { problems } from '../errors.ts';
 import { measureSkew } from '../skew.ts';
 import { getCluster } from '../store/clusters.ts';
@@ -30,7 +31,7 @@ export const balanceRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       },
     },
     async (request, reply) =>
-      respond(reply, await idempotent(request, async (tx) => acceptedReply(await requestRebalance(tx, request.principal.tenantId, request.params.clusterId, request.body)))),
+      respond(reply, await idempotent(request, async (tx) => acceptedReply(await requestRebalance(tx, visibleTenant(request.principal), request.params.clusterId, request.body)))),
   );
 
   app.post(
@@ -45,7 +46,7 @@ export const balanceRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       },
     },
     async (request, reply) =>
-      respond(reply, await idempotent(request, async (tx) => acceptedReply(await requestSwitchover(tx, request.principal.tenantId, request.params.clusterId, request.params.index, request.body ?? {})))),
+      respond(reply, await idempotent(request, async (tx) => acceptedReply(await requestSwitchover(tx, visibleTenant(request.principal), request.params.clusterId, request.params.index, request.body ?? {})))),
   );
 
   app.get(
@@ -58,7 +59,7 @@ export const balanceRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       },
     },
     async (request) => {
-      const cluster = await getCluster(db, request.principal.tenantId, request.params.clusterId);
+      const cluster = await getCluster(db, visibleTenant(request.principal), request.params.clusterId);
       return measureSkew(deps.secrets.decrypt(cluster.adminPassword), (await loadTopology(db, [cluster.id], [cluster])).get(cluster.id) ?? []);
     },
   );

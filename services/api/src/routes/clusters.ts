@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { Cluster, ClusterIdParams, CreateClusterBody, Credentials, PageQuery, PatchClusterBody, REDIS_USERS, page } from '@slotplane/contracts';
+import { Cluster, ClusterIdParams, ClusterListQuery, CreateClusterBody, Credentials, PatchClusterBody, REDIS_USERS, page } from '@slotplane/contracts';
 import type { ApiDeps } from '../app.ts';
+import { namedTenant, visibleTenant } from '../auth.ts';
 import { AppError, problems } from '../errors.ts';
 import { IdempotencyHeader, IfMatchHeader, etagOf, idempotency, ifMatchGeneration } from '../idempotency.ts';
 import { decodeCursor, toPage } from '../pagination.ts';
@@ -25,27 +26,32 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
     {
       schema: {
         tags, security, operationId: 'createCluster', summary: 'Create a cluster',
-        description: 'Counts against your quotas (clusters, nodes, memory): 403 `quota_exceeded` names the one it would break.',
+        description:
+          "Counts against the owning tenant's quotas (clusters, nodes, memory): 403 `quota_exceeded` names the one it would break. The cluster is your tenant's; an admin key may name another in `tenantId` (404 if there is no such tenant; any other key naming another tenant gets 403).",
         headers: IdempotencyHeader,
         body: CreateClusterBody,
-        response: { 202: Accepted, ...problems('validation_failed', 'unauthorized', 'quota_exceeded', 'name_taken', 'idempotency_key_reused') },
+        response: { 202: Accepted, ...problems('validation_failed', 'unauthorized', 'quota_exceeded', 'not_found', 'name_taken', 'idempotency_key_reused') },
       },
     },
-    async (request, reply) => respond(reply, await idempotent(request, async (tx) => acceptedReply(await createCluster(tx, deps.secrets, request.principal.tenantId, request.body, quotas)))),
+    async (request, reply) => {
+      const tenantId = namedTenant(request.principal, request.body.tenantId, 'body.tenantId');
+      return respond(reply, await idempotent(request, async (tx) => acceptedReply(await createCluster(tx, deps.secrets, tenantId, request.body, quotas))));
+    },
   );
 
   app.get(
     '/v1/clusters',
     {
       schema: {
-        tags, security, operationId: 'listClusters', summary: 'List your clusters, oldest first',
-        querystring: PageQuery,
+        tags, security, operationId: 'listClusters', summary: "List your tenant's clusters (an admin key: every tenant's), oldest first",
+        querystring: ClusterListQuery,
         response: { 200: page(Cluster).meta({ id: 'ClusterPage' }), ...problems('validation_failed', 'unauthorized') },
       },
     },
     async (request) => {
-      const { limit, cursor } = request.query;
-      const rows = await listClusters(db, request.principal.tenantId, limit, decodeCursor(cursor));
+      const { limit, cursor, tenantId } = request.query;
+      const tenant = tenantId === undefined ? visibleTenant(request.principal) : namedTenant(request.principal, tenantId, 'query.tenantId');
+      const rows = await listClusters(db, tenant, limit, decodeCursor(cursor));
       const topology = await loadTopology(db, rows.slice(0, limit).map((r) => r.id), rows);
       return toPage(rows, limit, (r) => clusterView(r, topology.get(r.id)));
     },
@@ -62,7 +68,7 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       },
     },
     async (request, reply) => {
-      const cluster = await getCluster(db, request.principal.tenantId, request.params.clusterId);
+      const cluster = await getCluster(db, visibleTenant(request.principal), request.params.clusterId);
       reply.header('etag', etagOf(cluster.generation));
       return clusterView(cluster, (await loadTopology(db, [cluster.id], [cluster])).get(cluster.id));
     },
@@ -81,7 +87,7 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
-      const cluster = await getCluster(db, request.principal.tenantId, request.params.clusterId);
+      const cluster = await getCluster(db, visibleTenant(request.principal), request.params.clusterId);
       if (cluster.deletionRequestedAt) throw new AppError('not_found', 'the cluster is deleted (or being deleted): it has no credentials any more');
       const shards = (await loadTopology(db, [cluster.id], [cluster])).get(cluster.id) ?? [];
       const live = shards.flatMap((s) => [s.primary, ...s.replicas]).filter((n) => n !== null && n.reachable === true && n.status === 'running' && n.role !== null);
@@ -98,14 +104,14 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
         params: ClusterIdParams,
         headers: IdempotencyHeader.extend(IfMatchHeader.shape),
         body: PatchClusterBody,
-        description: 'Fields left out keep their value. A body that changes nothing answers 200 with the cluster, and starts no operation. Growth counts against your quotas.',
+        description: 'Fields left out keep their value. A body that changes nothing answers 200 with the cluster, and starts no operation. Growth counts against the quotas of the tenant that owns the cluster.',
         response: { 200: Cluster, 202: Accepted, ...problems('validation_failed', 'unauthorized', 'quota_exceeded', 'not_found', 'conflict', 'precondition_failed', 'idempotency_key_reused') },
       },
     },
     async (request, reply) => {
       const ifGeneration = ifMatchGeneration(request.headers['if-match']);
       const r = await idempotent(request, async (tx) => {
-        const { cluster, operation } = await updateCluster(tx, request.principal.tenantId, request.params.clusterId, request.body, { quotas, ifGeneration });
+        const { cluster, operation } = await updateCluster(tx, visibleTenant(request.principal), request.params.clusterId, request.body, { quotas, ifGeneration });
         if (operation) return acceptedReply({ cluster, operation });
         return { status: 200, headers: { etag: etagOf(cluster.generation) }, body: clusterView(cluster, (await loadTopology(tx, [cluster.id], [cluster])).get(cluster.id)) };
       });
@@ -126,7 +132,7 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
     },
     async (request, reply) => {
       const ifGeneration = ifMatchGeneration(request.headers['if-match']);
-      return respond(reply, await idempotent(request, async (tx) => acceptedReply(await deleteCluster(tx, request.principal.tenantId, request.params.clusterId, ifGeneration))));
+      return respond(reply, await idempotent(request, async (tx) => acceptedReply(await deleteCluster(tx, visibleTenant(request.principal), request.params.clusterId, ifGeneration))));
     },
   );
 };

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ClusterIdParams, REDIS_USERS, RotatePasswordBody } from '@slotplane/contracts';
 import type { ApiDeps } from '../app.ts';
+import { visibleTenant } from '../auth.ts';
 import { problems } from '../errors.ts';
 import { IdempotencyHeader, idempotency } from '../idempotency.ts';
 import { requestPasswordRotation } from '../store/credentials.ts';
@@ -36,7 +37,7 @@ export const credentialRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps
       respond(
         reply,
         await idempotent(request, async (tx) =>
-          acceptedReply(await requestPasswordRotation(tx, deps.secrets, request.principal.tenantId, request.params.clusterId, request.body ?? RotatePasswordBody.parse({}))),
+          acceptedReply(await requestPasswordRotation(tx, deps.secrets, visibleTenant(request.principal), request.params.clusterId, request.body ?? RotatePasswordBody.parse({}))),
         ),
       ),
   );

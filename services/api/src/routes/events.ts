@@ -3,7 +3,7 @@ import { Gauge, type Registry } from 'prom-client';
 import { z } from 'zod';
 import { EventPage, EventQuery } from '@slotplane/contracts';
 import type { ApiDeps } from '../app.ts';
-import type { Principal } from '../auth.ts';
+import { visibleTenant, type Principal } from '../auth.ts';
 import { AppError, problems } from '../errors.ts';
 import { EventTail } from '../event-tail.ts';
 import { eventCursor, logHorizon, positionOf, readEvents, type EventFilter } from '../store/events.ts';
@@ -18,7 +18,7 @@ export const eventRoutes: FastifyPluginAsyncZod<ApiDeps & { registry?: Registry 
   const clients = new Gauge({ name: 'slotplane_event_stream_clients', help: 'Event streams open on this API instance.', registers: registry ? [registry] : [] });
   app.addHook('onClose', () => tail.close());
   const filterOf = (principal: Principal, q: { clusterId?: string | undefined; type?: EventFilter['type'] }): EventFilter => ({
-    tenantId: principal.scope === 'admin' ? null : principal.tenantId,
+    tenantId: visibleTenant(principal),
     clusterId: q.clusterId,
     type: q.type,
   });

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ClusterIdParams, Operation, OperationIdParams, PageQuery, page } from '@slotplane/contracts';
 import type { ApiDeps } from '../app.ts';
+import { visibleTenant } from '../auth.ts';
 import { problems } from '../errors.ts';
 import { decodeCursor, toPage } from '../pagination.ts';
 import { getCluster } from '../store/clusters.ts';
@@ -23,7 +24,7 @@ export const operationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { dat
       },
     },
     async (request) => {
-      const op = await getOperation(db, request.principal.tenantId, request.params.operationId);
+      const op = await getOperation(db, visibleTenant(request.principal), request.params.operationId);
       return operationView(op, (await moveProgress(db, [op.id])).get(op.id) ?? null);
     },
   );
@@ -39,7 +40,7 @@ export const operationRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { dat
       },
     },
     async (request) => {
-      const { tenantId } = request.principal;
+      const tenantId = visibleTenant(request.principal);
       const { limit, cursor } = request.query;
       await getCluster(db, tenantId, request.params.clusterId);
       const rows = await listClusterOperations(db, tenantId, request.params.clusterId, limit, decodeCursor(cursor));

@@ -1,14 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, clusters, eq, isNull } from '@slotplane/db';
 import { startApiHarness, type ApiHarness } from '@slotplane/testkit';
 
 let h: ApiHarness;
-let admin: { authorization: string };
+let admin: { authorization: string; tenantId: string };
 let writer: { authorization: string; tenantId: string };
 
 beforeAll(async () => {
   h = await startApiHarness({ quotas: { clusters: 5, nodes: 40, memoryMb: 100_000 } });
-  admin = (await h.tenant('operator', 'admin')).auth;
+  const a = await h.tenant('operator', 'admin');
+  admin = { ...a.auth, tenantId: a.tenantId };
   const w = await h.tenant('writer');
   writer = { ...w.auth, tenantId: w.tenantId };
 });
@@ -92,6 +94,75 @@ describe('tenants (admin)', () => {
     const res = await call('POST', '/v1/api-keys', writer, { tenantId: other.tenantId });
     expect(res.statusCode).toBe(403);
     expect(res.json().errors[0].field).toBe('body.tenantId');
+  });
+});
+
+describe("an admin key and every tenant's clusters", () => {
+  const oneNode = (name: string) => ({ name, shards: 1, replicasPerShard: 0 });
+  /** Every cluster a key lists, page after page. */
+  const listAll = async (key: { authorization: string }, query = '') => {
+    const all: Array<{ id: string; tenantId: string }> = [];
+    for (let cursor: string | null = ''; cursor !== null; ) {
+      const page: { items: typeof all; nextCursor: string | null } = (await call('GET', `/v1/clusters?limit=2${query}${cursor ? `&cursor=${cursor}` : ''}`, key)).json();
+      all.push(...page.items);
+      cursor = page.nextCursor;
+    }
+    return all;
+  };
+
+  it("lists every tenant's clusters, each naming its tenant, page after page; ?tenantId= keeps to one tenant", async () => {
+    const [t1, t2] = [await h.tenant(), await h.tenant()];
+    const c1 = (await call('POST', '/v1/clusters', t1.auth, oneNode('one'))).json().cluster;
+    const c2 = (await call('POST', '/v1/clusters', t2.auth, oneNode('two'))).json().cluster;
+    expect(c1.tenantId).toBe(t1.tenantId);
+    const all = await listAll(admin);
+    expect(all).toEqual(expect.arrayContaining([expect.objectContaining({ id: c1.id, tenantId: t1.tenantId }), expect.objectContaining({ id: c2.id, tenantId: t2.tenantId })]));
+    expect(new Set(all.map((c) => c.id)).size).toBe(all.length);
+    expect((await listAll(admin, `&tenantId=${t1.tenantId}`)).map((c) => c.id)).toEqual([c1.id]);
+    // A tenant's own key still lists only its own.
+    expect((await listAll(t1.auth)).map((c) => c.id)).toEqual([c1.id]);
+  });
+
+  it("refuses a read or write key that names another tenant's clusters (403, whether that tenant exists or not)", async () => {
+    const other = await h.tenant();
+    for (const tenantId of [other.tenantId, randomUUID()]) {
+      const res = await call('GET', `/v1/clusters?tenantId=${tenantId}`, writer);
+      expect(res.statusCode).toBe(403);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json()).toMatchObject({ code: 'forbidden', errors: [{ field: 'query.tenantId', message: 'needs an admin key' }] });
+    }
+    expect((await call('GET', `/v1/clusters?tenantId=${writer.tenantId}`, writer)).statusCode).toBe(200);
+  });
+
+  it("creates in the caller's tenant, or (admin key only) in the tenant the body names, counted against that tenant's quotas", async () => {
+    const own = (await call('POST', '/v1/clusters', admin, oneNode('mine'))).json();
+    expect(own.cluster.tenantId).toBe(admin.tenantId);
+    const hosted = (await call('POST', '/v1/tenants', admin, { name: 'hosted', maxClusters: 1 })).json();
+    const made = await call('POST', '/v1/clusters', admin, { ...oneNode('for-them'), tenantId: hosted.id });
+    expect(made.statusCode).toBe(202);
+    expect(made.json().cluster).toMatchObject({ tenantId: hosted.id, name: 'for-them' });
+    expect(made.json().cluster.spec).not.toHaveProperty('tenantId');
+    expect((await call('GET', `/v1/tenants/${hosted.id}`, admin)).json().usage.clusters).toBe(1);
+    expect((await call('POST', '/v1/clusters', admin, { ...oneNode('second'), tenantId: hosted.id })).json()).toMatchObject({ status: 403, code: 'quota_exceeded', quota: { name: 'clusters', limit: 1 } });
+    expect((await call('POST', '/v1/clusters', admin, { ...oneNode('nowhere'), tenantId: randomUUID() })).statusCode).toBe(404);
+
+    const refused = await call('POST', '/v1/clusters', writer, { ...oneNode('theirs'), tenantId: hosted.id });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().errors).toEqual([{ field: 'body.tenantId', message: 'needs an admin key' }]);
+    expect((await call('GET', `/v1/tenants/${hosted.id}`, admin)).json().usage.clusters).toBe(1);
+    expect((await call('POST', '/v1/clusters', writer, { ...oneNode('own-named'), tenantId: writer.tenantId })).json().cluster.tenantId).toBe(writer.tenantId);
+  });
+
+  it("counts an admin key's PATCH of another tenant's cluster against that tenant's quotas, not the admin's", async () => {
+    const t = (await call('POST', '/v1/tenants', admin, { name: 'tight', maxNodes: 2 })).json();
+    const key = bearer((await call('POST', '/v1/api-keys', admin, { tenantId: t.id })).json().key);
+    const { cluster } = (await call('POST', '/v1/clusters', key, oneNode('c'))).json();
+    const adminUsage = (await call('GET', `/v1/tenants/${admin.tenantId}`, admin)).json().usage;
+    const grow = await call('PATCH', `/v1/clusters/${cluster.id}`, admin, { shards: 3 });
+    expect(grow.json()).toMatchObject({ status: 403, code: 'quota_exceeded', quota: { name: 'nodes', limit: 2, used: 1, requested: 2 } });
+    expect((await call('PATCH', `/v1/clusters/${cluster.id}`, admin, { shards: 2 })).statusCode).toBe(202);
+    expect((await call('GET', `/v1/tenants/${t.id}`, admin)).json().usage.nodes).toBe(2);
+    expect((await call('GET', `/v1/tenants/${admin.tenantId}`, admin)).json().usage).toEqual(adminUsage);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { CreateTenantBody, PageQuery, PatchTenantBody, Tenant, TenantIdParams, page } from '@slotplane/contracts';
 import type { ApiDeps } from '../app.ts';
+import { visibleTenant } from '../auth.ts';
 import { notFound, problems } from '../errors.ts';
 import { IdempotencyHeader, idempotency, send } from '../idempotency.ts';
 import { decodeCursor, toPage } from '../pagination.ts';
@@ -67,7 +68,8 @@ export const tenantRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =>
     },
     async (request) => {
       const { tenantId } = request.params;
-      if (request.principal.scope !== 'admin' && tenantId !== request.principal.tenantId) throw notFound('tenant');
+      const visible = visibleTenant(request.principal);
+      if (visible !== null && visible !== tenantId) throw notFound('tenant');
       return (await view([tenantId], [await getTenant(db, tenantId)]))[0]!;
     },
   );

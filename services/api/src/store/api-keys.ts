@@ -3,6 +3,7 @@ import { and, apiKeys, eq, gt, newId, sql, tenants, type ApiKeyRow, type Db } fr
 import { generateApiKey } from '../auth.ts';
 import { notFound } from '../errors.ts';
 import { apiKeyView } from '../views.ts';
+import { ownedBy } from './owned-by.ts';
 
 /** A new key of the tenant; the key itself is returned once, only its hash is kept. */
 export async function insertApiKey(db: Db, tenantId: string, scope: KeyScope, name: string | null): Promise<{ row: ApiKeyRow; key: string }> {
@@ -19,9 +20,9 @@ export const listApiKeys = (db: Db, tenantId: string, limit: number, afterId?: s
     .orderBy(apiKeys.id)
     .limit(limit + 1);
 
-/** A key of the tenant (of any tenant when `tenantId` is undefined), or 404. */
-export async function getApiKey(db: Db, tenantId: string | undefined, keyId: string): Promise<ApiKeyRow> {
-  const [row] = await db.select().from(apiKeys).where(and(eq(apiKeys.id, keyId), tenantId ? eq(apiKeys.tenantId, tenantId) : undefined));
+/** A key of the tenant (of any tenant when `tenantId` is null), or 404. */
+export async function getApiKey(db: Db, tenantId: string | null, keyId: string): Promise<ApiKeyRow> {
+  const [row] = await db.select().from(apiKeys).where(and(eq(apiKeys.id, keyId), ownedBy(apiKeys.tenantId, tenantId)));
   if (!row) throw notFound('API key');
   return row;
 }

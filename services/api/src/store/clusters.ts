@@ -5,6 +5,7 @@ import { and, appendEvent, clusters, desc, eq, gt, isNull, ne, newId, nodes, not
 import type { Keyring } from '@slotplane/secrets';
 import { canonicalJson } from '../canonical-json.ts';
 import { AppError, notFound } from '../errors.ts';
+import { ownedBy } from './owned-by.ts';
 import { enforceQuotas } from './tenants.ts';
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -50,9 +51,13 @@ function newPasswords(secrets: Keyring) {
   return { password: secret(), adminPassword: secret(), replicationPassword: secret() };
 }
 
-/** Writes the desired cluster, its create operation and the event in one transaction, within the tenant's quotas. */
+/**
+ * Writes the desired cluster of `tenantId`, its create operation and the event in one transaction,
+ * within that tenant's quotas (404 when there is no such tenant). The route has already turned
+ * `body.tenantId` into `tenantId`; it is not part of the spec.
+ */
 export async function createCluster(db: Db, secrets: Keyring, tenantId: string, body: CreateClusterBody, quotas: Usage): Promise<Submitted> {
-  const { name, ...spec } = body;
+  const { name, tenantId: _named, ...spec } = body;
   try {
     return await db.transaction(async (tx) => {
       await enforceQuotas(tx, tenantId, quotas, NO_USAGE, usageOf(spec));
@@ -64,26 +69,28 @@ export async function createCluster(db: Db, secrets: Keyring, tenantId: string, 
     });
   } catch (err) {
     if (isUniqueViolation(err, 'clusters_tenant_name_live')) {
-      throw new AppError('name_taken', `you already have a cluster named "${name}"`, [{ field: 'body.name', message: 'is already taken' }]);
+      throw new AppError('name_taken', `the tenant already has a cluster named "${name}"`, [{ field: 'body.name', message: 'is already taken' }]);
     }
     throw err;
   }
 }
 
-export async function getCluster(db: Db, tenantId: string, clusterId: string): Promise<ClusterRow> {
+/** A cluster the caller may see (`tenantId` null: any tenant's, for an admin key), or 404. */
+export async function getCluster(db: Db, tenantId: string | null, clusterId: string): Promise<ClusterRow> {
   const [row] = await db
     .select()
     .from(clusters)
-    .where(and(eq(clusters.id, clusterId), eq(clusters.tenantId, tenantId)));
+    .where(and(eq(clusters.id, clusterId), ownedBy(clusters.tenantId, tenantId)));
   if (!row) throw notFound('cluster');
   return row;
 }
 
-export async function listClusters(db: Db, tenantId: string, limit: number, afterId?: string): Promise<ClusterRow[]> {
+/** A page of live clusters in id order: of one tenant, or of every tenant for null. */
+export async function listClusters(db: Db, tenantId: string | null, limit: number, afterId?: string): Promise<ClusterRow[]> {
   return db
     .select()
     .from(clusters)
-    .where(and(eq(clusters.tenantId, tenantId), ne(clusters.status, 'deleted'), afterId ? gt(clusters.id, afterId) : undefined))
+    .where(and(ownedBy(clusters.tenantId, tenantId), ne(clusters.status, 'deleted'), afterId ? gt(clusters.id, afterId) : undefined))
     .orderBy(clusters.id)
     .limit(limit + 1);
 }
@@ -97,26 +104,27 @@ export function checkGeneration(cluster: ClusterRow, expected: number | undefine
 
 /**
  * Applies a PATCH to the desired spec: a new generation and an update operation, within the
- * tenant's quotas. A patch that changes nothing writes nothing and starts no operation
+ * quotas of the tenant that owns the cluster (whoever asks: an admin key changes another
+ * tenant's cluster within that tenant's quotas). A patch that changes nothing writes nothing and starts no operation
  * (`operation: null`). The hosts of the cluster's nodes are told, so their agents rewrite
  * redis.conf.
  */
 export async function updateCluster(
   db: Db,
-  tenantId: string,
+  tenantId: string | null,
   clusterId: string,
   patch: PatchClusterBody,
   opts: { quotas: Usage; ifGeneration?: number | undefined },
 ): Promise<{ cluster: ClusterRow; operation: OperationRow | null }> {
   return db.transaction(async (tx) => {
-    const [current] = await tx.select().from(clusters).where(and(eq(clusters.id, clusterId), eq(clusters.tenantId, tenantId))).for('update');
+    const [current] = await tx.select().from(clusters).where(and(eq(clusters.id, clusterId), ownedBy(clusters.tenantId, tenantId))).for('update');
     if (!current) throw notFound('cluster');
     checkGeneration(current, opts.ifGeneration);
     if (current.deletionRequestedAt) throw new AppError('conflict', 'the cluster is being deleted; it can no longer be changed');
     // Top-level keys replace (redisConfig is replaced whole), as the jsonb || below does.
     const next = { ...current.spec, ...patch };
     if (canonicalJson(next) === canonicalJson(current.spec)) return { cluster: current, operation: null };
-    await enforceQuotas(tx, tenantId, opts.quotas, usageOf(current.spec), usageOf(next));
+    await enforceQuotas(tx, current.tenantId, opts.quotas, usageOf(current.spec), usageOf(next));
     const [cluster] = await tx
       .update(clusters)
       .set({
@@ -136,7 +144,7 @@ export async function updateCluster(
  * Asks for deletion. Asking again returns the delete operation already under way, so a
  * retried DELETE is harmless.
  */
-export async function deleteCluster(db: Db, tenantId: string, clusterId: string, ifGeneration?: number): Promise<Submitted> {
+export async function deleteCluster(db: Db, tenantId: string | null, clusterId: string, ifGeneration?: number): Promise<Submitted> {
   return db.transaction(async (tx) => {
     const [cluster] = await tx
       .update(clusters)
@@ -144,7 +152,7 @@ export async function deleteCluster(db: Db, tenantId: string, clusterId: string,
       .where(
         and(
           eq(clusters.id, clusterId),
-          eq(clusters.tenantId, tenantId),
+          ownedBy(clusters.tenantId, tenantId),
           isNull(clusters.deletionRequestedAt),
           ifGeneration === undefined ? undefined : eq(clusters.generation, ifGeneration),
         ),

@@ -4,6 +4,7 @@ import { and, clusters, eq, gt, inArray, isNull, nodes, notifyAssignments, opera
 import type { Keyring } from '@slotplane/secrets';
 import { AppError } from '../errors.ts';
 import { getCluster, insertOperation, type Submitted } from './clusters.ts';
+import { ownedBy } from './owned-by.ts';
 
 /** A new tenant password, as stored (encrypted). */
 export const newTenantPassword = (secrets: Keyring) => secrets.encrypt(randomBytes(24).toString('base64url'));
@@ -31,7 +32,7 @@ const openRotation = (clusterId: string) =>
  * cut off clients still on it). After a rotation that failed, a new one replaces its password
  * (never handed out) and keeps the previous one, which clients still use.
  */
-export async function requestPasswordRotation(db: Db, secrets: Keyring, tenantId: string, clusterId: string, body: RotatePasswordBody): Promise<Submitted> {
+export async function requestPasswordRotation(db: Db, secrets: Keyring, tenantId: string | null, clusterId: string, body: RotatePasswordBody): Promise<Submitted> {
   return db.transaction(async (tx) => {
     const [cluster] = await tx
       .update(clusters)
@@ -45,7 +46,7 @@ export async function requestPasswordRotation(db: Db, secrets: Keyring, tenantId
       .where(
         and(
           eq(clusters.id, clusterId),
-          eq(clusters.tenantId, tenantId),
+          ownedBy(clusters.tenantId, tenantId),
           isNull(clusters.deletionRequestedAt),
           gt(clusters.observedGeneration, 0),
           or(isNull(clusters.previousPassword), isNull(clusters.previousPasswordUntil)),
@@ -60,8 +61,8 @@ export async function requestPasswordRotation(db: Db, secrets: Keyring, tenantId
   });
 }
 
-/** Why a rotation was refused: 404 for no such cluster (of this tenant), else the 409 that applies. */
-async function refusal(tx: Db, tenantId: string, clusterId: string): Promise<AppError> {
+/** Why a rotation was refused: 404 for no such cluster (that the caller may see), else the 409 that applies. */
+async function refusal(tx: Db, tenantId: string | null, clusterId: string): Promise<AppError> {
   const cluster = await getCluster(tx, tenantId, clusterId);
   if (cluster.deletionRequestedAt) return new AppError('conflict', 'the cluster is being deleted');
   if (cluster.observedGeneration === 0) return new AppError('conflict', 'the cluster is still being created; ask again once it is available');

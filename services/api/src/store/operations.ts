@@ -1,21 +1,22 @@
 import type { Operation } from '@slotplane/contracts';
 import { and, eq, gt, inArray, operations, slotMoves, sql, type Db, type OperationRow } from '@slotplane/db';
 import { notFound } from '../errors.ts';
+import { ownedBy } from './owned-by.ts';
 
-export async function getOperation(db: Db, tenantId: string, operationId: string): Promise<OperationRow> {
+export async function getOperation(db: Db, tenantId: string | null, operationId: string): Promise<OperationRow> {
   const [row] = await db
     .select()
     .from(operations)
-    .where(and(eq(operations.id, operationId), eq(operations.tenantId, tenantId)));
+    .where(and(eq(operations.id, operationId), ownedBy(operations.tenantId, tenantId)));
   if (!row) throw notFound('operation');
   return row;
 }
 
-export async function listClusterOperations(db: Db, tenantId: string, clusterId: string, limit: number, afterId?: string) {
+export async function listClusterOperations(db: Db, tenantId: string | null, clusterId: string, limit: number, afterId?: string) {
   return db
     .select()
     .from(operations)
-    .where(and(eq(operations.clusterId, clusterId), eq(operations.tenantId, tenantId), afterId ? gt(operations.id, afterId) : undefined))
+    .where(and(eq(operations.clusterId, clusterId), ownedBy(operations.tenantId, tenantId), afterId ? gt(operations.id, afterId) : undefined))
     .orderBy(operations.id)
     .limit(limit + 1);
 }

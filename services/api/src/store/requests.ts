@@ -5,7 +5,7 @@ import { getCluster, insertOperation, type Submitted, type Tx } from './clusters
 import { loadTopology } from './topology.ts';
 
 /** A cluster that exists, is not being deleted, and was formed: the only kind that can be rebalanced or switched over. */
-async function runningCluster(tx: Tx, tenantId: string, clusterId: string) {
+async function runningCluster(tx: Tx, tenantId: string | null, clusterId: string) {
   const cluster = await getCluster(tx, tenantId, clusterId);
   if (cluster.deletionRequestedAt) throw new AppError('conflict', 'the cluster is being deleted');
   if (cluster.observedGeneration === 0) throw new AppError('conflict', 'the cluster is still being created; ask again once it is available');
@@ -15,7 +15,7 @@ async function runningCluster(tx: Tx, tenantId: string, clusterId: string) {
 }
 
 /** Records a rebalance: an operation the reconciler carries out with slot moves, then succeeds. */
-export async function requestRebalance(db: Db, tenantId: string, clusterId: string, body: RebalanceBody): Promise<Submitted> {
+export async function requestRebalance(db: Db, tenantId: string | null, clusterId: string, body: RebalanceBody): Promise<Submitted> {
   return db.transaction(async (tx) => {
     const cluster = await runningCluster(tx, tenantId, clusterId);
     return { cluster, operation: await insertOperation(tx, cluster, 'rebalance', { by: body.by, threshold: body.threshold }) };
@@ -27,7 +27,7 @@ export async function requestRebalance(db: Db, tenantId: string, clusterId: stri
  * named one, when given). The primary at this moment is recorded: the operation is done when
  * it no longer leads the shard.
  */
-export async function requestSwitchover(db: Db, tenantId: string, clusterId: string, index: number, body: SwitchoverBody): Promise<Submitted> {
+export async function requestSwitchover(db: Db, tenantId: string | null, clusterId: string, index: number, body: SwitchoverBody): Promise<Submitted> {
   return db.transaction(async (tx) => {
     const cluster = await runningCluster(tx, tenantId, clusterId);
     const shard = ((await loadTopology(tx, [cluster.id], [cluster])).get(cluster.id) ?? []).find((s) => s.index === index);

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useLive, useResource } from '../live.tsx';
+import { TenantName, useTenants } from '../tenants.tsx';
 import type { AcceptedOperation, Cluster, ClusterSkew, Node, Operation, Page, ShardSkew } from '../types.ts';
 import { Confirm, ProgressBar, SlotBar, StatusBadge, When } from './bits.tsx';
 
@@ -37,6 +38,7 @@ const REBALANCE_BY = ['slots', 'memory'] as const;
 
 export function ClusterDetail({ id }: { id: string }) {
   const live = useLive();
+  const { names } = useTenants();
   const { data: cluster, error, reload } = useResource<Cluster>(`/v1/clusters/${id}`, (e) => e.clusterId === id);
   const { data: ops } = useResource<Page<Operation>>(`/v1/clusters/${id}/operations?limit=100`, (e) => e.clusterId === id);
   // Keys and memory per shard are read from the nodes: again on the cluster's events, and every 10 s.
@@ -71,7 +73,7 @@ export function ClusterDetail({ id }: { id: string }) {
         {cluster.name} <StatusBadge status={cluster.status} />
       </h2>
       <p className="muted small">
-        {cluster.id} · generation {cluster.generation} · {cluster.spec.shards} shards × (1 + {cluster.spec.replicasPerShard}) · {cluster.spec.maxMemoryMb} MB
+        tenant <TenantName id={cluster.tenantId} names={names} /> · {cluster.id} · generation {cluster.generation} · {cluster.spec.shards} shards × (1 + {cluster.spec.replicasPerShard}) · {cluster.spec.maxMemoryMb} MB
       </p>
       {cluster.lastError && <p className="error">{cluster.lastError}</p>}
 

@@ -59,7 +59,7 @@ export function CreateCluster({ onCreated }: { onCreated: () => void }) {
 
   return (
     <form className="create-cluster" onSubmit={(e) => void submit(e)} aria-label="Create cluster">
-      <h3>Create cluster</h3>
+      <h3>Create cluster <span className="muted small">in this key's own tenant</span></h3>
       <div className="fields">
         {field('name', 'name', 'text')}
         {field('shards', 'shards', 'number')}
