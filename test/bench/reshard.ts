@@ -110,8 +110,12 @@ try {
   const postgresCpu = postgresPids().reduce((a, pid) => a + cpuSeconds(pid) - (pg0.find(([p]) => p === pid)?.[1] ?? 0), 0);
   const { rows: statements } = (await sp.database.db.execute(sql`
     select calls, round(total_exec_time)::int as ms, regexp_replace(left(query, 110), '[[:space:]]+', ' ', 'g') as query
-    from pg_stat_statements order by total_exec_time desc limit 8`)) as unknown as { rows: Array<{ calls: number; ms: number; query: string }> };
-  topStatements = statements.map((r) => `${String(r.ms).padStart(6)} ms ${String(r.calls).padStart(6)} calls  ${r.query}`);
+    from pg_stat_statements order by total_exec_time desc limit 12`)) as unknown as { rows: Array<{ calls: number; ms: number; query: string }> };
+  const { rows: [all] } = (await sp.database.db.execute(sql`select sum(calls)::int as calls, round(sum(total_exec_time))::int as ms from pg_stat_statements`)) as unknown as { rows: Array<{ calls: number; ms: number }> };
+  topStatements = [
+    `${String(all!.ms).padStart(6)} ms ${String(all!.calls).padStart(6)} calls  (all statements)`,
+    ...statements.map((r) => `${String(r.ms).padStart(6)} ms ${String(r.calls).padStart(6)} calls  ${r.query}`),
+  ];
   // The new primary took every moved key: its CPU (all of it spent since it started) apart.
   const after = await sp.api('GET', `/v1/clusters/${cluster.id}/credentials`);
   const targetPids = pidsOnPorts(after.endpoints).filter((p) => !redisPids.includes(p));

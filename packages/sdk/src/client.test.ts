@@ -60,6 +60,8 @@ describe('the SDK against the API', () => {
     for await (const c of admin.clusters.list({ tenantId: other.tenantId })) only.push(c.id);
     expect(only).toEqual([theirs.id]);
     expect((await admin.clusters.findByName('page-a', { tenantId: other.tenantId }))?.id).toBe(theirs.id);
+    // Both tenants have a page-a: without a tenant the name does not say which.
+    await expect(admin.clusters.findByName('page-a')).rejects.toThrow(/2 clusters are named "page-a"/);
   });
 
   it('throws a typed SlotplaneError naming every bad field', async () => {

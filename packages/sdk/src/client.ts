@@ -82,8 +82,11 @@ export function createClient(options: ClientOptions) {
      * key (which lists every tenant's clusters) give `tenantId`.
      */
     findByName: async (name: string, o: { tenantId?: string } = {}): Promise<Cluster | undefined> => {
-      for await (const c of clusters.list({ limit: 100, ...o })) if (c.name === name) return c;
-      return undefined;
+      const named: Cluster[] = [];
+      for await (const c of clusters.list({ limit: 100, ...o })) if (c.name === name) named.push(c);
+      // Names are unique within a tenant; an admin key sees every tenant's clusters.
+      if (named.length > 1) throw new Error(`${named.length} clusters are named "${name}" (tenants ${named.map((c) => c.tenantId).join(', ')}): give the cluster's id, or its tenant`);
+      return named[0];
     },
     /** 202 with the operation that applies the change; a change that changes nothing answers the cluster alone (200). */
     update: async (clusterId: string, body: UpdateClusterRequest, o?: WriteOptions): Promise<{ cluster: Cluster; operation: Operation | null }> => {

@@ -63,17 +63,21 @@ export class SlotplaneApi {
     }
   }
 
-  /** The live cluster with this name, if any (the list is paged). */
+  /**
+   * The live cluster with this name, if any (the list is paged). Names are unique within a tenant;
+   * an admin key sees every tenant's clusters, so a name two tenants use is an error here.
+   */
   async findClusterByName(name: string): Promise<Cluster | null> {
+    const named: Cluster[] = [];
     let cursor: string | null = null;
     do {
       const q: string = `/v1/clusters?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
       const { body } = await this.call<{ items: Cluster[]; nextCursor: string | null }>('GET', q);
-      const hit = body.items.find((c) => c.name === name);
-      if (hit) return hit;
+      named.push(...body.items.filter((c) => c.name === name));
       cursor = body.nextCursor;
     } while (cursor);
-    return null;
+    if (named.length > 1) throw new Error(`${named.length} clusters are named "${name}" (the API key sees several tenants'): look the cluster up by id`);
+    return named[0] ?? null;
   }
 
   async credentials(id: string): Promise<Credentials> {

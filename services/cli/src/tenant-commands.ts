@@ -54,7 +54,10 @@ function eventTypesOf(values: Values): EventType[] {
 }
 
 async function clusterIdOf(sdk: SlotplaneClient, name: string): Promise<string> {
-  const cluster = await sdk.clusters.findByName(name);
+  const cluster = await sdk.clusters.findByName(name).catch((err: unknown) => {
+    if (err instanceof SlotplaneError) throw err;
+    throw new Failed((err as Error).message);
+  });
   if (!cluster) throw new Failed(`no cluster named "${name}"`);
   return cluster.id;
 }
