@@ -83,6 +83,7 @@ await sp.database.db.execute(sql`create extension if not exists pg_stat_statemen
 /** Every process of the throwaway Postgres: the postmaster and its backends. */
 const postgresPids = () => [sp.postgresPid, ...spawnSync('pgrep', ['-P', String(sp.postgresPid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number)];
 let topStatements: string[] = [];
+let movesCpu = '';
 let timeline: string[] = [];
 let ours: { ms: number; movesMs: number; keys: number; benchCpu: number; benchSystemCpu: number; agentsCpu: number; postgresCpu: number; redisCpu: number; targetCpu: number };
 try {
@@ -100,10 +101,22 @@ try {
   const t0 = performance.now();
   const wall0 = Date.now();
   const profiler = await startProfile();
+  // CPU of each group of processes every 100 ms, to tell what ran during the moves alone.
+  const pgPids = postgresPids();
+  const samples: Array<{ at: number; cpu: Record<'slotplane' | 'postgres' | 'sources' | 'agents', number> }> = [];
+  const sum = (pids: number[]) => pids.reduce((a, pid) => a + cpuSeconds(pid), 0);
+  const sample = () => {
+    const { user, system } = process.cpuUsage();
+    samples.push({ at: Date.now(), cpu: { slotplane: (user + system) / 1e6, postgres: sum(pgPids), sources: sum(redisPids), agents: sum(sp.agentPids) } });
+  };
+  sample();
+  const sampler = setInterval(sample, 100);
   const patch = await sp.api('PATCH', `/v1/clusters/${cluster.id}`, { shards: 4 });
   // Polled every 100 ms: the API runs in this process, beside the worker being measured.
   const op = await sp.settled(patch.operation.id, 600_000, 100);
   const ms = performance.now() - t0;
+  clearInterval(sampler);
+  sample();
   const cpu = process.cpuUsage(cpu0);
   await profiler?.stop();
   // Backends that exited during the run are missed: the pool keeps its connections.
@@ -130,6 +143,13 @@ try {
   const firstMove = steps.findIndex((e) => e.phase.startsWith('moving slots'));
   const [done] = await sp.database.db.select({ at: sql<string>`max(${slotMoves.updatedAt})` }).from(slotMoves).where(eq(slotMoves.clusterId, cluster.id));
   const span = { ms: new Date(done!.at).getTime() - steps[firstMove - 1]!.at.getTime() };
+  const between = (from: number, to: number) => {
+    const at = (t: number) => samples.reduce((best, x) => (Math.abs(x.at - t) < Math.abs(best.at - t) ? x : best));
+    const [a, b] = [at(from), at(to)];
+    return Object.fromEntries(Object.entries(b.cpu).map(([k, v]) => [k, v - a.cpu[k as keyof typeof a.cpu]])) as (typeof a)['cpu'];
+  };
+  const moving = between(steps[firstMove - 1]!.at.getTime(), new Date(done!.at).getTime());
+  movesCpu = `CPU during the moves alone (${span.ms} ms, 2 cores: ${((2 * span.ms) / 1000).toFixed(1)} s to share): Slotplane's process ${moving.slotplane.toFixed(1)} s, Postgres ${moving.postgres.toFixed(1)} s, the three source primaries ${moving.sources.toFixed(1)} s, the agents ${moving.agents.toFixed(1)} s; the new primary about its whole`;
   // Where the wall time went: each step's end, from the PATCH.
   timeline = [...steps.map((e) => `${String(e.at.getTime() - wall0).padStart(6)} ms  ${e.phase}`), `${String(new Date(done!.at).getTime() - wall0).padStart(6)} ms  last journal row done`];
   ours = {
@@ -250,5 +270,6 @@ console.log(`  Slotplane vs redis-cli: ${(rate(ours) / rate(theirs)).toFixed(2)}
 console.log(`  moves alone: Slotplane ${ours.movesMs.toFixed(0)} ms (new primary in sync -> last journal row done, ${rate({ ms: ours.movesMs, keys: ours.keys }).toFixed(0)} keys/s), redis-cli rebalance ${theirs.rebalanceMs.toFixed(0)} ms (${rate({ ms: theirs.rebalanceMs, keys: theirs.keys }).toFixed(0)} keys/s): ${(theirs.rebalanceMs / ours.movesMs).toFixed(2)}x`);
 console.log(`  Slotplane's steps (end of each, from the PATCH):\n${timeline.map((l) => `    ${l}`).join('\n')}`);
 console.log(`  Postgres statements while resharding (by time):\n${topStatements.map((l) => `    ${l}`).join('\n')}`);
+console.log(`  ${movesCpu} ${ours.targetCpu.toFixed(1)} s`);
 console.log(`  CPU while resharding: Slotplane's process (API + worker) ${ours.benchCpu.toFixed(1)} s (${ours.benchSystemCpu.toFixed(1)} s of it in the kernel), its three agents ${ours.agentsCpu.toFixed(1)} s, Postgres ${ours.postgresCpu.toFixed(1)} s, its three source primaries ${ours.redisCpu.toFixed(1)} s, the new primary ${ours.targetCpu.toFixed(1)} s; reference redis-servers, all four, ${theirs.redisCpu.toFixed(1)} s`);
 process.exit(0);
