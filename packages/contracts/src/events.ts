@@ -98,7 +98,10 @@ export type Event = { [T in EventType]: { id: string; type: T; tenantId: string 
 export const EventQuery = z.object({
   cursor: z.string().max(100).optional().describe('Read the events after this one (an event id, or a nextCursor); `now` for only what comes next; from the oldest kept when absent.'),
   clusterId: Id.optional(),
-  type: EventType.optional(),
+  type: z
+    .preprocess((v) => (typeof v === 'string' ? v.split(',') : v), z.array(EventType).min(1).max(EVENT_TYPES.length))
+    .optional()
+    .describe('Only events of these types: one, several separated by commas (`type=shard.failover,node.replaced`), or the parameter repeated.'),
   limit: decimal(wholeNumber().min(1).max(500).default(100)).describe('Events per page (1-500).'),
 });
 

@@ -1,13 +1,14 @@
 import { errorOf } from './errors.ts';
-import type { components, operations } from './schema.ts';
+import type { components } from './schema.ts';
 import type { Transport } from './transport.ts';
 
 export type Event = components['schemas']['Event'];
-export type EventType = NonNullable<operations['streamEvents']['parameters']['query']>['type'];
+export type EventType = Event['type'];
 
 export interface StreamOptions {
   clusterId?: string;
-  type?: NonNullable<EventType>;
+  /** Only events of this type, or of any of these. */
+  type?: EventType | EventType[];
   /** Start after this event id (or a page's nextCursor); `now` for only what comes next; absent: every kept event. */
   cursor?: string;
   /** Wait before reconnecting after the connection drops (default 1000). */
@@ -59,7 +60,7 @@ async function* messagesOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Mes
 export async function* streamEvents(send: Transport, baseUrl: string, headers: Record<string, string>, opts: StreamOptions = {}): AsyncGenerator<Event> {
   const base = new URL('v1/events/stream', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   if (opts.clusterId) base.searchParams.set('clusterId', opts.clusterId);
-  if (opts.type) base.searchParams.set('type', opts.type);
+  if (opts.type) base.searchParams.set('type', [opts.type].flat().join(','));
   let lastId: string | undefined;
   let connected = false;
   const stop = new AbortController();

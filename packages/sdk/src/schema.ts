@@ -3550,7 +3550,8 @@ export interface operations {
                 cursor?: string;
                 /** @description Opaque identifier (UUID). */
                 clusterId?: string;
-                type?: "cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered";
+                /** @description Only events of these types: one, several separated by commas (`type=shard.failover,node.replaced`), or the parameter repeated. */
+                type?: ("cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered")[];
                 /** @description Events per page (1-500). */
                 limit?: number;
             };
@@ -3641,7 +3642,8 @@ export interface operations {
                 cursor?: string;
                 /** @description Opaque identifier (UUID). */
                 clusterId?: string;
-                type?: "cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered";
+                /** @description Only events of these types: one, several separated by commas (`type=shard.failover,node.replaced`), or the parameter repeated. */
+                type?: ("cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered")[];
             };
             header?: {
                 "last-event-id"?: string;

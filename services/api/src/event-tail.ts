@@ -16,7 +16,7 @@ interface Follower {
 }
 
 const matches = (f: EventFilter, e: Event) =>
-  (f.tenantId === null || e.tenantId === f.tenantId) && (!f.clusterId || e.clusterId === f.clusterId) && (!f.type || e.type === f.type);
+  (f.tenantId === null || e.tenantId === f.tenantId) && (!f.clusterId || e.clusterId === f.clusterId) && (!f.types || f.types.includes(e.type));
 
 /**
  * One reader of the event log per API process, for all its streams: each NOTIFY (any instance or

@@ -214,13 +214,8 @@ export const TENANT_COMMANDS: Record<string, Command> = {
       const types = eventTypesOf(values);
       const name = values.cluster as string | undefined;
       const clusterId = name ? await clusterIdOf(ctx.sdk, name) : undefined;
-      // The API filters by one type: several are picked here from the one stream, in its order.
-      const type = types.length === 1 ? types[0] : undefined;
-      const stream = ctx.sdk.events.stream({ ...(clusterId ? { clusterId } : {}), ...(type ? { type } : {}), ...(values['from-start'] ? {} : { cursor: 'now' }) });
-      for await (const e of stream as AsyncIterable<Event>) {
-        if (types.length > 1 && !types.includes(e.type)) continue;
-        console.log(ctx.json ? JSON.stringify(e) : eventLine(e));
-      }
+      const stream = ctx.sdk.events.stream({ ...(clusterId ? { clusterId } : {}), ...(types.length ? { type: types } : {}), ...(values['from-start'] ? {} : { cursor: 'now' }) });
+      for await (const e of stream as AsyncIterable<Event>) console.log(ctx.json ? JSON.stringify(e) : eventLine(e));
     },
   }),
 };

@@ -72,6 +72,11 @@ describe('GET /v1/events', () => {
     expect(all.items.map((e) => e.type)).toEqual([...Array(6).fill('cluster.step_done'), 'host.lost']);
     expect(all.items.at(-1)!.tenantId).toBeNull();
     expect((await follow(admin, start, '&type=host.lost')).items.map((e) => e.data.name)).toEqual(['h1']);
+    // Several types: separated by commas, or the parameter repeated.
+    const both = [...Array(6).fill('cluster.step_done'), 'host.lost'];
+    expect((await follow(admin, start, '&type=host.lost,cluster.step_done')).items.map((e) => e.type)).toEqual(both);
+    expect((await follow(admin, start, '&type=host.lost&type=cluster.step_done')).items.map((e) => e.type)).toEqual(both);
+    expect((await follow(admin, start, '&type=host.lost,shard.failover')).items.map((e) => e.type)).toEqual(['host.lost']);
   });
 
   it('reads from now: no past event, and a cursor from which the next one comes', async () => {
@@ -87,7 +92,10 @@ describe('GET /v1/events', () => {
     expect(bad.json().errors[0].field).toBe('query.cursor');
     const type = await h.app.inject({ method: 'GET', url: '/v1/events?type=cluster.exploded', headers: alice.auth });
     expect(type.statusCode).toBe(400);
-    expect(type.json().errors[0].field).toBe('query.type');
+    expect(type.json().errors[0].field).toMatch(/^query\.type/);
+    const second = await h.app.inject({ method: 'GET', url: '/v1/events?type=host.lost,cluster.exploded', headers: alice.auth });
+    expect(second.statusCode).toBe(400);
+    expect(second.json().errors[0].field).toMatch(/^query\.type/);
     expect((await h.app.inject({ method: 'GET', url: '/v1/events' })).statusCode).toBe(401);
   });
 });
@@ -157,21 +165,27 @@ describe('GET /v1/events/stream', () => {
 
   it('hands live events only to the streams whose tenant and filters let them through', async () => {
     // From now on (without a cursor a stream starts from the oldest event kept).
-    const [mine, theirs, failovers] = [await openStream(`${url}?cursor=now`, alice.auth), await openStream(`${url}?cursor=now`, bob.auth), await openStream(`${url}?cursor=now&type=shard.failover`, alice.auth)];
+    const [mine, theirs, failovers, several] = [
+      await openStream(`${url}?cursor=now`, alice.auth),
+      await openStream(`${url}?cursor=now`, bob.auth),
+      await openStream(`${url}?cursor=now&type=shard.failover`, alice.auth),
+      await openStream(`${url}?cursor=now&type=host.lost&type=shard.failover`, alice.auth),
+    ];
     try {
       await h.database.db.transaction(async (tx) => {
         await appendEvent(tx, step(alice.tenantId, 'a1'));
         await appendEvent(tx, step(bob.tenantId, 'b1'));
         await appendEvent(tx, { tenantId: alice.tenantId, type: 'shard.failover', data: { shardIndex: 0, from: null, to: randomUUID(), trigger: 'redis', durationMs: 7 } });
       });
-      await waitFor('both tenants\' events', () => mine.received.length >= 2 && theirs.received.length >= 1 && failovers.received.length >= 1);
+      await waitFor('both tenants\' events', () => mine.received.length >= 2 && theirs.received.length >= 1 && failovers.received.length >= 1 && several.received.length >= 1);
       await new Promise((r) => setTimeout(r, 200));
       expect(mine.received.map((e) => e.data.type)).toEqual(['cluster.step_done', 'shard.failover']);
       expect(mine.received[0]!.data.data.phase).toBe('a1');
       expect(theirs.received.map((e) => e.data.data.phase)).toEqual(['b1']);
       expect(failovers.received.map((e) => e.data.data.trigger)).toEqual(['redis']);
+      expect(several.received.map((e) => e.data.type)).toEqual(['shard.failover']);
     } finally {
-      await Promise.all([mine.close(), theirs.close(), failovers.close()]);
+      await Promise.all([mine.close(), theirs.close(), failovers.close(), several.close()]);
     }
   });
 

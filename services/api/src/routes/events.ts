@@ -17,10 +17,10 @@ export const eventRoutes: FastifyPluginAsyncZod<ApiDeps & { registry?: Registry 
   const tail = new EventTail(database);
   const clients = new Gauge({ name: 'slotplane_event_stream_clients', help: 'Event streams open on this API instance.', registers: registry ? [registry] : [] });
   app.addHook('onClose', () => tail.close());
-  const filterOf = (principal: Principal, q: { clusterId?: string | undefined; type?: EventFilter['type'] }): EventFilter => ({
+  const filterOf = (principal: Principal, q: { clusterId?: string | undefined; type?: EventFilter['types'] }): EventFilter => ({
     tenantId: visibleTenant(principal),
     clusterId: q.clusterId,
-    type: q.type,
+    types: q.type,
   });
 
   app.get(

@@ -18,7 +18,8 @@ export interface EventFilter {
   /** null: every tenant's events and the fleet's (an admin key). */
   tenantId: string | null;
   clusterId?: string | undefined;
-  type?: EventType | undefined;
+  /** Any of these types. */
+  types?: EventType[] | undefined;
 }
 
 type Row = Omit<EventRow, 'position'> & { position: number | string | null; horizon: number | string };
@@ -40,7 +41,7 @@ export async function readEvents(db: Db, filter: EventFilter, cursor: string | u
       where position > ${after}
         ${filter.tenantId === null ? sql`` : sql`and tenant_id = ${filter.tenantId}`}
         ${filter.clusterId ? sql`and cluster_id = ${filter.clusterId}` : sql``}
-        ${filter.type ? sql`and type = ${filter.type}` : sql``}
+        ${filter.types ? sql`and type in (${sql.join(filter.types.map((t) => sql`${t}`), sql`, `)})` : sql``}
       order by position
       limit ${limit}
     )
