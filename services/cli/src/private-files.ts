@@ -41,14 +41,7 @@ export function readIfExists(file: string): string | undefined {
  * it (two first starts, two rotations) one wins and both go on with its text.
  */
 export function createPrivateFileOnce(file: string, text: string): string {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', FILE_MODE);
-  try {
-    writeSync(fd, `${text}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  const tmp = writeTemp(file, text);
   try {
     linkSync(tmp, file);
   } catch (err) {
@@ -58,6 +51,24 @@ export function createPrivateFileOnce(file: string, text: string): string {
   }
   syncDir(file);
   return readFileSync(file, 'utf8').trim();
+}
+
+/** Writes `text` as a 0600 file in place of `file` (whole or not at all, durably). */
+export function writePrivateFile(file: string, text: string): void {
+  replaceFile(writeTemp(file, text), file);
+}
+
+/** `text` and a newline, durably, in a new 0600 file beside `file`; returns its path. */
+function writeTemp(file: string, text: string): string {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w', FILE_MODE);
+  try {
+    writeSync(fd, `${text}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  return tmp;
 }
 
 /** Renames `from` over `to` (atomic), durably. */

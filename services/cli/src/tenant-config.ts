@@ -1,10 +1,10 @@
 // Where the tenant commands find the API: a flag, else the environment, else the config file.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { UsageError, type Values } from './command.ts';
-import { replaceFile } from './private-files.ts';
+import { writePrivateFile } from './private-files.ts';
 
 /** The config file: every setting optional, no others (a misspelt one is an error, not ignored). */
 export const TenantConfig = z.strictObject({
@@ -83,15 +83,7 @@ export function readConfigFile(path: string, { named = false, warn = (line: stri
 /** Writes `config` to `path` as a 0600 file (its directory 0700), atomically. */
 export function writeConfigFile(path: string, config: TenantConfig): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, `${JSON.stringify(config, null, 2)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  replaceFile(tmp, path);
+  writePrivateFile(path, JSON.stringify(config, null, 2));
 }
 
 /** A setting's value and where it came from: its flag, its variable, the file, or the default. */
