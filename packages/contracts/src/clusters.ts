@@ -118,6 +118,7 @@ export const ClusterIdParams = z.object({ clusterId: Id });
 
 export const ClusterListQuery = PageQuery.extend({
   tenantId: Id.optional().describe("Only this tenant's clusters. An admin key lists every tenant's without it; any other key may name only its own tenant (another is 403)."),
+  name: z.string().min(1).max(100).optional().describe('Only the cluster of this name (one per tenant: an admin key may get several).'),
 });
 
 export const RebalanceBody = z

@@ -70,20 +70,23 @@ export function createClient(options: ClientOptions) {
      * Every cluster, page after page: `for await (const c of sdk.clusters.list())`. Your tenant's; with
      * an admin key every tenant's, or one tenant's with `tenantId`.
      */
-    list: (o: PageOptions & { tenantId?: string } = {}) =>
+    list: (o: PageOptions & { tenantId?: string; name?: string } = {}) =>
       paginate((cursor) =>
         ok<Schemas['ClusterPage']>(
-          raw.GET('/v1/clusters', { params: { query: { ...(o.limit ? { limit: o.limit } : {}), ...(o.tenantId ? { tenantId: o.tenantId } : {}), ...(cursor ? { cursor } : {}) } } }),
+          raw.GET('/v1/clusters', {
+            params: { query: { ...(o.limit ? { limit: o.limit } : {}), ...(o.tenantId ? { tenantId: o.tenantId } : {}), ...(o.name ? { name: o.name } : {}), ...(cursor ? { cursor } : {}) } },
+          }),
         ),
       ),
     get: (clusterId: string) => ok<Cluster>(raw.GET('/v1/clusters/{clusterId}', { params: { path: { clusterId } } })),
     /**
-     * The first cluster of that name, or undefined. Names are unique per tenant only: with an admin
-     * key (which lists every tenant's clusters) give `tenantId`.
+     * The cluster of that name, or undefined. Names are unique per tenant only: with an admin key
+     * (which lists every tenant's clusters) give `tenantId`, or a name two tenants use throws.
      */
     findByName: async (name: string, o: { tenantId?: string } = {}): Promise<Cluster | undefined> => {
+      if (!name) return undefined;
       const named: Cluster[] = [];
-      for await (const c of clusters.list({ limit: 100, ...o })) if (c.name === name) named.push(c);
+      for await (const c of clusters.list({ limit: 100, name, ...o })) named.push(c);
       // Names are unique within a tenant; an admin key sees every tenant's clusters.
       if (named.length > 1) throw new Error(`${named.length} clusters are named "${name}" (tenants ${named.map((c) => c.tenantId).join(', ')}): give the cluster's id, or its tenant`);
       return named[0];

@@ -1858,6 +1858,8 @@ export interface operations {
                 cursor?: string;
                 /** @description Only this tenant's clusters. An admin key lists every tenant's without it; any other key may name only its own tenant (another is 403). */
                 tenantId?: string;
+                /** @description Only the cluster of this name (one per tenant: an admin key may get several). */
+                name?: string;
             };
             header?: never;
             path?: never;

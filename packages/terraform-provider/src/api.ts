@@ -68,12 +68,13 @@ export class SlotplaneApi {
    * an admin key sees every tenant's clusters, so a name two tenants use is an error here.
    */
   async findClusterByName(name: string): Promise<Cluster | null> {
+    if (!name) return null;
     const named: Cluster[] = [];
     let cursor: string | null = null;
     do {
-      const q: string = `/v1/clusters?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const q: string = `/v1/clusters?limit=100&name=${encodeURIComponent(name)}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
       const { body } = await this.call<{ items: Cluster[]; nextCursor: string | null }>('GET', q);
-      named.push(...body.items.filter((c) => c.name === name));
+      named.push(...body.items);
       cursor = body.nextCursor;
     } while (cursor);
     if (named.length > 1) throw new Error(`${named.length} clusters are named "${name}" (the API key sees several tenants'): look the cluster up by id`);

@@ -49,9 +49,9 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       },
     },
     async (request) => {
-      const { limit, cursor, tenantId } = request.query;
+      const { limit, cursor, tenantId, name } = request.query;
       const tenant = tenantId === undefined ? visibleTenant(request.principal) : namedTenant(request.principal, tenantId, 'query.tenantId');
-      const rows = await listClusters(db, tenant, limit, decodeCursor(cursor));
+      const rows = await listClusters(db, tenant, limit, decodeCursor(cursor), name);
       const topology = await loadTopology(db, rows.slice(0, limit).map((r) => r.id), rows);
       return toPage(rows, limit, (r) => clusterView(r, topology.get(r.id)));
     },

@@ -123,6 +123,16 @@ describe("an admin key and every tenant's clusters", () => {
     expect((await listAll(t1.auth)).map((c) => c.id)).toEqual([c1.id]);
   });
 
+  it('?name= keeps to the clusters of that name: a tenant has one, an admin sees one per tenant', async () => {
+    const [t1, t2] = [await h.tenant(), await h.tenant()];
+    const mine = (await call('POST', '/v1/clusters', t1.auth, oneNode('same'))).json().cluster;
+    await call('POST', '/v1/clusters', t1.auth, oneNode('else'));
+    const theirs = (await call('POST', '/v1/clusters', t2.auth, oneNode('same'))).json().cluster;
+    expect((await listAll(t1.auth, '&name=same')).map((c) => c.id)).toEqual([mine.id]);
+    expect((await listAll(admin, '&name=same')).map((c) => c.id)).toEqual(expect.arrayContaining([mine.id, theirs.id]));
+    expect(await listAll(t1.auth, '&name=nowhere')).toEqual([]);
+  });
+
   it("refuses a read or write key that names another tenant's clusters (403, whether that tenant exists or not)", async () => {
     const other = await h.tenant();
     for (const tenantId of [other.tenantId, randomUUID()]) {

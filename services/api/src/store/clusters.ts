@@ -86,11 +86,11 @@ export async function getCluster(db: Db, tenantId: string | null, clusterId: str
 }
 
 /** A page of live clusters in id order: of one tenant, or of every tenant for null. */
-export async function listClusters(db: Db, tenantId: string | null, limit: number, afterId?: string): Promise<ClusterRow[]> {
+export async function listClusters(db: Db, tenantId: string | null, limit: number, afterId?: string, name?: string): Promise<ClusterRow[]> {
   return db
     .select()
     .from(clusters)
-    .where(and(ownedBy(clusters.tenantId, tenantId), ne(clusters.status, 'deleted'), afterId ? gt(clusters.id, afterId) : undefined))
+    .where(and(ownedBy(clusters.tenantId, tenantId), ne(clusters.status, 'deleted'), afterId ? gt(clusters.id, afterId) : undefined, name !== undefined ? eq(clusters.name, name) : undefined))
     .orderBy(clusters.id)
     .limit(limit + 1);
 }
