@@ -20,7 +20,11 @@ export interface Observation {
 export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool, hostLostAfterMs: number): Promise<Observation> {
   const [rows, shardRows, fleet, moves, requests] = await Promise.all([
     db
-      .select({ node: nodes, address: hosts.address, lastHeartbeatAt: hosts.lastHeartbeatAt, revokedAt: hosts.revokedAt, shardIndex: shards.index })
+      .select({
+        node: nodes, address: hosts.address, lastHeartbeatAt: hosts.lastHeartbeatAt, revokedAt: hosts.revokedAt, shardIndex: shards.index,
+        // By Postgres's clock, which wrote exited_at.
+        exitedForMs: sql<number | null>`(extract(epoch from now() - ${nodes.exitedAt}) * 1000)::float8`,
+      })
       .from(nodes)
       .innerJoin(hosts, eq(nodes.hostId, hosts.id))
       .innerJoin(shards, eq(nodes.shardId, shards.id))
@@ -53,6 +57,8 @@ export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool
       agentRevision: m.agentRevision,
       redisNodeId: m.redisNodeId,
       silentForMs: m.reachable === false && m.unreachableSince ? Date.now() - m.unreachableSince.getTime() : 0,
+      lastEpoch: m.configEpoch,
+      exitedForMs: m.status === 'exited' ? (liveness.get(m.id)?.exitedForMs ?? null) : null,
       hostState: hostState(liveness.get(m.id) ?? { lastHeartbeatAt: null }, now, hostLostAfterMs),
       // An exited node is asked too: its agent's word is checked before it counts as dead.
       redis:

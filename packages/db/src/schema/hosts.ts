@@ -62,6 +62,9 @@ export const nodes = pgTable(
     pid: integer('pid'),
     exitCode: integer('exit_code'),
     exitSignal: text('exit_signal'),
+    // When its agent reported the process exited (null unless status is exited): dates a primary's
+    // death, to tell a replica whose link was up then from one that fell behind before.
+    exitedAt: timestamp('exited_at', { withTimezone: true }),
     agentRunGeneration: integer('agent_run_generation'),
     agentRevision: text('agent_revision'),
     // Observed over the Redis protocol by workers.
@@ -71,6 +74,9 @@ export const nodes = pgTable(
     linkStatus: text('link_status').$type<LinkStatus>(),
     health: text('health').$type<NodeHealth>(),
     replOffset: bigint('repl_offset', { mode: 'number' }),
+    // The config epoch it was last seen with (its own answer, else its peers'): of two dead members
+    // of a shard, the one with the newer epoch holds the shard's newer data.
+    configEpoch: bigint('config_epoch', { mode: 'number' }),
     reachable: boolean('reachable'),
     unreachableSince: timestamp('unreachable_since', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
