@@ -56,7 +56,7 @@ export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool
       agentRunGeneration: m.agentRunGeneration,
       agentRevision: m.agentRevision,
       redisNodeId: m.redisNodeId,
-      silentForMs: m.reachable === false && m.unreachableSince ? Date.now() - m.unreachableSince.getTime() : 0,
+      silentForMs: silentFor(m, liveness.get(m.id)?.lastHeartbeatAt ?? null, now, hostLostAfterMs),
       lastEpoch: m.configEpoch,
       exitedForMs: m.status === 'exited' ? (liveness.get(m.id)?.exitedForMs ?? null) : null,
       hostState: hostState(liveness.get(m.id) ?? { lastHeartbeatAt: null }, now, hostLostAfterMs),
@@ -74,6 +74,17 @@ export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool
     rows: members,
     shardRows,
   };
+}
+
+/**
+ * How long a node has not answered, as recorded across observations. On a host that went silent,
+ * at least since its last heartbeat: the worker may first look only when the host is suspect, and
+ * a death dated late would make a replica whose link dropped with it look as if it fell behind first.
+ */
+function silentFor(m: MemberRow, lastHeartbeatAt: Date | null, now: Date, hostLostAfterMs: number): number {
+  const recorded = m.reachable === false && m.unreachableSince ? now.getTime() - m.unreachableSince.getTime() : 0;
+  if (!lastHeartbeatAt || hostState({ lastHeartbeatAt }, now, hostLostAfterMs) === 'up') return recorded;
+  return Math.max(recorded, now.getTime() - lastHeartbeatAt.getTime());
 }
 
 /** Hosts that are up (a heartbeat within HOST_SUSPECT_AFTER_MS, not revoked), with every port taken on each (assigned nodes and processes still reported). */

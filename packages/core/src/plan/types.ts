@@ -66,7 +66,10 @@ export interface ObservedNode {
   redisNodeId: string | null;
   /** This observation's answer; null when the node was not asked (no running process). */
   redis: RedisObservation | null;
-  /** How long the node has not been answering, as recorded across observations (0 when it answers). */
+  /**
+   * How long the node has not been answering, as recorded across observations (0 when it answers);
+   * on a silent host, at least since the host's last heartbeat.
+   */
   silentForMs: number;
   /** How long ago its agent reported its process exited; null unless it is `exited`. */
   exitedForMs: number | null;
