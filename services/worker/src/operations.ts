@@ -62,12 +62,12 @@ async function startPasswordGrace(tx: Db, clusterId: string, graceSeconds: numbe
     .where(and(eq(clusters.id, clusterId), isNotNull(clusters.previousPassword), isNull(clusters.previousPasswordUntil)));
 }
 
-/** After a delete completes, what was still asked of the cluster (but `except`) can no longer happen. */
-export async function cancelOpen(tx: Db, clusterId: string, reason: string, opts: { except?: OperationKind } = {}): Promise<void> {
+/** After a delete completes, what else was still asked of the cluster can no longer happen (the delete itself succeeds). */
+export async function cancelOpen(tx: Db, clusterId: string, reason: string): Promise<void> {
   const cancelled = await tx
     .update(operations)
     .set({ status: 'cancelled', step: null, finishedAt: new Date(), updatedAt: new Date(), error: { code: 'superseded', message: reason } })
-    .where(and(openOf(clusterId), opts.except ? ne(operations.kind, opts.except) : undefined))
+    .where(and(openOf(clusterId), ne(operations.kind, 'delete')))
     .returning();
   for (const op of cancelled) {
     await appendEvent(tx, { tenantId: op.tenantId, clusterId, operationId: op.id, type: 'operation.cancelled', data: { kind: op.kind, reason } });

@@ -114,7 +114,7 @@ export async function recordConverged(s: Settle, requestsSeen: string[]): Promis
     // After the cluster's own events: what was observed, then the operations it fulfils. A delete
     // fulfils only itself: what else was still asked (a scale, a switchover) can no longer happen,
     // and is cancelled, never reported done.
-    if (deleting) await cancelOpen(tx, cluster.id, 'the cluster was deleted', { except: 'delete' });
+    if (deleting) await cancelOpen(tx, cluster.id, 'the cluster was deleted');
     await succeedConverged(tx, cluster.id, cluster.generation, requestsSeen);
     return true;
   });
