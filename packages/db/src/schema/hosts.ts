@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { HostState, LinkStatus, NodeHealth, NodeRole, NodeStatus } from '@slotplane/contracts';
 import { clusters, shards } from './clusters.ts';
 
@@ -42,6 +42,24 @@ export const hosts = pgTable('hosts', {
   reportSeq: bigint('report_seq', { mode: 'number' }).notNull().default(0),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * The host watch every worker runs, as one row: when its last round ran and since when it has run
+ * without a gap (see core's hostWatchAt). A host's silence counts from no earlier than `since`: after
+ * the control plane was down, its hosts are not judged on heartbeats it could not receive.
+ */
+export const hostWatch = pgTable(
+  'host_watch',
+  {
+    // The one row (1), written by the migration.
+    id: integer('id').primaryKey().default(1),
+    // Raised by each round: the guard that lets one round at a time record itself.
+    round: bigint('round', { mode: 'number' }).notNull().default(0),
+    ranAt: timestamp('ran_at', { withTimezone: true }),
+    since: timestamp('since', { withTimezone: true }),
+  },
+  (t) => [check('host_watch_one', sql`${t.id} = 1`)],
+);
 
 /** One redis-server: where it is assigned (desired) and what the agent and Redis say of it (observed). */
 export const nodes = pgTable(
