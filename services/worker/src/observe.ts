@@ -47,29 +47,33 @@ export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool
   const { since } = hostWatchAt(clock.watch, now);
   const liveness = new Map(rows.map((r) => [r.node.id, r]));
   const observedNodes: ObservedNode[] = await Promise.all(
-    members.map(async (m) => ({
-      id: m.id,
-      shardIndex: m.shardIndex,
-      hostId: m.hostId,
-      host: m.address,
-      port: m.port,
-      placedRole: m.role,
-      removed: m.removedAt !== null,
-      agent: m.status,
-      runGeneration: m.runGeneration,
-      agentRunGeneration: m.agentRunGeneration,
-      agentRevision: m.agentRevision,
-      redisNodeId: m.redisNodeId,
-      silentForMs: silentFor(m, liveness.get(m.id)?.lastHeartbeatAt ?? null, now, hostLostAfterMs),
-      lastEpoch: m.configEpoch,
-      exitedForMs: m.status === 'exited' ? (liveness.get(m.id)?.exitedForMs ?? null) : null,
-      hostState: hostState(liveness.get(m.id) ?? { lastHeartbeatAt: null }, now, hostLostAfterMs, since),
-      // An exited node is asked too: its agent's word is checked before it counts as dead.
-      redis:
-        m.removedAt === null && (m.status === 'running' || m.status === 'exited')
-          ? await admins.get({ host: m.address, port: m.port, password: cluster.adminPassword }).observe()
-          : null,
-    })),
+    members.map(async (m) => {
+      const host = liveness.get(m.id);
+      const state = hostState(host ?? { lastHeartbeatAt: null }, now, hostLostAfterMs, since);
+      return {
+        id: m.id,
+        shardIndex: m.shardIndex,
+        hostId: m.hostId,
+        host: m.address,
+        port: m.port,
+        placedRole: m.role,
+        removed: m.removedAt !== null,
+        agent: m.status,
+        runGeneration: m.runGeneration,
+        agentRunGeneration: m.agentRunGeneration,
+        agentRevision: m.agentRevision,
+        redisNodeId: m.redisNodeId,
+        silentForMs: silentFor(m, state === 'up' ? null : (host?.lastHeartbeatAt ?? null), now),
+        lastEpoch: m.configEpoch,
+        exitedForMs: m.status === 'exited' ? (host?.exitedForMs ?? null) : null,
+        hostState: state,
+        // An exited node is asked too: its agent's word is checked before it counts as dead.
+        redis:
+          m.removedAt === null && (m.status === 'running' || m.status === 'exited')
+            ? await admins.get({ host: m.address, port: m.port, password: cluster.adminPassword }).observe()
+            : null,
+      };
+    }),
   );
   const measure = requests.some((r) => r.kind === 'rebalance' && r.by === 'memory' && r.movesDone + r.movesOpen === 0);
   const slotBytes = measure ? await measureSlots(observedNodes, members, cluster, admins) : null;
@@ -85,10 +89,9 @@ export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool
  * at least since its last heartbeat: the worker may first look only when the host is suspect, and
  * a death dated late would make a replica whose link dropped with it look as if it fell behind first.
  */
-function silentFor(m: MemberRow, lastHeartbeatAt: Date | null, now: Date, hostLostAfterMs: number): number {
+function silentFor(m: MemberRow, silentHostSince: Date | null, now: Date): number {
   const recorded = m.reachable === false && m.unreachableSince ? now.getTime() - m.unreachableSince.getTime() : 0;
-  if (!lastHeartbeatAt || hostState({ lastHeartbeatAt }, now, hostLostAfterMs) === 'up') return recorded;
-  return Math.max(recorded, now.getTime() - lastHeartbeatAt.getTime());
+  return silentHostSince ? Math.max(recorded, now.getTime() - silentHostSince.getTime()) : recorded;
 }
 
 /** Hosts that are up (a heartbeat within HOST_SUSPECT_AFTER_MS, not revoked), with every port taken on each (assigned nodes and processes still reported). */
