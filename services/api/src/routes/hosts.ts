@@ -23,6 +23,7 @@ function hostView(h: HostRow, now: Date, lostAfterMs: number | undefined): Host 
     lastHeartbeatAt: h.lastHeartbeatAt?.toISOString() ?? null,
     revokedAt: h.revokedAt?.toISOString() ?? null,
     state: hostState(h, now, lostAfterMs),
+    disk: h.diskFreeBytes === null || h.diskTotalBytes === null ? null : { freeBytes: h.diskFreeBytes, totalBytes: h.diskTotalBytes },
     instances: z.array(InstanceReport).catch([]).parse(h.report ?? []),
   };
 }
