@@ -13,11 +13,12 @@ const running: ChildProcess[] = [];
 // Node ports 16100-16199: their cluster-bus ports (+10000) stay below the kernel's ephemeral range
 // (32768+), where an outgoing connection's local port on 127.0.0.1 could hold one first.
 /** Runs the README's start command path (`slotplane start`) with nothing configured but DATA_DIR and PORT. */
-async function startSlotplane(port: number) {
+async function startSlotplane(port: number, { ownProcessGroup = false } = {}) {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), AGENT_PORT_MIN: '16100', AGENT_PORT_MAX: '16199' };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['services/cli/src/main.ts', 'start'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // (In a process group of its own, as a shell runs it in the foreground: Ctrl-C signals the whole group.)
+  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['services/cli/src/main.ts', 'start'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: ownProcessGroup });
   running.push(child);
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
@@ -36,6 +37,29 @@ async function stop(child: ChildProcess) {
     child.kill('SIGINT');
   });
 }
+
+/** Waits for `child` to exit, up to `timeoutMs`; its exit code, or null for a signal (the test fails if it never exits). */
+async function exited(child: ChildProcess, timeoutMs = 20_000): Promise<number | null> {
+  await waitFor('slotplane start to exit', () => child.exitCode !== null || child.signalCode !== null, { timeoutMs, intervalMs: 100 });
+  return child.exitCode;
+}
+
+/** The pid of the queue's redis-server that `start` runs (it says so itself: INFO server). */
+function queueRedisPid(output: string): number {
+  const port = /Queue:\s+redis:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1];
+  if (!port) throw new Error(`no queue address in: ${output}`);
+  const password = readFileSync(join(dataDir, 'redis-password'), 'utf8').trim();
+  const info = execFileSync('redis-cli', ['-p', port, '--no-auth-warning', '-a', password, 'info', 'server'], { encoding: 'utf8' });
+  return Number(/process_id:(\d+)/.exec(info)![1]);
+}
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 afterAll(async () => {
   for (const c of running) await stop(c);
@@ -104,5 +128,25 @@ describe('slotplane start (embedded defaults)', () => {
     expect(() => cli('ping')).toThrow();
     await stop(second.child);
     expect(second.child.exitCode).toBe(0);
+  });
+
+  it('stops on SIGINT even when the queue\'s Redis died first (no retrying it forever)', { timeout: 90_000 }, async () => {
+    const { child, output } = await startSlotplane(await freePort());
+    const redisPid = queueRedisPid(output());
+    process.kill(redisPid, 'SIGKILL');
+    await waitFor('the queue\'s redis-server to be gone', () => !alive(redisPid));
+    child.kill('SIGINT');
+    expect(await exited(child)).toBe(0);
+  });
+
+  it('on Ctrl-C (SIGINT to its whole process group) stops the queue\'s Redis after what uses it', { timeout: 90_000 }, async () => {
+    const { child, output } = await startSlotplane(await freePort(), { ownProcessGroup: true });
+    const redisPid = queueRedisPid(output());
+    const before = output().length;
+    process.kill(-child.pid!, 'SIGINT');
+    expect(await exited(child)).toBe(0);
+    expect(alive(redisPid)).toBe(false);
+    // Nothing that uses the queue saw it go away: it went last (only Postgres after it).
+    expect(output().slice(before)).not.toMatch(/ECONNREFUSED|did not stop|while stopping/);
   });
 });

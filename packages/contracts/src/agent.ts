@@ -175,7 +175,7 @@ export const Host = z
     lastHeartbeatAt: Timestamp.nullable(),
     revokedAt: Timestamp.nullable().describe('When an admin revoked the host: its credential is refused since, and it counts as lost.'),
     state: HostState.describe(
-      'From its heartbeats (one a second): suspect after 3 s without one, lost after the grace period (HOST_LOST_AFTER_MS, default 30 s); lost at once when revoked. Silence alone fails nothing over: a lost host\'s nodes are replaced only once Redis itself flags them FAIL.',
+      'From its heartbeats (one a second): suspect after 3 s without one, lost after the grace period (HOST_LOST_AFTER_MS, default 30 s), silence counted from no earlier than the control plane\'s return after it was down; lost at once when revoked. Silence alone fails nothing over: a lost host\'s nodes are replaced only once Redis itself flags them FAIL.',
     ),
     disk: DiskSpace.nullable().describe("Its agent's data dir as of the last heartbeat; null until an agent reports it. A host takes new nodes only with HOST_MIN_FREE_DISK_MB free (or a node's maxmemory with AOF/RDB, if more)."),
     instances: z.array(InstanceReport),

@@ -1,5 +1,5 @@
 export { observedStatus, presentStatus, type ClusterState } from './status.ts';
-export { HOST_LOST_AFTER_MS, HOST_SUSPECT_AFTER_MS, hostState, type HostLiveness, type HostState } from './hosts.ts';
+export { HOST_LOST_AFTER_MS, HOST_SUSPECT_AFTER_MS, hostState, hostWatchAt, type HostLiveness, type HostState, type HostWatch } from './hosts.ts';
 export { SLOT_COUNT, countSlots, normalizeRanges, rangesEqual, splitSlots } from './slots.ts';
 export { myself, parseClusterNodes, slotMapSignature, type ClusterNodeEntry } from './cluster-nodes.ts';
 export {

@@ -21,8 +21,10 @@ const INSTALL_HINT = 'Install Redis 7 (Debian/Ubuntu: `apt-get install redis-ser
  * Starts a private redis-server on a free loopback port: the embedded queue backend and the
  * one tests use. Data is kept in `dir` when given (appendonly), otherwise in memory only. It
  * requires `password` (a random one when not given): any local user can reach a loopback port.
+ * With `ownProcessGroup`, a Ctrl-C in the terminal (SIGINT to the foreground process group) does
+ * not reach it: it is stopped by stop(), when its owner is done with it.
  */
-export async function startRedisServer(opts: { dir?: string; port?: number; password?: string } = {}): Promise<RedisServer> {
+export async function startRedisServer(opts: { dir?: string; port?: number; password?: string; ownProcessGroup?: boolean } = {}): Promise<RedisServer> {
   const bin = requireBinary('redis-server', INSTALL_HINT);
   const port = opts.port ?? (await freePort());
   const password = opts.password ?? randomBytes(24).toString('base64url');
@@ -34,7 +36,7 @@ export async function startRedisServer(opts: { dir?: string; port?: number; pass
   } else {
     args.push('--appendonly', 'no');
   }
-  const child = spawn(bin, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+  const child = spawn(bin, args, { stdio: ['pipe', 'ignore', 'pipe'], detached: opts.ownProcessGroup ?? false });
   child.stdin!.on('error', () => {}); // it died first: the wait below says so
   child.stdin!.end(`requirepass "${password}"\n`);
   let exited = false;

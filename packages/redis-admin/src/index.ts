@@ -77,6 +77,18 @@ function passwordsOf(reply: unknown): string[] | null {
   return Array.isArray(list) ? list.map(String).sort() : [];
 }
 
+/**
+ * How a replica's link to its primary stands (INFO replication): down for how long (-1 from
+ * Redis: never up since the process started or was demoted), and whether a full sync is under way.
+ */
+function replicaLink(repl: Record<string, string>): { linkDownMs: number | null; syncing: boolean } {
+  if (repl.role !== 'slave') return { linkDownMs: null, syncing: false };
+  const syncing = repl.master_sync_in_progress === '1';
+  if (repl.master_link_status === 'up') return { linkDownMs: 0, syncing };
+  const seconds = Number(repl.master_link_down_since_seconds ?? -1);
+  return { linkDownMs: seconds < 0 ? null : seconds * 1000, syncing };
+}
+
 /** One connection to one node, for admin commands. Fails fast instead of queueing while offline. */
 export class NodeAdmin {
   readonly redis: Redis;
@@ -134,6 +146,7 @@ export class NodeAdmin {
         keys: Number(keys),
         linkUp: isReplica ? repl.master_link_status === 'up' : null,
         offset: Number((isReplica ? repl.slave_repl_offset : repl.master_repl_offset) ?? 0),
+        ...replicaLink(repl),
         config: configMap,
         tenantPasswords: passwordsOf(tenantUser),
       };

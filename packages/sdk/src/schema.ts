@@ -1437,7 +1437,7 @@ export interface components {
             /** @description When an admin revoked the host: its credential is refused since, and it counts as lost. */
             revokedAt: string | null;
             /**
-             * @description From its heartbeats (one a second): suspect after 3 s without one, lost after the grace period (HOST_LOST_AFTER_MS, default 30 s); lost at once when revoked. Silence alone fails nothing over: a lost host's nodes are replaced only once Redis itself flags them FAIL.
+             * @description From its heartbeats (one a second): suspect after 3 s without one, lost after the grace period (HOST_LOST_AFTER_MS, default 30 s), silence counted from no earlier than the control plane's return after it was down; lost at once when revoked. Silence alone fails nothing over: a lost host's nodes are replaced only once Redis itself flags them FAIL.
              * @enum {string}
              */
             state: "up" | "suspect" | "lost";

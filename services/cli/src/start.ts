@@ -14,6 +14,7 @@ import { startWorker } from '@slotplane/worker';
 import { dataDir, openDb } from './database.ts';
 import { openKeyring } from './keys.ts';
 import { makePrivate, readOrCreateSecret } from './private-files.ts';
+import { Shutdown } from './shutdown.ts';
 
 /** The one host of the embedded setup. */
 const LOCAL_HOST = 'local';
@@ -75,10 +76,10 @@ export async function start(): Promise<void> {
   // New files are private by the umask; what an earlier version made is made so here.
   makePrivate(dir);
   const logger = createLogger('slotplane', { level: env.LOG_LEVEL });
-  const stops: Array<() => Promise<unknown>> = [];
+  const shutdown = new Shutdown(logger);
 
   const database = await openDb();
-  stops.unshift(() => database.close());
+  shutdown.add('database', 'the database', () => database.close());
   await database.migrate();
   // Before any process is started: a lost key file stops the start here, with nothing left running.
   const { ring: secrets } = await openKeyring(database.db);
@@ -87,23 +88,24 @@ export async function start(): Promise<void> {
   const agentDir = join(dir, 'agent');
   // Settled before the worker and API start: a local host that cannot come up (revoked) ends the start here, leaving nothing running.
   const enrollToken = await localCredential(database.db, agentDir).catch(async (err: unknown) => {
-    for (const s of stops) await s().catch(() => undefined);
+    await shutdown.run();
     throw err;
   });
 
-  // The queue's Redis takes a password: any local user can reach a loopback port.
+  // The queue's Redis takes a password: any local user can reach a loopback port. Ctrl-C does not
+  // reach it (its own process group): it is stopped after everything that uses it.
   const redis = env.REDIS_URL
     ? undefined
-    : await startRedisServer({ dir: join(dir, 'redis'), password: readOrCreateSecret(join(dir, 'redis-password'), () => randomBytes(24).toString('base64url')) });
-  if (redis) stops.push(redis.stop);
+    : await startRedisServer({ dir: join(dir, 'redis'), password: readOrCreateSecret(join(dir, 'redis-password'), () => randomBytes(24).toString('base64url')), ownProcessGroup: true });
+  if (redis) shutdown.add('queue', "the queue's redis-server", redis.stop);
   const redisUrl = env.REDIS_URL ?? redis!.url;
 
   const worker = await startWorker({ database, redisUrl, logger, secrets, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS, ...(env.HOST_MIN_FREE_DISK_MB === undefined ? {} : { minFreeDiskBytes: env.HOST_MIN_FREE_DISK_MB * 1024 * 1024 }) });
-  stops.unshift(() => worker.close());
+  shutdown.add('work', 'the worker', () => worker.close());
   const queueConnection = connect({ redisUrl });
   const queue = new ReconcileQueue(queueConnection);
   const queues = watchedQueues(queueConnection);
-  stops.unshift(async () => {
+  shutdown.add('work', "the API's queue connections", async () => {
     await queue.close();
     await Promise.all(queues.map((q) => q.close()));
     queueConnection.disconnect();
@@ -117,7 +119,7 @@ export async function start(): Promise<void> {
   const consoleFiles = consoleDir ? { console: { dir: consoleDir, path: CONSOLE_BASE } } : {};
   // One API process: its rate limits are counted in memory.
   const app = await buildApp({ database, queue, queues, logger, secrets, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS, ...consoleFiles, ...tenancyDeps(env) });
-  stops.unshift(() => app.close());
+  shutdown.add('api', 'the API', () => app.close());
   const address = await app.listen({ host: env.HOST, port: env.PORT });
 
   // One local agent: this machine is the only host. Its redis-servers are detached and keep
@@ -137,7 +139,7 @@ export async function start(): Promise<void> {
     },
     logger.child({ service: 'agent' }),
   );
-  stops.unshift(() => agent.stop());
+  shutdown.add('api', 'the local agent', () => agent.stop());
 
   console.log(`Slotplane is running (data in ${dir})
   API:      ${address}
@@ -150,14 +152,17 @@ export async function start(): Promise<void> {
 Try:  curl -H "Authorization: Bearer $(cat ${join(dir, 'api-key')})" ${address}/v1/clusters
 Stop with Ctrl-C (Redis nodes of your clusters keep running; DELETE a cluster to remove its nodes).`);
 
+  // The queue's Redis is in a process group of its own: whatever way this process ends, it is told to stop.
+  if (redis) process.once('exit', () => void redis.process.kill('SIGTERM'));
   let stopping = false;
   const stop = async () => {
+    // (A signal may come twice: to this process and relayed by a wrapper. Every stop is bounded.)
     if (stopping) return;
     stopping = true;
     console.log('stopping...');
-    for (const s of stops) await s().catch((err) => logger.warn({ err }, 'while stopping'));
+    await shutdown.run();
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }

@@ -70,6 +70,7 @@ async function runOnNode(ctx: ActContext, nodeId: string, steps: RedisStep[]): P
       continue;
     }
     if (step.kind === 'failover') {
+      await claimNewestEpoch(ctx, step.nodeId);
       await failover(ctx, step.nodeId, step.mode);
       await recordFailover(ctx, step, row.shardIndex);
       continue;
@@ -190,12 +191,24 @@ async function remove(ctx: ActContext, tx: Tx, step: Extract<Step, { kind: 'remo
 }
 
 /**
+ * Before a promotion, the node is recorded with an epoch above every one recorded in the cluster,
+ * as the promotion will give it: should it and the old primary both die before the next
+ * observation, the planner restarts this one to lead the shard, never the superseded primary
+ * (whose restart would take writes the newer one then erases). An observation corrects it.
+ */
+async function claimNewestEpoch(ctx: ActContext, nodeId: string): Promise<void> {
+  await ctx.db.execute(sql`
+    update ${nodes} set config_epoch = (select coalesce(max(config_epoch), 0) + 1 from ${nodes} where cluster_id = ${ctx.cluster.id})
+    where id = ${nodeId}`);
+}
+
+/**
  * A `shard.failover` event once the new primary reports itself primary: a switchover, or a
  * promotion after an exit its agent reported (timed from that report).
  */
 async function recordFailover(ctx: ActContext, step: Extract<Step, { kind: 'failover' }>, shardIndex: number): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const [exit] = step.mode === 'force'
+    const [exit] = step.trigger === 'agent_exit'
       ? await tx
           .select({ at: events.createdAt })
           .from(events)
@@ -203,7 +216,7 @@ async function recordFailover(ctx: ActContext, step: Extract<Step, { kind: 'fail
           .orderBy(desc(events.id))
           .limit(1)
       : [];
-    const data = { shardIndex, from: step.fromNodeId, to: step.nodeId, trigger: step.mode === 'force' ? ('agent_exit' as const) : step.mode === 'takeover' ? ('takeover' as const) : ('switchover' as const), durationMs: exit ? Date.now() - exit.at.getTime() : null };
+    const data = { shardIndex, from: step.fromNodeId, to: step.nodeId, trigger: step.trigger, durationMs: exit ? Date.now() - exit.at.getTime() : null };
     await appendEvent(tx, { tenantId: ctx.cluster.tenantId, clusterId: ctx.cluster.id, type: 'shard.failover', data });
     // Recorded as primary now, so the next observation does not take this promotion for Redis's own.
     await tx.update(nodes).set({ observedRole: 'primary', primaryRedisId: null, updatedAt: new Date() }).where(eq(nodes.id, step.nodeId));

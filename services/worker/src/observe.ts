@@ -1,6 +1,6 @@
 import type { InstanceReport } from '@slotplane/contracts';
-import { HOST_SUSPECT_AFTER_MS, hostState, type ObservedCluster, type ObservedNode, type Request } from '@slotplane/core';
-import { and, asc, eq, hosts, inArray, isNull, ne, nodes, operations, shards, slotMoves, sql, type ClusterRow, type Db, type NodeRow, type ShardRow } from '@slotplane/db';
+import { HOST_SUSPECT_AFTER_MS, hostState, hostWatchAt, type ObservedCluster, type ObservedNode, type Request } from '@slotplane/core';
+import { and, asc, eq, hosts, inArray, isNull, ne, nodes, operations, readHostWatch, shards, slotMoves, sql, type ClusterRow, type Db, type NodeRow, type ShardRow } from '@slotplane/db';
 import type { NodeAdmin, NodeAdminPool } from '@slotplane/redis-admin';
 
 export type MemberRow = NodeRow & { address: string; shardIndex: number };
@@ -18,9 +18,13 @@ export interface Observation {
  * A node that does not answer is part of the snapshot, never an exception.
  */
 export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool, hostLostAfterMs: number, minFreeDiskBytes: number): Promise<Observation> {
-  const [rows, shardRows, fleet, moves, requests] = await Promise.all([
+  const [rows, shardRows, fleet, moves, requests, clock] = await Promise.all([
     db
-      .select({ node: nodes, address: hosts.address, lastHeartbeatAt: hosts.lastHeartbeatAt, revokedAt: hosts.revokedAt, shardIndex: shards.index })
+      .select({
+        node: nodes, address: hosts.address, lastHeartbeatAt: hosts.lastHeartbeatAt, revokedAt: hosts.revokedAt, state: hosts.state, shardIndex: shards.index,
+        // By Postgres's clock, which wrote exited_at.
+        exitedForMs: sql<number | null>`(extract(epoch from now() - ${nodes.exitedAt}) * 1000)::float8`,
+      })
       .from(nodes)
       .innerJoin(hosts, eq(nodes.hostId, hosts.id))
       .innerJoin(shards, eq(nodes.shardId, shards.id))
@@ -34,9 +38,13 @@ export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool
       // The literal matches the partial index of open moves.
       .where(and(eq(slotMoves.clusterId, cluster.id), isNull(slotMoves.finishedAt))),
     loadRequests(db, cluster.id),
+    readHostWatch(db),
   ]);
   const members: MemberRow[] = rows.map((r) => ({ ...r.node, address: r.address, shardIndex: r.shardIndex }));
-  const now = new Date();
+  // This worker is watching now: after a gap in the host watch (the control plane was down) silence
+  // counts from now, as the watch's next round will count it; a host is not lost for that gap.
+  const { now } = clock;
+  const { since } = hostWatchAt(clock.watch, now);
   const liveness = new Map(rows.map((r) => [r.node.id, r]));
   const observedNodes: ObservedNode[] = await Promise.all(
     members.map(async (m) => ({
@@ -54,7 +62,9 @@ export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool
       startFailure: m.startFailure,
       redisNodeId: m.redisNodeId,
       silentForMs: m.reachable === false && m.unreachableSince ? Date.now() - m.unreachableSince.getTime() : 0,
-      hostState: hostState(liveness.get(m.id) ?? { lastHeartbeatAt: null }, now, hostLostAfterMs),
+      lastEpoch: m.configEpoch,
+      exitedForMs: m.status === 'exited' ? (liveness.get(m.id)?.exitedForMs ?? null) : null,
+      hostState: hostState(liveness.get(m.id) ?? { lastHeartbeatAt: null }, now, hostLostAfterMs, since),
       // An exited node is asked too: its agent's word is checked before it counts as dead.
       redis:
         m.removedAt === null && (m.status === 'running' || m.status === 'exited')

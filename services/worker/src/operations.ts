@@ -1,5 +1,5 @@
 import type { OperationError, OperationKind } from '@slotplane/contracts';
-import { and, appendEvent, clusters, eq, inArray, isNotNull, isNull, lte, notInArray, operations, or, sql, type Db } from '@slotplane/db';
+import { and, appendEvent, clusters, eq, inArray, isNotNull, isNull, lte, ne, notInArray, operations, or, sql, type Db } from '@slotplane/db';
 
 /**
  * Operations are watchers: they follow the cluster's reconcile and settle on what observation
@@ -62,12 +62,12 @@ async function startPasswordGrace(tx: Db, clusterId: string, graceSeconds: numbe
     .where(and(eq(clusters.id, clusterId), isNotNull(clusters.previousPassword), isNull(clusters.previousPasswordUntil)));
 }
 
-/** After a delete completes, what was still asked of the cluster can no longer happen. */
-export async function cancelOpen(tx: Db, clusterId: string, reason: string): Promise<void> {
+/** After a delete completes, what was still asked of the cluster (but `except`) can no longer happen. */
+export async function cancelOpen(tx: Db, clusterId: string, reason: string, opts: { except?: OperationKind } = {}): Promise<void> {
   const cancelled = await tx
     .update(operations)
     .set({ status: 'cancelled', step: null, finishedAt: new Date(), updatedAt: new Date(), error: { code: 'superseded', message: reason } })
-    .where(openOf(clusterId))
+    .where(and(openOf(clusterId), opts.except ? ne(operations.kind, opts.except) : undefined))
     .returning();
   for (const op of cancelled) {
     await appendEvent(tx, { tenantId: op.tenantId, clusterId, operationId: op.id, type: 'operation.cancelled', data: { kind: op.kind, reason } });

@@ -29,6 +29,7 @@ export async function recordObservation(db: Db, lease: Lease, cluster: ClusterRo
           primaryRedisId: f.primaryRedisId,
           linkStatus: f.linkStatus,
           replOffset: f.replOffset,
+          configEpoch: f.configEpoch,
           reachable: f.reachable,
           health: f.health,
           unreachableSince: f.reachable === false ? (row.unreachableSince ?? new Date()) : null,
@@ -63,6 +64,7 @@ function same(row: Observation['rows'][number], f: NodeFacts): boolean {
     row.linkStatus === f.linkStatus &&
     row.reachable === f.reachable &&
     row.health === f.health &&
+    row.configEpoch === f.configEpoch &&
     (row.replOffset === null) === (f.replOffset === null)
   );
 }
@@ -109,9 +111,11 @@ export async function recordConverged(s: Settle, requestsSeen: string[]): Promis
     if (cluster.status !== status || cluster.observedGeneration !== cluster.generation) {
       await appendEvent(tx, { tenantId: cluster.tenantId, clusterId: cluster.id, type: deleting ? 'cluster.deleted' : 'cluster.available', data: { generation: cluster.generation } });
     }
-    // After the cluster's own events: what was observed, then the operations it fulfils.
+    // After the cluster's own events: what was observed, then the operations it fulfils. A delete
+    // fulfils only itself: what else was still asked (a scale, a switchover) can no longer happen,
+    // and is cancelled, never reported done.
+    if (deleting) await cancelOpen(tx, cluster.id, 'the cluster was deleted', { except: 'delete' });
     await succeedConverged(tx, cluster.id, cluster.generation, requestsSeen);
-    if (deleting) await cancelOpen(tx, cluster.id, 'the cluster was deleted');
     return true;
   });
 }

@@ -8,11 +8,11 @@ const R = 'b'.repeat(40);
 const Q = 'c'.repeat(40);
 const line = (id: string, port: number, flags: string, primary = '-', slots = '') => `${id} 10.0.0.1:${port}@${port + 10000} ${flags} ${primary} 0 0 1 connected ${slots}`.trim();
 
-function node(id: string, redisId: string, answer: Partial<RedisAnswer> | 'silent'): ObservedNode {
+function node(id: string, redisId: string, answer: Partial<Omit<RedisAnswer, 'reachable'>> | 'silent'): ObservedNode {
   return {
     id, shardIndex: 0, hostId: 'h1', host: '10.0.0.1', port: 7000, placedRole: 'primary', removed: false, agent: 'running', runGeneration: 1,
-    agentRunGeneration: 1, agentRevision: null, startFailure: null, redisNodeId: redisId, silentForMs: 0, hostState: 'up',
-    redis: answer === 'silent' ? { reachable: false, error: 'timeout' } : { reachable: true, myId: redisId, view: [], clusterState: 'ok', persistenceError: null, keys: 0, linkUp: null, offset: 0, config: {}, tenantPasswords: [], ...answer },
+    agentRunGeneration: 1, agentRevision: null, startFailure: null, redisNodeId: redisId, silentForMs: 0, exitedForMs: null, lastEpoch: null, hostState: 'up',
+    redis: answer === 'silent' ? { reachable: false, error: 'timeout' } : { reachable: true, myId: redisId, view: [], clusterState: 'ok', persistenceError: null, keys: 0, linkUp: null, offset: 0, linkDownMs: null, syncing: false, config: {}, tenantPasswords: [], ...answer },
   };
 }
 const cluster = (nodes: ObservedNode[]): ObservedCluster => ({ nodes, shardCount: 1, moves: [], requests: [], slotBytes: null, fleet: [], minFreeDiskBytes: 0, formed: true });

@@ -12,6 +12,8 @@ export interface NodeFacts {
   primaryRedisId: string | null;
   linkStatus: LinkStatus | null;
   replOffset: number | null;
+  /** Its config epoch, as it (or, silent, its peers) last said. */
+  configEpoch: number | null;
   /** null: not asked (no process); false: asked and did not answer. */
   reachable: boolean | null;
   /** What the node's answer and its peers' flags say together; null when not asked. */
@@ -46,6 +48,7 @@ export function describeObservation(observed: ObservedCluster): { nodes: Map<str
         primaryRedisId: self?.role === 'replica' ? self.primaryId : null,
         linkStatus: n.redis.linkUp === null ? null : n.redis.linkUp ? 'up' : 'down',
         replOffset: n.redis.offset,
+        configEpoch: self?.configEpoch ?? null,
         reachable: true,
         health,
       });
@@ -58,6 +61,7 @@ export function describeObservation(observed: ObservedCluster): { nodes: Map<str
       primaryRedisId: peer?.role === 'replica' ? peer.primaryId : null,
       linkStatus: peer?.role === 'replica' ? 'down' : null,
       replOffset: null,
+      configEpoch: peer?.configEpoch ?? n.lastEpoch,
       reachable: n.redis === null ? null : false,
       health: n.redis === null ? null : (flagged(n.redisNodeId) ?? 'unreachable'),
     });

@@ -23,11 +23,30 @@ const known = (n: Answering) => new Set(n.redis.view.filter((e) => !e.handshake)
 const me = (n: Answering): ClusterNodeEntry | undefined => n.redis.view.find((e) => e.myself);
 const ownsSlots = (n: Answering) => (me(n)?.slots.length ?? 0) > 0;
 /**
- * The replica to promote in place of the dead primary `deadRedisId`: one that follows it, not
- * marked `nofailover` by an operator, with the greatest replication offset.
+ * How long a replica's link may have been down before its primary's death (as far as the
+ * control plane can date it) and still count as up at the death: INFO gives whole seconds, and
+ * the death is dated by the agent's report or the first observation that found it silent.
  */
-const bestHeir = (candidates: Answering[], deadRedisId: string | null): Answering | undefined =>
-  candidates.filter((n) => me(n)?.primaryId === deadRedisId && !me(n)?.flags.includes('nofailover')).sort((a, b) => b.redis.offset - a.redis.offset)[0];
+export const HEIR_LINK_GRACE_MS = 2000;
+/**
+ * Why `n` cannot take over from the dead primary `dead`, or null when it can: it follows it, no
+ * operator marked it `nofailover`, and its link to it was up when it died. A replica in its first
+ * full sync, or that has not completed a sync since it started or was demoted, holds nothing
+ * (or an older history) of the shard: promoting it would erase what the primary acknowledged.
+ */
+function notHeir(n: Answering, dead: ObservedNode): string | null {
+  const self = me(n);
+  if (self?.primaryId !== dead.redisNodeId) return 'it follows another primary';
+  if (self.flags.includes('nofailover')) return 'it is marked nofailover';
+  if (n.redis.syncing) return 'it is still in its first full sync';
+  if (n.redis.linkDownMs === null) return 'it never completed a sync with it';
+  const deadForMs = Math.max(dead.exitedForMs ?? 0, dead.silentForMs);
+  if (n.redis.linkDownMs > deadForMs + HEIR_LINK_GRACE_MS) return `its link was down ${Math.round(n.redis.linkDownMs / 1000)} s, since before the primary died`;
+  return null;
+}
+/** The replica to promote in place of the dead primary: an heir (notHeir), the one with the greatest replication offset. */
+const bestHeir = (candidates: Answering[], dead: ObservedNode): Answering | undefined =>
+  candidates.filter((n) => notHeir(n, dead) === null).sort((a, b) => b.redis.offset - a.redis.offset)[0];
 /** Still has a process (or may start one) on its host. */
 const hasProcess = (n: ObservedNode) => n.agent === 'starting' || n.agent === 'running' || n.agent === 'stopping';
 /**
@@ -130,6 +149,8 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
     // Started again (a new run generation), its agent has not reported the new run yet.
     if (exited.agent === 'exited' && exited.agentRunGeneration !== null && exited.agentRunGeneration < exited.runGeneration) return wait(`waiting for the agent to start ${label(exited)} again`, 40, 50);
     if (!observed.formed) return { kind: 'blocked', code: 'create_refused', reason: `${why} before the cluster was configured; see its redis.log on the host`, permanent: true };
+    // Restarted in place already: its agent has yet to report the new process.
+    if (exited.agent === 'exited' && (exited.agentRunGeneration ?? 0) < exited.runGeneration) return wait(`waiting for the agent to start ${label(exited)} again`, 40, 50);
     if (exited.agent === 'exited' && answering(exited)) {
       // The agent lost track of a process that still serves: never fail over a live primary.
       return { kind: 'blocked', code: 'node_down', reason: `${why} by its agent's report, yet it still answers; not replacing it`, permanent: false };
@@ -364,34 +385,60 @@ function planResharding(desired: DesiredCluster, observed: ObservedCluster, node
 
 /**
  * A node whose process its agent saw exit is dead for sure: no timeout to wait for, and no write
- * can reach it. If it still serves slots, its most up-to-date replica takes them over at once
- * (CLUSTER FAILOVER FORCE); then it is removed, FORGET follows, and the shard gets a new replica.
- * A primary with no replica is started again in place (its data as its persistence kept it).
+ * can reach it. If it still serves slots, the replica that holds its data (bestHeir) takes them
+ * over at once; then it is removed, FORGET follows, and the shard gets a new replica. With no
+ * such replica (none, or only ones that never finished a sync) it is started again in place, its
+ * data as its persistence kept it: its data dir may be the last copy of the shard, so it is never
+ * erased while nobody else holds the shard.
+ *
+ * Promotion: CLUSTER FAILOVER FORCE needs the votes of a majority of the primaries that serve
+ * slots, the dead one counted. Where the primaries left are too few (a cluster of 1 or 2 shards,
+ * or several primaries dead at once), FORCE never completes; the death is confirmed (the process
+ * is gone, it cannot take a write), so TAKEOVER, which needs no vote, loses nothing there.
  */
 function heal(dead: ObservedNode, live: ObservedNode[], spec: DesiredCluster['spec'], fleet: ObservedCluster['fleet'], disk: DiskNeed): Plan {
   if ((dead.agentRunGeneration ?? 0) < dead.runGeneration) return wait(`waiting for the agent to start ${label(dead)} again`, 40, 50);
   const others = live.filter((n): n is Answering => n !== dead && answering(n));
-  // It holds nothing only when it never joined, or when the nodes that know it see no slot on it.
-  const seen = others.flatMap((n) => n.redis.view.filter((e) => e.id === dead.redisNodeId));
-  const servesSlots = dead.redisNodeId !== null && (seen.length === 0 || seen.some((e) => e.slots.length > 0));
-  if (!servesSlots) return act(`replacing ${label(dead)}, which exited`, 10, replace([dead], live, fleet, 'its process exited', disk));
   const shard = others.filter((n) => n.shardIndex === dead.shardIndex);
+  // It holds nothing when it never joined, when the nodes that know it see no slot on it, or when
+  // nobody knows it while another member of its shard serves the slots.
+  const seen = others.flatMap((n) => n.redis.view.filter((e) => e.id === dead.redisNodeId));
+  const led = shard.some((n) => me(n)?.role === 'primary' && ownsSlots(n));
+  const servesSlots = dead.redisNodeId !== null && (seen.some((e) => e.slots.length > 0) || (seen.length === 0 && !led));
+  if (!servesSlots) return act(`replacing ${label(dead)}, which exited`, 10, replace([dead], live, fleet, 'its process exited', disk));
+  // Several members of the shard dead, none answering: only the one last seen with the newest
+  // config epoch may come back leading it (a superseded primary would serve old data, then lose
+  // its slots to the newer one); the others wait for it, then go as any member that served nothing.
+  const newer = live.find((n) => n !== dead && n.shardIndex === dead.shardIndex && !answering(n) && (n.lastEpoch ?? 0) > (dead.lastEpoch ?? 0));
+  if (!shard.length && newer) return newer.agent === 'exited' ? heal(newer, live, spec, fleet, disk) : wait(`waiting for ${label(newer)}, which led shard ${dead.shardIndex} last, to answer`, 40, 100);
   // Promoted already (by us or by Redis): wait until every node has heard.
-  if (shard.some((n) => me(n)?.role === 'primary' && ownsSlots(n))) return wait(`waiting for every node to see shard ${dead.shardIndex}'s new primary`, 40, 20);
-  const heir = bestHeir(shard, dead.redisNodeId);
+  if (led) return wait(`waiting for every node to see shard ${dead.shardIndex}'s new primary`, 40, 20);
+  const heir = bestHeir(shard, dead);
   if (!heir) {
     // Nothing can take over: the same node again, in its own dir, with what its persistence kept;
     // after a start that failed for want of disk, once its host has room.
     if (dead.startFailure?.noSpace && !roomSince(dead, fleet, disk)) return noRoomToStart(dead, `it holds shard ${dead.shardIndex}'s data and has no replica to take over`, disk);
     const loss = spec.persistence === 'none' ? 'all' : spec.persistence === 'rdb' ? 'since_last_save' : null;
-    return act(`restarting ${label(dead)} in place: shard ${dead.shardIndex} has no replica to take over`, 40, [{ kind: 'restart', nodeId: dead.id, loss }]);
+    const followers = shard.filter((n) => me(n)?.primaryId === dead.redisNodeId);
+    const why = followers.length
+      ? `no replica holds its data (${followers.map((n) => `${label(n)}: ${notHeir(n, dead)}`).join('; ')})`
+      : 'it has no replica to take over';
+    return act(`restarting ${label(dead)} in place: ${why}`, 40, [{ kind: 'restart', nodeId: dead.id, loss }]);
+  }
+  // The votes a FORCE needs: a majority of the slot-serving primaries, as the others count them.
+  const serving = new Set(others.flatMap((n) => n.redis.view.filter((e) => e.role === 'primary' && e.slots.length > 0).map((e) => e.id)));
+  if (dead.redisNodeId) serving.add(dead.redisNodeId);
+  const voters = others.filter((n) => me(n)?.role === 'primary' && ownsSlots(n));
+  if (voters.length < Math.floor(serving.size / 2) + 1) {
+    return act(`promoting ${label(heir)} by TAKEOVER: its primary ${label(dead)} exited and ${voters.length} of ${serving.size} primaries are left to vote`, 40, [
+      { kind: 'failover', nodeId: heir.id, fromNodeId: dead.id, mode: 'takeover', trigger: 'agent_exit' },
+    ]);
   }
   // The other primaries vote on the promotion, and refuse it to a node they still take for a primary.
-  const voters = others.filter((n) => me(n)?.role === 'primary' && ownsSlots(n));
   if (voters.some((v) => v.redis.view.find((e) => e.id === heir.redis.myId)?.role !== 'replica')) {
     return wait(`waiting for every primary to know ${label(heir)} as a replica before promoting it`, 40, 50);
   }
-  return act(`promoting ${label(heir)}: its primary ${label(dead)} exited`, 40, [{ kind: 'failover', nodeId: heir.id, fromNodeId: dead.id, mode: 'force' }]);
+  return act(`promoting ${label(heir)}: its primary ${label(dead)} exited`, 40, [{ kind: 'failover', nodeId: heir.id, fromNodeId: dead.id, mode: 'force', trigger: 'agent_exit' }]);
 }
 
 /**
@@ -424,8 +471,8 @@ function lostHosts(live: ObservedNode[], observed: ObservedCluster, spec: Desire
     // Opt-in only: the replicas of the primaries on lost hosts take over without a vote.
     const lostAway = away.map((e) => silent.find((n) => n.redisNodeId === e.id)!).filter((n) => n.hostState === 'lost');
     const takeovers: Step[] = lostAway.flatMap((dead) => {
-      const heir = bestHeir(peers.filter((p) => p.shardIndex === dead.shardIndex), dead.redisNodeId);
-      return heir ? [{ kind: 'failover' as const, nodeId: heir.id, fromNodeId: dead.id, mode: 'takeover' as const }] : [];
+      const heir = bestHeir(peers.filter((p) => p.shardIndex === dead.shardIndex), dead);
+      return heir ? [{ kind: 'failover' as const, nodeId: heir.id, fromNodeId: dead.id, mode: 'takeover' as const, trigger: 'takeover' as const }] : [];
     });
     if (spec.takeoverWhenQuorumLost && lostAway.length === away.length && takeovers.length) {
       return act(`taking over ${takeovers.length} shard(s) whose primaries are on lost hosts (${hosts}): too few primaries left to vote`, 40, takeovers);
@@ -537,7 +584,7 @@ function planSwitchover(observed: ObservedCluster, shards: Answering[][], owners
     if (!chosen) {
       return { kind: 'blocked', code: 'no_replica', reason: r.nodeId ? `node ${r.nodeId} is not an in-sync replica of shard ${r.shardIndex}` : `shard ${r.shardIndex} has no in-sync replica to switch over to`, permanent: false };
     }
-    return act(`switching shard ${r.shardIndex} over to ${label(chosen)}`, 70, [{ kind: 'failover', nodeId: chosen.id, fromNodeId: owner.id }]);
+    return act(`switching shard ${r.shardIndex} over to ${label(chosen)}`, 70, [{ kind: 'failover', nodeId: chosen.id, fromNodeId: owner.id, trigger: 'switchover' }]);
   }
   return undefined;
 }

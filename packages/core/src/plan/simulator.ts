@@ -102,6 +102,13 @@ export interface SimRedis {
   readyTicks: number;
   linkUp: boolean;
   syncIn: number;
+  /**
+   * It completed a sync since it started or was demoted (INFO's master_link_down_since_seconds is
+   * -1 until then): a replica that has not holds nothing of its primary.
+   */
+  syncedOnce: boolean;
+  /** Tick its link went down, when syncedOnce and not linkUp. */
+  linkDownAt: number;
   /** Ticks it still answers LOADING after its agent reports it running. */
   loadingTicks: number;
   /** Its disk is full: its AOF writes and snapshots fail (INFO persistence says err) while it persists. */
@@ -140,6 +147,10 @@ export interface SimRow {
   restartLoss?: 'all' | 'since_last_save' | null;
   /** Its agent could not start its current run (a full disk). */
   startFailure?: StartFailure | null;
+  /** Tick its agent reported the process exited (while agent is 'exited'). */
+  exitedAt?: number;
+  /** Its config epoch at the last observation it answered (the worker records it). */
+  lastEpoch?: number;
 }
 
 export type MoveState = 'planned' | 'importing' | 'migrating' | 'draining' | 'owner_target' | 'owner_source' | 'owner_all' | 'done';
@@ -237,6 +248,8 @@ export class SimulatedCluster {
   readonly lostHosts = new Set<string>();
   /** Tick each dead process died at (its peers flag it FAIL FAIL_TICKS later). */
   private readonly diedAt = new Map<string, number>();
+  /** Every process that died, as it was then (what its replicas in sync held). */
+  private readonly corpses = new Map<string, SimRedis>();
   /** Every Redis id a process of this cluster ever had: anything else is a stranger. */
   private readonly ownIds = new Set<string>();
   private readonly random: () => number;
@@ -360,7 +373,8 @@ export class SimulatedCluster {
       const asked = !row.removed && (row.agent === 'running' || row.agent === 'exited');
       const p = asked ? row.process : null;
       let redis: ObservedNode['redis'] = asked && !p ? { reachable: false, error: 'connect ECONNREFUSED' } : null;
-      if (p && p.loadingTicks > 0) {
+      if (asked && !p) row.silentSince ??= this.now;
+      else if (p && p.loadingTicks > 0) {
         redis = { reachable: false, error: 'LOADING Redis is loading the dataset in memory' };
         row.silentSince ??= this.now;
       } else if (p) {
@@ -371,10 +385,14 @@ export class SimulatedCluster {
       const silentForMs = row.silentSince === null ? 0 : (this.now - row.silentSince) * TICK_MS;
       const { id, shardIndex, hostId, host, port, placedRole, removed, runGeneration, agent, agentRunGeneration, agentRevision, redisNodeId } = row;
       const hostState = this.lostHosts.has(hostId) ? ('lost' as const) : ('up' as const);
+      const exitedForMs = agent === 'exited' && row.exitedAt !== undefined ? (this.now - row.exitedAt) * TICK_MS : null;
       const startFailure = row.startFailure ?? null;
-      return { id, shardIndex, hostId, host, port, placedRole, removed, runGeneration, agent, agentRunGeneration, agentRevision, startFailure, redisNodeId, redis, silentForMs, hostState };
+      return { id, shardIndex, hostId, host, port, placedRole, removed, runGeneration, agent, agentRunGeneration, agentRevision, startFailure, redisNodeId, redis, silentForMs, exitedForMs, lastEpoch: row.lastEpoch ?? null, hostState };
     });
-    for (const [row, id] of answered) row.redisNodeId = id;
+    for (const [row, id] of answered) {
+      row.redisNodeId = id;
+      row.lastEpoch = this.alive.get(id)!.configEpoch;
+    }
     const moves = (this.openView ??= this.openMoves().map(({ slot, sourceNodeId, targetNodeId, state }) => ({ slot, sourceNodeId, targetNodeId, state })));
     const requests: Request[] = this.requests.map((r) => {
       if (r.kind === 'switchover') return { ...r };
@@ -421,6 +439,9 @@ export class SimulatedCluster {
       keys: p.keys,
       linkUp: p.role === 'replica' ? p.linkUp : null,
       offset: p.offset,
+      linkDownMs: p.role !== 'replica' ? null : p.linkUp ? 0 : p.syncedOnce ? (this.now - p.linkDownAt) * TICK_MS : null,
+      // A full sync runs while its primary lives and the link is not up yet.
+      syncing: p.role === 'replica' && !p.linkUp && !!p.primaryId && this.alive.get(p.primaryId)?.role === 'primary',
       config,
       // The simulated cluster has no tenant password (desired: none either).
       tenantPasswords: [],
@@ -556,7 +577,9 @@ export class SimulatedCluster {
       case 'moveSlots':
         return this.moveSlots(step, row, p, cut);
       case 'failover':
-        if (step.mode) this.forcedFailover(row, p);
+        // The worker records the heir with an epoch above every recorded one first (claimNewestEpoch).
+        row.lastEpoch = Math.max(0, ...this.rows.map((r) => r.lastEpoch ?? 0)) + 1;
+        if (step.mode) this.forcedFailover(row, p, step.mode === 'takeover');
         else this.failover(row, p);
         return true;
     }
@@ -596,7 +619,8 @@ export class SimulatedCluster {
       if (named) throw new RuleViolation(`remove of ${label(row)}, named by the open move of slot ${named.slot}`);
       // Members that stay in a shard need its placed primary until another member serves its
       // slots (or a new placed primary takes its place); a drained shard (scale-in) goes whole.
-      const owned = this.liveRows().some((r) => r.shardIndex === row.shardIndex && r.process?.slots.length);
+      // (A member that died serving them counts: it is started again in place, its slots in its nodes.conf.)
+      const owned = this.liveRows().some((r) => r.shardIndex === row.shardIndex && r !== row && (r.process ?? r.exitedProcess)?.slots.length);
       const staying = this.liveRows().filter((r) => r.shardIndex === row.shardIndex && !rows.includes(r));
       const successor = staying.some((r) => r.placedRole === 'primary');
       if (row.placedRole === 'primary' && !owned && staying.length && !successor && row.shardIndex < this.desired.spec.shards) {
@@ -830,6 +854,13 @@ export class SimulatedCluster {
 
   /** Becomes a replica of `primaryId` (CLUSTER REPLICATE, replica migration, or a failover's loser): open slots close. */
   private follow(p: SimRedis, primaryId: string): void {
+    if (p.role === 'primary') p.syncedOnce = false; // Redis: a demoted primary has not synced as a replica yet
+    else if (p.linkUp) {
+      // Re-pointed while in sync: it keeps its primary's data as of now, its link down from now.
+      const old = p.primaryId ? this.alive.get(p.primaryId) : undefined;
+      if (old) copyData(p, old, true);
+      p.linkDownAt = this.now;
+    }
     p.role = 'replica';
     p.primaryId = primaryId;
     p.slots = [];
@@ -873,18 +904,31 @@ export class SimulatedCluster {
    * CLUSTER FAILOVER FORCE on `p`, whose primary's process is gone: it takes the slots it has
    * seen its primary serve, with a new epoch; the other replicas of the dead primary follow it.
    */
-  private forcedFailover(row: SimRow, p: SimRedis): void {
+  private forcedFailover(row: SimRow, p: SimRedis, takeover: boolean): void {
     if (p.role !== 'replica' || !p.primaryId) {
       this.refuse(`CLUSTER FAILOVER FORCE on ${label(row)}: ERR You should send CLUSTER FAILOVER to a replica`);
       return;
     }
     const deadId = p.primaryId;
-    if (this.alive.has(deadId)) throw new RuleViolation(`CLUSTER FAILOVER FORCE on ${label(row)} while its primary still runs (writes it acknowledged would be lost)`);
+    const how = takeover ? 'TAKEOVER' : 'FORCE';
+    if (this.alive.has(deadId)) throw new RuleViolation(`CLUSTER FAILOVER ${how} on ${label(row)} while its primary still runs (writes it acknowledged would be lost)`);
+    const dead = this.corpses.get(deadId);
+    if (!p.syncedOnce && (dead?.keys ?? 0) > 0) {
+      throw new RuleViolation(`CLUSTER FAILOVER ${how} on ${label(row)}, which never completed a sync: the shard's ${dead!.keys} keys would be erased`);
+    }
+    if (!takeover) {
+      // FORCE still needs the votes of a majority of the slot-serving primaries, the dead one counted.
+      const serving = this.servingPrimaries();
+      const voters = [...serving].filter((id) => id !== deadId && this.alive.get(id)?.role === 'primary').length;
+      if (voters < Math.floor(serving.size / 2) + 1) this.refuse(`CLUSTER FAILOVER FORCE on ${label(row)}: Waiting for votes, but majority still not reached (${voters} of ${serving.size})`);
+    }
     this.promote(p, deadId);
   }
 
   /** `p` takes over the slots it has seen its dead primary serve, with a new epoch; the dead one's other replicas follow it. */
   private promote(p: SimRedis, deadId: string): void {
+    // It serves what it holds: a full copy taken when its link went down (kill, follow), or nothing.
+    p.keys = p.slotKeys.reduce((n, k) => n + k, 0);
     const max = Math.max(...this.processes().map((o) => Math.max(o.currentEpoch, o.configEpoch)));
     p.role = 'primary';
     p.primaryId = null;
@@ -968,6 +1012,7 @@ export class SimulatedCluster {
     row.exitedProcess = row.process ?? undefined;
     this.kill(row);
     row.agent = 'exited';
+    row.exitedAt = this.now;
   }
 
   /** Fault: a whole host is gone (power, network): its processes die and its agent reports nothing more. */
@@ -982,7 +1027,10 @@ export class SimulatedCluster {
   /** The lost host is back: its agent finds the processes it ran exited (and erases those removed meanwhile). */
   returnHost(hostId: string): void {
     this.lostHosts.delete(hostId);
-    for (const row of this.rows.filter((r) => r.hostId === hostId && !r.process && (r.agent === 'starting' || r.agent === 'running'))) row.agent = 'exited';
+    for (const row of this.rows.filter((r) => r.hostId === hostId && !r.process && (r.agent === 'starting' || r.agent === 'running'))) {
+      row.agent = 'exited';
+      row.exitedAt = this.now;
+    }
   }
 
   /** Fault: a host's disk fills up: its nodes cannot persist, and its agent cannot start new ones. */
@@ -1045,7 +1093,7 @@ export class SimulatedCluster {
             p.slotKeys.fill(0);
             p.slotBytes.fill(0);
           }
-          Object.assign(p, { clusterState: 'fail', loadingTicks: 1, linkUp: false, migrating: new Map(), importing: new Map() });
+          Object.assign(p, { clusterState: 'fail', loadingTicks: 1, linkUp: false, syncedOnce: false, migrating: new Map(), importing: new Map() });
           this.alive.set(p.id, p);
           row.process = p;
           row.exitedProcess = undefined;
@@ -1076,7 +1124,7 @@ export class SimulatedCluster {
     const p: SimRedis = {
       id: this.redisId(), rowId: row.id, host: row.host, port: row.port, role: 'primary', primaryId: null, configEpoch: 0, currentEpoch: 0, slots: [],
       peers: new Map(), handshakes: [], bans: new Map(), keys: 0, slotKeys: new Int32Array(SLOT_COUNT), slotBytes: new Float64Array(SLOT_COUNT), copied: new Map(), offset: 0,
-      migrating: new Map(), importing: new Map(), config, clusterState: 'fail', everOk: false, readyTicks: 0, linkUp: false, syncIn: 0,
+      migrating: new Map(), importing: new Map(), config, clusterState: 'fail', everOk: false, readyTicks: 0, linkUp: false, syncIn: 0, syncedOnce: false, linkDownAt: 0,
       loadingTicks: Math.floor(this.random() * 2),
     };
     if (dirty?.keys) addKeys(p, 0, dirty.keys, dirty.keys * TENANT_KEY_BYTES);
@@ -1088,9 +1136,18 @@ export class SimulatedCluster {
   }
 
   private kill(row: SimRow): void {
-    if (row.process) {
-      this.alive.delete(row.process.id);
-      this.diedAt.set(row.process.id, this.now);
+    const dead = row.process;
+    if (dead) {
+      this.alive.delete(dead.id);
+      this.diedAt.set(dead.id, this.now);
+      this.corpses.set(dead.id, dead);
+      // Its replicas in sync hold exactly what it acknowledged; their links go down now.
+      for (const q of this.processes()) {
+        if (q.role !== 'replica' || q.primaryId !== dead.id || !q.linkUp) continue;
+        copyData(q, dead, true);
+        q.linkUp = false;
+        q.linkDownAt = this.now;
+      }
     }
     row.process = null;
   }
@@ -1163,12 +1220,18 @@ export class SimulatedCluster {
   }
 
   /** Slot-owning primaries, dead ones included (as the live nodes last saw them): does a majority live? */
-  private quorum(): boolean {
+  /** Slot-owning primaries as the live nodes see them, dead ones included: the cluster size votes are counted against. */
+  private servingPrimaries(): Set<string> {
     const owners = new Set<string>();
     for (const p of this.processes()) {
       if (p.role === 'primary' && p.slots.length) owners.add(p.id);
       for (const [id, v] of p.peers) if (v.role === 'primary' && v.slots.length) owners.add(id);
     }
+    return owners;
+  }
+
+  private quorum(): boolean {
+    const owners = this.servingPrimaries();
     const live = [...owners].filter((id) => this.alive.has(id)).length;
     return live >= Math.floor(owners.size / 2) + 1;
   }
@@ -1179,7 +1242,8 @@ export class SimulatedCluster {
     const procs = this.processes();
     const orphaned = new Set(procs.flatMap((p) => (p.role === 'replica' && p.primaryId && !this.alive.has(p.primaryId) ? [p.primaryId] : [])));
     for (const deadId of orphaned) {
-      const [best] = procs.filter((p) => p.role === 'replica' && p.primaryId === deadId && p.peers.get(deadId)?.failing).sort((a, b) => b.offset - a.offset);
+      // A replica that never completed a sync is refused by Redis's own data-age check.
+      const [best] = procs.filter((p) => p.role === 'replica' && p.primaryId === deadId && p.syncedOnce && p.peers.get(deadId)?.failing).sort((a, b) => b.offset - a.offset);
       if (best) this.promote(best, deadId);
     }
   }
@@ -1199,10 +1263,16 @@ export class SimulatedCluster {
       if (p.role !== 'replica') continue;
       const primary = p.primaryId ? this.alive.get(p.primaryId) : undefined;
       if (!primary || primary.role !== 'primary') {
+        if (p.linkUp) p.linkDownAt = this.now;
         p.linkUp = false;
         continue;
       }
-      if (!p.linkUp && --p.syncIn <= 0) p.linkUp = true;
+      if (!p.linkUp && --p.syncIn <= 0) {
+        // A full sync replaces what it held; a partial one continues the same history.
+        copyData(p, primary, true);
+        p.linkUp = true;
+        p.syncedOnce = true;
+      }
       if (p.linkUp) copyData(p, primary);
     }
   }

@@ -37,6 +37,14 @@ export interface RedisAnswer {
   linkUp: boolean | null;
   /** master_repl_offset (primary) or slave_repl_offset (replica). */
   offset: number;
+  /**
+   * Replica only: how long its link to its primary has been down (0 while up; INFO gives whole
+   * seconds). null on a primary, and on a replica that has not completed a sync since it started
+   * or was demoted (master_link_down_since_seconds:-1): it may hold nothing of its primary.
+   */
+  linkDownMs: number | null;
+  /** Replica only: a full sync is under way (master_sync_in_progress:1): it holds nothing of its primary yet. */
+  syncing: boolean;
   /** CONFIG GET of the keys the control plane manages. */
   config: Record<string, string>;
   /** The passwords the tenant's user accepts (ACL GETUSER: SHA-256 hex, sorted); null when the node has no such user. */
@@ -71,6 +79,10 @@ export interface ObservedNode {
   redis: RedisObservation | null;
   /** How long the node has not been answering, as recorded across observations (0 when it answers). */
   silentForMs: number;
+  /** How long ago its agent reported its process exited; null unless it is `exited`. */
+  exitedForMs: number | null;
+  /** The config epoch it was last seen with (recorded across observations); null if never seen. */
+  lastEpoch: number | null;
   /** Its host as the agent's heartbeats show it: a lost host's last reports are stale. */
   hostState: HostState;
 }
@@ -144,9 +156,10 @@ export type Step =
    * Redis: CLUSTER FAILOVER on this replica, waited for until it is primary: coordinated with its
    * primary (no mode); FORCE when its agent saw the primary's process exit (no write can reach it;
    * the other primaries still vote); TAKEOVER, without a vote, only when the cluster's policy
-   * allows it and the primaries left are no majority.
+   * allows it and the primaries left are no majority, or when the primary's death is confirmed
+   * (its agent saw the process exit) and the primaries left are too few to vote a FORCE through.
    */
-  | { kind: 'failover'; nodeId: string; fromNodeId: string; mode?: 'force' | 'takeover' }
+  | { kind: 'failover'; nodeId: string; fromNodeId: string; mode?: 'force' | 'takeover'; /** Why, as the shard.failover event says it. */ trigger: 'agent_exit' | 'takeover' | 'switchover' }
   /** Redis: the tenant's user accepts exactly these passwords (ACL SETUSER resetpass #<hash>...), in one atomic command. */
   | { kind: 'setTenantPasswords'; nodeId: string; hashes: string[] }
   /** Postgres: the previous password's grace is over; it is no longer honoured (the agents rewrite redis.conf). */

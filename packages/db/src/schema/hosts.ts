@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { HostState, LinkStatus, NodeHealth, NodeRole, NodeStatus, StartFailure } from '@slotplane/contracts';
 import { clusters, shards } from './clusters.ts';
 
@@ -46,6 +46,24 @@ export const hosts = pgTable('hosts', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+/**
+ * The host watch every worker runs, as one row: when its last round ran and since when it has run
+ * without a gap (see core's hostWatchAt). A host's silence counts from no earlier than `since`: after
+ * the control plane was down, its hosts are not judged on heartbeats it could not receive.
+ */
+export const hostWatch = pgTable(
+  'host_watch',
+  {
+    // The one row (1), written by the migration.
+    id: integer('id').primaryKey().default(1),
+    // Raised by each round: the guard that lets one round at a time record itself.
+    round: bigint('round', { mode: 'number' }).notNull().default(0),
+    ranAt: timestamp('ran_at', { withTimezone: true }),
+    since: timestamp('since', { withTimezone: true }),
+  },
+  (t) => [check('host_watch_one', sql`${t.id} = 1`)],
+);
+
 /** One redis-server: where it is assigned (desired) and what the agent and Redis say of it (observed). */
 export const nodes = pgTable(
   'nodes',
@@ -65,6 +83,9 @@ export const nodes = pgTable(
     pid: integer('pid'),
     exitCode: integer('exit_code'),
     exitSignal: text('exit_signal'),
+    // When its agent reported the process exited (null unless status is exited): dates a primary's
+    // death, to tell a replica whose link was up then from one that fell behind before.
+    exitedAt: timestamp('exited_at', { withTimezone: true }),
     agentRunGeneration: integer('agent_run_generation'),
     agentRevision: text('agent_revision'),
     // Why the agent could not start the current run (reported with state exited), else null.
@@ -76,6 +97,9 @@ export const nodes = pgTable(
     linkStatus: text('link_status').$type<LinkStatus>(),
     health: text('health').$type<NodeHealth>(),
     replOffset: bigint('repl_offset', { mode: 'number' }),
+    // The config epoch it was last seen with (its own answer, else its peers'): of two dead members
+    // of a shard, the one with the newer epoch holds the shard's newer data.
+    configEpoch: bigint('config_epoch', { mode: 'number' }),
     reachable: boolean('reachable'),
     unreachableSince: timestamp('unreachable_since', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

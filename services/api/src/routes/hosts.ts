@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Host, HostCredential, HostIdParams, InstanceReport } from '@slotplane/contracts';
 import { hostState } from '@slotplane/core';
-import { hosts, type HostRow } from '@slotplane/db';
+import { hosts, readHostWatch, type HostRow } from '@slotplane/db';
 import { z } from 'zod';
 import type { ApiDeps } from '../app.ts';
 import { AppError, notFound, problems } from '../errors.ts';
@@ -11,7 +11,16 @@ import { revokeHost, rotateHostCredential } from '../store/hosts.ts';
 const tags = ['hosts'];
 const security = [{ bearerAuth: [] }];
 
-function hostView(h: HostRow, now: Date, lostAfterMs: number | undefined): Host {
+/**
+ * What a host's state is judged at: Postgres's clock (which stamps heartbeats), and since when the
+ * host watch has run without a gap (silence before it went unheard: the control plane was down).
+ */
+interface Judged {
+  now: Date;
+  since: Date | null;
+}
+
+function hostView(h: HostRow, { now, since }: Judged, lostAfterMs: number | undefined): Host {
   return {
     id: h.id,
     name: h.name,
@@ -22,7 +31,7 @@ function hostView(h: HostRow, now: Date, lostAfterMs: number | undefined): Host 
     portMax: h.portMax,
     lastHeartbeatAt: h.lastHeartbeatAt?.toISOString() ?? null,
     revokedAt: h.revokedAt?.toISOString() ?? null,
-    state: hostState(h, now, lostAfterMs),
+    state: hostState(h, now, lostAfterMs, since),
     disk: h.diskFreeBytes === null || h.diskTotalBytes === null ? null : { freeBytes: h.diskFreeBytes, totalBytes: h.diskTotalBytes },
     instances: z.array(InstanceReport).catch([]).parse(h.report ?? []),
   };
@@ -40,9 +49,8 @@ export const hostRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database
       },
     },
     async () => {
-      const rows = await database.db.select().from(hosts).orderBy(hosts.name);
-      const now = new Date();
-      return { items: rows.map((h) => hostView(h, now, hostLostAfterMs)) };
+      const [rows, { now, watch }] = await Promise.all([database.db.select().from(hosts).orderBy(hosts.name), readHostWatch(database.db)]);
+      return { items: rows.map((h) => hostView(h, { now, since: watch?.since ?? null }, hostLostAfterMs)) };
     },
   );
 
@@ -62,7 +70,8 @@ export const hostRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database
       send(reply, await idempotent(request, async (tx) => {
         const row = await revokeHost(tx, request.params.hostId);
         if (!row) throw notFound('host');
-        return { status: 200, body: hostView(row, new Date(), hostLostAfterMs) };
+        // (Revoked: lost, whatever the clock.)
+        return { status: 200, body: hostView(row, { now: new Date(), since: null }, hostLostAfterMs) };
       })),
   );
 

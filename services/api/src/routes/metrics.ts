@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
 import { hostState } from '@slotplane/core';
-import { clusters, count, hosts, isNull, nodes, operations, slotMoves, sql, webhookDeliveries } from '@slotplane/db';
+import { clusters, count, hosts, isNull, nodes, operations, readHostWatch, slotMoves, sql, webhookDeliveries } from '@slotplane/db';
 import { waitingSince } from '@slotplane/queue';
 import type { ApiDeps } from '../app.ts';
 import { AppError, problems } from '../errors.ts';
@@ -46,12 +46,11 @@ export function installMetrics(app: FastifyInstance, { database, hostLostAfterMs
       for (const r of rows) this.set({ kind: r.kind, status: r.status }, Number(r.n));
     },
   });
-  grouped('slotplane_hosts', 'Hosts by state, from their heartbeats (a revoked host is lost).', 'state', async () => {
-    const now = new Date();
-    const rows = await db.select({ lastHeartbeatAt: hosts.lastHeartbeatAt, revokedAt: hosts.revokedAt }).from(hosts);
+  grouped('slotplane_hosts', 'Hosts by state, from their heartbeats (a revoked host is lost; silence while the control plane was down does not count).', 'state', async () => {
+    const [rows, { now, watch }] = await Promise.all([db.select({ lastHeartbeatAt: hosts.lastHeartbeatAt, revokedAt: hosts.revokedAt, state: hosts.state }).from(hosts), readHostWatch(db)]);
     const by = new Map<string, number>();
     for (const r of rows) {
-      const state = hostState(r, now, hostLostAfterMs);
+      const state = hostState(r, now, hostLostAfterMs, watch?.since ?? null);
       by.set(state, (by.get(state) ?? 0) + 1);
     }
     return [...by].map(([key, n]) => ({ key, n }));

@@ -199,7 +199,8 @@ export async function recordReport(db: Db, hostId: string, report: { bootId: str
           ? undefined
           : { status: 'stopped' as const, pid: null, exitCode: node.exitCode, exitSignal: node.exitSignal, agentRunGeneration: node.agentRunGeneration, agentRevision: node.agentRevision, startFailure: node.startFailure };
       if (!next || unchanged(node, next)) continue;
-      await tx.update(nodes).set({ ...next, updatedAt: new Date() }).where(eq(nodes.id, node.id));
+      const exitedAt = next.status !== 'exited' ? null : node.status === 'exited' ? node.exitedAt : sql`now()`;
+      await tx.update(nodes).set({ ...next, exitedAt, updatedAt: new Date() }).where(eq(nodes.id, node.id));
       changed.add(node.clusterId);
       if (next.status === 'running' && (node.status !== 'running' || node.pid !== next.pid)) {
         await appendEvent(tx, { tenantId, clusterId: node.clusterId, type: 'node.started', data: { nodeId: node.id, hostId, port: node.port, pid: next.pid } });
