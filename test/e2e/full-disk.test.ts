@@ -12,8 +12,8 @@ import { startControlPlane, tenantClient, waitFor, type ControlPlane } from '@sl
 const privateMounts = process.getuid?.() === 0 && spawnSync('unshare', ['--mount', '--propagation', 'private', 'true']).status === 0;
 if (!privateMounts) console.warn('full-disk.test.ts: skipped, it needs root and unshare --mount (a tmpfs of its own for one host)');
 
-const SMALL = { name: 'disk-small', address: '127.0.0.171', diskMb: 48 };
-const ROOMY = { name: 'disk-roomy', address: '127.0.0.172' };
+const SMALL = { name: 'disk-small', address: '127.0.0.181', diskMb: 48 };
+const ROOMY = { name: 'disk-roomy', address: '127.0.0.182' };
 
 let cp: ControlPlane;
 let call: ReturnType<typeof tenantClient>['call'];
@@ -25,7 +25,7 @@ beforeAll(async () => {
   // A floor of 0: a full host still takes a node that persists nothing, as if its disk had filled
   // between placement and start (the agent then fails with ENOSPC). A node with AOF needs its
   // maxmemory free, so placement skips the full host for those.
-  cp = await startControlPlane({ hosts: [SMALL, ROOMY], portMin: 23500, portMax: 23599, minFreeDiskMb: 0 });
+  cp = await startControlPlane({ hosts: [SMALL, ROOMY], portMin: 24000, portMax: 24099, minFreeDiskMb: 0 });
   ({ call, settled } = tenantClient(cp.api.app, (await cp.api.tenant()).auth));
   admin = tenantClient(cp.api.app, { authorization: `Bearer ${(await createTenant(cp.api.database.db, 'ops', 'admin')).apiKey}` }).call;
 }, 120_000);
