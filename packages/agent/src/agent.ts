@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { AgentAssignments, HeartbeatResult } from '@slotplane/contracts';
 import type { Logger } from '@slotplane/logger';
 import type { AgentConfig } from './config.ts';
+import { diskSpace } from './disk.ts';
 import { Supervisor } from './supervisor.ts';
 
 const HEARTBEAT_MS = 1000;
@@ -76,7 +77,7 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
       while (dirty && !stopped) {
         dirty = false;
         // A new number every time: a report that reached the API but whose answer was lost must not block the next.
-        const body = { bootId, seq: ++seq, instances: supervisor.report() };
+        const body = { bootId, seq: ++seq, instances: supervisor.report(), disk: diskSpace(config.AGENT_DATA_DIR) };
         try {
           await call(`${api}/v1/agent/report`, { method: 'PUT', token, signal, body: JSON.stringify(body) });
         } catch (err) {
@@ -92,7 +93,8 @@ export async function startAgent(config: AgentConfig, log: Logger): Promise<Runn
   supervisor.adopt();
   await report();
   const heartbeat = setInterval(() => {
-    call<HeartbeatResult>(`${api}/v1/agent/heartbeat`, { method: 'POST', token, signal, body: JSON.stringify({ bootId, seq }) }).then(
+    // With the data dir's free space: the control plane places new nodes only where there is room.
+    call<HeartbeatResult>(`${api}/v1/agent/heartbeat`, { method: 'POST', token, signal, body: JSON.stringify({ bootId, seq, disk: diskSpace(config.AGENT_DATA_DIR) }) }).then(
       (r) => (r.resend && !sending ? void report() : undefined),
       (err: unknown) => {
         if (stopped) return;

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AgentInstance, InstanceReport } from '@slotplane/contracts';
+import type { AgentInstance, InstanceReport, StartFailure } from '@slotplane/contracts';
 import { requireBinary } from '@slotplane/embedded';
 import type { Logger } from '@slotplane/logger';
+import { EARLY_EXIT_MS, diskSpace, earlyExit, failedWrite, readLastLogLine } from './disk.ts';
 import { renderRedisConf } from './redis-conf.ts';
 
 interface Tracked {
@@ -17,6 +18,27 @@ interface Tracked {
   runGeneration: number;
   /** The configuration revision redis.conf was last written for. */
   revision: string | null;
+  /** Why this run could not start (it is then exited, with no process). */
+  startFailure: StartFailure | null;
+}
+
+/**
+ * Writes a file whole or not at all: a full disk must not leave a truncated instance.json (the
+ * next agent could not adopt the node) or redis.conf (the node could not restart).
+ */
+function writeWhole(file: string, text: string): void {
+  const tmp = `${file}.tmp`;
+  try {
+    writeFileSync(tmp, text, { mode: 0o600 });
+    renameSync(tmp, file);
+  } catch (err) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // never written
+    }
+    throw err;
+  }
 }
 
 const alive = (pid: number) => {
@@ -88,6 +110,7 @@ export class Supervisor {
         signal: null,
         runGeneration: instance.runGeneration ?? 1,
         revision: instance.revision ?? null,
+        startFailure: null,
       });
       this.log.info({ nodeId, port: instance.port, pid, running }, 'adopted instance');
     }
@@ -106,7 +129,7 @@ export class Supervisor {
   }
 
   report(): InstanceReport[] {
-    return [...this.tracked.values()].map(({ nodeId, port, pid, state, exitCode, signal, runGeneration, revision }) => ({ nodeId, port, pid, state, exitCode, signal, runGeneration, revision }));
+    return [...this.tracked.values()].map(({ nodeId, port, pid, state, exitCode, signal, runGeneration, revision, startFailure }) => ({ nodeId, port, pid, state, exitCode, signal, runGeneration, revision, startFailure }));
   }
 
   /**
@@ -116,14 +139,25 @@ export class Supervisor {
    */
   async converge(instances: AgentInstance[]): Promise<void> {
     const wanted = new Map(instances.map((i) => [i.nodeId, i]));
-    for (const nodeId of [...this.tracked.keys()]) if (!wanted.has(nodeId)) await this.remove(nodeId);
+    // One instance that fails (a full disk) does not hold the others up; the next change tries it again.
+    const each = async (nodeId: string, what: string, fn: () => Promise<void> | void) => {
+      try {
+        await fn();
+      } catch (err) {
+        this.log.error({ err, nodeId }, `could not ${what} the instance`);
+      }
+    };
+    for (const nodeId of [...this.tracked.keys()]) if (!wanted.has(nodeId)) await each(nodeId, 'remove', () => this.remove(nodeId));
     for (const i of instances) {
       const t = this.tracked.get(i.nodeId);
       if (!t) this.start(i);
       else if (i.runGeneration > t.runGeneration) await this.restart(t, i);
-      else if (this.writeConfig(i)) {
-        t.revision = i.revision;
-        this.onChange();
+      else {
+        await each(i.nodeId, 'rewrite redis.conf of', () => {
+          if (!this.writeConfig(i)) return;
+          t.revision = i.revision;
+          this.onChange();
+        });
       }
     }
   }
@@ -135,22 +169,48 @@ export class Supervisor {
     const conf = renderRedisConf(i, { address: this.address, dir });
     const file = join(dir, 'redis.conf');
     const before = existsSync(file) ? readFileSync(file, 'utf8') : '';
-    writeFileSync(join(dir, 'instance.json'), JSON.stringify(i), { mode: 0o600 });
+    const json = JSON.stringify(i);
+    if (!existsSync(join(dir, 'instance.json')) || readFileSync(join(dir, 'instance.json'), 'utf8') !== json) writeWhole(join(dir, 'instance.json'), json);
     if (before === conf) return false;
-    writeFileSync(file, conf, { mode: 0o600 });
+    writeWhole(file, conf);
     return true;
   }
 
+  /**
+   * Starts the instance's run. One that cannot start (redis.conf not written, redis-server gone
+   * within EARLY_EXIT_MS) is reported exited with the reason, and not retried here: the control
+   * plane starts it again (a new run generation) or places it elsewhere.
+   */
   private start(i: AgentInstance) {
-    this.writeConfig(i);
     const dir = this.dirOf(i.nodeId);
+    const t: Tracked = { nodeId: i.nodeId, port: i.port, pid: null, state: 'running', exitCode: null, signal: null, runGeneration: i.runGeneration, revision: i.revision, startFailure: null };
+    this.tracked.set(i.nodeId, t);
+    const fail = (failure: StartFailure, extra: Record<string, unknown> = {}) => {
+      Object.assign(t, { state: 'exited', pid: null, startFailure: failure, ...extra });
+      this.log.error({ nodeId: i.nodeId, port: i.port, reason: failure.reason, noSpace: failure.noSpace }, 'could not start instance');
+      this.onChange();
+    };
+    try {
+      this.writeConfig(i);
+    } catch (err) {
+      t.revision = null;
+      fail(failedWrite(err, diskSpace(this.dataDir)));
+      return;
+    }
     // Detached: a redis-server outlives the agent, and the next agent adopts it.
+    const startedAt = Date.now();
     const child = spawn(this.redisServer, [join(dir, 'redis.conf')], { detached: true, stdio: 'ignore', cwd: dir });
     child.unref();
-    const t: Tracked = { nodeId: i.nodeId, port: i.port, pid: child.pid ?? null, state: 'running', exitCode: null, signal: null, runGeneration: i.runGeneration, revision: i.revision };
-    this.tracked.set(i.nodeId, t);
+    t.pid = child.pid ?? null;
+    child.once('error', (err) => {
+      if (this.tracked.get(i.nodeId) === t && t.state !== 'stopping') fail({ reason: `could not spawn redis-server: ${err.message}`, noSpace: false, freeDiskBytes: diskSpace(this.dataDir)?.freeBytes ?? null });
+    });
     child.once('exit', (code, signal) => {
       if (this.tracked.get(i.nodeId) !== t || t.state === 'stopping') return;
+      if (Date.now() - startedAt < EARLY_EXIT_MS) {
+        fail(earlyExit({ code, signal }, readLastLogLine(dir), diskSpace(this.dataDir)), { exitCode: code, signal });
+        return;
+      }
       Object.assign(t, { state: 'exited', exitCode: code, signal });
       this.log.warn({ nodeId: i.nodeId, port: i.port, code, signal }, 'instance exited');
       this.onChange();

@@ -56,6 +56,23 @@ export const AssignmentsQuery = z.strictObject({
 });
 
 export const InstanceState = z.enum(['starting', 'running', 'stopping', 'exited']);
+
+export const StartFailure = z
+  .strictObject({
+    reason: z.string().max(1000).describe("What went wrong, in the agent's words: redis.conf could not be written, or redis-server exited at once (with its last log line)."),
+    noSpace: z.boolean().describe('The disk was full: ENOSPC, or next to nothing left free in the data dir when redis-server gave up.'),
+    freeDiskBytes: z.number().int().min(0).nullable().describe('Free bytes in the data dir at that moment (null when it could not tell).'),
+  })
+  .meta({ id: 'StartFailure' });
+export type StartFailure = z.infer<typeof StartFailure>;
+
+export const DiskSpace = z
+  .strictObject({
+    freeBytes: z.number().int().min(0).describe('Bytes the agent can still write in its data dir (statfs: available blocks x block size).'),
+    totalBytes: z.number().int().min(0).describe('Size of the file system of the data dir.'),
+  })
+  .meta({ id: 'DiskSpace' });
+export type DiskSpace = z.infer<typeof DiskSpace>;
 export const InstanceReport = z
   .strictObject({
     nodeId: Id.describe('A node assigned to this host (now or before: a removed one may still be reported while it stops).'),
@@ -66,6 +83,9 @@ export const InstanceReport = z
     signal: z.string().regex(/^SIG[A-Z0-9+-]{1,16}$/, 'a signal name such as SIGKILL').nullable(),
     runGeneration: z.number().int().min(1).max(2_147_483_647).describe('The run generation of the process that runs (or last ran).'),
     revision: z.string().max(100).nullable().describe('The configuration revision its redis.conf was last written for.'),
+    startFailure: StartFailure.nullable()
+      .optional()
+      .describe('Why the agent could not start this run (state exited, no process); null or absent otherwise. The control plane starts it again, or elsewhere, by itself.'),
   })
   .meta({ id: 'InstanceReport' });
 export type InstanceReport = z.infer<typeof InstanceReport>;
@@ -93,6 +113,7 @@ export const AgentReport = z
     bootId: BootId,
     seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe('Numbers the reports of one boot; a report older than the last one recorded is ignored.'),
     instances: z.array(InstanceReport).superRefine(noRepeats).describe('Every instance the agent runs or ran, each node and each port once.'),
+    disk: DiskSpace.optional().describe('Its data dir now (a start that failed for want of space is judged by it).'),
   })
   .meta({ id: 'AgentReport' });
 export type AgentReport = z.infer<typeof AgentReport>;
@@ -100,7 +121,11 @@ export type AgentReport = z.infer<typeof AgentReport>;
 export const ReportResult = z.object({ recorded: z.boolean().describe('False when a newer report was recorded already.') }).meta({ id: 'ReportResult' });
 
 export const Heartbeat = z
-  .strictObject({ bootId: BootId, seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe('The seq of the last report this agent sent.') })
+  .strictObject({
+    bootId: BootId,
+    seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe('The seq of the last report this agent sent.'),
+    disk: DiskSpace.optional().describe("Its data dir's free space: new nodes are placed only on hosts with room (HOST_MIN_FREE_DISK_MB)."),
+  })
   .meta({ id: 'Heartbeat' });
 export type Heartbeat = z.infer<typeof Heartbeat>;
 
@@ -152,6 +177,7 @@ export const Host = z
     state: HostState.describe(
       'From its heartbeats (one a second): suspect after 3 s without one, lost after the grace period (HOST_LOST_AFTER_MS, default 30 s), silence counted from no earlier than the control plane\'s return after it was down; lost at once when revoked. Silence alone fails nothing over: a lost host\'s nodes are replaced only once Redis itself flags them FAIL.',
     ),
+    disk: DiskSpace.nullable().describe("Its agent's data dir as of the last heartbeat; null until an agent reports it. A host takes new nodes only with HOST_MIN_FREE_DISK_MB free (or a node's maxmemory with AOF/RDB, if more)."),
     instances: z.array(InstanceReport),
   })
   .meta({ id: 'Host' });

@@ -42,7 +42,12 @@ export const EVENT_DATA = {
   'operation.failed': operation.extend({ error: OperationError }),
   'operation.cancelled': operation.extend({ reason: z.string() }),
   'node.started': z.object({ nodeId: Id, hostId: Id, port: z.number().int(), pid: z.number().int().nullable() }).describe("The node's redis-server process was seen running (first start, restart, or a new pid)."),
-  'node.exited': z.object({ nodeId: Id, exitCode: z.number().int().nullable(), signal: z.string().nullable() }),
+  'node.exited': z.object({
+    nodeId: Id,
+    exitCode: z.number().int().nullable(),
+    signal: z.string().nullable(),
+    startError: z.string().nullable().optional().describe('Set when its agent could not start it at all (redis.conf not written, redis-server exited at once), e.g. a full disk.'),
+  }),
   'node.replaced': z.object({ shardIndex: z.number().int(), from: Id.describe('The dead node.'), to: Id.describe('The node placed in its stead.'), hostId: Id, port: z.number().int(), reason: z.string() }),
   'shard.failover': z.object({
     shardIndex: z.number().int(),

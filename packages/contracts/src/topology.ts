@@ -16,9 +16,9 @@ export const LinkStatus = z.enum(['up', 'down']);
 export type LinkStatus = z.infer<typeof LinkStatus>;
 
 export const NodeHealth = z
-  .enum(['ok', 'lagging', 'syncing', 'suspected', 'failed', 'unreachable'])
+  .enum(['ok', 'lagging', 'syncing', 'cannot_persist', 'suspected', 'failed', 'unreachable'])
   .describe(
-    'As last observed: ok; lagging (a replica more than 1 MiB of replication stream behind its primary); syncing (a replica whose link to its primary is down); suspected (a peer flags it PFAIL); failed (its peers flag it FAIL); unreachable (it does not answer the control plane, and no peer flags it yet). null until observed, or while no process runs.',
+    'As last observed: ok; cannot_persist (its last AOF write or RDB snapshot failed, e.g. a full disk: it refuses writes with MISCONF until one succeeds); lagging (a replica more than 1 MiB of replication stream behind its primary); syncing (a replica whose link to its primary is down); suspected (a peer flags it PFAIL); failed (its peers flag it FAIL); unreachable (it does not answer the control plane, and no peer flags it yet). null until observed, or while no process runs.',
   );
 export type NodeHealth = z.infer<typeof NodeHealth>;
 
@@ -35,6 +35,7 @@ export const Node = z
     primaryRedisNodeId: z.string().nullable().describe('For a replica: the Redis node id of the primary it follows.'),
     linkStatus: LinkStatus.nullable().describe('For a replica: its replication link to the primary (master_link_status).'),
     health: NodeHealth.nullable(),
+    startError: z.string().nullable().describe('Why its agent could not start it (its current run), e.g. a full disk; null otherwise.'),
     replicationOffset: z.number().int().nullable().describe('Replication offset the node reported.'),
     lastSeenAt: z.iso.datetime({ offset: true }).nullable().describe('When the node last answered the control plane.'),
   })

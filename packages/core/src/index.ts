@@ -3,9 +3,13 @@ export { HOST_LOST_AFTER_MS, HOST_SUSPECT_AFTER_MS, hostState, hostWatchAt, type
 export { SLOT_COUNT, countSlots, normalizeRanges, rangesEqual, splitSlots } from './slots.ts';
 export { myself, parseClusterNodes, slotMapSignature, type ClusterNodeEntry } from './cluster-nodes.ts';
 export {
+  MIN_FREE_DISK_MB,
   PlacementError,
+  diskNeed,
+  hasDiskRoom,
   placeCluster,
   placeReplicas,
+  type DiskNeed,
   type GrowingShard,
   type PlacedNode,
   type Placement,

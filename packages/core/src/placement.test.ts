@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type PlacedNode, type PlacementHost, PlacementError, placeCluster } from './placement.ts';
+import { type PlacedNode, type PlacementHost, PlacementError, diskNeed, hasDiskRoom, placeCluster, placeReplicas } from './placement.ts';
 
 const host = (id: string, zone: string | null, overrides: Partial<PlacementHost> = {}): PlacementHost => ({
   id,
@@ -196,6 +196,44 @@ describe('placeCluster properties', () => {
           expect(warnings.filter((w) => w.includes('shares host'))).toEqual([]);
         }
       }),
+    );
+  });
+});
+
+describe('placement and free disk', () => {
+  const MiB = 1024 * 1024;
+  const GiB = 1024 * MiB;
+  const floor = diskNeed(GiB, { maxMemoryMb: 256, persistence: 'none' });
+
+  it('skips a host without the free disk a node needs, for new clusters and new replicas alike', () => {
+    const hosts = [host('full', 'a', { freeDiskBytes: 10 * MiB }), host('roomy', 'b', { freeDiskBytes: 50 * GiB })];
+    expect(placeCluster(hosts, { shards: 2, replicasPerShard: 0 }, floor).nodes.map((n) => n.hostId)).toEqual(['roomy', 'roomy']);
+    const { nodes } = placeReplicas(hosts, [{ shardIndex: 0, primaryHostId: 'roomy', memberHostIds: ['roomy'], add: 1 }], floor);
+    expect(nodes.map((n) => n.hostId)).toEqual(['roomy']);
+  });
+
+  it('needs the floor, or the node\'s maxmemory with AOF/RDB when that is more, and k times it for k nodes on one host', () => {
+    const aof = diskNeed(GiB, { maxMemoryMb: 2048, persistence: 'aof' });
+    expect(hasDiskRoom(host('h', 'a', { freeDiskBytes: 1.5 * GiB }), floor)).toBe(true);
+    expect(hasDiskRoom(host('h', 'a', { freeDiskBytes: 1.5 * GiB }), aof)).toBe(false);
+    expect(hasDiskRoom(host('h', 'a', { freeDiskBytes: 5 * GiB }), aof, 2)).toBe(true);
+    expect(hasDiskRoom(host('h', 'a', { freeDiskBytes: 5 * GiB }), aof, 3)).toBe(false);
+    // 5 GiB takes two 2 GiB AOF nodes: the third shard goes to the other host, even with a replica beside its primary.
+    const hosts = [host('a', 'a', { freeDiskBytes: 5 * GiB }), host('b', 'b', { freeDiskBytes: 3 * GiB })];
+    const { nodes } = placeCluster(hosts, { shards: 3, replicasPerShard: 0 }, aof);
+    expect(nodes.filter((n) => n.hostId === 'a')).toHaveLength(2);
+    expect(nodes.filter((n) => n.hostId === 'b')).toHaveLength(1);
+  });
+
+  it('does not hold back a host whose agent never reported its disk', () => {
+    const hosts = [host('unknown', 'a'), host('full', 'b', { freeDiskBytes: 0 })];
+    expect(placeCluster(hosts, { shards: 2, replicasPerShard: 0 }, floor).nodes.map((n) => n.hostId)).toEqual(['unknown', 'unknown']);
+  });
+
+  it('says when the disk, not the ports, is what is missing', () => {
+    const hosts = [host('h1', 'a', { freeDiskBytes: 100 * MiB }), host('h2', 'b', { freeDiskBytes: 2 * GiB })];
+    expect(() => placeCluster(hosts, { shards: 2, replicasPerShard: 1 }, diskNeed(GiB, { maxMemoryMb: 1024, persistence: 'rdb' }))).toThrow(
+      /not enough capacity: need 4 nodes, .* for only 2 .*; too little free disk on 2 host\(s\) \(h1: 100 MiB free, h2: 2048 MiB free with 2 placed; a node needs 1024 MiB \(1024 MiB more for each further node on one host\)\)$/,
     );
   });
 });

@@ -8,6 +8,50 @@ export interface PlacementHost {
   portMin: number;
   portMax: number;
   usedPorts: number[];
+  /** Free bytes in its agent's data dir, as last reported; absent or null when not reported (never held against it). */
+  freeDiskBytes?: number | null;
+}
+
+/** The disk new nodes need on a host. */
+export interface DiskNeed {
+  /** Free bytes a host must have to take any new node. */
+  minFreeBytes: number;
+  /** Bytes each new node may come to write (its maxmemory when it persists, else 0): k nodes on a host need k times it when that is more. */
+  perNodeBytes: number;
+}
+
+const MIB = 1024 * 1024;
+
+/** The default free disk a host must have to take a new node (HOST_MIN_FREE_DISK_MB): room for logs, nodes.conf and a rewrite's temporary file. */
+export const MIN_FREE_DISK_MB = 1024;
+
+/** What a node of this cluster needs: the floor, or its maxmemory with AOF/RDB (the files grow with the data). */
+export function diskNeed(minFreeBytes: number, spec: { maxMemoryMb: number; persistence: 'none' | 'aof' | 'rdb' }): DiskNeed {
+  return { minFreeBytes, perNodeBytes: spec.persistence === 'none' ? 0 : spec.maxMemoryMb * MIB };
+}
+
+/** Bytes `count` new nodes need free on one host. */
+export function diskBytesFor(need: DiskNeed, count: number): number {
+  return Math.max(need.minFreeBytes, count * need.perNodeBytes);
+}
+
+/** Whether `host` has the disk for `count` more nodes; a host that never reported its disk is not held back. */
+export function hasDiskRoom(host: PlacementHost, need: DiskNeed | undefined, count = 1): boolean {
+  if (!need || host.freeDiskBytes === undefined || host.freeDiskBytes === null) return true;
+  return host.freeDiskBytes >= diskBytesFor(need, count);
+}
+
+/** Says how much disk a node needs, when some hosts were passed over for it. */
+function diskShortage(states: HostState[], need: DiskNeed | undefined): string {
+  const short = states.filter((s) => freePort({ ...s }) !== undefined && !hasDiskRoom(s.host, need, s.load + 1));
+  if (!need || !short.length) return '';
+  const each = need.perNodeBytes > 0 ? ` (${mib(need.perNodeBytes)} more for each further node on one host)` : '';
+  const hosts = short.map((s) => `${s.host.id}: ${mib(s.host.freeDiskBytes ?? 0)} free${s.load ? ` with ${s.load} placed` : ''}`);
+  return `; too little free disk on ${short.length} host(s) (${hosts.join(', ')}; a node needs ${mib(diskBytesFor(need, 1))}${each})`;
+}
+
+export function mib(bytes: number): string {
+  return `${Math.floor(bytes / MIB)} MiB`;
 }
 
 export interface PlacedNode {
@@ -49,7 +93,8 @@ interface HostState {
 
 /**
  * Decides which host and port each node of a new cluster gets. Deterministic for the same
- * input (hosts are considered in id order) so a retried job plans the same layout.
+ * input (hosts are considered in id order) so a retried job plans the same layout. With `disk`,
+ * a host takes only as many nodes as its free disk has room for (hasDiskRoom).
  *
  * Primaries go first, each to the least-loaded host (nodes placed by this call, then
  * usedPorts.length, then fewest primaries already in its zone, then id). Replicas then go,
@@ -58,7 +103,7 @@ interface HostState {
  * shared with the shard (fewest members, preferring not the primary's). The last two
  * fallbacks add a warning, because losing that host or zone loses more than one copy.
  */
-export function placeCluster(hosts: PlacementHost[], spec: PlacementSpec): Placement {
+export function placeCluster(hosts: PlacementHost[], spec: PlacementSpec, disk?: DiskNeed): Placement {
   const { shards, replicasPerShard } = spec;
   if (!Number.isInteger(shards) || shards < 1) throw new RangeError(`shards must be a positive integer, got ${shards}`);
   if (!Number.isInteger(replicasPerShard) || replicasPerShard < 0) {
@@ -84,11 +129,11 @@ export function placeCluster(hosts: PlacementHost[], spec: PlacementSpec): Place
     return node;
   };
   const withRoom = (): HostState[] => {
-    const open = states.filter((s) => freePort(s) !== undefined);
+    const open = states.filter((s) => freePort(s) !== undefined && hasDiskRoom(s.host, disk, s.load + 1));
     if (open.length === 0) {
       throw new PlacementError(
         `not enough capacity: need ${needed} nodes, the ${hosts.length} host(s) have free ports for only ${nodes.length} ` +
-          `(each node needs a port p in the host's range with p and p+${BUS_PORT_OFFSET} free)`,
+          `(each node needs a port p in the host's range with p and p+${BUS_PORT_OFFSET} free)${diskShortage(states, disk)}`,
       );
     }
     return open;
@@ -136,7 +181,7 @@ export interface GrowingShard {
  * away from the shard's members and their zone when the fleet allows, with a warning when it
  * does not. `hosts[].usedPorts` must include the ports of the existing members.
  */
-export function placeReplicas(hosts: PlacementHost[], growing: GrowingShard[]): Placement {
+export function placeReplicas(hosts: PlacementHost[], growing: GrowingShard[], disk?: DiskNeed): Placement {
   const states = new Map(
     [...hosts].sort((a, b) => compareIds(a.id, b.id)).map((host) => [host.id, { host, taken: new Set(host.usedPorts), cursor: host.portMin, load: 0 } as HostState]),
   );
@@ -150,10 +195,10 @@ export function placeReplicas(hosts: PlacementHost[], growing: GrowingShard[]): 
   for (let round = 0; round < rounds; round++) {
     growing.forEach((g, i) => {
       if (round >= g.add) return;
-      const open = [...states.values()].filter((s) => freePort(s) !== undefined);
+      const open = [...states.values()].filter((s) => freePort(s) !== undefined && hasDiskRoom(s.host, disk, s.load + 1));
       if (open.length === 0) {
         throw new PlacementError(
-          `not enough capacity: need ${needed} new replica(s), the ${hosts.length} host(s) have free ports for only ${nodes.length}`,
+          `not enough capacity: need ${needed} new replica(s), the ${hosts.length} host(s) have free ports for only ${nodes.length}${diskShortage([...states.values()], disk)}`,
         );
       }
       const shardHosts = members[i]!;

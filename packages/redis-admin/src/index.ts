@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { REDIS_USERS, type SlotRange } from '@slotplane/contracts';
-import { MANAGED_CONFIG_KEYS, parseClusterNodes, type ClusterNodeEntry, type RedisObservation } from '@slotplane/core';
+import { MANAGED_CONFIG_KEYS, parseClusterNodes, persistenceError, type ClusterNodeEntry, type RedisObservation } from '@slotplane/core';
 
 export interface NodeAddress {
   host: string;
@@ -125,9 +125,10 @@ export class NodeAdmin {
         .dbsize()
         .call('CONFIG', 'GET', ...MANAGED_CONFIG_KEYS)
         .call('ACL', 'GETUSER', REDIS_USERS.tenant)
+        .info('persistence')
         .exec();
       if (!results) throw new Error('no answer');
-      const [myId, nodes, info, replication, keys, config, tenantUser] = results.map(([err, value]) => {
+      const [myId, nodes, info, replication, keys, config, tenantUser, persistence] = results.map(([err, value]) => {
         if (err) throw err;
         return value;
       });
@@ -141,6 +142,7 @@ export class NodeAdmin {
         myId: String(myId),
         view: parseClusterNodes(String(nodes)),
         clusterState: parseInfo(String(info)).cluster_state ?? 'unknown',
+        persistenceError: persistenceError(parseInfo(String(persistence)), configMap),
         keys: Number(keys),
         linkUp: isReplica ? repl.master_link_status === 'up' : null,
         offset: Number((isReplica ? repl.slave_repl_offset : repl.master_repl_offset) ?? 0),

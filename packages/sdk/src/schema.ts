@@ -722,6 +722,12 @@ export interface components {
             /** @description Pass as ?cursor= to get the next page; null on the last page. */
             nextCursor: string | null;
         };
+        DiskSpace: {
+            /** @description Bytes the agent can still write in its data dir (statfs: available blocks x block size). */
+            freeBytes: number;
+            /** @description Size of the file system of the data dir. */
+            totalBytes: number;
+        };
         Event: {
             /** @description The event's cursor: pass it as ?cursor= to read what came after it. */
             id: string;
@@ -1111,6 +1117,8 @@ export interface components {
                 nodeId: string;
                 exitCode: number | null;
                 signal: string | null;
+                /** @description Set when its agent could not start it at all (redis.conf not written, redis-server exited at once), e.g. a full disk. */
+                startError?: string | null;
             };
         } | {
             /** @description The event's cursor: pass it as ?cursor= to read what came after it. */
@@ -1433,6 +1441,8 @@ export interface components {
              * @enum {string}
              */
             state: "up" | "suspect" | "lost";
+            /** @description Its agent's data dir as of the last heartbeat; null until an agent reports it. A host takes new nodes only with HOST_MIN_FREE_DISK_MB free (or a node's maxmemory with AOF/RDB, if more). */
+            disk: components["schemas"]["DiskSpace"] | null;
             instances: components["schemas"]["InstanceReport"][];
         };
         HostCredential: {
@@ -1464,6 +1474,8 @@ export interface components {
             runGeneration: number;
             /** @description The configuration revision its redis.conf was last written for. */
             revision: string | null;
+            /** @description Why the agent could not start this run (state exited, no process); null or absent otherwise. The control plane starts it again, or elsewhere, by itself. */
+            startFailure?: components["schemas"]["StartFailure"] | null;
         };
         Node: {
             /**
@@ -1494,7 +1506,9 @@ export interface components {
             primaryRedisNodeId: string | null;
             /** @description For a replica: its replication link to the primary (master_link_status). */
             linkStatus: ("up" | "down") | null;
-            health: ("ok" | "lagging" | "syncing" | "suspected" | "failed" | "unreachable") | null;
+            health: ("ok" | "lagging" | "syncing" | "cannot_persist" | "suspected" | "failed" | "unreachable") | null;
+            /** @description Why its agent could not start it (its current run), e.g. a full disk; null otherwise. */
+            startError: string | null;
             /** @description Replication offset the node reported. */
             replicationOffset: number | null;
             /** @description When the node last answered the control plane. */
@@ -1660,6 +1674,14 @@ export interface components {
             bigKeys: components["schemas"]["BigKey"][];
             /** @description How many keys the scan looked at on this primary. */
             sampledKeys: number;
+        };
+        StartFailure: {
+            /** @description What went wrong, in the agent's words: redis.conf could not be written, or redis-server exited at once (with its last log line). */
+            reason: string;
+            /** @description The disk was full: ENOSPC, or next to nothing left free in the data dir when redis-server gave up. */
+            noSpace: boolean;
+            /** @description Free bytes in the data dir at that moment (null when it could not tell). */
+            freeDiskBytes: number | null;
         };
         SwitchoverRequest: {
             /**

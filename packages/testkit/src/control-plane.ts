@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,11 +16,22 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 // node --import tsx: one process, so a SIGKILL hits the agent or worker itself, not a wrapper.
 const node = (script: string) => [process.execPath, ['--import', 'tsx', script]] as const;
 
+/** A stand-in host; `diskMb` puts its agent's data dir on a tmpfs of that size (see startControlPlane). */
+export interface HostSpec {
+  name: string;
+  address: string;
+  zone?: string;
+  diskMb?: number;
+}
+
 export interface AgentProcess {
   name: string;
   address: string;
   dataDir: string;
   child: ChildProcess;
+  /** Fills its tmpfs to the last byte (a host with `diskMb` only); `freeDisk` deletes the filler. */
+  fillDisk(): void;
+  freeDisk(): void;
   /** kill -9 the agent (its redis-servers keep running). */
   kill(): Promise<void>;
   /** Start the agent again on the same data dir; resolves once its host heartbeats again. */
@@ -69,7 +80,7 @@ function exited(child: ChildProcess): Promise<void> {
  * process per loopback address standing in for a host.
  */
 export async function startControlPlane(opts: {
-  hosts: Array<{ name: string; address: string; zone?: string }>;
+  hosts: HostSpec[];
   portMin: number;
   portMax: number;
   worker?: boolean;
@@ -80,6 +91,8 @@ export async function startControlPlane(opts: {
   webhookRetry?: WebhookRetry;
   /** The built admin console, for the API to serve. */
   console?: ConsoleFiles;
+  /** The worker's HOST_MIN_FREE_DISK_MB (default 1024). */
+  minFreeDiskMb?: number;
 }): Promise<ControlPlane> {
   const api = await startApiHarness({ hostLostAfterMs: opts.hostLostAfterMs, webhookNetworks: opts.webhookNetworks, ...(opts.console ? { console: opts.console } : {}) });
   const baseUrl = await api.app.listen({ host: '127.0.0.1', port: 0 });
@@ -87,11 +100,16 @@ export async function startControlPlane(opts: {
   const enrollTokens = await Promise.all(opts.hosts.map(() => createEnrollmentToken(api.database.db)));
   const children: ChildProcess[] = [];
 
-  const spawnAgent = (h: { name: string; address: string; zone?: string }, dataDir: string, enrollToken: string) => {
+  const spawnAgent = (h: HostSpec, dataDir: string, enrollToken: string) => {
     const [bin, pre] = node('packages/agent/src/main.ts');
     const args = [...pre, '--api-url', baseUrl, '--enroll-token', enrollToken, '--name', h.name, '--address', h.address,
       '--port-min', String(opts.portMin), '--port-max', String(opts.portMax), '--data-dir', dataDir, ...(h.zone ? ['--zone', h.zone] : [])];
-    const child = spawn(bin, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } });
+    const options: SpawnOptions = { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } };
+    // A small disk of its own: a tmpfs over the data dir in a private mount namespace (root only),
+    // which the agent and its redis-servers share; the same pid execs on (unshare, sh, node).
+    const child = h.diskMb
+      ? spawn('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', `mount -t tmpfs -o size=${h.diskMb}m slotplane-test-disk "$0" && exec "$@"`, dataDir, bin, ...args], options)
+      : spawn(bin, args, options);
     children.push(child);
     return child;
   };
@@ -99,15 +117,39 @@ export async function startControlPlane(opts: {
   const agents: AgentProcess[] = opts.hosts.map((h, i) => {
     const enrollToken = enrollTokens[i]!;
     const dataDir = mkdtempSync(join(tmpdir(), `slotplane-agent-${h.name}-`));
+    /** The data dir as the agent sees it: a tmpfs one only through its mount namespace. */
+    const seen = () => (h.diskMb ? `/proc/${agent.child.pid}/root${dataDir}` : dataDir);
+    const filler = () => join(seen(), 'filler');
     const agent: AgentProcess = {
       ...h,
       dataDir,
       child: spawnAgent(h, dataDir, enrollToken),
+      fillDisk() {
+        if (!h.diskMb) throw new Error(`host ${h.name} has no disk of its own to fill`);
+        const fd = openSync(filler(), 'a');
+        try {
+          for (const size of [1 << 20, 4096, 1]) {
+            const chunk = Buffer.alloc(size, 120);
+            try {
+              for (;;) writeSync(fd, chunk);
+            } catch (err) {
+              if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+            }
+          }
+        } finally {
+          closeSync(fd);
+        }
+      },
+      freeDisk() {
+        unlinkSync(filler());
+      },
       async kill() {
         agent.child.kill('SIGKILL');
         await exited(agent.child);
       },
       async restart() {
+        // A new agent process would get a new, empty tmpfs: its redis-servers keep the old one.
+        if (h.diskMb) throw new Error(`host ${h.name} runs on a tmpfs of its own: restarting its agent is not supported`);
         const since = new Date();
         agent.child = spawnAgent(h, dataDir, enrollToken);
         // An agent process takes a few seconds to start on a busy machine: back once it heartbeats.
@@ -117,8 +159,9 @@ export async function startControlPlane(opts: {
         }, { timeoutMs: 60_000, intervalMs: 100 });
       },
       async killHost() {
+        const pids = agent.redisPids();
         await agent.kill();
-        signalAll(agent.redisPids(), 'SIGKILL');
+        signalAll(pids, 'SIGKILL');
       },
       freezeHost() {
         signalAll([agent.child.pid!, ...agent.redisPids()], 'SIGSTOP');
@@ -127,7 +170,7 @@ export async function startControlPlane(opts: {
         signalAll([agent.child.pid!, ...agent.redisPids()], 'SIGCONT');
       },
       redisPids(clusterId) {
-        const dir = join(dataDir, 'instances');
+        const dir = join(seen(), 'instances');
         return readdirSync(dir).flatMap((id) => {
           try {
             const instance = JSON.parse(readFileSync(join(dir, id, 'instance.json'), 'utf8')) as { clusterId: string };
@@ -160,6 +203,7 @@ export async function startControlPlane(opts: {
     leaseTtlMs: 3000,
     lockDurationMs: 3000,
     hostLostAfterMs: opts.hostLostAfterMs,
+    ...(opts.minFreeDiskMb === undefined ? {} : { minFreeDiskBytes: opts.minFreeDiskMb * 1024 * 1024 }),
     webhookNetworks: opts.webhookNetworks,
     webhookRetry: opts.webhookRetry,
   };
@@ -188,13 +232,15 @@ export async function startControlPlane(opts: {
     },
     async stop() {
       await plane.worker?.close();
+      // Read before the agents die: a tmpfs data dir is seen through its agent's process.
+      const pids = new Map(agents.map((a) => [a, a.redisPids()]));
       for (const c of children) {
         c.kill('SIGKILL');
         await exited(c);
       }
       // Leave no redis-server behind, whatever the test did.
       for (const a of agents) {
-        for (const pid of a.redisPids()) {
+        for (const pid of pids.get(a) ?? []) {
           try {
             process.kill(pid, 'SIGKILL');
           } catch {

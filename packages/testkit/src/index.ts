@@ -1,5 +1,5 @@
 export { createTestDatabase, rawConnection } from './database.ts';
 export { startApiHarness, type ApiHarness } from './api.ts';
 export { waitFor } from '@slotplane/embedded';
-export { startControlPlane, type ControlPlane, type AgentProcess } from './control-plane.ts';
+export { startControlPlane, type ControlPlane, type AgentProcess, type HostSpec } from './control-plane.ts';
 export { tenantClient } from './client.ts';

@@ -28,6 +28,8 @@ const StartEnv = TenancyEnv.extend({
   LOG_LEVEL: z.enum(LogLevel).default('warn'),
   // Development: webhooks may also reach this machine (a receiver on localhost).
   WEBHOOK_ALLOWED_NETWORKS: networkPolicyEnv('public,127.0.0.0/8,::1/128'),
+  // As the worker's (default there: 1024): the one host takes new nodes only with this much free disk.
+  HOST_MIN_FREE_DISK_MB: z.coerce.number().int().min(0).optional(),
 });
 
 /** Reuses the default tenant's key from the data dir, or issues one and writes it there. */
@@ -98,7 +100,7 @@ export async function start(): Promise<void> {
   if (redis) shutdown.add('queue', "the queue's redis-server", redis.stop);
   const redisUrl = env.REDIS_URL ?? redis!.url;
 
-  const worker = await startWorker({ database, redisUrl, logger, secrets, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS });
+  const worker = await startWorker({ database, redisUrl, logger, secrets, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS, ...(env.HOST_MIN_FREE_DISK_MB === undefined ? {} : { minFreeDiskBytes: env.HOST_MIN_FREE_DISK_MB * 1024 * 1024 }) });
   shutdown.add('work', 'the worker', () => worker.close());
   const queueConnection = connect({ redisUrl });
   const queue = new ReconcileQueue(queueConnection);

@@ -17,7 +17,7 @@ export interface Observation {
  * node with a running process over the Redis protocol, all nodes at once, each with a timeout.
  * A node that does not answer is part of the snapshot, never an exception.
  */
-export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool, hostLostAfterMs: number): Promise<Observation> {
+export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool, hostLostAfterMs: number, minFreeDiskBytes: number): Promise<Observation> {
   const [rows, shardRows, fleet, moves, requests, clock] = await Promise.all([
     db
       .select({
@@ -62,6 +62,7 @@ export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool
         runGeneration: m.runGeneration,
         agentRunGeneration: m.agentRunGeneration,
         agentRevision: m.agentRevision,
+        startFailure: m.startFailure,
         redisNodeId: m.redisNodeId,
         silentForMs: silentFor(m, state === 'up' ? null : (host?.lastHeartbeatAt ?? null), now),
         lastEpoch: m.configEpoch,
@@ -78,7 +79,7 @@ export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool
   const measure = requests.some((r) => r.kind === 'rebalance' && r.by === 'memory' && r.movesDone + r.movesOpen === 0);
   const slotBytes = measure ? await measureSlots(observedNodes, members, cluster, admins) : null;
   return {
-    observed: { nodes: observedNodes, shardCount: shardRows.length, fleet, formed: cluster.observedGeneration > 0, moves, requests, slotBytes },
+    observed: { nodes: observedNodes, shardCount: shardRows.length, fleet, minFreeDiskBytes, formed: cluster.observedGeneration > 0, moves, requests, slotBytes },
     rows: members,
     shardRows,
   };
@@ -94,7 +95,7 @@ function silentFor(m: MemberRow, silentHostSince: Date | null, now: Date): numbe
   return silentHostSince ? Math.max(recorded, now.getTime() - silentHostSince.getTime()) : recorded;
 }
 
-/** Hosts that are up (a heartbeat within HOST_SUSPECT_AFTER_MS, not revoked), with every port taken on each (assigned nodes and processes still reported). */
+/** Hosts that are up (a heartbeat within HOST_SUSPECT_AFTER_MS, not revoked), with every port taken on each (assigned nodes and processes still reported) and their free disk. */
 async function loadFleet(db: Db): Promise<ObservedCluster['fleet']> {
   const [fresh, taken] = await Promise.all([
     db.select().from(hosts).where(and(sql`${hosts.lastHeartbeatAt} > now() - ${`${HOST_SUSPECT_AFTER_MS} milliseconds`}::interval`, isNull(hosts.revokedAt))),
@@ -106,6 +107,7 @@ async function loadFleet(db: Db): Promise<ObservedCluster['fleet']> {
     portMin: h.portMin,
     portMax: h.portMax,
     usedPorts: [...taken.filter((n) => n.hostId === h.id).map((n) => n.port), ...((h.report as InstanceReport[] | null) ?? []).map((r) => r.port)],
+    freeDiskBytes: h.diskFreeBytes,
   }));
 }
 

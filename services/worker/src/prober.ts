@@ -13,7 +13,8 @@ const PROBED_PER_CLUSTER = 2;
  * each round it asks a few nodes of every formed cluster how they see the cluster (CLUSTER NODES
  * and INFO over kept connections, one round trip each) and gives the cluster a reconcile pass as
  * soon as that picture changes: a node flagged PFAIL or FAIL, a link down, a role or slot owner
- * changed (Redis's own failover), cluster_state no longer ok, a node not answering. A converged
+ * changed (Redis's own failover), cluster_state no longer ok, a node that cannot persist (or can
+ * again), a node not answering. A converged
  * cluster is otherwise observed only every resync (30 s). Nothing is written to Postgres here:
  * the reconcile pass records what it observes.
  */
@@ -75,5 +76,5 @@ function signature(o: RedisObservation): string {
   const entries = o.view
     .map((e) => [e.id, e.role, e.primaryId ?? '-', e.flags.filter((f) => f === 'fail' || f === 'fail?').join(',') || 'ok', e.connected ? 'connected' : 'disconnected', JSON.stringify(e.slots)].join(' '))
     .sort();
-  return [o.clusterState, o.linkUp === false ? 'link down' : 'link ok', ...entries].join('|');
+  return [o.clusterState, o.linkUp === false ? 'link down' : 'link ok', o.persistenceError ? `cannot persist ${o.persistenceError}` : 'persists', ...entries].join('|');
 }

@@ -16,6 +16,8 @@ export interface ReconcileContext {
   leaseTtlMs: number;
   /** A host silent this long is lost: its nodes that Redis flags FAIL are replaced. */
   hostLostAfterMs: number;
+  /** A host takes a new node only with this much free disk. */
+  minFreeDiskBytes: number;
   secrets: Keyring;
 }
 
@@ -49,7 +51,7 @@ export async function reconcileCluster(ctx: ReconcileContext, clusterId: string)
       const loaded = await loadCluster(db, ctx.secrets, clusterId);
       if (!loaded || loaded.cluster.status === 'deleted') return { kind: 'finished' };
       const { cluster, previousExpired } = loaded;
-      const observation = await observe(db, cluster, admins, ctx.hostLostAfterMs);
+      const observation = await observe(db, cluster, admins, ctx.hostLostAfterMs, ctx.minFreeDiskBytes);
       await recordObservation(db, lease, cluster, observation);
 
       const next = plan(desiredOf(cluster, previousExpired), observation.observed);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ReconcileJob } from '@slotplane/contracts';
-import { HOST_LOST_AFTER_MS } from '@slotplane/core';
+import { HOST_LOST_AFTER_MS, MIN_FREE_DISK_MB } from '@slotplane/core';
 import { EVENTS_CHANNEL, clusters, eq, pruneEvents, pruneIdempotencyKeys, type Database, type Db } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
 import { DelayedError, MaintenanceQueue, ReconcileQueue, WEBHOOK_RETRY, WebhookQueue, connect, createMaintenanceWorker, createReconcileWorker, createWebhookWorker, type Job, type WebhookRetry } from '@slotplane/queue';
@@ -33,6 +33,8 @@ export interface WorkerDeps {
   resyncMs?: number;
   /** A host silent this long is lost (default HOST_LOST_AFTER_MS). */
   hostLostAfterMs?: number;
+  /** A host takes a new node only with this much free disk (default MIN_FREE_DISK_MB; HOST_MIN_FREE_DISK_MB). */
+  minFreeDiskBytes?: number;
   /** How often the health prober asks each formed cluster's nodes how they see it (default 1 s). */
   probeIntervalMs?: number;
   /** Events older than this are pruned (default 30 days), once an hour (pruneEveryMs). */
@@ -99,6 +101,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const queue = new ReconcileQueue(queueConnection, deps.queuePrefix);
   const resyncMs = deps.resyncMs ?? 30_000;
   const hostLostAfterMs = deps.hostLostAfterMs ?? HOST_LOST_AFTER_MS;
+  const minFreeDiskBytes = deps.minFreeDiskBytes ?? MIN_FREE_DISK_MB * 1024 * 1024;
 
   async function handle(job: Job<ReconcileJob>, token?: string) {
     const { clusterId, failures: failedBefore } = ReconcileJob.parse(job.data);
@@ -110,7 +113,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     await queue.takeRequest(clusterId);
     try {
       // The lease belongs to this run of the job, not the process.
-      outcome = await reconcileCluster({ db, log, workerId: `${workerId}/${randomUUID().slice(0, 8)}`, leaseTtlMs: deps.leaseTtlMs ?? 10_000, hostLostAfterMs, secrets: deps.secrets }, clusterId);
+      outcome = await reconcileCluster({ db, log, workerId: `${workerId}/${randomUUID().slice(0, 8)}`, leaseTtlMs: deps.leaseTtlMs ?? 10_000, hostLostAfterMs, minFreeDiskBytes, secrets: deps.secrets }, clusterId);
       failures = 0;
     } catch (err) {
       if (err instanceof LeaseBusy) {

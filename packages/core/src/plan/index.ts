@@ -2,6 +2,7 @@ export { SILENT_LIMIT_MS, plan } from './plan.ts';
 export { planSlotMoves, type MovePlanInput, type SlotMove } from './moves.ts';
 export { describeObservation, type NodeFacts } from './observation.ts';
 export { passwordHash, tenantPasswordHashes } from './passwords.ts';
+export { persistenceError } from './persistence.ts';
 export {
   BOOTSTRAP_NODE_TIMEOUT_MS,
   MANAGED_CONFIG_KEYS,
@@ -11,4 +12,4 @@ export {
   configRevision,
   desiredNodeConfig,
 } from './config.ts';
-export { FENCED_STEPS, POSTGRES_STEPS, type BlockedCode, type DesiredCluster, type ObservedCluster, type ObservedNode, type OpenMove, type Plan, type Replaced, type Request, type RedisAnswer, type RedisObservation, type Step, type StepKind } from './types.ts';
+export { FENCED_STEPS, POSTGRES_STEPS, type BlockedCode, type DesiredCluster, type ObservedCluster, type ObservedNode, type OpenMove, type PersistenceError, type Plan, type Replaced, type Request, type RedisAnswer, type RedisObservation, type Step, type StepKind } from './types.ts';

@@ -39,7 +39,9 @@ export function describeObservation(observed: ObservedCluster): { nodes: Map<str
       const self = n.redis.view.find((e) => e.myself);
       const primary = self?.role === 'replica' ? answering.find((a) => a.redis.myId === self.primaryId) : undefined;
       const behind = primary ? primary.redis.offset - n.redis.offset : 0;
-      const health: NodeHealth = flagged(n.redis.myId) ?? (n.redis.linkUp === false ? 'syncing' : behind > LAG_LIMIT_BYTES ? 'lagging' : 'ok');
+      // A node that cannot persist refuses writes: worse than a replica behind.
+      const health: NodeHealth =
+        flagged(n.redis.myId) ?? (n.redis.persistenceError ? 'cannot_persist' : n.redis.linkUp === false ? 'syncing' : behind > LAG_LIMIT_BYTES ? 'lagging' : 'ok');
       nodes.set(n.id, {
         redisNodeId: n.redis.myId,
         role: self?.role ?? null,

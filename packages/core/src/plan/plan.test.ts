@@ -21,8 +21,8 @@ interface Run {
   performed: Step[];
 }
 
-function newRun(opts: { hosts: SimHost[]; spec: ClusterSpec; seed: number; crashRate?: number; dirtyStart?: (row: SimRow, ordinal: number) => DirtyStart | undefined }): Run {
-  const world = new SimulatedCluster({ hosts: opts.hosts, spec: opts.spec, seed: opts.seed, dirtyStart: opts.dirtyStart });
+function newRun(opts: { hosts: SimHost[]; spec: ClusterSpec; seed: number; crashRate?: number; dirtyStart?: (row: SimRow, ordinal: number) => DirtyStart | undefined; minFreeDiskBytes?: number }): Run {
+  const world = new SimulatedCluster({ hosts: opts.hosts, spec: opts.spec, seed: opts.seed, dirtyStart: opts.dirtyStart, minFreeDiskBytes: opts.minFreeDiskBytes });
   return { world, random: mulberry32(opts.seed ^ 0x5eed), crashRate: opts.crashRate ?? 0, trace: [], passes: 0, performed: [] };
 }
 
@@ -924,6 +924,140 @@ describe('resharding cases found by the simulator', () => {
 });
 
 /** The simulator itself: what the properties rely on it to model. */
+describe('a full disk', () => {
+  const GiB = 1024 ** 3;
+  const hosts = (n: number, free = 100 * GiB): SimHost[] =>
+    Array.from({ length: n }, (_, i) => ({ id: `h${i + 1}`, zone: null, address: `10.0.0.${i + 1}`, portMin: 7000, portMax: 7059, foreignPorts: [], freeDiskBytes: free }));
+  const spec = (persistence: Persistence, shards = 2, replicasPerShard = 1): ClusterSpec => ({ shards, replicasPerShard, maxMemoryMb: 64, persistence, redisConfig: {} });
+  const blockedReason = (p: Plan) => (p.kind === 'blocked' ? p.reason : '');
+
+  it('keeps a cluster whose node cannot persist from done (persistence_failed, retried), and it is done again once the disk has room', () => {
+    for (const [persistence, says] of [['aof', /cannot write its AOF/], ['rdb', /cannot save its RDB snapshot/]] as const) {
+      const run = newRun({ hosts: hosts(3), spec: spec(persistence), seed: 7, minFreeDiskBytes: GiB });
+      expect(settle(run).kind).toBe('done');
+      const primary = run.world.liveRows().find((r) => r.process?.slots.length)!;
+      run.world.fillDisk(primary.hostId);
+      const outcome = settle(run);
+      expectBlocked(outcome, 'persistence_failed');
+      expect(outcome.kind === 'blocked' && outcome.permanent).toBe(false);
+      expect(blockedReason(outcome)).toMatch(says);
+      expect(blockedReason(outcome)).toContain(`${primary.host}:${primary.port}`);
+      run.world.freeDisk(primary.hostId, 100 * GiB);
+      expect(settle(run).kind).toBe('done');
+      expectStable(run);
+    }
+  });
+
+  it('does not hold a cluster without persistence back: a full disk does not stop its writes', () => {
+    const run = newRun({ hosts: hosts(3), spec: spec('none'), seed: 7, minFreeDiskBytes: GiB });
+    expect(settle(run).kind).toBe('done');
+    run.world.fillDisk('h1');
+    expect(settle(run).kind).toBe('done');
+  });
+
+  it('moves no slot while a node cannot persist (MIGRATE would be refused with MISCONF), and finishes the scale-out once it can', () => {
+    const run = newRun({ hosts: hosts(3), spec: spec('aof'), seed: 11, minFreeDiskBytes: GiB });
+    expect(settle(run).kind).toBe('done');
+    run.world.tenantWrites(100);
+    const primary = run.world.liveRows().find((r) => r.process?.slots.length)!;
+    run.world.fillDisk(primary.hostId);
+    run.world.setSpec(spec('aof', 3));
+    const before = run.performed.length;
+    expectBlocked(settle(run), 'persistence_failed');
+    expect(run.performed.slice(before).filter((s) => s.kind === 'moveSlots')).toEqual([]);
+    // The new shard's nodes went to the hosts with room.
+    expect(run.world.liveRows().filter((r) => r.shardIndex === 2 && r.hostId === primary.hostId)).toEqual([]);
+    run.world.freeDisk(primary.hostId, 100 * GiB);
+    expect(settle(run).kind).toBe('done');
+    expectConverged(run.world, { layout: 'even', spread: false });
+  });
+
+  it('fills one host\'s disk at any moment of a create or a change and frees it later: no move refused with MISCONF, done once it has room', () => {
+    fc.assert(
+      fc.property(specArb, hostsArb, seedArb, fc.nat({ max: 60 }), fc.nat(), fc.option(changeArb), fc.nat({ max: 30 }), (spec, fleet, seed, after, pick, change, during) => {
+        for (const h of fleet) h.freeDiskBytes = 100 * GiB;
+        const run = newRun({ hosts: fleet, spec, seed, crashRate: 0.3, minFreeDiskBytes: GiB });
+        const { world } = run;
+        traced(run, () => {
+          advance(run, after);
+          world.fillDisk(fleet[pick % fleet.length]!.id);
+          if (change) world.setSpec(changed(world.desired.spec, change));
+          for (let i = 0; i < during; i++) {
+            const p = pass(run);
+            if (p.kind === 'done' || p.kind === 'blocked') {
+              if (p.kind === 'blocked') expect(['persistence_failed', 'start_failed', 'placement_failed']).toContain(p.code);
+              world.tick();
+            }
+          }
+          expect(world.errors).toEqual([]);
+          world.freeDisk(fleet[pick % fleet.length]!.id, 100 * GiB);
+          expect(settle(run, 800).kind).toBe('done');
+          expectConverged(world, { layout: 'any', placedPrimaries: false, spread: false });
+        });
+      }),
+      runs(30),
+    );
+  });
+
+  it('places no new node on a host without the free disk it needs', () => {
+    const fleet = hosts(3);
+    fleet[0]!.freeDiskBytes = GiB / 2;
+    const run = newRun({ hosts: fleet, spec: spec('aof', 2, 1), seed: 5, minFreeDiskBytes: GiB });
+    expect(settle(run).kind).toBe('done');
+    expect(run.world.liveRows().filter((r) => r.hostId === 'h1')).toEqual([]);
+    expect(run.performed.some((s) => s.kind === 'place' && s.replaces?.length)).toBe(false);
+  });
+
+  // The disk filled between placement and start (with a floor of 0 a full host still takes a node
+  // without persistence): the agent reports ENOSPC; the node holds nothing and goes elsewhere.
+  it('replaces a node its agent could not start for a full disk on a host with room, in its shard and role', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const fleet = hosts(3);
+      fleet[0]!.freeDiskBytes = 0;
+      const run = newRun({ hosts: fleet, spec: spec('none', 2, 1), seed });
+      traced(run, () => {
+        expect(settle(run).kind).toBe('done');
+        expect(run.world.liveRows().filter((r) => r.hostId === 'h1')).toEqual([]);
+        const replaced = run.performed.filter((s): s is Extract<Step, { kind: 'place' }> => s.kind === 'place' && (s.replaces?.length ?? 0) > 0);
+        expect(replaced.length).toBeGreaterThan(0);
+        expect(replaced.flatMap((s) => s.replaces!.map((r) => r.reason))).toEqual(replaced.map(() => expect.stringContaining('disk is full')));
+        expectConverged(run.world, { spread: false });
+      });
+    }
+  });
+
+  it('says why a node cannot start when no host has room (start_failed, retried), and starts it once its host has room', () => {
+    const fleet = hosts(1, 0);
+    const run = newRun({ hosts: fleet, spec: spec('none', 1, 0), seed: 3 });
+    const outcome = settle(run);
+    expectBlocked(outcome, 'start_failed');
+    expect(outcome.kind === 'blocked' && outcome.permanent).toBe(false);
+    expect(blockedReason(outcome)).toMatch(/could not start: could not write redis.conf: ENOSPC.*no other host has room/);
+    // Still full: looked at again, it is not restarted (it would fail at once).
+    expectBlocked(settle(run), 'start_failed');
+    expect(run.performed.filter((s) => s.kind === 'restart')).toEqual([]);
+    run.world.freeDisk('h1', 100 * GiB);
+    expect(settle(run).kind).toBe('done');
+    expect(run.performed.filter((s) => s.kind === 'restart')).toHaveLength(1);
+    expectConverged(run.world);
+  });
+
+  it('restarts a lone primary in place only once its host has room again', () => {
+    const run = newRun({ hosts: hosts(1), spec: spec('aof', 1, 0), seed: 9, minFreeDiskBytes: GiB });
+    expect(settle(run).kind).toBe('done');
+    const primary = run.world.liveRows()[0]!;
+    run.world.fillDisk('h1');
+    run.world.exit(primary.id);
+    const outcome = settle(run);
+    expectBlocked(outcome, 'start_failed');
+    expect(blockedReason(outcome)).toMatch(/No space left on device.*no replica to take over/);
+    run.world.freeDisk('h1', 100 * GiB);
+    expect(settle(run).kind).toBe('done');
+    expect(run.world.liveRows()).toEqual([primary]);
+    expectConverged(run.world);
+  });
+});
+
 describe('the simulated cluster', () => {
   const oneHost: SimHost[] = [{ id: 'h1', zone: null, address: '10.0.0.1', portMin: 7000, portMax: 7059, foreignPorts: [] }];
   const spec: ClusterSpec = { shards: 2, replicasPerShard: 1, maxMemoryMb: 64, persistence: 'none', redisConfig: {} };

@@ -1,10 +1,11 @@
 import type { SlotRange } from '@slotplane/contracts';
 import { slotMapSignature, type ClusterNodeEntry } from '../cluster-nodes.ts';
 import { HOST_SUSPECT_AFTER_MS } from '../hosts.ts';
-import { PlacementError, placeCluster, placeReplicas, type GrowingShard } from '../placement.ts';
+import { PlacementError, diskBytesFor, diskNeed, hasDiskRoom, mib, placeCluster, placeReplicas, type DiskNeed, type GrowingShard } from '../placement.ts';
 import { SLOT_COUNT, countSlots, splitSlots, unassignedRanges } from '../slots.ts';
 import { planSlotMoves, type SlotMove } from './moves.ts';
 import { BOOTSTRAP_NODE_TIMEOUT_MS, RUNNING_NODE_TIMEOUT_MS, configDiff, configRevision, desiredNodeConfig } from './config.ts';
+import { persistenceProblem } from './persistence.ts';
 import type { DesiredCluster, ObservedCluster, ObservedNode, Plan, RedisAnswer, Step } from './types.ts';
 
 /** A node that answered this observation. */
@@ -70,6 +71,7 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   const { spec } = desired;
   const live = observed.nodes.filter((n) => !n.removed);
   const removed = observed.nodes.filter((n) => n.removed);
+  const disk = diskNeed(observed.minFreeDiskBytes, spec);
 
   if (desired.deleting) {
     if (live.length) return act('stopping nodes', 10, [{ kind: 'remove', nodeIds: live.map((n) => n.id), reason: 'the cluster is deleted' }]);
@@ -81,7 +83,7 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   // 1. Placement: every shard has a primary and its replicas assigned to hosts.
   if (observed.shardCount === 0) {
     try {
-      const placement = placeCluster(observed.fleet, spec);
+      const placement = placeCluster(observed.fleet, spec, disk);
       const newShards = Array.from({ length: spec.shards }, (_, i) => i);
       return act('placing nodes', 5, [{ kind: 'place', newShards, nodes: placement.nodes, warnings: placement.warnings }]);
     } catch (err) {
@@ -92,7 +94,7 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
     // Scale out: new shards, primary and replicas, placed like a new cluster's; they get slots by migration.
     try {
       const newShards = Array.from({ length: spec.shards - observed.shardCount }, (_, i) => observed.shardCount + i);
-      const placement = placeCluster(observed.fleet, { shards: newShards.length, replicasPerShard: spec.replicasPerShard });
+      const placement = placeCluster(observed.fleet, { shards: newShards.length, replicasPerShard: spec.replicasPerShard }, disk);
       const nodes = placement.nodes.map((n) => ({ ...n, shardIndex: n.shardIndex + observed.shardCount }));
       return act('placing new shards', 5, [{ kind: 'place', newShards, nodes, warnings: placement.warnings }]);
     } catch (err) {
@@ -107,7 +109,7 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   const hollow = shards.flatMap((members, i) => (members.length === 0 ? [i] : []));
   if (hollow.length) {
     try {
-      const placement = placeCluster(observed.fleet, { shards: hollow.length, replicasPerShard: spec.replicasPerShard });
+      const placement = placeCluster(observed.fleet, { shards: hollow.length, replicasPerShard: spec.replicasPerShard }, disk);
       const nodes = placement.nodes.map((n) => ({ ...n, shardIndex: hollow[n.shardIndex]! }));
       return act('placing nodes for empty shards', 5, [{ kind: 'place', newShards: [], nodes, warnings: placement.warnings }]);
     } catch (err) {
@@ -127,7 +129,7 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   });
   if (growing.length) {
     try {
-      const placement = placeReplicas(observed.fleet, growing);
+      const placement = placeReplicas(observed.fleet, growing, disk);
       return act('placing new replicas', 10, [{ kind: 'place', newShards: [], nodes: placement.nodes, warnings: placement.warnings }]);
     } catch (err) {
       return placementBlocked(err, observed);
@@ -136,11 +138,16 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   if (excess.length) return act('removing replicas', 10, [{ kind: 'remove', nodeIds: excess.map((n) => n.id), reason: `replicasPerShard is ${spec.replicasPerShard}` }]);
 
   // 2. Processes: every node running at its run generation, and answering.
-  const silentHost = lostHosts(live, observed, spec);
+  const silentHost = lostHosts(live, observed, spec, disk);
   if (silentHost) return silentHost;
+  const unstarted = live.find((n) => n.agent === 'exited' && n.startFailure && n.redisNodeId === null && (n.agentRunGeneration ?? 0) >= n.runGeneration);
+  const cannotStart = unstarted && startFailed(unstarted, live, observed, disk);
+  if (cannotStart) return cannotStart;
   const exited = live.find((n) => n.agent === 'exited' || n.agent === 'stopped');
   if (exited) {
     const why = `node ${label(exited)} ${exited.agent === 'exited' ? 'exited' : 'is no longer run by its agent'}`;
+    // Started again (a new run generation), its agent has not reported the new run yet.
+    if (exited.agent === 'exited' && exited.agentRunGeneration !== null && exited.agentRunGeneration < exited.runGeneration) return wait(`waiting for the agent to start ${label(exited)} again`, 40, 50);
     if (!observed.formed) return { kind: 'blocked', code: 'create_refused', reason: `${why} before the cluster was configured; see its redis.log on the host`, permanent: true };
     // Restarted in place already: its agent has yet to report the new process.
     if (exited.agent === 'exited' && (exited.agentRunGeneration ?? 0) < exited.runGeneration) return wait(`waiting for the agent to start ${label(exited)} again`, 40, 50);
@@ -148,7 +155,7 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
       // The agent lost track of a process that still serves: never fail over a live primary.
       return { kind: 'blocked', code: 'node_down', reason: `${why} by its agent's report, yet it still answers; not replacing it`, permanent: false };
     }
-    if (exited.agent === 'exited') return heal(exited, live, spec, observed.fleet);
+    if (exited.agent === 'exited') return heal(exited, live, spec, observed.fleet, disk);
     return { kind: 'blocked', code: 'node_down', reason: `${why}; replacing it is not available yet`, permanent: false };
   }
   const starting = live.filter((n) => n.agent !== 'running' || (n.agentRunGeneration ?? 0) < n.runGeneration);
@@ -281,6 +288,14 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   });
   if (configure.length) return act('applying configuration', 80, configure);
 
+  // 8b. Disks: a node that cannot persist refuses writes (MISCONF), a MIGRATE into or out of it
+  // included. Slots wait, and the cluster is not done: it says why until the node writes again
+  // (Redis retries a failed AOF write every second; the blocked cluster is looked at again).
+  const unpersisted = nodes.filter((n) => n.redis.persistenceError !== null);
+  if (unpersisted.length) {
+    return { kind: 'blocked', code: 'persistence_failed', reason: unpersisted.map((n) => persistenceProblem(label(n), n.redis.persistenceError!)).join('; '), permanent: false };
+  }
+
   // 9. Slots: finish the journal's open moves; then plan the moves a scale-out, a scale-in or a
   // rebalance needs; then take the drained shards' nodes away. Moves are journaled as soon as
   // the slot map is agreed (while a new primary sits out its first seconds), but nothing moves
@@ -381,7 +396,7 @@ function planResharding(desired: DesiredCluster, observed: ObservedCluster, node
  * or several primaries dead at once), FORCE never completes; the death is confirmed (the process
  * is gone, it cannot take a write), so TAKEOVER, which needs no vote, loses nothing there.
  */
-function heal(dead: ObservedNode, live: ObservedNode[], spec: DesiredCluster['spec'], fleet: ObservedCluster['fleet']): Plan {
+function heal(dead: ObservedNode, live: ObservedNode[], spec: DesiredCluster['spec'], fleet: ObservedCluster['fleet'], disk: DiskNeed): Plan {
   if ((dead.agentRunGeneration ?? 0) < dead.runGeneration) return wait(`waiting for the agent to start ${label(dead)} again`, 40, 50);
   const others = live.filter((n): n is Answering => n !== dead && answering(n));
   const shard = others.filter((n) => n.shardIndex === dead.shardIndex);
@@ -390,17 +405,19 @@ function heal(dead: ObservedNode, live: ObservedNode[], spec: DesiredCluster['sp
   const seen = others.flatMap((n) => n.redis.view.filter((e) => e.id === dead.redisNodeId));
   const led = shard.some((n) => me(n)?.role === 'primary' && ownsSlots(n));
   const servesSlots = dead.redisNodeId !== null && (seen.some((e) => e.slots.length > 0) || (seen.length === 0 && !led));
-  if (!servesSlots) return act(`replacing ${label(dead)}, which exited`, 10, replace([dead], live, fleet, 'its process exited'));
+  if (!servesSlots) return act(`replacing ${label(dead)}, which exited`, 10, replace([dead], live, fleet, 'its process exited', disk));
   // Several members of the shard dead, none answering: only the one last seen with the newest
   // config epoch may come back leading it (a superseded primary would serve old data, then lose
   // its slots to the newer one); the others wait for it, then go as any member that served nothing.
   const newer = live.find((n) => n !== dead && n.shardIndex === dead.shardIndex && !answering(n) && (n.lastEpoch ?? 0) > (dead.lastEpoch ?? 0));
-  if (!shard.length && newer) return newer.agent === 'exited' ? heal(newer, live, spec, fleet) : wait(`waiting for ${label(newer)}, which led shard ${dead.shardIndex} last, to answer`, 40, 100);
+  if (!shard.length && newer) return newer.agent === 'exited' ? heal(newer, live, spec, fleet, disk) : wait(`waiting for ${label(newer)}, which led shard ${dead.shardIndex} last, to answer`, 40, 100);
   // Promoted already (by us or by Redis): wait until every node has heard.
   if (led) return wait(`waiting for every node to see shard ${dead.shardIndex}'s new primary`, 40, 20);
   const heir = bestHeir(shard, dead);
   if (!heir) {
-    // Nothing can take over: the same node again, in its own dir, with what its persistence kept.
+    // Nothing can take over: the same node again, in its own dir, with what its persistence kept;
+    // after a start that failed for want of disk, once its host has room.
+    if (dead.startFailure?.noSpace && !roomSince(dead, fleet, disk)) return noRoomToStart(dead, `it holds shard ${dead.shardIndex}'s data and has no replica to take over`, disk);
     const loss = spec.persistence === 'none' ? 'all' : spec.persistence === 'rdb' ? 'since_last_save' : null;
     const followers = shard.filter((n) => me(n)?.primaryId === dead.redisNodeId);
     const why = followers.length
@@ -433,7 +450,7 @@ function heal(dead: ObservedNode, live: ObservedNode[], spec: DesiredCluster['sp
  * FORGET follows without waiting for an agent that cannot answer. Without a quorum of primaries
  * Redis can neither flag nor elect: that is said, not guessed around.
  */
-function lostHosts(live: ObservedNode[], observed: ObservedCluster, spec: DesiredCluster['spec']): Plan | undefined {
+function lostHosts(live: ObservedNode[], observed: ObservedCluster, spec: DesiredCluster['spec'], disk: DiskNeed): Plan | undefined {
   const silent = live.filter((n) => n.hostState !== 'up' && !answering(n));
   if (!silent.length) return undefined;
   const peers = live.filter(answering);
@@ -441,7 +458,7 @@ function lostHosts(live: ObservedNode[], observed: ObservedCluster, spec: Desire
   const dead = silent.filter((n) => n.hostState === 'lost' && (n.redisNodeId === null || (peers.length > 0 && (entries(n).length === 0 || entries(n).some((e) => e.flags.includes('fail'))))));
   const serving = (n: ObservedNode) => entries(n).some((e) => e.role === 'primary' && e.slots.length > 0);
   const idle = dead.filter((n) => !serving(n));
-  if (idle.length) return act(`replacing ${idle.map(label).join(', ')}: their host is lost`, 10, replace(idle, live, observed.fleet, 'its host is lost'));
+  if (idle.length) return act(`replacing ${idle.map(label).join(', ')}: their host is lost`, 10, replace(idle, live, observed.fleet, 'its host is lost', disk));
 
   // Primaries with slots, as the answering nodes see them, and those on silent hosts.
   const view = peers[0]?.redis.view ?? [];
@@ -483,7 +500,7 @@ function lostHosts(live: ObservedNode[], observed: ObservedCluster, spec: Desire
  * members left (as any missing member would be): each pair is a `node.replaced`. When the
  * fleet has no room, only the removal: the shard is grown again once hosts have room.
  */
-function replace(dead: ObservedNode[], live: ObservedNode[], fleet: ObservedCluster['fleet'], reason: string): Step[] {
+function replace(dead: ObservedNode[], live: ObservedNode[], fleet: ObservedCluster['fleet'], reason: string, disk: DiskNeed): Step[] {
   const remove: Step = { kind: 'remove', nodeIds: dead.map((n) => n.id), reason: `${dead.map(label).join(', ')}: ${reason}` };
   const growing: GrowingShard[] = [];
   for (const shardIndex of new Set(dead.map((n) => n.shardIndex))) {
@@ -493,13 +510,67 @@ function replace(dead: ObservedNode[], live: ObservedNode[], fleet: ObservedClus
   }
   if (!growing.length) return [remove];
   try {
-    const placement = placeReplicas(fleet, growing);
+    const placement = placeReplicas(fleet, growing, disk);
     const replaces = dead.filter((n) => growing.some((g) => g.shardIndex === n.shardIndex)).map((n) => ({ nodeId: n.id, shardIndex: n.shardIndex, reason }));
     return [remove, { kind: 'place', newShards: [], nodes: placement.nodes, warnings: placement.warnings, replaces }];
   } catch (err) {
     if (err instanceof PlacementError) return [remove];
     throw err;
   }
+}
+
+/**
+ * A node its agent could not start, which never answered: it holds nothing, so it may go
+ * anywhere. For any reason but a full disk, a new cluster stops there (as for any node that exits
+ * before it is configured) and a formed one replaces it as any exited node (undefined: the rules
+ * after this one decide). For a full disk: a new node in its place (same shard, same placed role)
+ * on another host with room; if none has, the same node started again once its own host has
+ * room; until then the cluster says why, and is looked at again.
+ */
+function startFailed(n: ObservedNode, live: ObservedNode[], observed: ObservedCluster, disk: DiskNeed): Plan | undefined {
+  const failure = n.startFailure!;
+  if (!failure.noSpace) {
+    return observed.formed ? undefined : { kind: 'blocked', code: 'create_refused', reason: `node ${label(n)} could not start: ${failure.reason}`, permanent: true };
+  }
+  const members = live.filter((m) => m !== n && m.shardIndex === n.shardIndex);
+  const leader = shardPrimary(members);
+  try {
+    const elsewhere = observed.fleet.filter((h) => h.id !== n.hostId);
+    const placement = placeReplicas(elsewhere, [{ shardIndex: n.shardIndex, primaryHostId: leader?.hostId ?? '', memberHostIds: members.map((m) => m.hostId), add: 1 }], disk);
+    const reason = `its host's disk is full (${failure.reason})`;
+    // The new node first: a shard being created is never without a placed primary.
+    return act(`replacing ${label(n)}: ${reason}`, 10, [
+      { kind: 'place', newShards: [], nodes: placement.nodes.map((p) => ({ ...p, role: n.placedRole })), warnings: placement.warnings, replaces: [{ nodeId: n.id, shardIndex: n.shardIndex, reason }] },
+      { kind: 'remove', nodeIds: [n.id], reason: `${label(n)}: ${reason}` },
+    ]);
+  } catch (err) {
+    if (!(err instanceof PlacementError)) throw err;
+  }
+  if (roomSince(n, observed.fleet, disk)) return act(`starting ${label(n)} again: its host has room now`, 15, [{ kind: 'restart', nodeId: n.id, loss: null }]);
+  return noRoomToStart(n, 'no other host has room for it', disk);
+}
+
+/**
+ * The host of a node that could not start for want of disk has room now, and more free space
+ * than when the node gave up: something was freed, so starting it again can work (the figures
+ * alone could say "room" for a disk out of inodes, and the node would fail again at once).
+ */
+function roomSince(n: ObservedNode, fleet: ObservedCluster['fleet'], disk: DiskNeed): boolean {
+  const host = fleet.find((h) => h.id === n.hostId);
+  if (!host || !hasDiskRoom(host, disk)) return false;
+  const before = n.startFailure?.freeDiskBytes;
+  return before === null || before === undefined || host.freeDiskBytes === null || host.freeDiskBytes === undefined || host.freeDiskBytes > before + FREED_BYTES;
+}
+/** How much more free disk than at a failed start counts as "space was freed". */
+const FREED_BYTES = 1024 * 1024;
+
+function noRoomToStart(n: ObservedNode, why: string, disk: DiskNeed): Plan {
+  return {
+    kind: 'blocked',
+    code: 'start_failed',
+    reason: `node ${label(n)} could not start: ${n.startFailure!.reason}; ${why} (a node needs ${mib(diskBytesFor(disk, 1))} of free disk); it is started again once its host has room`,
+    permanent: false,
+  };
 }
 
 function planSwitchover(observed: ObservedCluster, shards: Answering[][], owners: Map<number, Answering>): Plan | undefined {

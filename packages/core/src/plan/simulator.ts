@@ -28,11 +28,12 @@
  * Not modelled: PFAIL votes one by one, replica validity, NOADDR, key values (BUSYKEY copies are
  * always equal), real time (one tick ~ TICK_MS).
  */
-import type { ClusterSpec, NodeRole, NodeStatus, SlotRange } from '@slotplane/contracts';
+import type { ClusterSpec, NodeRole, NodeStatus, SlotRange, StartFailure } from '@slotplane/contracts';
 import { parseClusterNodes } from '../cluster-nodes.ts';
 import type { PlacementHost } from '../placement.ts';
 import { SLOT_COUNT, countSlots, normalizeRanges } from '../slots.ts';
 import { MANAGED_CONFIG_KEYS, configRevision, desiredNodeConfig } from './config.ts';
+import { persistenceError } from './persistence.ts';
 import type { DesiredCluster, ObservedCluster, ObservedNode, OpenMove, RedisAnswer, Request, Step } from './types.ts';
 
 /** A step that real Redis (or the rules) would make a disaster of: the planner is wrong. */
@@ -52,6 +53,8 @@ export interface SimHost {
   portMax: number;
   /** Ports other clusters' nodes hold on this host. */
   foreignPorts: number[];
+  /** Free bytes its agent reports for its data dir (unset: not reported); 0 is a full disk (see fillDisk). */
+  freeDiskBytes?: number;
 }
 
 /** How one node sees another (what its CLUSTER NODES line about it says). */
@@ -108,6 +111,8 @@ export interface SimRedis {
   linkDownAt: number;
   /** Ticks it still answers LOADING after its agent reports it running. */
   loadingTicks: number;
+  /** Its disk is full: its AOF writes and snapshots fail (INFO persistence says err) while it persists. */
+  diskFull?: boolean;
 }
 
 export interface SimShard {
@@ -140,6 +145,8 @@ export interface SimRow {
   exitedProcess?: SimRedis;
   /** What a restart in place loses (set by the restart step). */
   restartLoss?: 'all' | 'since_last_save' | null;
+  /** Its agent could not start its current run (a full disk). */
+  startFailure?: StartFailure | null;
   /** Tick its agent reported the process exited (while agent is 'exited'). */
   exitedAt?: number;
   /** Its config epoch at the last observation it answered (the worker records it). */
@@ -186,6 +193,8 @@ export interface SimOptions {
   dirtyStart?: (row: SimRow, ordinal: number) => DirtyStart | undefined;
   /** New keys the tenant writes per tick through each primary with slots (default 3). */
   writesPerTick?: number;
+  /** The worker's HOST_MIN_FREE_DISK_MB, in bytes (default 0: any host that reports room). */
+  minFreeDiskBytes?: number;
 }
 
 const BUS_PORT_OFFSET = 10000;
@@ -246,6 +255,7 @@ export class SimulatedCluster {
   private readonly random: () => number;
   private readonly dirtyStart: SimOptions['dirtyStart'];
   private readonly writesPerTick: number;
+  private readonly minFreeDiskBytes: number;
   /** The open journal row of each slot, if any. */
   private readonly openAt: Array<SimMove | undefined> = new Array<SimMove | undefined>(SLOT_COUNT).fill(undefined);
   private openCount = 0;
@@ -264,6 +274,7 @@ export class SimulatedCluster {
     this.banTicks = opts.banTicks ?? 5;
     this.dirtyStart = opts.dirtyStart;
     this.writesPerTick = opts.writesPerTick ?? 3;
+    this.minFreeDiskBytes = opts.minFreeDiskBytes ?? 0;
   }
 
   /** Live (not retired) shard rows: their indices are 0..shardCount-1. */
@@ -375,7 +386,8 @@ export class SimulatedCluster {
       const { id, shardIndex, hostId, host, port, placedRole, removed, runGeneration, agent, agentRunGeneration, agentRevision, redisNodeId } = row;
       const hostState = this.lostHosts.has(hostId) ? ('lost' as const) : ('up' as const);
       const exitedForMs = agent === 'exited' && row.exitedAt !== undefined ? (this.now - row.exitedAt) * TICK_MS : null;
-      return { id, shardIndex, hostId, host, port, placedRole, removed, runGeneration, agent, agentRunGeneration, agentRevision, redisNodeId, redis, silentForMs, exitedForMs, lastEpoch: row.lastEpoch ?? null, hostState };
+      const startFailure = row.startFailure ?? null;
+      return { id, shardIndex, hostId, host, port, placedRole, removed, runGeneration, agent, agentRunGeneration, agentRevision, startFailure, redisNodeId, redis, silentForMs, exitedForMs, lastEpoch: row.lastEpoch ?? null, hostState };
     });
     for (const [row, id] of answered) {
       row.redisNodeId = id;
@@ -389,7 +401,7 @@ export class SimulatedCluster {
     });
     // As the worker: slots are measured only for a memory rebalance that has not journaled moves yet.
     const measure = requests.some((r) => r.kind === 'rebalance' && r.by === 'memory' && r.movesDone + r.movesOpen === 0);
-    return { nodes, shardCount: this.shardCount, moves, requests, slotBytes: measure ? this.measureSlots() : null, fleet: this.fleet(), formed: this.formed };
+    return { nodes, shardCount: this.shardCount, moves, requests, slotBytes: measure ? this.measureSlots() : null, fleet: this.fleet(), minFreeDiskBytes: this.minFreeDiskBytes, formed: this.formed };
   }
 
   /** Bytes per slot with keys, read on the primary that owns it (services/worker/src/observe.ts measureSlots). */
@@ -410,6 +422,7 @@ export class SimulatedCluster {
       portMin: h.portMin,
       portMax: h.portMax,
       usedPorts: [...h.foreignPorts, ...this.rows.filter((r) => r.hostId === h.id && holdsPort(r)).map((r) => r.port)],
+      ...(h.freeDiskBytes === undefined ? {} : { freeDiskBytes: h.freeDiskBytes }),
     }));
   }
 
@@ -421,6 +434,8 @@ export class SimulatedCluster {
       myId: p.id,
       view: this.view(p),
       clusterState: p.clusterState,
+      // As Redis: a failed write counts only for the files it keeps (appendonly, a save schedule).
+      persistenceError: p.diskFull ? persistenceError({ aof_last_write_status: 'err', rdb_last_bgsave_status: 'err' }, p.config) : null,
       keys: p.keys,
       linkUp: p.role === 'replica' ? p.linkUp : null,
       offset: p.offset,
@@ -603,11 +618,12 @@ export class SimulatedCluster {
       const named = this.openMoves().find((m) => m.sourceNodeId === row.id || m.targetNodeId === row.id);
       if (named) throw new RuleViolation(`remove of ${label(row)}, named by the open move of slot ${named.slot}`);
       // Members that stay in a shard need its placed primary until another member serves its
-      // slots; a drained shard (scale-in) goes whole.
+      // slots (or a new placed primary takes its place); a drained shard (scale-in) goes whole.
       // (A member that died serving them counts: it is started again in place, its slots in its nodes.conf.)
       const owned = this.liveRows().some((r) => r.shardIndex === row.shardIndex && r !== row && (r.process ?? r.exitedProcess)?.slots.length);
-      const staying = this.liveRows().some((r) => r.shardIndex === row.shardIndex && !rows.includes(r));
-      if (row.placedRole === 'primary' && !owned && staying && row.shardIndex < this.desired.spec.shards) {
+      const staying = this.liveRows().filter((r) => r.shardIndex === row.shardIndex && !rows.includes(r));
+      const successor = staying.some((r) => r.placedRole === 'primary');
+      if (row.placedRole === 'primary' && !owned && staying.length && !successor && row.shardIndex < this.desired.spec.shards) {
         throw new RuleViolation(`remove of ${label(row)}, placed primary of shard ${row.shardIndex} that nobody else can replace`);
       }
     }
@@ -686,6 +702,10 @@ export class SimulatedCluster {
       if (!m || m.sourceNodeId !== srcRow.id || m.targetNodeId !== dstRow.id) throw new RuleViolation(`moveSlots of slot ${s} from ${label(srcRow)} to ${label(dstRow)} without an open journal row for that move`);
     }
     if (dst.clusterState !== 'ok') throw new RuleViolation(`moveSlots into ${label(dstRow)}, which is cluster_state:${dst.clusterState} (CLUSTERDOWN leaves the slot open)`);
+    // MIGRATE is a write on the source, RESTORE one on the target: refused while either cannot persist.
+    for (const [r, q] of [[srcRow, src], [dstRow, dst]] as const) {
+      if (q.diskFull && persistenceError({ aof_last_write_status: 'err', rdb_last_bgsave_status: 'err' }, q.config)) this.refuse(`moveSlots: ${label(r)} answers MISCONF (it cannot persist)`);
+    }
 
     const chunks = Math.ceil(step.slots.length / SLOTS_PER_CHUNK);
     const cutChunk = cut ? Math.min(cut.chunk, chunks - 1) : -1;
@@ -1013,6 +1033,24 @@ export class SimulatedCluster {
     }
   }
 
+  /** Fault: a host's disk fills up: its nodes cannot persist, and its agent cannot start new ones. */
+  fillDisk(hostId: string): void {
+    const host = this.hosts.find((h) => h.id === hostId)!;
+    host.freeDiskBytes = 0;
+    for (const row of this.rows) if (row.hostId === hostId && row.process) row.process.diskFull = true;
+  }
+
+  /** Room again on a host: its nodes' next AOF write (Redis retries each second) succeeds. */
+  freeDisk(hostId: string, bytes: number): void {
+    const host = this.hosts.find((h) => h.id === hostId)!;
+    host.freeDiskBytes = bytes;
+    for (const row of this.rows) if (row.hostId === hostId && row.process) row.process.diskFull = false;
+  }
+
+  private hostOf(row: SimRow): SimHost {
+    return this.hosts.find((h) => h.id === row.hostId)!;
+  }
+
   /** Fault: an agent reports a node exited while its process still runs (it lost track of it). */
   misreportExit(rowId: string): void {
     this.row(rowId).agent = 'exited';
@@ -1030,11 +1068,22 @@ export class SimulatedCluster {
     for (const row of this.rows) {
       if (this.lostHosts.has(row.hostId)) continue;
       if (!row.removed) {
-        if (row.agent === 'pending') {
+        const fresh = row.agent === 'pending' || (row.agent === 'exited' && row.startFailure && !row.exitedProcess && row.runGeneration > (row.agentRunGeneration ?? 0));
+        if (fresh && this.hostOf(row).freeDiskBytes === 0) {
+          // The agent cannot write redis.conf: it reports the node exited, and why.
+          row.agent = 'exited';
+          row.startFailure = { reason: 'could not write redis.conf: ENOSPC: no space left on device', noSpace: true, freeDiskBytes: 0 };
+          row.agentRunGeneration = row.runGeneration;
+        } else if (fresh) {
           row.agent = 'starting';
+          row.startFailure = null;
           row.process = this.spawn(row);
           row.agentRunGeneration = row.runGeneration;
           row.agentRevision = revision;
+        } else if (row.agent === 'exited' && row.runGeneration > (row.agentRunGeneration ?? 0) && row.exitedProcess && this.hostOf(row).freeDiskBytes === 0) {
+          // Its dir is kept, but redis-server cannot open its AOF (or even its log) on a full disk.
+          row.startFailure = { reason: "redis-server exited with code 1 right after it started: Can't open the append-only file: No space left on device", noSpace: true, freeDiskBytes: 0 };
+          row.agentRunGeneration = row.runGeneration;
         } else if (row.agent === 'exited' && row.runGeneration > (row.agentRunGeneration ?? 0) && row.exitedProcess) {
           // Started again in its own dir: the same node (nodes.conf), with what persistence kept.
           const p = row.exitedProcess;
@@ -1048,6 +1097,8 @@ export class SimulatedCluster {
           this.alive.set(p.id, p);
           row.process = p;
           row.exitedProcess = undefined;
+          row.startFailure = null;
+          p.diskFull = false;
           row.agent = 'starting';
           row.agentRunGeneration = row.runGeneration;
           row.agentRevision = revision;
@@ -1077,6 +1128,7 @@ export class SimulatedCluster {
       loadingTicks: Math.floor(this.random() * 2),
     };
     if (dirty?.keys) addKeys(p, 0, dirty.keys, dirty.keys * TENANT_KEY_BYTES);
+    if (this.hostOf(row).freeDiskBytes === 0) p.diskFull = true;
     this.ownIds.add(p.id);
     this.alive.set(p.id, p);
     if (dirty?.stranger) p.peers.set(this.redisId(), { host: '10.99.0.1', port: 7000, role: 'primary', primaryId: null, configEpoch: 1, slots: [], failing: false });

@@ -1,4 +1,4 @@
-import type { ClusterSpec, NodeRole, NodeStatus, SlotRange } from '@slotplane/contracts';
+import type { ClusterSpec, NodeRole, NodeStatus, SlotRange, StartFailure } from '@slotplane/contracts';
 import type { ClusterNodeEntry } from '../cluster-nodes.ts';
 import type { HostState } from '../hosts.ts';
 import type { PlacedNode, PlacementHost } from '../placement.ts';
@@ -14,6 +14,9 @@ export interface DesiredCluster {
   previousPasswordExpired: boolean;
 }
 
+/** The file a node cannot write: its append-only file, or its RDB snapshot. */
+export type PersistenceError = 'aof' | 'rdb';
+
 /** What one node said over the Redis protocol in this observation. */
 export interface RedisAnswer {
   reachable: true;
@@ -22,6 +25,12 @@ export interface RedisAnswer {
   view: ClusterNodeEntry[];
   /** cluster_state from CLUSTER INFO. */
   clusterState: string;
+  /**
+   * What the node last failed to write to disk (INFO persistence: `aof_last_write_status:err`, or
+   * `rdb_last_bgsave_status:err` with snapshots on): while so it refuses writes with MISCONF. null
+   * when it persists (or has nothing to persist).
+   */
+  persistenceError: PersistenceError | null;
   /** DBSIZE. */
   keys: number;
   /** master_link_status from INFO replication; null on a primary. */
@@ -62,6 +71,8 @@ export interface ObservedNode {
   agentRunGeneration: number | null;
   /** The config revision the agent last wrote redis.conf for. */
   agentRevision: string | null;
+  /** Why its agent could not start its current run (redis.conf not written, redis-server exited at once); null otherwise. */
+  startFailure: StartFailure | null;
   /** Redis node id as last recorded (survives the process). */
   redisNodeId: string | null;
   /** This observation's answer; null when the node was not asked (no running process). */
@@ -102,8 +113,10 @@ export interface ObservedCluster {
   requests: Request[];
   /** Bytes held per slot, measured only while a rebalance by memory is asked for. */
   slotBytes: Map<number, number> | null;
-  /** Hosts that may take new nodes now (agents heard from recently), with the ports taken on each. */
+  /** Hosts that may take new nodes now (agents heard from recently), with the ports taken on each and their free disk. */
   fleet: PlacementHost[];
+  /** A host takes a new node only with at least this much free disk (HOST_MIN_FREE_DISK_MB), or the node's maxmemory with persistence if more. */
+  minFreeDiskBytes: number;
   /** The cluster has converged at least once (observedGeneration > 0): it is formed, not being created. */
   formed: boolean;
 }
@@ -165,7 +178,7 @@ export const POSTGRES_STEPS: ReadonlySet<StepKind> = new Set(['place', 'remove',
  */
 export const FENCED_STEPS: ReadonlySet<StepKind> = new Set(['setConfigEpoch', 'addSlots', 'meet', 'replicate', 'forget', 'moveSlots', 'failover', 'setTenantPasswords']);
 
-export type BlockedCode = 'placement_failed' | 'create_refused' | 'node_down' | 'shard_lost' | 'not_supported' | 'no_replica' | 'quorum_lost';
+export type BlockedCode = 'placement_failed' | 'create_refused' | 'node_down' | 'shard_lost' | 'not_supported' | 'no_replica' | 'quorum_lost' | 'persistence_failed' | 'start_failed';
 
 /** The planner's answer: the next steps, or why there are none. */
 export type Plan =

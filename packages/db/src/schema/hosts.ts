@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import type { HostState, LinkStatus, NodeHealth, NodeRole, NodeStatus } from '@slotplane/contracts';
+import type { HostState, LinkStatus, NodeHealth, NodeRole, NodeStatus, StartFailure } from '@slotplane/contracts';
 import { clusters, shards } from './clusters.ts';
 
 /**
@@ -40,6 +40,9 @@ export const hosts = pgTable('hosts', {
   report: jsonb('report').$type<unknown>(),
   bootId: text('boot_id'),
   reportSeq: bigint('report_seq', { mode: 'number' }).notNull().default(0),
+  // The agent's data dir as its last heartbeat (or report) gave it; null until an agent that reports it.
+  diskFreeBytes: bigint('disk_free_bytes', { mode: 'number' }),
+  diskTotalBytes: bigint('disk_total_bytes', { mode: 'number' }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -85,6 +88,8 @@ export const nodes = pgTable(
     exitedAt: timestamp('exited_at', { withTimezone: true }),
     agentRunGeneration: integer('agent_run_generation'),
     agentRevision: text('agent_revision'),
+    // Why the agent could not start the current run (reported with state exited), else null.
+    startFailure: jsonb('start_failure').$type<StartFailure>(),
     // Observed over the Redis protocol by workers.
     redisNodeId: text('redis_node_id'),
     observedRole: text('observed_role').$type<NodeRole>(),

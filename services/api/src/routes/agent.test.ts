@@ -95,6 +95,38 @@ describe('agent API', () => {
     expect(row!.report).toEqual([instance('running')]);
   });
 
+  it('records the free disk a heartbeat or report gives, shown in GET /v1/hosts, and keeps it when an older agent says nothing', async () => {
+    const { hostToken } = (await enrollNew({ ...host, name: 'h-disk' })).json();
+    const auth = { authorization: `Bearer ${hostToken}` };
+    const admin = await createTenant(h.database.db, 'ops-disk', 'admin');
+    const diskOf = async () => (await h.app.inject({ method: 'GET', url: '/v1/hosts', headers: { authorization: `Bearer ${admin.apiKey}` } })).json().items.find((x: { name: string }) => x.name === 'h-disk').disk;
+    expect(await diskOf()).toBeNull();
+    const beat = (payload: object) => h.app.inject({ method: 'POST', url: '/v1/agent/heartbeat', headers: auth, payload: { bootId: '1', seq: 0, ...payload } });
+    expect((await beat({ disk: { freeBytes: 5_000_000_000, totalBytes: 8_000_000_000 } })).statusCode).toBe(200);
+    expect(await diskOf()).toEqual({ freeBytes: 5_000_000_000, totalBytes: 8_000_000_000 });
+    expect((await beat({})).statusCode).toBe(200);
+    expect(await diskOf()).toEqual({ freeBytes: 5_000_000_000, totalBytes: 8_000_000_000 });
+    await h.app.inject({ method: 'PUT', url: '/v1/agent/report', headers: auth, payload: { bootId: '1', seq: 1, instances: [], disk: { freeBytes: 1024, totalBytes: 8_000_000_000 } } });
+    expect(await diskOf()).toEqual({ freeBytes: 1024, totalBytes: 8_000_000_000 });
+    expect((await beat({ disk: { freeBytes: -1, totalBytes: 1 } })).json().errors.map((e: { field: string }) => e.field)).toEqual(['body.disk.freeBytes']);
+  });
+
+  it('records why an agent could not start a node: exited with the reason on the node, and in its node.exited event', async () => {
+    const { hostId, hostToken } = (await enrollNew({ ...host, name: 'h-enospc' })).json();
+    const nodeId = await placeNode(h, hostId, 7002);
+    const startFailure = { reason: 'could not write its redis.conf: ENOSPC: no space left on device, write', noSpace: true, freeDiskBytes: 0 };
+    const res = await h.app.inject({
+      method: 'PUT', url: '/v1/agent/report', headers: { authorization: `Bearer ${hostToken}` },
+      payload: { bootId: '1', seq: 1, instances: [{ nodeId, port: 7002, pid: null, state: 'exited', exitCode: null, signal: null, runGeneration: 1, revision: null, startFailure }] },
+    });
+    expect(res.json()).toEqual({ recorded: true });
+    const [node] = await h.database.db.select().from(nodes).where(eq(nodes.id, nodeId));
+    expect(node).toMatchObject({ status: 'exited', startFailure });
+    const admin = await createTenant(h.database.db, 'ops-enospc', 'admin');
+    const seen = await h.app.inject({ method: 'GET', url: '/v1/events?type=node.exited', headers: { authorization: `Bearer ${admin.apiKey}` } });
+    expect(seen.json().items.map((e: { data: { nodeId: string; startError?: string } }) => e.data)).toContainEqual(expect.objectContaining({ nodeId, startError: startFailure.reason }));
+  });
+
   it('records a report as the heartbeat, which an admin sees in GET /v1/hosts and a tenant may not', async () => {
     const { hostToken } = (await enrollNew({ ...host, name: 'h-report' })).json();
     const report = await h.app.inject({ method: 'PUT', url: '/v1/agent/report', headers: { authorization: `Bearer ${hostToken}` }, payload: { bootId: '1', seq: 1, instances: [] } });

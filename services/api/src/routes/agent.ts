@@ -90,6 +90,6 @@ export const agentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { databas
         response: { 200: HeartbeatResult, ...problems('validation_failed', 'unauthorized') },
       },
     },
-    async (request) => recordHeartbeat(db, request.headers.authorization, request.body.bootId, request.body.seq),
+    async (request) => recordHeartbeat(db, request.headers.authorization, request.body.bootId, request.body.seq, request.body.disk),
   );
 };

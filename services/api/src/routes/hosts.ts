@@ -32,6 +32,7 @@ function hostView(h: HostRow, { now, since }: Judged, lostAfterMs: number | unde
     lastHeartbeatAt: h.lastHeartbeatAt?.toISOString() ?? null,
     revokedAt: h.revokedAt?.toISOString() ?? null,
     state: hostState(h, now, lostAfterMs, since),
+    disk: h.diskFreeBytes === null || h.diskTotalBytes === null ? null : { freeBytes: h.diskFreeBytes, totalBytes: h.diskTotalBytes },
     instances: z.array(InstanceReport).catch([]).parse(h.report ?? []),
   };
 }

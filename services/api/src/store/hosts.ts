@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { AgentInstance, EnrollRequest, InstanceReport, NodeStatus } from '@slotplane/contracts';
+import type { AgentInstance, DiskSpace, EnrollRequest, InstanceReport, NodeStatus } from '@slotplane/contracts';
 import { configRevision, tenantPasswordHashes } from '@slotplane/core';
 import { and, appendEvent, clusters, enrollmentTokens, eq, gt, hosts, inArray, isNull, ne, newId, nodes, or, sql, type Db, type HostRow, type NodeRow } from '@slotplane/db';
 import type { Keyring } from '@slotplane/secrets';
@@ -119,14 +119,17 @@ export async function authenticateHost(db: Db, authorization: string | undefined
   return host;
 }
 
+/** The disk columns a heartbeat or report sets (nothing when an older agent does not say). */
+const diskColumns = (disk: DiskSpace | undefined) => (disk ? { diskFreeBytes: disk.freeBytes, diskTotalBytes: disk.totalBytes } : {});
+
 /**
- * The heartbeat: one statement that authenticates the host and records that it is alive.
- * Says whether the control plane holds the agent's latest report (else the agent resends it).
+ * The heartbeat: one statement that authenticates the host and records that it is alive (and
+ * its free disk). Says whether the control plane holds the agent's latest report (else the agent resends it).
  */
-export async function recordHeartbeat(db: Db, authorization: string | undefined, bootId: string, seq: number): Promise<{ resend: boolean }> {
+export async function recordHeartbeat(db: Db, authorization: string | undefined, bootId: string, seq: number, disk?: DiskSpace): Promise<{ resend: boolean }> {
   const [row] = await db
     .update(hosts)
-    .set({ lastHeartbeatAt: sql`now()` })
+    .set({ lastHeartbeatAt: sql`now()`, ...diskColumns(disk) })
     .where(byCredential(authorization))
     .returning({ bootId: hosts.bootId, reportSeq: hosts.reportSeq });
   if (!row) throw new AppError('unauthorized', REFUSED);
@@ -169,12 +172,12 @@ const nodeStatus: Record<InstanceReport['state'], NodeStatus> = { starting: 'sta
  * ignored. A node that exited becomes an event. Returns the clusters whose nodes changed: they
  * need a reconcile pass.
  */
-export async function recordReport(db: Db, hostId: string, report: { bootId: string; seq: number; instances: InstanceReport[] }): Promise<{ recorded: boolean; changedClusters: string[] }> {
+export async function recordReport(db: Db, hostId: string, report: { bootId: string; seq: number; instances: InstanceReport[]; disk?: DiskSpace }): Promise<{ recorded: boolean; changedClusters: string[] }> {
   return db.transaction(async (tx) => {
     await refuseStrangers(tx, hostId, report.instances);
     const [fresh] = await tx
       .update(hosts)
-      .set({ lastHeartbeatAt: sql`now()`, report: report.instances, bootId: report.bootId, reportSeq: report.seq })
+      .set({ lastHeartbeatAt: sql`now()`, report: report.instances, bootId: report.bootId, reportSeq: report.seq, ...diskColumns(report.disk) })
       .where(and(eq(hosts.id, hostId), sql`(${hosts.bootId} is null or (${hosts.bootId}, ${hosts.reportSeq}) < (${report.bootId}::text, ${report.seq}::bigint))`))
       .returning({ id: hosts.id });
     if (!fresh) return { recorded: false, changedClusters: [] };
@@ -191,10 +194,10 @@ export async function recordReport(db: Db, hostId: string, report: { bootId: str
       const i = reported.get(node.id);
       // Not reported: the agent runs no process for it (any more). A node never started stays pending.
       const next = i
-        ? { status: nodeStatus[i.state], pid: i.pid, exitCode: i.exitCode, exitSignal: i.signal, agentRunGeneration: i.runGeneration, agentRevision: i.revision }
+        ? { status: nodeStatus[i.state], pid: i.pid, exitCode: i.exitCode, exitSignal: i.signal, agentRunGeneration: i.runGeneration, agentRevision: i.revision, startFailure: i.startFailure ?? null }
         : node.status === 'pending'
           ? undefined
-          : { status: 'stopped' as const, pid: null, exitCode: node.exitCode, exitSignal: node.exitSignal, agentRunGeneration: node.agentRunGeneration, agentRevision: node.agentRevision };
+          : { status: 'stopped' as const, pid: null, exitCode: node.exitCode, exitSignal: node.exitSignal, agentRunGeneration: node.agentRunGeneration, agentRevision: node.agentRevision, startFailure: node.startFailure };
       if (!next || unchanged(node, next)) continue;
       const exitedAt = next.status !== 'exited' ? null : node.status === 'exited' ? node.exitedAt : sql`now()`;
       await tx.update(nodes).set({ ...next, exitedAt, updatedAt: new Date() }).where(eq(nodes.id, node.id));
@@ -203,7 +206,7 @@ export async function recordReport(db: Db, hostId: string, report: { bootId: str
         await appendEvent(tx, { tenantId, clusterId: node.clusterId, type: 'node.started', data: { nodeId: node.id, hostId, port: node.port, pid: next.pid } });
       }
       if (next.status === 'exited' && node.status !== 'exited') {
-        await appendEvent(tx, { tenantId, clusterId: node.clusterId, type: 'node.exited', data: { nodeId: node.id, exitCode: next.exitCode, signal: next.exitSignal } });
+        await appendEvent(tx, { tenantId, clusterId: node.clusterId, type: 'node.exited', data: { nodeId: node.id, exitCode: next.exitCode, signal: next.exitSignal, startError: next.startFailure?.reason ?? null } });
       }
     }
     return { recorded: true, changedClusters: [...changed] };
@@ -231,8 +234,9 @@ async function refuseStrangers(tx: Pick<Db, 'select'>, hostId: string, instances
   if (errors.length) throw new AppError('validation_failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
 }
 
-function unchanged(node: NodeRow, next: Pick<NodeRow, 'status' | 'pid' | 'exitCode' | 'exitSignal' | 'agentRunGeneration' | 'agentRevision'>): boolean {
+function unchanged(node: NodeRow, next: Pick<NodeRow, 'status' | 'pid' | 'exitCode' | 'exitSignal' | 'agentRunGeneration' | 'agentRevision' | 'startFailure'>): boolean {
   return (
+    JSON.stringify(node.startFailure) === JSON.stringify(next.startFailure) &&
     node.status === next.status &&
     node.pid === next.pid &&
     node.exitCode === next.exitCode &&

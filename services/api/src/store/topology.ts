@@ -41,6 +41,7 @@ function nodeView(node: NodeRow, address: string, observedAt: Date | null): Node
     primaryRedisNodeId: node.primaryRedisId,
     linkStatus: node.linkStatus,
     health: node.health,
+    startError: node.status === 'exited' ? (node.startFailure?.reason ?? null) : null,
     replicationOffset: node.replOffset,
     lastSeenAt: lastSeen?.toISOString() ?? null,
   };
