@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configDiff, configRevision, desiredNodeConfig, durabilityOf, MANAGED_CONFIG_KEYS, MIN_REPLICAS_MAX_LAG_S, RUNNING_NODE_TIMEOUT_MS } from './config.ts';
+import { configDiff, configRevision, desiredNodeConfig, durabilityOf, MANAGED_CONFIG_KEYS, MIN_REPLICAS_MAX_LAG_S, nodeConfig, RUNNING_NODE_TIMEOUT_MS } from './config.ts';
 
 const spec = { shards: 3, replicasPerShard: 1, maxMemoryMb: 1024, persistence: 'aof' as const, redisConfig: { hz: 20, 'notify-keyspace-events': 'KEA' } };
 
@@ -28,6 +28,15 @@ describe('durability', () => {
     // Redis counts the lag in whole seconds and refreshes its count once a second; the replica's
     // last ack may be a second older than the cut.
     expect((MIN_REPLICAS_MAX_LAG_S + 2) * 1000).toBeLessThanOrEqual(RUNNING_NODE_TIMEOUT_MS);
+  });
+
+  it('makes a relaxed primary strict only once a replica is linked, and never relaxes a strict one for losing its replicas', () => {
+    const guard = (node: Parameters<typeof nodeConfig>[2]) => nodeConfig(spec, RUNNING_NODE_TIMEOUT_MS, node)['min-replicas-to-write'];
+    expect(guard({ primary: true, linkedReplicas: 0, minReplicasToWrite: '0' })).toBe('0');
+    expect(guard({ primary: true, linkedReplicas: 1, minReplicasToWrite: '0' })).toBe('1');
+    expect(guard({ primary: true, linkedReplicas: 0, minReplicasToWrite: '1' })).toBe('1');
+    expect(guard({ primary: false, linkedReplicas: 0, minReplicasToWrite: '0' })).toBe('1');
+    expect(nodeConfig({ ...spec, durability: 'relaxed' }, RUNNING_NODE_TIMEOUT_MS, { primary: true, linkedReplicas: 1, minReplicasToWrite: '1' })['min-replicas-to-write']).toBe('0');
   });
 
   it('changes the revision between strict and relaxed, and leaves that of relaxed clusters as it was', () => {

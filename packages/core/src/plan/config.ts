@@ -49,6 +49,30 @@ export function desiredNodeConfig(spec: ClusterSpec, nodeTimeoutMs: number = RUN
   return out;
 }
 
+/** What decides one node's min-replicas-to-write beside the spec: its role and replicas now. */
+export interface WriteGuardFacts {
+  primary: boolean;
+  /** Replicas that follow it with their link up. */
+  linkedReplicas: number;
+  /** min-replicas-to-write as the node shows it now. */
+  minReplicasToWrite: string | undefined;
+}
+
+/**
+ * The settings one node must run with: the spec's, except that a primary of a strict cluster is
+ * not made strict while no replica of its is linked (it would refuse every write while the
+ * replica Slotplane just gave it syncs: a scale from 0 replicas, a switch to strict during a
+ * replacement). Once strict it stays strict when its replicas go: that refusal is the point
+ * (no write is acknowledged that only this node holds), until a replica is back. Replicas get
+ * it at once, so a promoted one is strict from its first write. MIGRATE is a write on both ends
+ * (the target's RESTORE-ASKING too): slots move only once every replica is linked.
+ */
+export function nodeConfig(spec: ClusterSpec, nodeTimeoutMs: number, node: WriteGuardFacts): Record<string, string> {
+  const out = desiredNodeConfig(spec, nodeTimeoutMs);
+  if (out['min-replicas-to-write'] !== '0' && node.primary && node.linkedReplicas === 0 && node.minReplicasToWrite === '0') out['min-replicas-to-write'] = '0';
+  return out;
+}
+
 /** Every key the control plane sets; observation reads them with one CONFIG GET. */
 export const MANAGED_CONFIG_KEYS: readonly string[] = Object.keys(desiredNodeConfig({ shards: 1, replicasPerShard: 0, maxMemoryMb: 16, persistence: 'none', redisConfig: {} }));
 
