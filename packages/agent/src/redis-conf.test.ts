@@ -18,6 +18,7 @@ const instance = (over: Partial<AgentInstance> = {}): AgentInstance => ({
   passwords: { admin: 'admin "pw" \\ x', replication: 'repl-pw', tenant: 'p"a\\ss word' },
   maxMemoryMb: 1024,
   persistence: 'aof',
+  durability: 'strict',
   redisConfig: { 'maxmemory-policy': 'allkeys-lru', timeout: 300, 'notify-keyspace-events': 'KEA' },
   ...over,
 });
@@ -41,6 +42,8 @@ describe('renderRedisConf', () => {
       expect(await get('timeout')).toBe('300');
       expect(await get('repl-diskless-sync-delay')).toBe('0');
       expect(await get('cluster-announce-ip')).toBe('127.0.0.1');
+      expect(await get('min-replicas-to-write')).toBe('1');
+      expect(await get('min-replicas-max-lag')).toBe('2');
     } finally {
       client.disconnect();
       server.kill('SIGKILL');
@@ -52,6 +55,13 @@ describe('renderRedisConf', () => {
     expect(renderRedisConf(instance({ persistence: 'none' }), { address: '10.0.0.1', dir: '/d' })).toMatch(/^save ""$/m);
     expect(renderRedisConf(instance({ persistence: 'rdb' }), { address: '10.0.0.1', dir: '/d' })).toMatch(/^save 3600 1 300 100 60 10000$/m);
     expect(renderRedisConf(instance({ persistence: 'rdb' }), { address: '10.0.0.1', dir: '/d' })).toMatch(/^appendonly no$/m);
+  });
+
+  it('lets a relaxed primary take writes alone, and a strict one only with a replica that acked within 2 s', () => {
+    const conf = (durability: AgentInstance['durability']) => renderRedisConf(instance({ durability }), { address: '10.0.0.1', dir: '/d' });
+    expect(conf('relaxed')).toMatch(/^min-replicas-to-write 0$/m);
+    expect(conf('strict')).toMatch(/^min-replicas-to-write 1$/m);
+    expect(conf('strict')).toMatch(/^min-replicas-max-lag 2$/m);
   });
 
   it('gives the tenant user both passwords during a rotation, and a real redis-server takes either', async () => {

@@ -1,5 +1,5 @@
 import { REDIS_USERS, type AgentInstance } from '@slotplane/contracts';
-import { RDB_SAVE_SCHEDULE, RUNNING_NODE_TIMEOUT_MS } from '@slotplane/core';
+import { MIN_REPLICAS_MAX_LAG_S, RDB_SAVE_SCHEDULE, RUNNING_NODE_TIMEOUT_MS } from '@slotplane/core';
 
 const quote = (v: string) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
@@ -46,6 +46,10 @@ export function renderRedisConf(i: AgentInstance, opts: { address: string; dir: 
     ['repl-diskless-sync-delay', 0],
     ['appendonly', i.persistence === 'aof' ? 'yes' : 'no'],
     ['save', i.persistence === 'rdb' ? RDB_SAVE_SCHEDULE : quote('')],
+    // Durability strict: a primary takes writes only while a replica acknowledged recently (a
+    // replica ignores it, and refuses writes once promoted and alone). As the planner sets it live.
+    ['min-replicas-to-write', i.durability === 'strict' ? 1 : 0],
+    ['min-replicas-max-lag', MIN_REPLICAS_MAX_LAG_S],
   ];
   for (const [key, value] of Object.entries(i.redisConfig)) {
     if (value !== undefined) lines.push([key, typeof value === 'string' ? quote(value) : value]);

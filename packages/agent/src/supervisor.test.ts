@@ -17,6 +17,7 @@ const instance = (port: number): AgentInstance => ({
   passwords: { admin: 'admin-pw', replication: 'repl-pw', tenant: 'tenant-pw' },
   maxMemoryMb: 16,
   persistence: 'aof',
+  durability: 'relaxed',
   redisConfig: {},
 });
 

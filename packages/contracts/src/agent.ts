@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Id, Timestamp } from './common.ts';
-import { Persistence, RedisConfig } from './clusters.ts';
+import { Durability, Persistence, RedisConfig } from './clusters.ts';
 import { NodeRole } from './topology.ts';
 
 /**
@@ -37,6 +37,7 @@ export const AgentInstance = z
     passwords: NodePasswords,
     maxMemoryMb: z.number().int(),
     persistence: Persistence,
+    durability: Durability.default('relaxed').describe('The value in effect (never left to a default by the API); strict writes min-replicas-to-write 1.'),
     redisConfig: RedisConfig,
   })
   .meta({ id: 'AgentInstance' });

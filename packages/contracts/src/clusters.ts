@@ -6,6 +6,15 @@ export const ClusterName = DnsLabel.describe('DNS-label-like name, unique per te
 
 export const Persistence = z.enum(['none', 'aof', 'rdb']).describe('none: memory only; aof: append-only file (fsync every second); rdb: periodic snapshots.');
 
+export const Durability = z
+  .enum(['strict', 'relaxed'])
+  .describe(
+    "strict: a primary takes writes only while one of its replicas acknowledged replication within the last 2 s (min-replicas-to-write 1, min-replicas-max-lag 2), so a primary cut off from its replicas refuses writes (NOREPLICAS) before Redis can promote one of them, and one paused past cluster-node-timeout refuses what it is sent once it runs again (commands already queued in its sockets may still be acknowledged: use WAIT for those); the price: a primary whose replicas are all gone (a failover, a replica being replaced) refuses writes until a new one has synced. relaxed: a primary takes writes alone; one cut off or paused past cluster-node-timeout can acknowledge writes its promoted replica never sees. Needs replicasPerShard >= 1 for strict. Default: strict with replicas, relaxed without; left out, it follows replicasPerShard.",
+  );
+export type Durability = z.infer<typeof Durability>;
+/** Why a cluster without replicas cannot be strict. */
+export const STRICT_NEEDS_REPLICAS = 'strict needs replicasPerShard >= 1 (a primary without a replica would refuse every write); use relaxed';
+
 /**
  * The redis.conf keys a tenant may set. Everything else (ports, cluster mode, passwords,
  * timeouts the control plane depends on) belongs to Slotplane.
@@ -62,6 +71,11 @@ export const ClusterSpec = z
     redisConfig: RedisConfig,
     /** Absent on clusters created before the field existed: false. */
     takeoverWhenQuorumLost: takeoverWhenQuorumLost.optional(),
+    /**
+     * Absent when never asked for (and on clusters created before the field existed): the default
+     * for replicasPerShard, as durabilityOf in core says. The API shows the value in effect.
+     */
+    durability: Durability.optional(),
   })
   .meta({ id: 'ClusterSpec' });
 export type ClusterSpec = z.infer<typeof ClusterSpec>;
@@ -75,8 +89,10 @@ export const CreateClusterBody = z
     persistence: Persistence.default('none'),
     redisConfig: RedisConfig.default({}),
     takeoverWhenQuorumLost: takeoverWhenQuorumLost.default(false),
+    durability: Durability.optional(),
     tenantId: Id.optional().describe("Admin keys only: create the cluster for this tenant, within its quotas (default: the caller's)."),
   })
+  .refine((b) => !(b.durability === 'strict' && b.replicasPerShard === 0), { message: STRICT_NEEDS_REPLICAS, path: ['durability'] })
   .meta({ id: 'CreateClusterRequest' });
 export type CreateClusterBody = z.infer<typeof CreateClusterBody>;
 
@@ -88,6 +104,7 @@ export const PatchClusterBody = z
     persistence: Persistence.optional(),
     redisConfig: RedisConfig.optional().describe('Replaces the whole redisConfig object.'),
     takeoverWhenQuorumLost: takeoverWhenQuorumLost.optional(),
+    durability: Durability.optional().describe('strict needs replicasPerShard >= 1: going to 0 replicas takes durability relaxed in the same PATCH, unless durability was left to its default.'),
   })
   .refine((b) => Object.keys(b).length > 0, { message: 'give at least one field to change' })
   .meta({ id: 'UpdateClusterRequest' });

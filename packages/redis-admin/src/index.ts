@@ -115,7 +115,10 @@ export class NodeAdmin {
   /** Everything the planner needs from this node, in one round trip. Never throws: a node that does not answer says so. */
   async observe(): Promise<RedisObservation> {
     try {
-      if (this.redis.status === 'end' || this.redis.status === 'wait') await this.redis.connect().catch(() => {});
+      // Not awaited: the commands wait in the offline queue, each under the command timeout. A node
+      // that accepts the connection but never answers (frozen) would otherwise cost the AUTH and
+      // ready-check timeouts first, three times the timeout in all.
+      if (this.redis.status === 'end' || this.redis.status === 'wait') this.redis.connect().catch(() => {});
       const results = await this.redis
         .pipeline()
         .call('CLUSTER', 'MYID')

@@ -578,6 +578,11 @@ export interface components {
             redisConfig: components["schemas"]["RedisConfig"];
             /** @description When hosts holding a majority of the primaries are lost, Redis can neither flag them failed nor elect replicas. true: Slotplane promotes their replicas with CLUSTER FAILOVER TAKEOVER (no vote; writes a lost primary took after its replica last synced are lost, and a primary that was only cut off keeps refusing writes after cluster-node-timeout). false (default): the cluster waits for the hosts to come back. */
             takeoverWhenQuorumLost?: boolean;
+            /**
+             * @description strict: a primary takes writes only while one of its replicas acknowledged replication within the last 2 s (min-replicas-to-write 1, min-replicas-max-lag 2), so a primary cut off from its replicas refuses writes (NOREPLICAS) before Redis can promote one of them, and one paused past cluster-node-timeout refuses what it is sent once it runs again (commands already queued in its sockets may still be acknowledged: use WAIT for those); the price: a primary whose replicas are all gone (a failover, a replica being replaced) refuses writes until a new one has synced. relaxed: a primary takes writes alone; one cut off or paused past cluster-node-timeout can acknowledge writes its promoted replica never sees. Needs replicasPerShard >= 1 for strict. Default: strict with replicas, relaxed without; left out, it follows replicasPerShard.
+             * @enum {string}
+             */
+            durability?: "strict" | "relaxed";
         };
         CreateApiKeyBody: {
             /**
@@ -619,6 +624,11 @@ export interface components {
              * @default false
              */
             takeoverWhenQuorumLost?: boolean;
+            /**
+             * @description strict: a primary takes writes only while one of its replicas acknowledged replication within the last 2 s (min-replicas-to-write 1, min-replicas-max-lag 2), so a primary cut off from its replicas refuses writes (NOREPLICAS) before Redis can promote one of them, and one paused past cluster-node-timeout refuses what it is sent once it runs again (commands already queued in its sockets may still be acknowledged: use WAIT for those); the price: a primary whose replicas are all gone (a failover, a replica being replaced) refuses writes until a new one has synced. relaxed: a primary takes writes alone; one cut off or paused past cluster-node-timeout can acknowledge writes its promoted replica never sees. Needs replicasPerShard >= 1 for strict. Default: strict with replicas, relaxed without; left out, it follows replicasPerShard.
+             * @enum {string}
+             */
+            durability?: "strict" | "relaxed";
             /**
              * Format: uuid
              * @description Admin keys only: create the cluster for this tenant, within its quotas (default: the caller's).
@@ -1728,6 +1738,11 @@ export interface components {
             redisConfig?: components["schemas"]["RedisConfigInput"];
             /** @description When hosts holding a majority of the primaries are lost, Redis can neither flag them failed nor elect replicas. true: Slotplane promotes their replicas with CLUSTER FAILOVER TAKEOVER (no vote; writes a lost primary took after its replica last synced are lost, and a primary that was only cut off keeps refusing writes after cluster-node-timeout). false (default): the cluster waits for the hosts to come back. */
             takeoverWhenQuorumLost?: boolean;
+            /**
+             * @description strict needs replicasPerShard >= 1: going to 0 replicas takes durability relaxed in the same PATCH, unless durability was left to its default.
+             * @enum {string}
+             */
+            durability?: "strict" | "relaxed";
         };
         Usage: {
             clusters: number;

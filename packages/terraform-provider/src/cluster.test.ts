@@ -1,14 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { patchBody, planCluster, type State } from './cluster.ts';
+import { createBody, patchBody, planCluster, type State } from './cluster.ts';
 import { UNKNOWN } from './values.ts';
 
-const config: State = { id: null, name: 'demo', shards: 2, replicas_per_shard: 0, max_memory_mb: null, persistence: null, redis_config: null, status: null, endpoints: null, username: null, password: null };
-const prior: State = { ...config, id: 'c1', max_memory_mb: 256, persistence: 'none', status: 'available', endpoints: [{ host: 'h', port: 1, role: 'primary' }], username: 'app', password: 'pw' };
+const config: State = { id: null, name: 'demo', shards: 2, replicas_per_shard: 0, max_memory_mb: null, persistence: null, durability: null, redis_config: null, status: null, endpoints: null, username: null, password: null };
+const prior: State = { ...config, id: 'c1', max_memory_mb: 256, persistence: 'none', durability: 'relaxed', status: 'available', endpoints: [{ host: 'h', port: 1, role: 'primary' }], username: 'app', password: 'pw' };
 
 describe('planning a slotplane_cluster', () => {
   it('leaves what the API computes unknown on create', () => {
     const { planned } = planCluster(null, config);
-    expect(planned).toMatchObject({ id: UNKNOWN, status: UNKNOWN, endpoints: UNKNOWN, password: UNKNOWN, max_memory_mb: UNKNOWN, persistence: UNKNOWN, shards: 2 });
+    expect(planned).toMatchObject({ id: UNKNOWN, status: UNKNOWN, endpoints: UNKNOWN, password: UNKNOWN, max_memory_mb: UNKNOWN, persistence: UNKNOWN, durability: UNKNOWN, shards: 2 });
+    expect(createBody(planCluster(null, { ...config, durability: 'relaxed' }).planned!)).toMatchObject({ durability: 'relaxed' });
+  });
+
+  it('leaves durability unknown when replicas change and the configuration does not say it (the API picks the default), and patches it when it does', () => {
+    const grown = { ...prior, replicas_per_shard: 1 };
+    const { planned } = planCluster(prior, grown, { ...config, replicas_per_shard: 1 });
+    expect(planned).toMatchObject({ durability: UNKNOWN, status: UNKNOWN });
+    expect(patchBody(prior, planned!)).toEqual({ replicasPerShard: 1 });
+    const strict = planCluster(prior, { ...grown, durability: 'strict' }, { ...config, replicas_per_shard: 1, durability: 'strict' }).planned!;
+    expect(patchBody(prior, strict)).toEqual({ replicasPerShard: 1, durability: 'strict' });
   });
 
   it('plans nothing new when nothing changed', () => {

@@ -23,7 +23,7 @@ export function decodePrivate(b: Buffer | Uint8Array | undefined | null): Privat
 /** Attributes the API computes: unknown in a plan until it says. */
 const COMPUTED = ['id', 'status', 'endpoints', 'username', 'password'] as const;
 /** Attributes a PATCH changes in place (name forces a new cluster). */
-const IN_PLACE = ['shards', 'replicas_per_shard', 'max_memory_mb', 'persistence', 'redis_config'] as const;
+const IN_PLACE = ['shards', 'replicas_per_shard', 'max_memory_mb', 'persistence', 'durability', 'redis_config'] as const;
 
 const same = (a: unknown, b: unknown) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 function canonical(v: unknown): unknown {
@@ -46,6 +46,7 @@ export function clusterState(cluster: Cluster, creds: Credentials | null, redisC
     replicas_per_shard: cluster.spec.replicasPerShard,
     max_memory_mb: cluster.spec.maxMemoryMb,
     persistence: cluster.spec.persistence,
+    durability: cluster.spec.durability ?? null,
     redis_config: entries.length === 0 && (redisConfigWas === null || redisConfigWas === undefined) ? null : Object.fromEntries(entries.map(([k, v]) => [k, String(v)])),
     status: cluster.status,
     endpoints: (creds?.endpoints ?? []).map((e) => ({ host: e.host, port: e.port, role: e.role })),
@@ -73,16 +74,22 @@ export interface Plan {
   requiresReplace: string[];
 }
 
-/** PlanResourceChange: what Terraform will show, with what only the API can know left unknown. */
-export function planCluster(prior: State | null, proposed: State | null): Plan {
+/**
+ * PlanResourceChange: what Terraform will show, with what only the API can know left unknown.
+ * `config` is what the configuration itself says (null attributes it leaves out), when given.
+ */
+export function planCluster(prior: State | null, proposed: State | null, config: State | null = null): Plan {
   if (proposed === null) return { planned: null, requiresReplace: [] };
   const planned: State = { ...proposed };
   if (prior === null) {
     for (const k of COMPUTED) planned[k] = UNKNOWN;
     if (planned.max_memory_mb === null) planned.max_memory_mb = UNKNOWN;
     if (planned.persistence === null) planned.persistence = UNKNOWN;
+    if (planned.durability === null || planned.durability === undefined) planned.durability = UNKNOWN;
     return { planned, requiresReplace: [] };
   }
+  // Left out of the configuration, durability follows replicas_per_shard: known after apply.
+  if (config && (config.durability === null || config.durability === undefined) && !same(prior.replicas_per_shard, proposed.replicas_per_shard)) planned.durability = UNKNOWN;
   const requiresReplace = same(prior.name, proposed.name) ? [] : ['name'];
   if (requiresReplace.length > 0) {
     for (const k of COMPUTED) planned[k] = UNKNOWN;
@@ -107,6 +114,7 @@ export function createBody(planned: State): CreateClusterBody {
   };
   if (num(planned.max_memory_mb) !== undefined) body.maxMemoryMb = num(planned.max_memory_mb);
   if (str(planned.persistence) !== undefined) body.persistence = str(planned.persistence);
+  if (str(planned.durability) !== undefined) body.durability = str(planned.durability);
   return body as CreateClusterBody;
 }
 
@@ -117,6 +125,7 @@ export function patchBody(prior: State, planned: State): PatchClusterBody {
   if (!same(prior.replicas_per_shard, planned.replicas_per_shard)) body.replicasPerShard = num(planned.replicas_per_shard);
   if (!same(prior.max_memory_mb, planned.max_memory_mb) && num(planned.max_memory_mb) !== undefined) body.maxMemoryMb = num(planned.max_memory_mb);
   if (!same(prior.persistence, planned.persistence) && str(planned.persistence) !== undefined) body.persistence = str(planned.persistence);
+  if (!same(prior.durability, planned.durability) && str(planned.durability) !== undefined) body.durability = str(planned.durability);
   if (!same(prior.redis_config ?? {}, planned.redis_config ?? {})) body.redisConfig = redisConfig(planned.redis_config);
   return body as PatchClusterBody;
 }

@@ -28,7 +28,7 @@ describe('the provider against the API', () => {
     const res = await provider.ImportResourceState({ id: clusterId });
     const imported = res.imported_resources[0]!;
     expect(decodeValue(clusterType, imported.state)).toMatchObject({
-      id: clusterId, name: 'imported', shards: 2, replicas_per_shard: 1, max_memory_mb: 128, persistence: 'none', redis_config: { hz: '20' }, status: 'creating', username: 'app',
+      id: clusterId, name: 'imported', shards: 2, replicas_per_shard: 1, max_memory_mb: 128, persistence: 'none', durability: 'strict', redis_config: { hz: '20' }, status: 'creating', username: 'app',
     });
     expect(JSON.parse(imported.private.toString())).toEqual({ generation: 1 });
   });

@@ -23,6 +23,7 @@ const API_FIELD_TO_ATTRIBUTE: Record<string, string> = {
   'body.replicasPerShard': 'replicas_per_shard',
   'body.maxMemoryMb': 'max_memory_mb',
   'body.persistence': 'persistence',
+  'body.durability': 'durability',
 };
 
 const at = (attribute: string) => ({ steps: [{ attribute_name: attribute }] });
@@ -103,10 +104,11 @@ export function createProvider(log: (msg: string) => void) {
       return { new_state: dynamicValue(clusterType, read?.state ?? null), private: read ? encodePrivate(read.priv) : req.private, diagnostics: [] };
     },
 
-    PlanResourceChange: async (req: { prior_state: DV; proposed_new_state: DV; prior_private?: Buffer }) => {
+    PlanResourceChange: async (req: { prior_state: DV; proposed_new_state: DV; config?: DV; prior_private?: Buffer }) => {
       const prior = objectOf(decodeValue(clusterType, req.prior_state));
       const proposed = objectOf(decodeValue(clusterType, req.proposed_new_state));
-      const { planned, requiresReplace } = planCluster(prior, proposed);
+      const config = req.config ? objectOf(decodeValue(clusterType, req.config)) : null;
+      const { planned, requiresReplace } = planCluster(prior, proposed, config);
       return {
         planned_state: dynamicValue(clusterType, planned),
         requires_replace: requiresReplace.map(at),

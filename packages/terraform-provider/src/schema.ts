@@ -46,6 +46,13 @@ export const clusterResourceSchema: BlockSpec = {
   replicas_per_shard: { type: 'number', required: true, description: 'Replicas of each primary, 0-5. Changed online.' },
   max_memory_mb: { type: 'number', optional: true, computed: true, description: 'maxmemory of every node, in MiB (16-262144; the API defaults to 256).' },
   persistence: { type: 'string', optional: true, computed: true, description: 'none, aof or rdb (the API defaults to none).' },
+  durability: {
+    type: 'string',
+    optional: true,
+    computed: true,
+    description:
+      'strict: a primary refuses writes (NOREPLICAS) unless a replica acknowledged within 2 s, so one cut off from its replicas stops before Redis can promote one; a primary whose replicas are all gone refuses writes until one has synced again. relaxed: a primary takes writes alone. strict needs replicas_per_shard >= 1. Left out: strict with replicas, relaxed without (following replicas_per_shard). Changed online.',
+  },
   redis_config: { type: ['map', 'string'], optional: true, description: 'Allow-listed redis.conf keys (maxmemory-policy, timeout, hz, ...); numbers as strings are fine.' },
   status: { type: 'string', computed: true, description: 'Observed status: creating, available, modifying, degraded, failed, deleting.' },
   endpoints: { type: endpointsType, computed: true, description: 'Nodes that answered the last observation: primaries first.' },

@@ -9,6 +9,7 @@ const toApi = (c: Record<string, unknown>) => ({
   replicasPerShard: c.replicas_per_shard,
   maxMemoryMb: c.max_memory_mb,
   persistence: c.persistence,
+  ...(c.durability !== undefined ? { durability: c.durability } : {}),
   ...(c.redis_config ? { redisConfig: redisConfigToApi(c.redis_config as Record<string, string>) } : {}),
 });
 /** What the API answers for the same body: field and message, as in its problem+json. */
@@ -27,6 +28,8 @@ describe('plan-time validation of slotplane_cluster', () => {
     ['memory 15', { ...valid, max_memory_mb: 15 }],
     ['memory 262145', { ...valid, max_memory_mb: 262_145 }],
     ['persistence', { ...valid, persistence: 'always' }],
+    ['durability', { ...valid, durability: 'sometimes' }],
+    ['durability strict without replicas', { ...valid, replicas_per_shard: 0, durability: 'strict' }],
     ['name with capitals', { ...valid, name: 'Demo' }],
     ['name too long', { ...valid, name: `a${'b'.repeat(63)}` }],
   ];

@@ -1,4 +1,4 @@
-import type { RedisConfig } from '@slotplane/contracts';
+import { STRICT_NEEDS_REPLICAS, type RedisConfig } from '@slotplane/contracts';
 import type { TfValue } from './values.ts';
 import { isUnknown } from './values.ts';
 
@@ -22,6 +22,7 @@ export const INTEGER_BOUNDS = {
 } as const;
 
 export const PERSISTENCE = ['none', 'aof', 'rdb'] as const;
+export const DURABILITY = ['strict', 'relaxed'] as const;
 const NAME = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
 
 type Kind<T> = T extends number ? 'number' : 'string';
@@ -66,6 +67,12 @@ export function validateCluster(config: Record<string, TfValue>): FieldError[] {
   const p = config.persistence;
   if (typeof p === 'string' && !(PERSISTENCE as readonly string[]).includes(p)) {
     errors.push({ attribute: 'persistence', field: 'body.persistence', message: `Invalid option: expected one of ${PERSISTENCE.map((o) => `"${o}"`).join('|')}` });
+  }
+  const d = config.durability;
+  if (typeof d === 'string' && !(DURABILITY as readonly string[]).includes(d)) {
+    errors.push({ attribute: 'durability', field: 'body.durability', message: `Invalid option: expected one of ${DURABILITY.map((o) => `"${o}"`).join('|')}` });
+  } else if (d === 'strict' && config.replicas_per_shard === 0) {
+    errors.push({ attribute: 'durability', field: 'body.durability', message: STRICT_NEEDS_REPLICAS });
   }
   const rc = config.redis_config;
   if (rc && !isUnknown(rc) && typeof rc === 'object' && !Array.isArray(rc)) {

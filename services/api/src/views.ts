@@ -1,5 +1,5 @@
 import type { ApiKey, Cluster, Delivery, EventType, Operation, Shard, Tenant, Usage, Webhook } from '@slotplane/contracts';
-import { presentStatus } from '@slotplane/core';
+import { durabilityOf, presentStatus } from '@slotplane/core';
 import type { ApiKeyRow, ClusterRow, DeliveryRow, OperationRow, TenantRow, WebhookRow } from '@slotplane/db';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -9,7 +9,8 @@ export function clusterView(row: ClusterRow, shards: Shard[] = []): Cluster {
     id: row.id,
     tenantId: row.tenantId,
     name: row.name,
-    spec: row.spec,
+    // Stored specs may leave durability to its default (older ones predate it): show what runs.
+    spec: { ...row.spec, durability: durabilityOf(row.spec) },
     generation: row.generation,
     status: presentStatus(row),
     observedGeneration: row.observedGeneration,

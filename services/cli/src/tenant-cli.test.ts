@@ -48,6 +48,7 @@ describe('slotplane clusters, operations (a tenant, over the API)', () => {
     const got = await slotplane(['clusters', 'get', 'orders']);
     expect(got.code).toBe(0);
     expect(got.out).toMatch(/persistence\s+aof/);
+    expect(got.out).toMatch(/durability\s+strict/);
     expect(got.out).toMatch(/shards\s+3/);
   });
 

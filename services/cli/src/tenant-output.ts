@@ -26,6 +26,7 @@ export function clusterDetail(c: Cluster): string {
       ['replicas per shard', c.spec.replicasPerShard],
       ['memory', memory(c)],
       ['persistence', c.spec.persistence],
+      ['durability', c.spec.durability ?? '-'],
       ['generation', `${c.generation} (observed ${c.observedGeneration})`],
       ...(c.lastError ? [['last error', c.lastError]] : []),
     ],

@@ -1,4 +1,4 @@
-import { REDIS_CONFIG_DEFAULTS, type ClusterSpec } from '@slotplane/contracts';
+import { REDIS_CONFIG_DEFAULTS, type ClusterSpec, type Durability } from '@slotplane/contracts';
 
 /** cluster-node-timeout the cluster runs with (also what the agent writes in redis.conf). */
 export const RUNNING_NODE_TIMEOUT_MS = 5000;
@@ -8,6 +8,24 @@ export const RUNNING_NODE_TIMEOUT_MS = 5000;
  * running value before it reports the cluster available.
  */
 export const BOOTSTRAP_NODE_TIMEOUT_MS = 1000;
+
+/**
+ * min-replicas-max-lag of a strict cluster, in seconds. A primary refuses writes once no replica
+ * acknowledged for longer than this: Redis counts whole seconds and refreshes the count once a
+ * second, so a primary cut off from its replica stops taking writes 3-4 s after the replica's
+ * last ack. Its replica cannot be promoted before the node timeout (5 s) plus the election delay
+ * (at least 0.5 s), so the primary has stopped first. 1 s would stop it sooner, but one second
+ * without an ack on a loaded host (replicas ack once a second) would refuse writes for nothing.
+ */
+export const MIN_REPLICAS_MAX_LAG_S = 2;
+
+/**
+ * The durability a cluster runs with: what its spec asks for, or when it does not say, strict
+ * with replicas and relaxed without (min-replicas-to-write needs a replica to count).
+ */
+export function durabilityOf(spec: Pick<ClusterSpec, 'replicasPerShard' | 'durability'>): Durability {
+  return spec.durability ?? (spec.replicasPerShard >= 1 ? 'strict' : 'relaxed');
+}
 
 /** The `save` schedule of persistence "rdb"; "" turns snapshots off. */
 export const RDB_SAVE_SCHEDULE = '3600 1 300 100 60 10000';
@@ -19,11 +37,39 @@ export function desiredNodeConfig(spec: ClusterSpec, nodeTimeoutMs: number = RUN
     appendonly: spec.persistence === 'aof' ? 'yes' : 'no',
     save: spec.persistence === 'rdb' ? RDB_SAVE_SCHEDULE : '',
     'cluster-node-timeout': String(nodeTimeoutMs),
+    // Replicas ignore it; a primary counts its replicas that acked within the lag. Every node gets
+    // the same value: a replica promoted later must already refuse writes on its own.
+    'min-replicas-to-write': durabilityOf(spec) === 'strict' ? '1' : '0',
+    'min-replicas-max-lag': String(MIN_REPLICAS_MAX_LAG_S),
   };
   for (const [key, fallback] of Object.entries(REDIS_CONFIG_DEFAULTS)) {
     const value = (spec.redisConfig as Record<string, string | number | undefined>)[key] ?? fallback;
     out[key] = String(value);
   }
+  return out;
+}
+
+/** What decides one node's min-replicas-to-write beside the spec: its role and replicas now. */
+export interface WriteGuardFacts {
+  primary: boolean;
+  /** Replicas that follow it with their link up. */
+  linkedReplicas: number;
+  /** min-replicas-to-write as the node shows it now. */
+  minReplicasToWrite: string | undefined;
+}
+
+/**
+ * The settings one node must run with: the spec's, except that a primary of a strict cluster is
+ * not made strict while no replica of its is linked (it would refuse every write while the
+ * replica Slotplane just gave it syncs: a scale from 0 replicas, a switch to strict during a
+ * replacement). Once strict it stays strict when its replicas go: that refusal is the point
+ * (no write is acknowledged that only this node holds), until a replica is back. Replicas get
+ * it at once, so a promoted one is strict from its first write. MIGRATE is a write on both ends
+ * (the target's RESTORE-ASKING too): slots move only once every replica is linked.
+ */
+export function nodeConfig(spec: ClusterSpec, nodeTimeoutMs: number, node: WriteGuardFacts): Record<string, string> {
+  const out = desiredNodeConfig(spec, nodeTimeoutMs);
+  if (out['min-replicas-to-write'] !== '0' && node.primary && node.linkedReplicas === 0 && node.minReplicasToWrite === '0') out['min-replicas-to-write'] = '0';
   return out;
 }
 
@@ -63,6 +109,8 @@ export function configRevision(spec: ClusterSpec, tenantPasswords: readonly stri
   const canonical = JSON.stringify([
     spec.maxMemoryMb,
     spec.persistence,
+    // Only when strict, so the revision of relaxed (and older) clusters stays what their agents wrote.
+    ...(durabilityOf(spec) === 'strict' ? ['strict'] : []),
     Object.entries(spec.redisConfig).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)),
     ...(tenantPasswords.length ? [[...tenantPasswords].sort()] : []),
   ]);

@@ -5,7 +5,8 @@ import { SLOT_COUNT, countSlots, rangesEqual, splitSlots } from '../slots.ts';
 import { configRevision, desiredNodeConfig } from './config.ts';
 import { HEIR_LINK_GRACE_MS, SILENT_LIMIT_MS, plan } from './plan.ts';
 import { type DirtyStart, type MoveCut, RedisCommandError, RuleViolation, type SimHost, type SimRedis, type SimRow, SimulatedCluster, TICK_MS, mulberry32, printedConfig } from './simulator.ts';
-import { type BlockedCode, type Plan, POSTGRES_STEPS, type Step } from './types.ts';
+import { observedStatus } from '../status.ts';
+import { type BlockedCode, type ObservedCluster, type ObservedNode, type Plan, POSTGRES_STEPS, type RedisAnswer, type Step } from './types.ts';
 
 // ---- the worker, as the planner's caller: observe, plan, perform, loop ----------------
 
@@ -1138,5 +1139,92 @@ describe('a running node that stops answering', () => {
     expect(plan(run.world.desired, silent(0)).kind).toBe('wait');
     expect(plan(run.world.desired, silent(SILENT_LIMIT_MS - 1)).kind).toBe('wait');
     expect(plan(run.world.desired, silent(SILENT_LIMIT_MS))).toMatchObject({ kind: 'blocked', code: 'node_down', permanent: false, reason: expect.stringMatching(/has not answered for 10 s: timeout/) });
+  });
+});
+
+describe('a node its peers flag PFAIL or FAIL', () => {
+  it('keeps a cluster that answers the control plane from done (so it is degraded) until Redis clears the flag', () => {
+    const hosts: SimHost[] = [
+      { id: 'h1', zone: null, address: '10.0.0.1', portMin: 7000, portMax: 7059, foreignPorts: [] },
+      { id: 'h2', zone: null, address: '10.0.0.2', portMin: 7000, portMax: 7059, foreignPorts: [] },
+    ];
+    const run = newRun({ hosts, spec: { shards: 1, replicasPerShard: 1, maxMemoryMb: 64, persistence: 'none', redisConfig: {} }, seed: 3 });
+    expect(settle(run).kind).toBe('done');
+    const observed = run.world.observe();
+    const [watcher, paused] = observed.nodes as Array<ObservedNode & { redis: RedisAnswer }>;
+    const flagged = (flag: string): ObservedCluster => ({
+      ...observed,
+      nodes: observed.nodes.map((n) => (n === watcher ? { ...watcher, redis: { ...watcher.redis, view: watcher.redis.view.map((e) => (e.id === paused!.redis.myId ? { ...e, flags: [...e.flags, flag] } : e)) } } : n)),
+    });
+    for (const flag of ['fail?', 'fail']) {
+      const next = plan(run.world.desired, flagged(flag));
+      expect(next).toMatchObject({ kind: 'wait', phase: expect.stringContaining(`PFAIL/FAIL flag its peers put on ${paused!.host}:${paused!.port}`) });
+      expect(observedStatus({ formed: true, deleting: false, changePending: false }, next.kind)).toBe('degraded');
+    }
+    expect(plan(run.world.desired, observed).kind).toBe('done');
+  });
+});
+
+describe('durability strict', () => {
+  const hosts: SimHost[] = [
+    { id: 'h1', zone: null, address: '10.0.0.1', portMin: 7000, portMax: 7059, foreignPorts: [] },
+    { id: 'h2', zone: null, address: '10.0.0.2', portMin: 7000, portMax: 7059, foreignPorts: [] },
+    { id: 'h3', zone: null, address: '10.0.0.3', portMin: 7000, portMax: 7059, foreignPorts: [] },
+  ];
+  const alone: ClusterSpec = { shards: 2, replicasPerShard: 0, maxMemoryMb: 64, persistence: 'none', redisConfig: {} };
+  const guard = (p: SimRedis | undefined) => p?.config['min-replicas-to-write'];
+  const linked = (world: SimulatedCluster, p: SimRedis) => world.processes().some((r) => r.role === 'replica' && r.primaryId === p.id && r.linkUp);
+  /** Passes until done, checking `each` between passes. */
+  const settleChecking = (run: Run, each: () => void) => {
+    for (let i = 0; i < 400; i++) {
+      each();
+      const p = pass(run);
+      if (p.kind === 'done' || p.kind === 'blocked') return p;
+    }
+    throw new Error('neither done nor blocked after 400 passes');
+  };
+
+  it('makes a primary strict only once a replica of its is linked, then keeps it strict when that replica dies, until a new one is back', () => {
+    const run = newRun({ hosts, spec: alone, seed: 5 });
+    expect(settle(run).kind).toBe('done');
+    const primaries = [primaryOf(run.world, 0), primaryOf(run.world, 1)];
+    expect(primaries.map(guard)).toEqual(['0', '0']);
+    // Going to 1 replica makes it strict by default: no write refused while the new replicas sync.
+    run.world.setSpec({ ...alone, replicasPerShard: 1 });
+    const syncing = () => primaries.forEach((p) => linked(run.world, p) || expect(guard(p)).toBe('0'));
+    expect(settleChecking(run, syncing).kind).toBe('done');
+    expect(run.world.processes().map(guard)).toEqual(['1', '1', '1', '1']);
+    // Its replica dies: the primary refuses writes (no configSet relaxes it) until the new one syncs.
+    const replica = run.world.liveRows().find((r) => r.process?.role === 'replica' && r.process.primaryId === primaries[0]!.id)!;
+    run.world.exit(replica.id);
+    const before = run.performed.length;
+    expect(settleChecking(run, () => expect(guard(primaries[0])).toBe('1')).kind).toBe('done');
+    expect(run.performed.slice(before).filter((s) => s.kind === 'configSet' && s.params['min-replicas-to-write'] === '0')).toEqual([]);
+    expect(linked(run.world, primaries[0]!)).toBe(true);
+  });
+
+  it('is switched on and off online, every node showing it when the change is done', () => {
+    const spec: ClusterSpec = { ...alone, replicasPerShard: 1, durability: 'relaxed' };
+    const run = newRun({ hosts, spec, seed: 9 });
+    expect(settle(run).kind).toBe('done');
+    expect(run.world.processes().map(guard)).toEqual(['0', '0', '0', '0']);
+    run.world.setSpec({ ...spec, durability: 'strict' });
+    expect(settle(run).kind).toBe('done');
+    expect(run.world.processes().map(guard)).toEqual(['1', '1', '1', '1']);
+    run.world.setSpec({ ...spec, replicasPerShard: 0, durability: 'relaxed' });
+    expect(settle(run).kind).toBe('done');
+    expect(run.world.processes().map(guard)).toEqual(['0', '0']);
+  });
+
+  it('moves slots of a scale-out and a scale-in of a strict cluster (MIGRATE is a write on both ends)', () => {
+    const run = newRun({ hosts, spec: { ...alone, replicasPerShard: 1 }, seed: 11 });
+    expect(settle(run).kind).toBe('done');
+    run.world.tenantWrites(2000);
+    run.world.setSpec({ ...alone, shards: 3, replicasPerShard: 1 });
+    expect(settle(run).kind).toBe('done');
+    expectConverged(run.world, { layout: 'even', spread: false });
+    run.world.setSpec({ ...alone, shards: 1, replicasPerShard: 1 });
+    expect(settle(run).kind).toBe('done');
+    expectConverged(run.world, { layout: 'any', spread: false });
   });
 });

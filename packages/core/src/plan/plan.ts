@@ -4,7 +4,7 @@ import { HOST_SUSPECT_AFTER_MS } from '../hosts.ts';
 import { PlacementError, diskBytesFor, diskNeed, hasDiskRoom, mib, placeCluster, placeReplicas, type DiskNeed, type GrowingShard } from '../placement.ts';
 import { SLOT_COUNT, countSlots, splitSlots, unassignedRanges } from '../slots.ts';
 import { planSlotMoves, type SlotMove } from './moves.ts';
-import { BOOTSTRAP_NODE_TIMEOUT_MS, RUNNING_NODE_TIMEOUT_MS, configDiff, configRevision, desiredNodeConfig } from './config.ts';
+import { BOOTSTRAP_NODE_TIMEOUT_MS, RUNNING_NODE_TIMEOUT_MS, configDiff, configRevision, nodeConfig } from './config.ts';
 import { persistenceProblem } from './persistence.ts';
 import type { DesiredCluster, ObservedCluster, ObservedNode, Plan, RedisAnswer, Step } from './types.ts';
 
@@ -201,12 +201,16 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
     return e.myself || !self || (e.role === self.role && e.primaryId === self.primaryId);
   }));
   const settled = rolesKnown && nodes.every((n) => n.redis.clusterState === 'ok' && n.redis.linkUp !== false);
-  const running = desiredNodeConfig(spec, RUNNING_NODE_TIMEOUT_MS);
-  const joining = desiredNodeConfig(spec, BOOTSTRAP_NODE_TIMEOUT_MS);
   // A new primary refuses cluster_state:ok for its node timeout after it joins: a cluster being
   // created runs with the short one until all settled, a new shard's primary until it is ok.
+  const timeoutFor = (n: Answering) =>
+    (!observed.formed ? settled : !(me(n)?.role === 'primary' && !ownsSlots(n) && n.redis.clusterState !== 'ok')) ? RUNNING_NODE_TIMEOUT_MS : BOOTSTRAP_NODE_TIMEOUT_MS;
   const targetFor = (n: Answering) =>
-    !observed.formed ? (settled ? running : joining) : me(n)?.role === 'primary' && !ownsSlots(n) && n.redis.clusterState !== 'ok' ? joining : running;
+    nodeConfig(spec, timeoutFor(n), {
+      primary: me(n)?.role === 'primary',
+      linkedReplicas: nodes.filter((r) => r.redis.linkUp === true && me(r)?.primaryId === n.redis.myId).length,
+      minReplicasToWrite: n.redis.config['min-replicas-to-write'],
+    });
   // A new cluster's slots are split over the shards placed (a shard count changed meanwhile is
   // then reached by moving slots, like any scale).
   const ranges = splitSlots(observed.shardCount);
@@ -311,6 +315,11 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   const revision = configRevision(spec, desired.tenantPasswords);
   const stale = nodes.filter((n) => n.agentRevision !== revision);
   if (stale.length) return wait(`waiting for ${stale.length} agent(s) to write the new redis.conf`, 95, 100);
+
+  // 12. Health: a node its peers flag PFAIL or FAIL although it answers the control plane (it was
+  // paused, or is cut off from them) is not an available cluster: degraded until Redis clears the flag.
+  const flagged = nodes.filter((n) => nodes.some((p) => p !== n && p.redis.view.some((e) => e.id === n.redis.myId && (e.flags.includes('fail') || e.flags.includes('fail?')))));
+  if (flagged.length) return wait(`waiting for Redis to clear the PFAIL/FAIL flag its peers put on ${flagged.map(label).join(', ')}`, 97, 500);
   return { kind: 'done' };
 }
 

@@ -25,6 +25,8 @@
  * slot-owning primaries live; the next tick its replica with the greatest offset takes over.
  * A lost host: its agent reports nothing and its processes are gone; when it comes back its
  * agent finds them exited (and erases the removed ones).
+ * min-replicas-to-write: a primary that has it and no replica with its link up refuses writes
+ * (NOREPLICAS): the tenant's, and MIGRATE as source or as target (RESTORE-ASKING is a write).
  * Not modelled: PFAIL votes one by one, replica validity, NOADDR, key values (BUSYKEY copies are
  * always equal), real time (one tick ~ TICK_MS).
  */
@@ -750,6 +752,11 @@ export class SimulatedCluster {
       k = allow(c, 2, 1 + 2 * batches.reduce((a, b) => a + b, 0));
       if (k > 0 && moving.length) this.setState(moving, 'draining');
       let units = k - 1;
+      const guarded = [src, dst].find((p) => this.refusesWrites(p));
+      if (guarded && units > 0 && moving.some((s) => src.slotKeys[s]! > 0)) {
+        this.refuse(`MIGRATE from ${label(srcRow)}: NOREPLICAS on ${guarded === src ? label(srcRow) : label(dstRow)} (min-replicas-to-write, no replica linked)`);
+        return false;
+      }
       for (const s of moving) {
         while (units > 0 && src.slotKeys[s]! > 0) {
           const n = Math.min(KEYS_PER_MIGRATE, src.slotKeys[s]!);
@@ -968,6 +975,12 @@ export class SimulatedCluster {
     if (strangers.length) throw new RuleViolation(`${what} on ${p.host}:${p.port}, which knows a node outside the cluster`);
   }
 
+  /** NOREPLICAS: a primary with min-replicas-to-write and no replica linked to it. */
+  private refusesWrites(p: SimRedis): boolean {
+    if (p.role !== 'primary' || Number(p.config['min-replicas-to-write'] ?? 0) < 1) return false;
+    return !this.processes().some((r) => r.role === 'replica' && r.primaryId === p.id && r.linkUp);
+  }
+
   private refuse(message: string): never {
     this.errors.push(message);
     throw new RedisCommandError(message);
@@ -988,7 +1001,7 @@ export class SimulatedCluster {
     if (!owner || owner.clusterState !== 'ok') return false;
     const to = owner.migrating.get(slot);
     const target = to ? this.alive.get(to) : owner;
-    if (!target) return false;
+    if (!target || this.refusesWrites(target)) return false;
     addKeys(target, slot, count, count * bytes);
     this.written += count;
     return true;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { count, eq, events, operations } from '@slotplane/db';
+import { clusters, count, eq, events, operations } from '@slotplane/db';
 import { startApiHarness, type ApiHarness } from '@slotplane/testkit';
 
 let h: ApiHarness;
@@ -46,6 +46,21 @@ describe('POST /v1/clusters', () => {
     const res = await create({ ...valid('sessions'), maxMemoryMb: 1024, persistence: 'aof', redisConfig: { 'maxmemory-policy': 'allkeys-lru', timeout: 300 } });
     expect(res.statusCode).toBe(202);
     expect(res.json().cluster.spec).toMatchObject({ maxMemoryMb: 1024, persistence: 'aof', redisConfig: { 'maxmemory-policy': 'allkeys-lru', timeout: 300 } });
+  });
+
+  it('makes a cluster with replicas strict and one without relaxed, unless told; stores what it was told only', async () => {
+    const replicated = (await create(valid('durable'))).json().cluster;
+    expect(replicated.spec.durability).toBe('strict');
+    expect((await create({ ...valid('lone'), replicasPerShard: 0 })).json().cluster.spec.durability).toBe('relaxed');
+    expect((await create({ ...valid('loose'), durability: 'relaxed' })).json().cluster.spec.durability).toBe('relaxed');
+    const [row] = await h.database.db.select().from(clusters).where(eq(clusters.id, replicated.id));
+    expect(row!.spec).not.toHaveProperty('durability');
+  });
+
+  it('refuses strict without replicas, naming body.durability', async () => {
+    const res = await create({ ...valid('strict-alone'), replicasPerShard: 0, durability: 'strict' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([{ field: 'body.durability', message: expect.stringMatching(/replicasPerShard >= 1/) }]);
   });
 
   it('names every offending field in one problem+json, and stores nothing', async () => {
@@ -187,6 +202,24 @@ describe('PATCH /v1/clusters/{id}', () => {
     expect(switchover.statusCode).toBe(409);
     const ops = (await h.app.inject({ method: 'GET', url: `/v1/clusters/${cluster.id}/operations`, headers: alice })).json();
     expect(ops.items.map((o: { kind: string }) => o.kind)).toEqual(['create']);
+  });
+
+  it('changes durability online; going to no replicas follows a default durability, and an asked-for strict must be given up in the same PATCH', async () => {
+    const patch = (id: string, payload: object) => h.app.inject({ method: 'PATCH', url: `/v1/clusters/${id}`, headers: alice, payload });
+    const byDefault = (await create(valid('follows'))).json().cluster;
+    const shrunk = await patch(byDefault.id, { replicasPerShard: 0 });
+    expect(shrunk.statusCode).toBe(202);
+    expect(shrunk.json().cluster.spec).toMatchObject({ replicasPerShard: 0, durability: 'relaxed' });
+
+    const asked = (await create({ ...valid('asked'), durability: 'strict' })).json().cluster;
+    const refused = await patch(asked.id, { replicasPerShard: 0 });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().errors.map((e: { field: string }) => e.field)).toEqual(['body.durability']);
+    expect((await patch(asked.id, { durability: 'strict', replicasPerShard: 0 })).statusCode).toBe(400);
+    const relaxed = await patch(asked.id, { replicasPerShard: 0, durability: 'relaxed' });
+    expect(relaxed.statusCode).toBe(202);
+    expect(relaxed.json().cluster.spec).toMatchObject({ replicasPerShard: 0, durability: 'relaxed' });
+    expect(relaxed.json().operation).toMatchObject({ kind: 'update', targetGeneration: 2 });
   });
 
   it('rejects an empty or invalid change and leaves the cluster as it was', async () => {

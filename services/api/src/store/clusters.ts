@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ClusterSpec, CreateClusterBody, EventType, OperationKind, PatchClusterBody, Usage } from '@slotplane/contracts';
+import { STRICT_NEEDS_REPLICAS, type ClusterSpec, type CreateClusterBody, type EventType, type OperationKind, type PatchClusterBody, type Usage } from '@slotplane/contracts';
 import { NO_USAGE, usageOf } from '@slotplane/core';
 import { and, appendEvent, clusters, desc, eq, gt, isNull, ne, newId, nodes, notifyAssignments, operations, sql, type ClusterRow, type Db, type OperationRow } from '@slotplane/db';
 import type { Keyring } from '@slotplane/secrets';
@@ -124,6 +124,11 @@ export async function updateCluster(
     // Top-level keys replace (redisConfig is replaced whole), as the jsonb || below does.
     const next = { ...current.spec, ...patch };
     if (canonicalJson(next) === canonicalJson(current.spec)) return { cluster: current, operation: null };
+    if (next.durability === 'strict' && next.replicasPerShard === 0) {
+      // Asked for now, or earlier: either way the tenant says which gives way.
+      const why = patch.durability === 'strict' ? STRICT_NEEDS_REPLICAS : 'the cluster was asked to be strict, which needs replicasPerShard >= 1: send durability "relaxed" in the same PATCH';
+      throw new AppError('validation_failed', why, [{ field: 'body.durability', message: why }]);
+    }
     await enforceQuotas(tx, current.tenantId, opts.quotas, usageOf(current.spec), usageOf(next));
     const [cluster] = await tx
       .update(clusters)

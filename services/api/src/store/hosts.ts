@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AgentInstance, DiskSpace, EnrollRequest, InstanceReport, NodeStatus } from '@slotplane/contracts';
-import { configRevision, tenantPasswordHashes } from '@slotplane/core';
+import { configRevision, durabilityOf, tenantPasswordHashes } from '@slotplane/core';
 import { and, appendEvent, clusters, enrollmentTokens, eq, gt, hosts, inArray, isNull, ne, newId, nodes, or, sql, type Db, type HostRow, type NodeRow } from '@slotplane/db';
 import type { Keyring } from '@slotplane/secrets';
 import { bearerToken, hashCredential } from '../auth.ts';
@@ -158,6 +158,7 @@ export async function hostAssignments(db: Db, secrets: Keyring, hostId: string):
       passwords: { admin: secrets.decrypt(cluster.adminPassword), replication: secrets.decrypt(cluster.replicationPassword), tenant, ...(tenantPrevious === null ? {} : { tenantPrevious }) },
       maxMemoryMb: cluster.spec.maxMemoryMb,
       persistence: cluster.spec.persistence,
+      durability: durabilityOf(cluster.spec),
       redisConfig: cluster.spec.redisConfig,
     };
   });
