@@ -1090,6 +1090,7 @@ export class SimulatedCluster {
         } else if (fresh) {
           row.agent = 'starting';
           row.startFailure = null;
+          row.silentSince = null; // a new process: its silence starts over (the API clears unreachable_since)
           row.process = this.spawn(row);
           row.agentRunGeneration = row.runGeneration;
           row.agentRevision = revision;
@@ -1110,6 +1111,7 @@ export class SimulatedCluster {
           this.alive.set(p.id, p);
           row.process = p;
           row.exitedProcess = undefined;
+          row.silentSince = null; // a new process: its silence starts over (the API clears unreachable_since)
           row.startFailure = null;
           p.diskFull = false;
           row.agent = 'starting';

@@ -41,6 +41,19 @@ describe('PUT /v1/agent/report', () => {
     expect(await statusOf(mine)).toBe('running');
   });
 
+  it('dates an exit, and starts the silence of a node started again over (a loading node is not down since its exit)', async () => {
+    const row = async () => (await h.database.db.select({ exitedAt: nodes.exitedAt, reachable: nodes.reachable, unreachableSince: nodes.unreachableSince }).from(nodes).where(eq(nodes.id, mine)))[0]!;
+    await report([instance({ state: 'exited', pid: null, exitCode: null, signal: 'SIGKILL' })]);
+    // As the worker records it: the dead node does not answer.
+    await h.database.db.update(nodes).set({ reachable: false, unreachableSince: new Date(Date.now() - 60_000) }).where(eq(nodes.id, mine));
+    const exited = await row();
+    expect(exited.exitedAt).toBeInstanceOf(Date);
+    await report([instance({ state: 'starting', pid: 4343, runGeneration: 2 })]);
+    expect(await row()).toEqual({ exitedAt: null, reachable: null, unreachableSince: null });
+    await report([instance({ pid: 4343, runGeneration: 2 })]);
+    expect(await statusOf(mine)).toBe('running');
+  });
+
   it('refuses a node id that is not placed on this host, naming it, and changes nothing', async () => {
     const before = await statusOf(other);
     expect(await fields(await report([instance({ state: 'exited', pid: null }), instance({ nodeId: other, port: 22002, state: 'exited', pid: null })]))).toEqual(['body.instances.1.nodeId']);

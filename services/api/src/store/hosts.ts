@@ -201,7 +201,10 @@ export async function recordReport(db: Db, hostId: string, report: { bootId: str
           : { status: 'stopped' as const, pid: null, exitCode: node.exitCode, exitSignal: node.exitSignal, agentRunGeneration: node.agentRunGeneration, agentRevision: node.agentRevision, startFailure: node.startFailure };
       if (!next || unchanged(node, next)) continue;
       const exitedAt = next.status !== 'exited' ? null : node.status === 'exited' ? node.exitedAt : sql`now()`;
-      await tx.update(nodes).set({ ...next, exitedAt, updatedAt: new Date() }).where(eq(nodes.id, node.id));
+      // A new process (started again in place) has not been silent yet: the worker's next observation
+      // starts its silence over, so one that is still loading is not taken for down since the exit.
+      const fresh = (next.status === 'starting' || next.status === 'running') && (node.status === 'exited' || node.status === 'pending') ? { reachable: null, unreachableSince: null } : {};
+      await tx.update(nodes).set({ ...next, exitedAt, ...fresh, updatedAt: new Date() }).where(eq(nodes.id, node.id));
       changed.add(node.clusterId);
       if (next.status === 'running' && (node.status !== 'running' || node.pid !== next.pid)) {
         await appendEvent(tx, { tenantId, clusterId: node.clusterId, type: 'node.started', data: { nodeId: node.id, hostId, port: node.port, pid: next.pid } });
