@@ -1127,11 +1127,7 @@ describe('the simulated cluster', () => {
 
 describe('a running node that stops answering', () => {
   it('is waited for while it may be starting, and is down once silent for SILENT_LIMIT_MS', () => {
-    const hosts: SimHost[] = [
-      { id: 'h1', zone: null, address: '10.0.0.1', portMin: 7000, portMax: 7059, foreignPorts: [] },
-      { id: 'h2', zone: null, address: '10.0.0.2', portMin: 7000, portMax: 7059, foreignPorts: [] },
-    ];
-    const run = newRun({ hosts, spec: { shards: 1, replicasPerShard: 1, maxMemoryMb: 64, persistence: 'none', redisConfig: {} }, seed: 3 });
+    const run = newRun({ hosts: hostsOf(2), spec: { shards: 1, replicasPerShard: 1, maxMemoryMb: 64, persistence: 'none', redisConfig: {} }, seed: 3 });
     expect(settle(run).kind).toBe('done');
     const observed = run.world.observe();
     const victim = observed.nodes[1]!;
@@ -1144,11 +1140,7 @@ describe('a running node that stops answering', () => {
 
 describe('a node its peers flag PFAIL or FAIL', () => {
   it('keeps a cluster that answers the control plane from done (so it is degraded) until Redis clears the flag', () => {
-    const hosts: SimHost[] = [
-      { id: 'h1', zone: null, address: '10.0.0.1', portMin: 7000, portMax: 7059, foreignPorts: [] },
-      { id: 'h2', zone: null, address: '10.0.0.2', portMin: 7000, portMax: 7059, foreignPorts: [] },
-    ];
-    const run = newRun({ hosts, spec: { shards: 1, replicasPerShard: 1, maxMemoryMb: 64, persistence: 'none', redisConfig: {} }, seed: 3 });
+    const run = newRun({ hosts: hostsOf(2), spec: { shards: 1, replicasPerShard: 1, maxMemoryMb: 64, persistence: 'none', redisConfig: {} }, seed: 3 });
     expect(settle(run).kind).toBe('done');
     const observed = run.world.observe();
     const [watcher, paused] = observed.nodes as Array<ObservedNode & { redis: RedisAnswer }>;
