@@ -47,12 +47,35 @@ async function promoted(survivors: Endpoint[], auth: Auth, heirId: string, slots
   }
 }
 
+/** A key that hashes into `slots` (asked of the node with CLUSTER KEYSLOT). */
+async function keyIn(node: Endpoint, auth: Auth, slots: Array<[number, number]>): Promise<string> {
+  const c = new Redis({ ...node, ...auth, maxRetriesPerRequest: 0 });
+  try {
+    for (let i = 0; ; i++) {
+      const slot = Number(await c.call('CLUSTER', 'KEYSLOT', `probe:${i}`));
+      if (slots.some(([a, b]) => a <= slot && slot <= b)) return `probe:${i}`;
+    }
+  } finally {
+    c.disconnect();
+  }
+}
+
+/** Polls a write of `key` on `node` until it is taken (not NOREPLICAS, MOVED, CLUSTERDOWN, ...). */
+async function writable(node: Endpoint, auth: Auth, key: string): Promise<void> {
+  const c = new Redis({ ...node, ...auth, maxRetriesPerRequest: 0 });
+  try {
+    await waitFor('the new primary to take a write', async () => (await c.set(key, 'x').catch(() => null)) === 'OK', { timeoutMs: 120_000, intervalMs: 5 });
+  } finally {
+    c.disconnect();
+  }
+}
+
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 
 // --- A) Slotplane ----------------------------------------------------------------------------------
 type ShardView = { index: number; slots: Array<[number, number]>; primary: { id: string; host: string; port: number; redisNodeId: string; reachable: boolean } | null; replicas: Array<{ id: string; host: string; port: number; redisNodeId: string; reachable: boolean }> };
 const sp = await startSlotplane({ addresses: ADDRESSES, portMin: 25300, portMax: 25399 });
-const ours = { promote: [] as number[], heal: [] as number[] };
+const ours = { promote: [] as number[], writable: [] as number[], heal: [] as number[] };
 let writes: Awaited<ReturnType<ReturnType<typeof startCountedWrites>['stop']>> | undefined;
 try {
   const { cluster, operation } = await sp.api('POST', '/v1/clusters', { name: 'failover-bench', shards: 3, replicasPerShard: 1, maxMemoryMb: 64 });
@@ -68,17 +91,21 @@ try {
       const heir = shard.replicas[0]!;
       const survivors = shards.flatMap((s) => [s.primary!, ...s.replicas]).filter((n) => n.id !== victim.id);
       const [row] = await sp.database.db.select({ pid: nodes.pid }).from(nodes).where(eq(nodes.id, victim.id));
+      const probe = await keyIn(heir, auth, shard.slots);
       const t0 = performance.now();
       process.kill(row!.pid!, 'SIGKILL');
       await promoted(survivors, auth, heir.redisNodeId, shard.slots);
       ours.promote.push(performance.now() - t0);
+      // With durability strict (the default) the new primary takes writes once a replica of it is linked.
+      await writable(heir, auth, probe);
+      ours.writable.push(performance.now() - t0);
       await waitFor('the cluster healed back to 3x1', async () => {
         const c = await sp.api('GET', `/v1/clusters/${cluster.id}`);
         const all = (c.shards as ShardView[]).flatMap((s) => [s.primary, ...s.replicas]);
         return c.status === 'available' && all.length === 6 && all.every((n) => n?.reachable) && !all.some((n) => n?.id === victim.id);
       }, { timeoutMs: 120_000, intervalMs: 20 });
       ours.heal.push(performance.now() - t0);
-      console.log(`  Slotplane kill ${k + 1} (shard ${shard.index}): promoted ${ours.promote.at(-1)!.toFixed(0)} ms, healed ${ours.heal.at(-1)!.toFixed(0)} ms`);
+      console.log(`  Slotplane kill ${k + 1} (shard ${shard.index}): promoted ${ours.promote.at(-1)!.toFixed(0)} ms, writable ${ours.writable.at(-1)!.toFixed(0)} ms, healed ${ours.heal.at(-1)!.toFixed(0)} ms`);
     }
   } finally {
     writes = await counted.stop();
@@ -168,6 +195,7 @@ try {
 const line = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(0).padStart(5)} ms, p99 ${percentile(xs, 99).toFixed(0).padStart(5)} ms`;
 console.log(`\nFailover: SIGKILL a primary of a 3x1 cluster, ${KILLS} kills each (cluster-node-timeout 5000 ms on both)`);
 console.log(`  Slotplane (agent saw the exit -> FAILOVER FORCE): promoted ${line(ours.promote)}`);
+console.log(`  Slotplane, the new primary takes writes (durability strict: once its new replica is linked): ${line(ours.writable)}`);
 console.log(`  Redis's own failover:                             promoted ${line(theirs)}`);
 console.log(`  Slotplane vs Redis: ${(percentile(theirs, 50) / percentile(ours.promote, 50)).toFixed(1)}x faster at p50, ${(percentile(theirs, 99) / percentile(ours.promote, 99)).toFixed(1)}x at p99`);
 console.log(`  Slotplane back to 3x1 (new replica placed, joined, in sync; API says available): ${line(ours.heal)}`);
