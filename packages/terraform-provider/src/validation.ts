@@ -1,4 +1,4 @@
-import { STRICT_NEEDS_REPLICAS, type RedisConfig } from '@slotplane/contracts';
+import type { RedisConfig } from '@slotplane/contracts';
 import type { TfValue } from './values.ts';
 import { isUnknown } from './values.ts';
 
@@ -7,6 +7,13 @@ import { isUnknown } from './values.ts';
  * created. The messages are the API's own (zod's), with its field names; validation.test.ts
  * holds them against @slotplane/contracts so the two cannot drift apart.
  */
+/**
+ * The API's message for durability strict without replicas (contracts' STRICT_NEEDS_REPLICAS).
+ * A copy, not an import: the provider's build strips types file by file and loads no workspace
+ * package at run time.
+ */
+const STRICT_NEEDS_REPLICAS = 'strict needs replicasPerShard >= 1 (a primary without a replica would refuse every write); use relaxed';
+
 export interface FieldError {
   /** The Terraform attribute, e.g. shards. */
   attribute: string;
