@@ -201,6 +201,7 @@ output "by_id" {
   it('replaces the cluster for a new name', async () => {
     writeFileSync(join(dir, 'main.tf'), clusterTf({ shards: 1, replicas: 0, name: 'tf-renamed' }));
     const plan = await terraform(dir, 'plan', '-no-color');
+    ok(plan);
     expect(plan.stdout).toContain('must be replaced');
     expect(plan.stdout).toContain('1 to add, 0 to change, 1 to destroy');
     ok(await terraform(dir, 'apply', '-auto-approve', '-no-color'));

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { selfSignedLocalhost } from './cert.ts';
+import { selfSignedLocalhost, serialNumber } from './cert.ts';
 
 describe('the AutoMTLS server certificate', () => {
   const cert = selfSignedLocalhost();
@@ -25,5 +25,14 @@ describe('the AutoMTLS server certificate', () => {
     const from = new Date(x509.validFrom).getTime();
     expect(Date.now() - from).toBeGreaterThanOrEqual(29_000);
     expect(Date.now() - from).toBeLessThan(60_000);
+  });
+
+  it('has a positive serial without a leading zero byte, which Go refuses, whatever the random bytes', () => {
+    for (const first of [0x00, 0x01, 0x7f, 0x80, 0xff]) {
+      const serial = serialNumber(Buffer.from([first, 0x00, 0x12]));
+      expect(serial[0]).toBeGreaterThan(0);
+      expect(serial[0]).toBeLessThan(0x80);
+    }
+    expect(x509.serialNumber).toMatch(/^[4-7]/);
   });
 });

@@ -44,10 +44,21 @@ export interface ServerCertificate {
   handshakeBase64: string;
 }
 
+/**
+ * A DER INTEGER body from random bytes: positive (top bit clear) and minimally encoded (first
+ * byte not 0). Go's x509 parser refuses a serial with a needless leading zero byte, and with it
+ * the handshake ("failed to negotiate the initial go-plugin protocol handshake"): a plain
+ * `& 0x7f` made one launch in about 256 fail.
+ */
+export function serialNumber(random: Buffer): Buffer {
+  const serial = Buffer.from(random);
+  serial[0] = 0x40 | (serial[0]! & 0x3f);
+  return serial;
+}
+
 export function selfSignedLocalhost(now = new Date()): ServerCertificate {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f; // positive
+  const serial = serialNumber(randomBytes(16));
   const name = seq(set(seq(oid('2.5.4.3'), der(0x0c, Buffer.from('localhost')))));
   const extension = (id: string, critical: boolean, value: Buffer) => seq(oid(id), ...(critical ? [bool(true)] : []), octets(value));
   const extensions = seq(
