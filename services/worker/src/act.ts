@@ -18,7 +18,7 @@ export interface ActContext {
   rows: MemberRow[];
 }
 
-type DbStep = Extract<Step, { kind: 'place' | 'remove' | 'restart' | 'journalMoves' | 'retireShards' | 'retirePreviousPassword' }>;
+type DbStep = Extract<Step, { kind: 'place' | 'remove' | 'restart' | 'journalMoves' | 'repointMoves' | 'retireShards' | 'retirePreviousPassword' }>;
 type RedisStep = Exclude<Step, DbStep>;
 const isDbStep = (s: Step): s is DbStep => POSTGRES_STEPS.has(s.kind);
 
@@ -38,6 +38,7 @@ export async function perform(ctx: ActContext, phase: string, steps: Step[]): Pr
         if (step.kind === 'remove') await remove(ctx, tx, step);
         if (step.kind === 'restart') await restart(ctx, tx, step);
         if (step.kind === 'journalMoves') await journalMoves(ctx, tx, step);
+        if (step.kind === 'repointMoves') await repointMoves(ctx, tx, step);
         if (step.kind === 'retireShards') await retireShards(ctx, tx, step);
         if (step.kind === 'retirePreviousPassword') await retirePreviousPassword(ctx, tx);
       }
@@ -95,6 +96,12 @@ async function runOnNode(ctx: ActContext, nodeId: string, steps: RedisStep[]): P
         case 'forget':
           await admin.forget(step.forgetRedisId);
           break;
+        case 'setSlots': {
+          const errors = await admin.setSlots(step.slots, step.how, step.redisId);
+          const failed = errors.findIndex((e) => e !== null);
+          if (failed >= 0) throw new Error(`CLUSTER SETSLOT ${step.slots[failed]} ${step.how} ${step.redisId}: ${errors[failed]}`);
+          break;
+        }
         case 'setTenantPasswords':
           await admin.setTenantPasswords(step.hashes);
           break;
@@ -124,6 +131,15 @@ async function journalMoves(ctx: ActContext, tx: Tx, step: Extract<Step, { kind:
     from unnest(${pgArray(moves.map(() => newId()), 'uuid')}, ${pgArray(moves.map((m) => m.slot), 'int')},
                 ${pgArray(moves.map((m) => m.sourceNodeId), 'uuid')}, ${pgArray(moves.map((m) => m.targetNodeId), 'uuid')}) as m(id, slot, source, target)`);
   ctx.log.info({ moves: step.moves.length }, 'journaled slot moves');
+}
+
+/** The open moves of these slots now name the nodes that lead their shards (a move cut by a death). */
+async function repointMoves(ctx: ActContext, tx: Tx, step: Extract<Step, { kind: 'repointMoves' }>): Promise<void> {
+  await tx.execute(sql`
+    update ${slotMoves} set source_node_id = ${step.sourceNodeId}, target_node_id = ${step.targetNodeId}, updated_at = now()
+    from unnest(${pgArray(step.slots, 'int')}) as s(slot)
+    where ${slotMoves.clusterId} = ${ctx.cluster.id} and ${slotMoves.slot} = s.slot and ${slotMoves.finishedAt} is null`);
+  ctx.log.warn({ slots: step.slots.length, source: step.sourceNodeId, target: step.targetNodeId, reason: step.reason }, 'slot moves handed to new nodes');
 }
 
 /**
@@ -266,6 +282,10 @@ function summary(step: Step): Record<string, unknown> {
       return { kind: step.kind, moves: step.moves.length };
     case 'moveSlots':
       return { kind: step.kind, from: step.nodeId, to: step.targetNodeId, slots: step.slots.length };
+    case 'repointMoves':
+      return { kind: step.kind, from: step.sourceNodeId, to: step.targetNodeId, slots: step.slots.length };
+    case 'setSlots':
+      return { kind: step.kind, node: step.nodeId, how: step.how, redisId: step.redisId, slots: step.slots.length };
     case 'setTenantPasswords':
       // Hashes of secrets stay out of the event log.
       return { kind: step.kind, node: step.nodeId, passwords: step.hashes.length };

@@ -274,8 +274,9 @@ export async function failover(ctx: ActContext, nodeId: string, mode?: 'force' |
   await admin.redis.call('CLUSTER', 'FAILOVER', ...(mode ? [mode.toUpperCase()] : []));
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
+    // (A promotion takes the role and the slots at once; a primary that had none gives none.)
     const self = (await admin.nodes()).find((e) => e.myself);
-    if (self?.role === 'primary' && self.slots.length) return;
+    if (self?.role === 'primary') return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new WorkerError('failover_timeout', `${admin.label} did not become primary within 15 s of CLUSTER FAILOVER${mode ? ` ${mode.toUpperCase()}` : ''}`, true);

@@ -50,6 +50,10 @@ function stepText(s: Step): string {
       return `moveSlots ${s.nodeId}>${s.targetNodeId} ${rangesText(s.slots)} others=${s.otherPrimaryIds.join(',')}`;
     case 'retireShards':
       return `retireShards ${s.shardIndexes.join(',')}`;
+    case 'repointMoves':
+      return `repointMoves ${s.sourceNodeId}>${s.targetNodeId} ${rangesText(s.slots)}`;
+    case 'setSlots':
+      return `setSlots ${s.nodeId} ${s.how} ${s.redisId.slice(0, 8)} ${rangesText(s.slots)}`;
     case 'retirePreviousPassword':
       return s.kind;
     default:
@@ -712,6 +716,52 @@ describe('two faults in one shard', () => {
         });
       }),
       runs(20),
+    );
+  });
+});
+
+describe('a slot move cut by a death', () => {
+  it('is finished by whoever takes the dead source\'s or target\'s place (promoted replica, or the node restarted in place): every slot served, nothing open, no key lost', () => {
+    const shapeArb = fc.record({ shards: fc.integer({ min: 1, max: 4 }), replicasPerShard: fc.integer({ min: 0, max: 2 }), persistence: persistenceArb });
+    fc.assert(
+      fc.property(shapeArb, fc.boolean(), fc.boolean(), fc.nat({ max: 6 }), seedArb, (shape, out, target, extra, seed) => {
+        const spec: ClusterSpec = { ...shape, maxMemoryMb: 256, redisConfig: {} };
+        const run = newRun({ hosts: hostsOf(4), spec, seed, crashRate: 0.2 });
+        const { world } = run;
+        traced(run, () => {
+          expect(settle(run).kind).toBe('done');
+          world.tenantWrites(3000);
+          world.tick();
+          const shards = out || spec.shards === 1 ? spec.shards + 1 : spec.shards - 1;
+          world.setSpec({ ...spec, shards });
+          // Into the move: some slot's move has started, and a few passes more.
+          for (let i = 0; i < 200 && !world.openMoves().some((m) => m.state !== 'planned'); i++) advance(run, 1);
+          advance(run, extra);
+          const started = world.openMoves().find((m) => m.state !== 'planned');
+          if (!started) return; // the move ended within those passes
+          const victim = world.rows.find((r) => r.id === (target ? started.targetNodeId : started.sourceNodeId))!;
+          if (!victim.process || victim.removed) return;
+          const heir = heirState(world, victim.process);
+          world.exit(victim.id);
+          run.performed.length = 0;
+          try { settle(run, Number(process.env.DBG_PASSES ?? 800)); } catch (e) {
+            const obs = world.observe();
+            const deadId = victim.redisNodeId;
+            console.log('DBG victim', victim.id, victim.host, victim.port, target ? 'target' : 'source', 'moves', JSON.stringify(obs.moves.slice(0, 2)), obs.moves.length, 'exited', obs.nodes.filter((n) => n.agent === 'exited').map((n) => `${n.id} ${n.host}:${n.port} removed=${n.removed}`));
+            for (const n of obs.nodes) if (n.redis?.reachable) console.log('DBG', n.host, n.port, n.redis.view.filter((e) => e.id === deadId).map((e) => JSON.stringify({ id: e.id.slice(0, 8), flags: e.flags, slots: e.slots.slice(0, 3) })).join(' '), JSON.stringify(n.redis.view.find((e) => e.myself)?.importing.slice(0, 3)));
+            throw e;
+          }
+          // What the dead node held comes back from its heir, or from its own dir; without either,
+          // the loss is declared (shard.data_lost), never silent.
+          const declared = run.performed.some((s) => s.kind === 'restart' && s.loss !== null);
+          if (declared) expect(spec.persistence).not.toBe('aof');
+          if (declared || heir === 'window') world.written = world.storedKeys();
+          const opts = { layout: 'any' as const, placedPrimaries: false };
+          expectConverged(world, opts);
+          expectStable(run, opts);
+        });
+      }),
+      runs(40),
     );
   });
 });

@@ -4,6 +4,7 @@ import { HOST_SUSPECT_AFTER_MS } from '../hosts.ts';
 import { PlacementError, diskBytesFor, diskNeed, hasDiskRoom, mib, placeCluster, placeReplicas, type DiskNeed, type GrowingShard } from '../placement.ts';
 import { SLOT_COUNT, countSlots, splitSlots, unassignedRanges } from '../slots.ts';
 import { planSlotMoves, type SlotMove } from './moves.ts';
+import { cutMoves } from './cut-moves.ts';
 import { BOOTSTRAP_NODE_TIMEOUT_MS, RUNNING_NODE_TIMEOUT_MS, configDiff, configRevision, nodeConfig } from './config.ts';
 import { persistenceProblem } from './persistence.ts';
 import type { DesiredCluster, ObservedCluster, ObservedNode, Plan, RedisAnswer, Step } from './types.ts';
@@ -137,7 +138,11 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   }
   if (excess.length) return act('removing replicas', 10, [{ kind: 'remove', nodeIds: excess.map((n) => n.id), reason: `replicasPerShard is ${spec.replicasPerShard}` }]);
 
-  // 2. Processes: every node running at its run generation, and answering.
+  // 2. Processes: every node running at its run generation, and answering. First, moves cut by
+  // a death are handed to whoever took the dead node's place (their target may be refusing every
+  // key until then).
+  const cut = cutMoves(observed, live);
+  if (cut) return cut;
   const silentHost = lostHosts(live, observed, spec, disk);
   if (silentHost) return silentHost;
   const unstarted = live.find((n) => n.agent === 'exited' && n.startFailure && n.redisNodeId === null && (n.agentRunGeneration ?? 0) >= n.runGeneration);
@@ -155,7 +160,7 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
       // The agent lost track of a process that still serves: never fail over a live primary.
       return { kind: 'blocked', code: 'node_down', reason: `${why} by its agent's report, yet it still answers; not replacing it`, permanent: false };
     }
-    if (exited.agent === 'exited') return heal(exited, live, spec, observed.fleet, disk);
+    if (exited.agent === 'exited') return heal(exited, live, spec, observed, disk);
     return { kind: 'blocked', code: 'node_down', reason: `${why}; replacing it is not available yet`, permanent: false };
   }
   const starting = live.filter((n) => n.agent !== 'running' || (n.agentRunGeneration ?? 0) < n.runGeneration);
@@ -263,9 +268,11 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   const owners = new Map<number, Answering>();
   for (const [index, group] of shards.entries()) {
     const withSlots = (group as Answering[]).filter(ownsSlots);
-    // A shard without slots (new, or brought back) is led by an empty primary, its placed one first.
+    // A shard without slots (new, or brought back) is led by a primary without slots: the one that
+    // holds keys already (moved into it, or a replica promoted in place of a target that died with
+    // them), else its placed one.
     const masters = (group as Answering[]).filter((m) => me(m)?.role === 'primary');
-    const empty = withSlots.length === 0 ? (masters.find((m) => m.placedRole === 'primary') ?? masters[0]) : undefined;
+    const empty = withSlots.length === 0 ? (masters.find((m) => m.redis.keys > 0) ?? masters.find((m) => m.placedRole === 'primary') ?? masters[0]) : undefined;
     if (withSlots.length === 0 && !empty) {
       // Its members all follow other shards' primaries (a drained shard's nodes turn replicas,
       // and the spec may want the shard back): they go, and the shard gets new nodes; but first
@@ -405,7 +412,8 @@ function planResharding(desired: DesiredCluster, observed: ObservedCluster, node
  * or several primaries dead at once), FORCE never completes; the death is confirmed (the process
  * is gone, it cannot take a write), so TAKEOVER, which needs no vote, loses nothing there.
  */
-function heal(dead: ObservedNode, live: ObservedNode[], spec: DesiredCluster['spec'], fleet: ObservedCluster['fleet'], disk: DiskNeed): Plan {
+function heal(dead: ObservedNode, live: ObservedNode[], spec: DesiredCluster['spec'], observed: ObservedCluster, disk: DiskNeed): Plan {
+  const { fleet } = observed;
   if ((dead.agentRunGeneration ?? 0) < dead.runGeneration) return wait(`waiting for the agent to start ${label(dead)} again`, 40, 50);
   const others = live.filter((n): n is Answering => n !== dead && answering(n));
   const shard = others.filter((n) => n.shardIndex === dead.shardIndex);
@@ -413,13 +421,15 @@ function heal(dead: ObservedNode, live: ObservedNode[], spec: DesiredCluster['sp
   // nobody knows it while another member of its shard serves the slots.
   const seen = others.flatMap((n) => n.redis.view.filter((e) => e.id === dead.redisNodeId));
   const led = shard.some((n) => me(n)?.role === 'primary' && ownsSlots(n));
-  const servesSlots = dead.redisNodeId !== null && (seen.some((e) => e.slots.length > 0) || (seen.length === 0 && !led));
+  // A target of a started move holds keys of slots it does not own yet: its data as much as any slot's.
+  const importing = observed.moves.some((m) => m.targetNodeId === dead.id && m.state !== 'planned');
+  const servesSlots = dead.redisNodeId !== null && (seen.some((e) => e.slots.length > 0) || (seen.length === 0 && !led) || importing);
   if (!servesSlots) return act(`replacing ${label(dead)}, which exited`, 10, replace([dead], live, fleet, 'its process exited', disk));
   // Several members of the shard dead, none answering: only the one last seen with the newest
   // config epoch may come back leading it (a superseded primary would serve old data, then lose
   // its slots to the newer one); the others wait for it, then go as any member that served nothing.
   const newer = live.find((n) => n !== dead && n.shardIndex === dead.shardIndex && !answering(n) && (n.lastEpoch ?? 0) > (dead.lastEpoch ?? 0));
-  if (!shard.length && newer) return newer.agent === 'exited' ? heal(newer, live, spec, fleet, disk) : wait(`waiting for ${label(newer)}, which led shard ${dead.shardIndex} last, to answer`, 40, 100);
+  if (!shard.length && newer) return newer.agent === 'exited' ? heal(newer, live, spec, observed, disk) : wait(`waiting for ${label(newer)}, which led shard ${dead.shardIndex} last, to answer`, 40, 100);
   // Promoted already (by us or by Redis): wait until every node has heard.
   if (led) return wait(`waiting for every node to see shard ${dead.shardIndex}'s new primary`, 40, 20);
   const heir = bestHeir(shard, dead);
@@ -434,10 +444,23 @@ function heal(dead: ObservedNode, live: ObservedNode[], spec: DesiredCluster['sp
       : 'it has no replica to take over';
     return act(`restarting ${label(dead)} in place: ${why}`, 40, [{ kind: 'restart', nodeId: dead.id, loss }]);
   }
+  // It takes over the slots it saw its primary own: one another primary took since (a move's
+  // target, which owns it with a newer epoch) would be claimed twice, and whichever epoch wins
+  // deletes the other's keys. Gossip tells it within moments.
+  const inherited = heir.redis.view.find((e) => e.id === dead.redisNodeId)?.slots ?? [];
+  const taken = others.find((n) => n !== heir && me(n)?.role === 'primary' && me(n)!.slots.some((r) => overlaps(inherited, r)));
+  if (taken) return wait(`waiting for ${label(heir)} to learn that ${label(taken)} owns slots ${label(dead)} gave it before it died`, 40, 20);
   // The votes a FORCE needs: a majority of the slot-serving primaries, as the others count them.
   const serving = new Set(others.flatMap((n) => n.redis.view.filter((e) => e.role === 'primary' && e.slots.length > 0).map((e) => e.id)));
   if (dead.redisNodeId) serving.add(dead.redisNodeId);
   const voters = others.filter((n) => me(n)?.role === 'primary' && ownsSlots(n));
+  // Redis refuses a FORCE (and its own election) in place of a primary without slots: a new
+  // shard's target that died while its first slots were moving in. Nobody else claims what it holds.
+  if (!seen.some((e) => e.slots.length > 0)) {
+    return act(`promoting ${label(heir)} by TAKEOVER: its primary ${label(dead)} exited while slots were moving into it`, 40, [
+      { kind: 'failover', nodeId: heir.id, fromNodeId: dead.id, mode: 'takeover', trigger: 'agent_exit' },
+    ]);
+  }
   if (voters.length < Math.floor(serving.size / 2) + 1) {
     return act(`promoting ${label(heir)} by TAKEOVER: its primary ${label(dead)} exited and ${voters.length} of ${serving.size} primaries are left to vote`, 40, [
       { kind: 'failover', nodeId: heir.id, fromNodeId: dead.id, mode: 'takeover', trigger: 'agent_exit' },

@@ -97,6 +97,12 @@ export interface SimRedis {
   /** Open slots: slot -> the node it migrates to / imports from (printed on the myself line). */
   migrating: Map<number, string>;
   importing: Map<number, string>;
+  /**
+   * Who it takes to own each slot it imports: Redis keeps an importing slot's owner as it was
+   * (the source, normally) whatever a newer claim says, until SETSLOT NODE on it; '' when that
+   * owner was forgotten (the slot is then unassigned here, and stays so while it imports).
+   */
+  importOwner: Map<number, string>;
   /** As CONFIG GET prints it. */
   config: Record<string, string>;
   clusterState: 'ok' | 'fail';
@@ -469,7 +475,7 @@ export class SimulatedCluster {
     // A node that never met anyone does not know its own IP yet (":7000@17000").
     const lines = [line(p.id, p.peers.size ? p.host : '', p.port, ['myself', roleFlag(p.role)], p.primaryId, p.configEpoch, true, p.role === 'primary' ? p.slots : [], open)];
     for (const [id, v] of p.peers) {
-      lines.push(line(id, v.host, v.port, v.failing ? [roleFlag(v.role), 'fail'] : [roleFlag(v.role)], v.role === 'replica' ? v.primaryId : null, v.configEpoch, !v.failing, v.role === 'primary' ? v.slots : []));
+      lines.push(line(id, v.host, v.port, v.failing ? [roleFlag(v.role), 'fail'] : [roleFlag(v.role)], v.role === 'replica' ? v.primaryId : null, v.configEpoch, !v.failing, v.role === 'primary' ? this.believedSlots(p, id, v) : []));
     }
     for (const h of p.handshakes) lines.push(line(h.id, h.host, h.port, ['handshake'], null, 0, false, []));
     return lines.join('\r\n');
@@ -491,6 +497,9 @@ export class SimulatedCluster {
         return true;
       case 'journalMoves':
         this.journalMoves(step);
+        return true;
+      case 'repointMoves':
+        this.repointMoves(step);
         return true;
       case 'retireShards':
         this.retireShards(step);
@@ -574,8 +583,18 @@ export class SimulatedCluster {
         }
         p.peers.delete(id);
         p.bans.set(id, this.now + this.banTicks);
+        // Its open slots close; a slot it owned in this node's eyes is unassigned (and stays so while imported).
+        for (const [slot, to] of p.migrating) if (to === id) p.migrating.delete(slot);
+        for (const [slot, from] of p.importing) if (from === id) p.importing.delete(slot);
+        for (const [slot, owner] of p.importOwner) {
+          if (!p.importing.has(slot)) p.importOwner.delete(slot);
+          else if (owner === id) p.importOwner.set(slot, '');
+        }
         return true;
       }
+      case 'setSlots':
+        this.setSlots(row, p, step);
+        return true;
       case 'moveSlots':
         return this.moveSlots(step, row, p, cut);
       case 'failover':
@@ -669,6 +688,63 @@ export class SimulatedCluster {
     }
   }
 
+  /** Postgres: the open moves of these slots name a new source and target. */
+  private repointMoves(step: Extract<Step, { kind: 'repointMoves' }>): void {
+    const source = this.row(step.sourceNodeId);
+    const target = this.row(step.targetNodeId);
+    if (source.removed || target.removed) throw new RuleViolation(`repointMoves names a removed node (${label(source)} > ${label(target)})`);
+    if (source.shardIndex === target.shardIndex) throw new RuleViolation(`repointMoves: ${label(source)} and ${label(target)} are in the same shard`);
+    if (!target.process || target.process.role !== 'primary') throw new RuleViolation(`repointMoves into ${label(target)}, which is not a primary`);
+    for (const slot of step.slots) {
+      const m = this.openAt[slot];
+      if (!m) throw new RuleViolation(`repointMoves of slot ${slot}, which has no open move`);
+      m.sourceNodeId = source.id;
+      m.targetNodeId = target.id;
+    }
+    this.openView = null;
+  }
+
+  /** CLUSTER SETSLOT s IMPORTING|MIGRATING|NODE <id> on `p`, slot by slot, as Redis 7.0 answers it. */
+  private setSlots(row: SimRow, p: SimRedis, step: Extract<Step, { kind: 'setSlots' }>): void {
+    if (p.role !== 'primary') this.refuse(`CLUSTER SETSLOT on ${label(row)}: ERR Please use SETSLOT only with masters.`);
+    const peer = p.peers.get(step.redisId);
+    if (!peer) this.refuse(`CLUSTER SETSLOT ${step.how} ${short(step.redisId)} on ${label(row)}: ERR I don't know about node`);
+    for (const slot of step.slots) {
+      const mine = owns(p.slots, slot);
+      if (step.how === 'IMPORTING') {
+        if (mine) this.refuse(`CLUSTER SETSLOT ${slot} IMPORTING on ${label(row)}: ERR I'm already the owner of hash slot ${slot}`);
+        if (!p.importOwner.has(slot)) p.importOwner.set(slot, this.ownerSeenBy(p, slot) ?? step.redisId);
+        p.importing.set(slot, step.redisId);
+      } else if (step.how === 'MIGRATING') {
+        if (!mine) this.refuse(`CLUSTER SETSLOT ${slot} MIGRATING on ${label(row)}: ERR I'm not the owner of hash slot ${slot}`);
+        p.migrating.set(slot, step.redisId);
+      } else {
+        if (peer.role !== 'primary') this.refuse(`CLUSTER SETSLOT ${slot} NODE on ${label(row)}: ERR Target node is not a master`);
+        if (mine) throw new RuleViolation(`SETSLOT ${slot} NODE ${short(step.redisId)} on its owner ${label(row)}: the planner gives slots away only by moveSlots`);
+        if (p.importing.has(slot)) p.importOwner.set(slot, step.redisId);
+      }
+    }
+  }
+
+  /** The node `p` takes to own `slot` (its own imports pinned to the owner it saw). */
+  private ownerSeenBy(p: SimRedis, slot: number): string | undefined {
+    for (const [id, v] of p.peers) if (v.role === 'primary' && owns(this.believedSlots(p, id, v), slot)) return id;
+    return undefined;
+  }
+
+  /** The slots `p` takes peer `id` to own: its claim, except that a slot `p` imports stays with the owner `p` saw (importOwner). */
+  private believedSlots(p: SimRedis, id: string, v: PeerView): SlotRange[] {
+    if (!p.importOwner.size) return v.slots;
+    const elsewhere = new Set<number>();
+    const here: number[] = [];
+    for (const [slot, owner] of p.importOwner) {
+      if (owner === id) here.push(slot);
+      else elsewhere.add(slot);
+    }
+    const kept = withoutSlots(v.slots, elsewhere);
+    return here.length ? withSlots(kept, here) : kept;
+  }
+
   private setState(slots: number[], state: MoveState): void {
     for (const s of slots) {
       const m = this.openAt[s];
@@ -737,7 +813,10 @@ export class SimulatedCluster {
         this.refuse(`CLUSTER SETSLOT IMPORTING on ${label(dstRow)}: ERR Please use SETSLOT only with masters.`);
         return false;
       }
-      for (const s of toImport.slice(0, Math.max(0, k - 1))) dst.importing.set(s, src.id);
+      for (const s of toImport.slice(0, Math.max(0, k - 1))) {
+        if (!dst.importOwner.has(s)) dst.importOwner.set(s, this.ownerSeenBy(dst, s) ?? src.id);
+        dst.importing.set(s, src.id);
+      }
       if (stopped) return false;
 
       // 1. Journal migrating; SETSLOT MIGRATING on the source.
@@ -799,7 +878,10 @@ export class SimulatedCluster {
       }
       if (owned.length) {
         const wasImporting = owned.some((s) => dst.importing.has(s));
-        for (const s of owned) dst.importing.delete(s);
+        for (const s of owned) {
+          dst.importing.delete(s);
+          dst.importOwner.delete(s);
+        }
         dst.slots = withSlots(dst.slots, owned);
         if (wasImporting) this.bumpEpochWithoutConsensus(dst);
       }
@@ -873,6 +955,7 @@ export class SimulatedCluster {
     p.slots = [];
     p.migrating.clear();
     p.importing.clear();
+    p.importOwner.clear();
     p.linkUp = false;
     p.syncIn = 1 + Math.floor(this.random() * 2);
   }
@@ -923,6 +1006,10 @@ export class SimulatedCluster {
     if (!p.syncedOnce && (dead?.keys ?? 0) > 0) {
       throw new RuleViolation(`CLUSTER FAILOVER ${how} on ${label(row)}, which never completed a sync: the shard's ${dead!.keys} keys would be erased`);
     }
+    if (!takeover && !p.peers.get(deadId)?.slots.length) {
+      // Redis never starts a failover in place of a primary without slots (a manual one included).
+      this.refuse(`CLUSTER FAILOVER FORCE on ${label(row)}: its primary serves no slot, so no failover starts`);
+    }
     if (!takeover) {
       // FORCE still needs the votes of a majority of the slot-serving primaries, the dead one counted.
       const serving = this.servingPrimaries();
@@ -939,7 +1026,11 @@ export class SimulatedCluster {
     const max = Math.max(...this.processes().map((o) => Math.max(o.currentEpoch, o.configEpoch)));
     p.role = 'primary';
     p.primaryId = null;
-    p.slots = p.peers.get(deadId)?.slots ?? [];
+    // The slots it saw its primary own: Redis keeps one owner per slot, so a slot a newer epoch
+    // claimed meanwhile (a move's target taking it) is not among them.
+    const seen = p.peers.get(deadId);
+    const newer = [...p.peers].flatMap(([id, v]) => (id !== deadId && v.role === 'primary' && v.configEpoch > (seen?.configEpoch ?? 0) ? v.slots : []));
+    p.slots = subtract(seen?.slots ?? [], newer);
     p.currentEpoch = max + 1;
     p.configEpoch = max + 1;
     for (const o of this.processes()) {
@@ -1107,7 +1198,7 @@ export class SimulatedCluster {
             p.slotKeys.fill(0);
             p.slotBytes.fill(0);
           }
-          Object.assign(p, { clusterState: 'fail', loadingTicks: 1, linkUp: false, syncedOnce: false, migrating: new Map(), importing: new Map() });
+          Object.assign(p, { clusterState: 'fail', loadingTicks: 1, linkUp: false, syncedOnce: false, migrating: new Map(), importing: new Map(), importOwner: new Map() });
           this.alive.set(p.id, p);
           row.process = p;
           row.exitedProcess = undefined;
@@ -1139,7 +1230,7 @@ export class SimulatedCluster {
     const p: SimRedis = {
       id: this.redisId(), rowId: row.id, host: row.host, port: row.port, role: 'primary', primaryId: null, configEpoch: 0, currentEpoch: 0, slots: [],
       peers: new Map(), handshakes: [], bans: new Map(), keys: 0, slotKeys: new Int32Array(SLOT_COUNT), slotBytes: new Float64Array(SLOT_COUNT), copied: new Map(), offset: 0,
-      migrating: new Map(), importing: new Map(), config, clusterState: 'fail', everOk: false, readyTicks: 0, linkUp: false, syncIn: 0, syncedOnce: false, linkDownAt: 0,
+      migrating: new Map(), importing: new Map(), importOwner: new Map(), config, clusterState: 'fail', everOk: false, readyTicks: 0, linkUp: false, syncIn: 0, syncedOnce: false, linkDownAt: 0,
       loadingTicks: Math.floor(this.random() * 2),
     };
     if (dirty?.keys) addKeys(p, 0, dirty.keys, dirty.keys * TENANT_KEY_BYTES);
@@ -1185,6 +1276,13 @@ export class SimulatedCluster {
         p.currentEpoch = Math.max(p.currentEpoch, q.currentEpoch, q.configEpoch);
         // Same configEpoch on two primaries: the one with the smaller id takes a new one.
         if (p.role === 'primary' && q.role === 'primary' && q.configEpoch === p.configEpoch && q.id > p.id) p.configEpoch = ++p.currentEpoch;
+      }
+      // A dead primary's slots that a live one claims with a newer epoch are that one's now (Redis
+      // keeps one owner per slot): a move's target that took a slot before the source died.
+      for (const v of p.peers.values()) {
+        if (v.role !== 'primary' || !v.slots.length) continue;
+        const newer = [...p.peers].flatMap(([id, w]) => (w !== v && this.alive.has(id) && w.role === 'primary' && w.configEpoch > v.configEpoch ? w.slots : []));
+        if (newer.length) v.slots = subtract(v.slots, newer);
       }
       // Gossip, one hop: whatever a live peer knew, with flags but no slots yet; FORGET's ban holds it off.
       for (const id of knewBefore.get(p.id)!.keys()) {
@@ -1258,7 +1356,8 @@ export class SimulatedCluster {
     const orphaned = new Set(procs.flatMap((p) => (p.role === 'replica' && p.primaryId && !this.alive.has(p.primaryId) ? [p.primaryId] : [])));
     for (const deadId of orphaned) {
       // A replica that never completed a sync is refused by Redis's own data-age check.
-      const [best] = procs.filter((p) => p.role === 'replica' && p.primaryId === deadId && p.syncedOnce && p.peers.get(deadId)?.failing).sort((a, b) => b.offset - a.offset);
+      // Nor does it elect anyone in place of a primary that served no slot.
+      const [best] = procs.filter((p) => p.role === 'replica' && p.primaryId === deadId && p.syncedOnce && p.peers.get(deadId)?.failing && p.peers.get(deadId)!.slots.length).sort((a, b) => b.offset - a.offset);
       if (best) this.promote(best, deadId);
     }
   }
@@ -1297,7 +1396,7 @@ export class SimulatedCluster {
     const truth = signature(this.processes().filter((p) => p.role === 'primary').map((p) => [p.id, p.slots]));
     for (const p of this.processes()) {
       const owners: Array<[string, SlotRange[]]> = [[p.id, p.role === 'primary' ? p.slots : []]];
-      for (const [id, v] of p.peers) if (v.role === 'primary' && !v.failing) owners.push([id, v.slots]);
+      for (const [id, v] of p.peers) if (v.role === 'primary' && !v.failing) owners.push([id, this.believedSlots(p, id, v)]);
       const all = owners.flatMap(([, s]) => s);
       const total = all.reduce((n, [s, e]) => n + e - s + 1, 0);
       const ready = total === SLOT_COUNT && countSlots(all) === SLOT_COUNT && signature(owners) === truth;

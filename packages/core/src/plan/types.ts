@@ -151,6 +151,13 @@ export type Step =
   | { kind: 'forget'; nodeId: string; forgetRedisId: string }
   /** Postgres: journal rows for the moves a plan needs, for the operation they serve. */
   | { kind: 'journalMoves'; operationId: string | null; moves: Array<{ slot: number; sourceNodeId: string; targetNodeId: string }> }
+  /**
+   * Postgres: the journal's open moves of these slots now name this source and target (a move cut
+   * by a death is finished by the node that took the dead one's place).
+   */
+  | { kind: 'repointMoves'; slots: number[]; sourceNodeId: string; targetNodeId: string; reason: string }
+  /** Redis: CLUSTER SETSLOT <slot> IMPORTING|MIGRATING|NODE <redisId> on this node, for each slot. */
+  | { kind: 'setSlots'; nodeId: string; slots: number[]; how: 'IMPORTING' | 'MIGRATING' | 'NODE'; redisId: string }
   /** Redis + journal: move these slots (all of them open in the journal) from source to target. */
   | { kind: 'moveSlots'; nodeId: string; targetNodeId: string; slots: number[]; otherPrimaryIds: string[] }
   /** Postgres: shards drained by a scale-in whose nodes are gone. */
@@ -170,13 +177,13 @@ export type Step =
 export type StepKind = Step['kind'];
 
 /** Steps that only write Postgres: the worker commits a plan's in one transaction, before its Redis steps. */
-export const POSTGRES_STEPS: ReadonlySet<StepKind> = new Set(['place', 'remove', 'restart', 'journalMoves', 'retireShards', 'retirePreviousPassword']);
+export const POSTGRES_STEPS: ReadonlySet<StepKind> = new Set(['place', 'remove', 'restart', 'journalMoves', 'repointMoves', 'retireShards', 'retirePreviousPassword']);
 
 /**
  * Steps that change slot ownership, membership or roles, or who may log in: the lease is
  * re-checked right before them (a stale worker must not hand back a retired password).
  */
-export const FENCED_STEPS: ReadonlySet<StepKind> = new Set(['setConfigEpoch', 'addSlots', 'meet', 'replicate', 'forget', 'moveSlots', 'failover', 'setTenantPasswords']);
+export const FENCED_STEPS: ReadonlySet<StepKind> = new Set(['setConfigEpoch', 'addSlots', 'meet', 'replicate', 'forget', 'setSlots', 'moveSlots', 'failover', 'setTenantPasswords']);
 
 export type BlockedCode = 'placement_failed' | 'create_refused' | 'node_down' | 'shard_lost' | 'not_supported' | 'no_replica' | 'quorum_lost' | 'persistence_failed' | 'start_failed';
 
