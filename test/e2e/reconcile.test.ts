@@ -232,23 +232,28 @@ describe('a shard whose primary dies with no replica to take over', () => {
     const reader = new Redis({ ...creds.endpoints[0], username: creds.username, password: creds.password });
     const lost = await cp.api.database.db.execute(sql`select data from events where cluster_id = ${cluster.id} and type = 'shard.data_lost'`);
     try {
-      return { dbsize: await reader.dbsize(), dataLost: (lost as unknown as { rows: Array<{ data: { loss: string } }> }).rows.map((r) => r.data), clusterId: cluster.id };
+      const dataLost = (lost as unknown as { rows: Array<{ data: { loss: string; lossId: string } }> }).rows.map((r) => r.data);
+      return { dbsize: await reader.dbsize(), dataLost, shown: back.dataLoss as Array<{ id: string }>, nodeId: row!.id, clusterId: cluster.id };
     } finally {
       reader.disconnect();
     }
   };
 
   it('with AOF: is restarted in place with every key it had', async () => {
-    const { dbsize, dataLost, clusterId } = await killLonePrimary('lonely-aof', 'aof', 300);
+    const { dbsize, dataLost, shown, clusterId } = await killLonePrimary('lonely-aof', 'aof', 300);
     expect(dbsize).toBe(300);
     expect(dataLost).toEqual([]);
+    expect(shown).toEqual([]);
     await settled((await call('DELETE', `/v1/clusters/${clusterId}`)).operation.id);
   });
 
-  it('without persistence: is restarted in place empty, and the loss is said in a shard.data_lost event', async () => {
-    const { dbsize, dataLost, clusterId } = await killLonePrimary('lonely-none', 'none', 300);
+  it('without persistence: is restarted in place empty, the loss said in a shard.data_lost event and shown on the cluster until acknowledged', async () => {
+    const { dbsize, dataLost, shown, nodeId, clusterId } = await killLonePrimary('lonely-none', 'none', 300);
     expect(dbsize).toBe(0);
     expect(dataLost).toEqual([expect.objectContaining({ loss: 'all', shardIndex: 0 })]);
+    // Available again, and still saying what was lost.
+    expect(shown).toEqual([expect.objectContaining({ id: dataLost[0]!.lossId, shardIndex: 0, nodeId, loss: 'all' })]);
+    expect((await call('POST', `/v1/clusters/${clusterId}/data-loss/${dataLost[0]!.lossId}/acknowledge`)).dataLoss).toEqual([]);
     await settled((await call('DELETE', `/v1/clusters/${clusterId}`)).operation.id);
   });
 });

@@ -113,6 +113,24 @@ export type PatchClusterBody = z.infer<typeof PatchClusterBody>;
 export const ClusterStatus = z.enum(['creating', 'available', 'modifying', 'degraded', 'failed', 'deleting', 'deleted']);
 export type ClusterStatus = z.infer<typeof ClusterStatus>;
 
+export const DataLossKind = z
+  .enum(['all', 'since_last_save'])
+  .describe('all: the node had no persistence and came back empty; since_last_save: persistence is rdb, and the writes after its last snapshot are gone.');
+export type DataLossKind = z.infer<typeof DataLossKind>;
+
+/** A shard restarted in place from what its persistence kept, which was not all it held. */
+export const DataLoss = z
+  .object({
+    id: Id.describe('Acknowledge it with POST /v1/clusters/{clusterId}/data-loss/{lossId}/acknowledge.'),
+    shardIndex: z.number().int().nullable().describe('The shard that lost data, as in `shards` (null if its shard row was gone when the loss was declared).'),
+    nodeId: Id.describe('The node restarted in place, in its own data dir.'),
+    loss: DataLossKind,
+    detail: z.string().describe('What was lost, in words.'),
+    declaredAt: Timestamp.describe('When the worker restarted the node (the `shard.data_lost` event of the same time).'),
+  })
+  .meta({ id: 'DataLoss' });
+export type DataLoss = z.infer<typeof DataLoss>;
+
 export const Cluster = z
   .object({
     id: Id,
@@ -125,6 +143,11 @@ export const Cluster = z
     lastError: z.string().nullable().describe('Why the cluster is not at its desired shape, when something stands in the way.'),
     observedAt: Timestamp.nullable().describe('When a worker last observed the nodes.'),
     shards: z.array(Shard).describe('Observed topology: one entry per shard.'),
+    dataLoss: z
+      .array(DataLoss)
+      .describe(
+        "Data losses not yet acknowledged, oldest first (empty when none): a node restarted in place whose persistence could not give back all it held. `status` does not show them (a cluster that lost data is `available` again once healed); each stays here until acknowledged. In a 202 reply's cluster, empty like its `shards`: GET the cluster.",
+      ),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
@@ -132,6 +155,7 @@ export const Cluster = z
 export type Cluster = z.infer<typeof Cluster>;
 
 export const ClusterIdParams = z.object({ clusterId: Id });
+export const DataLossParams = z.object({ clusterId: Id, lossId: Id.describe("A data loss's id, as in the cluster's `dataLoss`.") });
 
 export const ClusterListQuery = PageQuery.extend({
   tenantId: Id.optional().describe("Only this tenant's clusters. An admin key lists every tenant's without it; any other key may name only its own tenant (another is 403)."),

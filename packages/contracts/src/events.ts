@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HostState } from './agent.ts';
-import { ClusterSpec, ClusterStatus } from './clusters.ts';
+import { ClusterSpec, ClusterStatus, DataLossKind } from './clusters.ts';
 import { Id, Timestamp, decimal, wholeNumber } from './common.ts';
 import { OperationError, OperationKind } from './operations.ts';
 
@@ -32,6 +32,9 @@ export const EVENT_DATA = {
   'cluster.available': generation.describe('The cluster was observed at the generation asked for.'),
   'cluster.deleted': generation.describe('Every node of the cluster is stopped and erased.'),
   'cluster.status_changed': z.object({ from: ClusterStatus, to: ClusterStatus }),
+  'cluster.data_loss_acknowledged': z
+    .object({ lossId: Id, shardIndex: z.number().int().nullable(), nodeId: Id, loss: DataLossKind, acknowledgedBy: Id.describe('The API key that acknowledged it.') })
+    .describe("A user acknowledged a data loss (shard.data_lost): it is no longer in the cluster's `dataLoss`."),
   'cluster.step_done': z.object({ phase: z.string(), steps: z.array(z.record(z.string(), z.unknown())).describe('Each step: its kind and the nodes it touched.') }),
   'operation.started': operation,
   'operation.progress': operation.extend({
@@ -67,7 +70,15 @@ export const EVENT_DATA = {
       slotsTotal: z.number().int().describe('Slots the operation moves in all.'),
     })
     .describe('One batch of slots changed owner (coarse: one event per up to 256 slots, not per key).'),
-  'shard.data_lost': z.object({ shardIndex: z.number().int().nullable(), nodeId: Id, loss: z.enum(['all', 'since_last_save']), detail: z.string() }),
+  'shard.data_lost': z
+    .object({
+      lossId: Id.optional().describe("The loss as the cluster's `dataLoss` shows it until acknowledged (absent on events written before losses were kept)."),
+      shardIndex: z.number().int().nullable(),
+      nodeId: Id,
+      loss: DataLossKind,
+      detail: z.string(),
+    })
+    .describe('A node was restarted in place from what its persistence kept, which was not all it held; the loss stays on the cluster (`dataLoss`) until acknowledged.'),
   'host.enrolled': z.object({ hostId: Id, name: z.string(), address: z.string(), zone: z.string().nullable() }).describe('An agent enrolled a new host with a one-time enrollment token.'),
   'host.revoked': z
     .object({ hostId: Id, name: z.string(), address: z.string() })

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiHarness, type ApiHarness } from '@slotplane/testkit';
+import { loseShardData, startApiHarness, type ApiHarness } from '@slotplane/testkit';
 import { SlotplaneError, createClient, type Event, type SlotplaneClient } from './index.ts';
 
 let h: ApiHarness;
@@ -72,6 +72,14 @@ describe('the SDK against the API', () => {
     expect(problem.errors.map((e) => e.field).sort()).toEqual(['body.name', 'body.shards']);
     expect(problem.requestId).toBeTruthy();
     expect(problem.detail).toContain('body.shards');
+  });
+
+  it("shows a shard's data loss on the cluster until acknowledged", async () => {
+    const { cluster } = await sdk.clusters.create(spec('lossy'));
+    const { lossId } = await loseShardData(h.database.db, cluster.id);
+    expect((await sdk.clusters.get(cluster.id)).dataLoss).toEqual([expect.objectContaining({ id: lossId, shardIndex: 0, loss: 'all' })]);
+    expect((await sdk.clusters.acknowledgeDataLoss(cluster.id, lossId)).dataLoss).toEqual([]);
+    expect((await sdk.clusters.get(cluster.id)).dataLoss).toEqual([]);
   });
 
   it('throws not_found for a cluster that is not there', async () => {

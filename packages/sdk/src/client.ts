@@ -9,6 +9,7 @@ import { transport, type TransportOptions } from './transport.ts';
 type Schemas = components['schemas'];
 export type Cluster = Schemas['Cluster'];
 export type Operation = Schemas['Operation'];
+export type DataLoss = Schemas['DataLoss'];
 export type AcceptedOperation = Schemas['AcceptedOperation'];
 export type CreateClusterRequest = Schemas['CreateClusterRequest'];
 export type UpdateClusterRequest = Schemas['UpdateClusterRequest'];
@@ -104,6 +105,9 @@ export function createClient(options: ClientOptions) {
       ok<AcceptedOperation>(raw.POST('/v1/clusters/{clusterId}/shards/{index}/switchover', { params: { path: { clusterId, index: shard } }, body, headers: writeHeaders(o) })),
     rotatePassword: (clusterId: string, body: Schemas['RotatePasswordRequest'] = {}, o?: WriteOptions) =>
       ok<AcceptedOperation>(raw.POST('/v1/clusters/{clusterId}/credentials/rotate', { params: { path: { clusterId } }, body, headers: writeHeaders(o) })),
+    /** Takes one loss off the cluster's `dataLoss` (the user knows); again for one acknowledged already: the same answer. */
+    acknowledgeDataLoss: (clusterId: string, lossId: string, o?: WriteOptions) =>
+      ok<Cluster>(raw.POST('/v1/clusters/{clusterId}/data-loss/{lossId}/acknowledge', { params: { path: { clusterId, lossId } }, headers: writeHeaders(o) })),
     skew: (clusterId: string) => ok<Schemas['ClusterSkew']>(raw.GET('/v1/clusters/{clusterId}/skew', { params: { path: { clusterId } } })),
     operations: (clusterId: string, o: PageOptions = {}) =>
       paginate(

@@ -1,5 +1,5 @@
 export { createClient, type ClientOptions, type SlotplaneClient, type WriteOptions } from './client.ts';
-export type { AcceptedOperation, Cluster, ClusterCredentials, CreateClusterRequest, EventFilter, Operation, RebalanceRequest, SwitchoverRequest, UpdateClusterRequest } from './client.ts';
+export type { AcceptedOperation, Cluster, ClusterCredentials, CreateClusterRequest, DataLoss, EventFilter, Operation, RebalanceRequest, SwitchoverRequest, UpdateClusterRequest } from './client.ts';
 export { SlotplaneError, type FieldError, type Problem, type ProblemCode } from './errors.ts';
 export type { Event, EventType, StreamOptions } from './events.ts';
 export type { WaitOptions } from './operations.ts';

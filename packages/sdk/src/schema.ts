@@ -158,6 +158,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/clusters/{clusterId}/data-loss/{lossId}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge one data loss of a cluster: it leaves the cluster's `dataLoss`
+         * @description One loss at a time, by its id in `dataLoss`. Answers the cluster as GET does, with a `cluster.data_loss_acknowledged` event. Acknowledging a loss already acknowledged answers the same and changes nothing. 404 names the loss when the cluster has no such loss.
+         */
+        post: operations["acknowledgeDataLoss"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/clusters/{clusterId}/credentials/rotate": {
         parameters: {
             query?: never;
@@ -527,6 +547,8 @@ export interface components {
             observedAt: string | null;
             /** @description Observed topology: one entry per shard. */
             shards: components["schemas"]["Shard"][];
+            /** @description Data losses not yet acknowledged, oldest first (empty when none): a node restarted in place whose persistence could not give back all it held. `status` does not show them (a cluster that lost data is `available` again once healed); each stays here until acknowledged. In a 202 reply's cluster, empty like its `shards`: GET the cluster. */
+            dataLoss: components["schemas"]["DataLoss"][];
             /**
              * Format: date-time
              * @description RFC 3339 timestamp.
@@ -670,7 +692,7 @@ export interface components {
             id: string;
             url: string;
             /** @description null: every type. */
-            types: ("cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered")[] | null;
+            types: ("cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.data_loss_acknowledged" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered")[] | null;
             /**
              * @description tenant: the events of the key's tenant; fleet (made with an admin key): every tenant's and the hosts'.
              * @enum {string}
@@ -698,7 +720,33 @@ export interface components {
             /** @description Where to POST events: http(s), no credentials in it, resolving only to allowed networks (public addresses unless the operator allows more). */
             url: string;
             /** @description Only these event types; every type when absent. */
-            types?: ("cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered")[];
+            types?: ("cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.data_loss_acknowledged" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered")[];
+        };
+        DataLoss: {
+            /**
+             * Format: uuid
+             * @description Acknowledge it with POST /v1/clusters/{clusterId}/data-loss/{lossId}/acknowledge.
+             */
+            id: string;
+            /** @description The shard that lost data, as in `shards` (null if its shard row was gone when the loss was declared). */
+            shardIndex: number | null;
+            /**
+             * Format: uuid
+             * @description The node restarted in place, in its own data dir.
+             */
+            nodeId: string;
+            /**
+             * @description all: the node had no persistence and came back empty; since_last_save: persistence is rdb, and the writes after its last snapshot are gone.
+             * @enum {string}
+             */
+            loss: "all" | "since_last_save";
+            /** @description What was lost, in words. */
+            detail: string;
+            /**
+             * Format: date-time
+             * @description When the worker restarted the node (the `shard.data_lost` event of the same time).
+             */
+            declaredAt: string;
         };
         Delivery: {
             /**
@@ -709,7 +757,7 @@ export interface components {
             /** @description The event's cursor (its id in GET /v1/events). */
             eventId: string;
             /** @enum {string} */
-            eventType: "cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered";
+            eventType: "cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.data_loss_acknowledged" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered";
             /**
              * @description pending: not yet answered with a 2xx (retried with exponential backoff for about 12 hours); failed: given up.
              * @enum {string}
@@ -957,6 +1005,44 @@ export interface components {
                 from: "creating" | "available" | "modifying" | "degraded" | "failed" | "deleting" | "deleted";
                 /** @enum {string} */
                 to: "creating" | "available" | "modifying" | "degraded" | "failed" | "deleting" | "deleted";
+            };
+        } | {
+            /** @description The event's cursor: pass it as ?cursor= to read what came after it. */
+            id: string;
+            /** @description null for events of the fleet itself (host.*), which only admin keys see. */
+            tenantId: string | null;
+            clusterId: string | null;
+            operationId: string | null;
+            /**
+             * Format: date-time
+             * @description RFC 3339 timestamp.
+             */
+            createdAt: string;
+            /** @constant */
+            type: "cluster.data_loss_acknowledged";
+            /** @description A user acknowledged a data loss (shard.data_lost): it is no longer in the cluster's `dataLoss`. */
+            data: {
+                /**
+                 * Format: uuid
+                 * @description Opaque identifier (UUID).
+                 */
+                lossId: string;
+                shardIndex: number | null;
+                /**
+                 * Format: uuid
+                 * @description Opaque identifier (UUID).
+                 */
+                nodeId: string;
+                /**
+                 * @description all: the node had no persistence and came back empty; since_last_save: persistence is rdb, and the writes after its last snapshot are gone.
+                 * @enum {string}
+                 */
+                loss: "all" | "since_last_save";
+                /**
+                 * Format: uuid
+                 * @description The API key that acknowledged it.
+                 */
+                acknowledgedBy: string;
             };
         } | {
             /** @description The event's cursor: pass it as ?cursor= to read what came after it. */
@@ -1245,14 +1331,23 @@ export interface components {
             createdAt: string;
             /** @constant */
             type: "shard.data_lost";
+            /** @description A node was restarted in place from what its persistence kept, which was not all it held; the loss stays on the cluster (`dataLoss`) until acknowledged. */
             data: {
+                /**
+                 * Format: uuid
+                 * @description The loss as the cluster's `dataLoss` shows it until acknowledged (absent on events written before losses were kept).
+                 */
+                lossId?: string;
                 shardIndex: number | null;
                 /**
                  * Format: uuid
                  * @description Opaque identifier (UUID).
                  */
                 nodeId: string;
-                /** @enum {string} */
+                /**
+                 * @description all: the node had no persistence and came back empty; since_last_save: persistence is rdb, and the writes after its last snapshot are gone.
+                 * @enum {string}
+                 */
                 loss: "all" | "since_last_save";
                 detail: string;
             };
@@ -1757,7 +1852,7 @@ export interface components {
             id: string;
             url: string;
             /** @description null: every type. */
-            types: ("cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered")[] | null;
+            types: ("cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.data_loss_acknowledged" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered")[] | null;
             /**
              * @description tenant: the events of the key's tenant; fleet (made with an admin key): every tenant's and the hosts'.
              * @enum {string}
@@ -2952,6 +3047,115 @@ export interface operations {
             };
         };
     };
+    acknowledgeDataLoss: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the first response to this key (a UUID is a good one) is kept 24 h, and the same request sent again with it gets that response back (with `Idempotent-Replayed: true`) instead of making a second change. The same key with another method, path or body: 422. Error responses are not kept. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Opaque identifier (UUID). */
+                clusterId: string;
+                /** @description A data loss's id, as in the cluster's `dataLoss`. */
+                lossId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cluster"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     rotateClusterPassword: {
         parameters: {
             query?: never;
@@ -3590,7 +3794,7 @@ export interface operations {
                 /** @description Opaque identifier (UUID). */
                 clusterId?: string;
                 /** @description Only events of these types: one, several separated by commas (`type=shard.failover,node.replaced`), or the parameter repeated. */
-                type?: ("cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered")[];
+                type?: ("cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.data_loss_acknowledged" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered")[];
                 /** @description Events per page (1-500). */
                 limit?: number;
             };
@@ -3682,7 +3886,7 @@ export interface operations {
                 /** @description Opaque identifier (UUID). */
                 clusterId?: string;
                 /** @description Only events of these types: one, several separated by commas (`type=shard.failover,node.replaced`), or the parameter repeated. */
-                type?: ("cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered")[];
+                type?: ("cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.data_loss_acknowledged" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered")[];
             };
             header?: {
                 "last-event-id"?: string;

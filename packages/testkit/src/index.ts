@@ -3,3 +3,4 @@ export { startApiHarness, type ApiHarness } from './api.ts';
 export { waitFor } from '@slotplane/embedded';
 export { startControlPlane, type ControlPlane, type AgentProcess, type HostSpec } from './control-plane.ts';
 export { tenantClient } from './client.ts';
+export { loseShardData } from './data-loss.ts';

@@ -21,6 +21,7 @@ import { balanceRoutes } from './routes/balance.ts';
 import { clusterRoutes } from './routes/clusters.ts';
 import { consoleRoutes, type ConsoleFiles } from './routes/console.ts';
 import { credentialRoutes } from './routes/credentials.ts';
+import { dataLossRoutes } from './routes/data-loss.ts';
 import { eventRoutes } from './routes/events.ts';
 import { installMetrics, metricsRoutes } from './routes/metrics.ts';
 import { hostRoutes } from './routes/hosts.ts';
@@ -112,6 +113,7 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
     });
     await v1.register(clusterRoutes, deps);
     await v1.register(balanceRoutes, deps);
+    await v1.register(dataLossRoutes, deps);
     await v1.register(credentialRoutes, deps);
     await v1.register(operationRoutes, deps);
     await v1.register(hostRoutes, deps);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiHarness, type ApiHarness } from '@slotplane/testkit';
+import { loseShardData, startApiHarness, type ApiHarness } from '@slotplane/testkit';
 import { parseNetworkPolicy } from '@slotplane/webhooks';
 import { documentedRoutes, type Route } from './documented-routes.ts';
 
@@ -35,12 +35,13 @@ beforeAll(async () => {
   aliceIds.operationId = created.operation.id;
   aliceIds.tenantId = a.tenantId;
   aliceIds.index = '0';
+  aliceIds.lossId = (await loseShardData(h.database.db, created.cluster.id)).lossId;
   // Hosts are the operator's, no tenant's: any id will do (the routes are admin-only).
   aliceIds.hostId = randomUUID();
   aliceIds.webhookId = (await h.app.inject({ method: 'POST', url: '/v1/webhooks', headers: alice, payload: { url: 'http://127.0.0.1:9/hook' } })).json().id;
   aliceIds.keyId = (await h.app.inject({ method: 'POST', url: '/v1/api-keys', headers: alice, payload: { scope: 'read' } })).json().id;
   const watched = (await h.app.inject({ method: 'POST', url: '/v1/clusters', headers: alice, payload: { name: 'watched', shards: 1, replicasPerShard: 0 } })).json();
-  Object.assign(watchedIds, { clusterId: watched.cluster.id, operationId: watched.operation.id, index: '0' });
+  Object.assign(watchedIds, { clusterId: watched.cluster.id, operationId: watched.operation.id, index: '0', lossId: (await loseShardData(h.database.db, watched.cluster.id)).lossId });
 });
 afterAll(() => h?.close());
 
@@ -96,7 +97,7 @@ describe('an admin key', () => {
       .filter((r) => r.pathParams.length > 0 && r.pathParams.every((p) => p in watchedIds))
       .sort(deletesLast);
     expect(routes.map((r) => r.operationId)).toEqual(
-      expect.arrayContaining(['getCluster', 'updateCluster', 'deleteCluster', 'getClusterCredentials', 'rotateClusterPassword', 'getClusterSkew', 'rebalanceCluster', 'switchoverShard', 'getOperation', 'listClusterOperations']),
+      expect.arrayContaining(['getCluster', 'updateCluster', 'deleteCluster', 'getClusterCredentials', 'rotateClusterPassword', 'getClusterSkew', 'rebalanceCluster', 'switchoverShard', 'acknowledgeDataLoss', 'getOperation', 'listClusterOperations']),
     );
     for (const route of routes) {
       const url = route.pathParams.reduce((u, p) => u.replace(`{${p}}`, watchedIds[p]!), route.path);

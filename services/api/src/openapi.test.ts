@@ -61,6 +61,7 @@ describe('the two documents', () => {
         'POST /v1/clusters/{clusterId}/credentials/rotate',
         'POST /v1/clusters/{clusterId}/shards/{index}/switchover',
         'GET /v1/clusters/{clusterId}/skew',
+        'POST /v1/clusters/{clusterId}/data-loss/{lossId}/acknowledge',
         'POST /v1/clusters',
         'POST /v1/tenants',
         'GET /v1/tenants',

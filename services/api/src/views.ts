@@ -1,10 +1,10 @@
-import type { ApiKey, Cluster, Delivery, EventType, Operation, Shard, Tenant, Usage, Webhook } from '@slotplane/contracts';
+import type { ApiKey, Cluster, DataLoss, Delivery, EventType, Operation, Shard, Tenant, Usage, Webhook } from '@slotplane/contracts';
 import { durabilityOf, presentStatus } from '@slotplane/core';
-import type { ApiKeyRow, ClusterRow, DeliveryRow, OperationRow, TenantRow, WebhookRow } from '@slotplane/db';
+import type { ApiKeyRow, ClusterRow, DataLossRow, DeliveryRow, OperationRow, TenantRow, WebhookRow } from '@slotplane/db';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function clusterView(row: ClusterRow, shards: Shard[] = []): Cluster {
+export function clusterView(row: ClusterRow, shards: Shard[] = [], dataLoss: DataLoss[] = []): Cluster {
   return {
     id: row.id,
     tenantId: row.tenantId,
@@ -17,9 +17,14 @@ export function clusterView(row: ClusterRow, shards: Shard[] = []): Cluster {
     lastError: row.lastError,
     observedAt: iso(row.observedAt),
     shards,
+    dataLoss,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+export function dataLossView(row: DataLossRow): DataLoss {
+  return { id: row.id, shardIndex: row.shardIndex, nodeId: row.nodeId, loss: row.loss, detail: row.detail, declaredAt: row.declaredAt.toISOString() };
 }
 
 export function operationView(row: OperationRow, moves: Operation['moves'] = null): Operation {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiHarness, waitFor, type ApiHarness } from '@slotplane/testkit';
+import { loseShardData, startApiHarness, waitFor, type ApiHarness } from '@slotplane/testkit';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 // No config file but the ones a test writes: the one in the developer's home is not read.
@@ -115,6 +115,22 @@ describe('slotplane clusters, operations (a tenant, over the API)', () => {
     const deleted = await slotplane(['clusters', 'delete', 'elastic']);
     expect(deleted.code, deleted.err).toBe(0);
     expect(deleted.out).toMatch(/delete\s+pending/);
+  });
+
+  it("shows a shard's data loss in clusters get until ack-loss acknowledges it", async () => {
+    await slotplane(['clusters', 'create', 'lossy', '--shards', '1', '--replicas', '0']);
+    const id = JSON.parse((await slotplane(['clusters', 'get', 'lossy', '--output', 'json'])).out).id;
+    const { lossId } = await loseShardData(h.database.db, id);
+    const shown = await slotplane(['clusters', 'get', 'lossy']);
+    expect(shown.out).toMatch(new RegExp(`${lossId}\\s+0\\s+\\S+\\s+persistence is none`));
+    expect(shown.out).toContain('slotplane clusters ack-loss lossy <id>');
+    const acked = await slotplane(['clusters', 'ack-loss', 'lossy', lossId, '--output', 'json']);
+    expect(acked.code, acked.err).toBe(0);
+    expect(JSON.parse(acked.out).dataLoss).toEqual([]);
+    expect((await slotplane(['clusters', 'get', 'lossy'])).out).not.toContain(lossId);
+    const unknown = await slotplane(['clusters', 'ack-loss', 'lossy', '01890a5d-ac96-774b-bcce-b302099a8057']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain('404 not_found');
   });
 });
 

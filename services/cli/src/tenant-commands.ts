@@ -197,6 +197,15 @@ export const TENANT_COMMANDS: Record<string, Command> = {
       await started(ctx, values, await ctx.sdk.clusters.rebalance(await clusterIdOf(ctx.sdk, name!), by ? { by } : {}));
     },
   }),
+  'clusters ack-loss': tenant({
+    usage: 'clusters ack-loss <name> <loss-id>',
+    help: "Acknowledge a data loss of the cluster (its id is in `clusters get`): it is no longer shown. Acknowledging one already acknowledged changes nothing.",
+    args: ['name', 'loss-id'],
+    run: async (ctx, [name, lossId]) => {
+      const cluster = await ctx.sdk.clusters.acknowledgeDataLoss(await clusterIdOf(ctx.sdk, name!), lossId!);
+      ctx.print(cluster, () => clusterDetail(cluster));
+    },
+  }),
   'operations get': tenant({
     usage: 'operations get <id>',
     help: 'An operation: kind, status, progress, step, error and warnings.',

@@ -31,11 +31,14 @@ export function clusterDetail(c: Cluster): string {
       ...(c.lastError ? [['last error', c.lastError]] : []),
     ],
   );
-  if (c.shards.length === 0) return head;
+  const losses = c.dataLoss.length
+    ? `\n\n${table(['DATA LOST', 'SHARD', 'DECLARED', 'DETAIL'], c.dataLoss.map((l) => [l.id, l.shardIndex ?? '-', l.declaredAt, l.detail]))}\n(slotplane clusters ack-loss ${c.name} <id> once you know)`
+    : '';
+  if (c.shards.length === 0) return head + losses;
   const nodes = c.shards.flatMap((s) =>
     [s.primary, ...s.replicas].filter((n) => n !== null).map((n) => [s.index, n.role ?? '-', `${n.host}:${n.port}`, n.status, s.primary === n ? s.slots.map(([a, b]) => `${a}-${b}`).join(',') : '']),
   );
-  return `${head}\n\n${table(['SHARD', 'ROLE', 'ADDRESS', 'STATUS', 'SLOTS'], nodes)}`;
+  return `${head}${losses}\n\n${table(['SHARD', 'ROLE', 'ADDRESS', 'STATUS', 'SLOTS'], nodes)}`;
 }
 
 export const operationLine = (op: Operation) =>

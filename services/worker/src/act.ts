@@ -1,5 +1,5 @@
 import { FENCED_STEPS, POSTGRES_STEPS, type Step } from '@slotplane/core';
-import { and, appendEvent, clusters, desc, eq, events, inArray, isNull, lte, newId, nodes, notifyAssignments, operations, pgArray, shards, slotMoves, sql, type ClusterRow, type Db } from '@slotplane/db';
+import { and, appendEvent, clusters, declareDataLoss, desc, eq, events, inArray, isNull, lte, newId, nodes, notifyAssignments, operations, pgArray, shards, slotMoves, sql, type ClusterRow, type Db } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
 import type { NodeAdminPool } from '@slotplane/redis-admin';
 import { WorkerError } from './errors.ts';
@@ -241,7 +241,8 @@ async function recordFailover(ctx: ActContext, step: Extract<Step, { kind: 'fail
 
 /**
  * A new run generation for a node that exited, so its agent starts it again in its own dir; what
- * its persistence cannot give back is said in a `shard.data_lost` event, in the same transaction.
+ * its persistence cannot give back is declared in the same transaction: a data loss the cluster
+ * shows until a user acknowledges it, and a `shard.data_lost` event.
  */
 async function restart(ctx: ActContext, tx: Tx, step: Extract<Step, { kind: 'restart' }>): Promise<void> {
   const [node] = await tx
@@ -253,8 +254,7 @@ async function restart(ctx: ActContext, tx: Tx, step: Extract<Step, { kind: 'res
   await notifyAssignments(tx, [node.hostId]);
   if (step.loss) {
     const [shard] = await tx.select({ index: shards.index }).from(shards).where(eq(shards.id, node.shardId));
-    const detail = step.loss === 'all' ? 'persistence is none: every key the shard held is gone' : 'persistence is rdb: writes since the last save are gone';
-    await appendEvent(tx, { tenantId: ctx.cluster.tenantId, clusterId: ctx.cluster.id, type: 'shard.data_lost', data: { shardIndex: shard?.index ?? null, nodeId: step.nodeId, loss: step.loss, detail } });
+    await declareDataLoss(tx, { tenantId: ctx.cluster.tenantId, clusterId: ctx.cluster.id, shardIndex: shard?.index ?? null, nodeId: step.nodeId, loss: step.loss });
   }
   ctx.log.warn({ nodeId: step.nodeId, loss: step.loss }, 'restarting an exited node in place');
 }

@@ -1,4 +1,4 @@
-import type { ClusterSpec, NodeRole, NodeStatus, SlotRange, StartFailure } from '@slotplane/contracts';
+import type { ClusterSpec, DataLossKind, NodeRole, NodeStatus, SlotRange, StartFailure } from '@slotplane/contracts';
 import type { ClusterNodeEntry } from '../cluster-nodes.ts';
 import type { HostState } from '../hosts.ts';
 import type { PlacedNode, PlacementHost } from '../placement.ts';
@@ -140,9 +140,9 @@ export type Step =
   /**
    * Postgres: a new run generation for a node whose process exited, so its agent starts it again
    * in its own data dir (same node id, slots and, with persistence, data). `loss` says what its
-   * persistence cannot give back, recorded as a `shard.data_lost` event.
+   * persistence cannot give back, recorded as a data loss on the cluster and a `shard.data_lost` event.
    */
-  | { kind: 'restart'; nodeId: string; loss: 'all' | 'since_last_save' | null }
+  | { kind: 'restart'; nodeId: string; loss: DataLossKind | null }
   | { kind: 'configSet'; nodeId: string; params: Record<string, string> }
   | { kind: 'setConfigEpoch'; nodeId: string; epoch: number }
   | { kind: 'addSlots'; nodeId: string; ranges: SlotRange[] }

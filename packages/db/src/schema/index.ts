@@ -3,8 +3,10 @@ export * from './clusters.ts';
 export * from './hosts.ts';
 export * from './operations.ts';
 export * from './moves.ts';
+export * from './data-losses.ts';
 
 import type { clusters, shards } from './clusters.ts';
+import type { dataLosses } from './data-losses.ts';
 import type { hosts, nodes } from './hosts.ts';
 import type { operations } from './operations.ts';
 import type { slotMoves } from './moves.ts';
@@ -17,6 +19,7 @@ export type HostRow = typeof hosts.$inferSelect;
 export type NodeRow = typeof nodes.$inferSelect;
 export type OperationRow = typeof operations.$inferSelect;
 export type SlotMoveRow = typeof slotMoves.$inferSelect;
+export type DataLossRow = typeof dataLosses.$inferSelect;
 export * from './webhooks.ts';
 export type TenantRow = typeof tenants.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;

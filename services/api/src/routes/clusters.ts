@@ -8,8 +8,8 @@ import { decodeCursor, toPage } from '../pagination.ts';
 import { createCluster, deleteCluster, getCluster, listClusters, updateCluster } from '../store/clusters.ts';
 import { tenantPasswordToHandOut } from '../store/credentials.ts';
 import { DEFAULT_QUOTAS } from '../store/tenants.ts';
+import { presentCluster, presentClusters } from '../store/present.ts';
 import { loadTopology } from '../store/topology.ts';
-import { clusterView } from '../views.ts';
 import { Accepted, acceptedReply, responder } from './accepted.ts';
 
 const tags = ['clusters'];
@@ -52,8 +52,8 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       const { limit, cursor, tenantId, name } = request.query;
       const tenant = tenantId === undefined ? visibleTenant(request.principal) : namedTenant(request.principal, tenantId, 'query.tenantId');
       const rows = await listClusters(db, tenant, limit, decodeCursor(cursor), name);
-      const topology = await loadTopology(db, rows.slice(0, limit).map((r) => r.id), rows);
-      return toPage(rows, limit, (r) => clusterView(r, topology.get(r.id)));
+      const views = await presentClusters(db, rows.slice(0, limit));
+      return toPage(rows, limit, (r) => views.get(r.id)!);
     },
   );
 
@@ -70,7 +70,7 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
     async (request, reply) => {
       const cluster = await getCluster(db, visibleTenant(request.principal), request.params.clusterId);
       reply.header('etag', etagOf(cluster.generation));
-      return clusterView(cluster, (await loadTopology(db, [cluster.id], [cluster])).get(cluster.id));
+      return presentCluster(db, cluster);
     },
   );
 
@@ -113,7 +113,7 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
       const r = await idempotent(request, async (tx) => {
         const { cluster, operation } = await updateCluster(tx, visibleTenant(request.principal), request.params.clusterId, request.body, { quotas, ifGeneration });
         if (operation) return acceptedReply({ cluster, operation });
-        return { status: 200, headers: { etag: etagOf(cluster.generation) }, body: clusterView(cluster, (await loadTopology(tx, [cluster.id], [cluster])).get(cluster.id)) };
+        return { status: 200, headers: { etag: etagOf(cluster.generation) }, body: await presentCluster(tx, cluster) };
       });
       return respond(reply, r);
     },

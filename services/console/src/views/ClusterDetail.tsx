@@ -76,6 +76,18 @@ export function ClusterDetail({ id }: { id: string }) {
         tenant <TenantName id={cluster.tenantId} names={names} /> · {cluster.id} · generation {cluster.generation} · {cluster.spec.shards} shards × (1 + {cluster.spec.replicasPerShard}) · {cluster.spec.maxMemoryMb} MB
       </p>
       {cluster.lastError && <p className="error">{cluster.lastError}</p>}
+      {cluster.dataLoss.map((l) => (
+        <div key={l.id} className="banner" role="alert" data-loss={l.id}>
+          Shard {l.shardIndex ?? '?'} lost data ({l.detail}) <When at={l.declaredAt} /> —{' '}
+          <button className="small"
+            onClick={() => {
+              setActionError(null);
+              live.call('POST', `/v1/clusters/${id}/data-loss/${l.id}/acknowledge`).then(reload, (err: unknown) => setActionError(err instanceof Error ? err.message : String(err)));
+            }}>
+            Acknowledge
+          </button>
+        </div>
+      ))}
 
       <div className="actions">
         <label>
