@@ -18,7 +18,7 @@ export interface ActContext {
   rows: MemberRow[];
 }
 
-type DbStep = Extract<Step, { kind: 'place' | 'remove' | 'restart' | 'journalMoves' | 'repointMoves' | 'retireShards' | 'retirePreviousPassword' }>;
+type DbStep = Extract<Step, { kind: 'place' | 'remove' | 'restart' | 'journalMoves' | 'repointMoves' | 'finishMoves' | 'retireShards' | 'retirePreviousPassword' }>;
 type RedisStep = Exclude<Step, DbStep>;
 const isDbStep = (s: Step): s is DbStep => POSTGRES_STEPS.has(s.kind);
 
@@ -39,6 +39,7 @@ export async function perform(ctx: ActContext, phase: string, steps: Step[]): Pr
         if (step.kind === 'restart') await restart(ctx, tx, step);
         if (step.kind === 'journalMoves') await journalMoves(ctx, tx, step);
         if (step.kind === 'repointMoves') await repointMoves(ctx, tx, step);
+        if (step.kind === 'finishMoves') await finishMoves(ctx, tx, step);
         if (step.kind === 'retireShards') await retireShards(ctx, tx, step);
         if (step.kind === 'retirePreviousPassword') await retirePreviousPassword(ctx, tx);
       }
@@ -140,6 +141,15 @@ async function repointMoves(ctx: ActContext, tx: Tx, step: Extract<Step, { kind:
     from unnest(${pgArray(step.slots, 'int')}) as s(slot)
     where ${slotMoves.clusterId} = ${ctx.cluster.id} and ${slotMoves.slot} = s.slot and ${slotMoves.finishedAt} is null`);
   ctx.log.warn({ slots: step.slots.length, source: step.sourceNodeId, target: step.targetNodeId, reason: step.reason }, 'slot moves handed to new nodes');
+}
+
+/** Open moves with nothing left to do (their target owns the slots, their source is gone): done. */
+async function finishMoves(ctx: ActContext, tx: Tx, step: Extract<Step, { kind: 'finishMoves' }>): Promise<void> {
+  await tx.execute(sql`
+    update ${slotMoves} set state = 'done', finished_at = now(), updated_at = now()
+    from unnest(${pgArray(step.slots, 'int')}) as s(slot)
+    where ${slotMoves.clusterId} = ${ctx.cluster.id} and ${slotMoves.slot} = s.slot and ${slotMoves.finishedAt} is null`);
+  ctx.log.warn({ slots: step.slots.length, reason: step.reason }, 'slot moves finished without their source');
 }
 
 /**
@@ -284,6 +294,8 @@ function summary(step: Step): Record<string, unknown> {
       return { kind: step.kind, from: step.nodeId, to: step.targetNodeId, slots: step.slots.length };
     case 'repointMoves':
       return { kind: step.kind, from: step.sourceNodeId, to: step.targetNodeId, slots: step.slots.length };
+    case 'finishMoves':
+      return { kind: step.kind, slots: step.slots.length };
     case 'setSlots':
       return { kind: step.kind, node: step.nodeId, how: step.how, redisId: step.redisId, slots: step.slots.length };
     case 'setTenantPasswords':

@@ -44,6 +44,7 @@ export function cutMoves(observed: ObservedCluster, live: ObservedNode[]): Plan 
       .sort((a, b) => Number(me(b)!.slots.length > 0) - Number(me(a)!.slots.length > 0) || b.redis.keys - a.redis.keys || epoch(b) - epoch(a))[0];
 
   const groups = new Map<string, { source: Answering; target: Answering; slots: number[]; started: number[] }>();
+  const finished: number[] = [];
   for (const m of observed.moves) {
     const source = byId.get(m.sourceNodeId);
     const target = byId.get(m.targetNodeId);
@@ -53,6 +54,9 @@ export function cutMoves(observed: ObservedCluster, live: ObservedNode[]): Plan 
     // once the target owns it, whoever leads the source's shard (only the owner changes remain).
     const claimer = leaders.filter((n) => n.shardIndex === source.shardIndex && claims(n, m.slot)).sort((a, b) => epoch(b) - epoch(a))[0];
     const newSource = leads(source) && (claims(source, m.slot) || !claimer) ? source : (claimer ?? (newTarget && claims(newTarget, m.slot) ? leaderOf(source.shardIndex) : undefined));
+    // The target owns it already and its source is gone (it gave its last slot away, or died after):
+    // only the owner change on the others was left, which the target's newer epoch spreads anyway.
+    if (!newSource && newTarget && claims(newTarget, m.slot) && !leads(source)) finished.push(m.slot);
     if (!newSource || !newTarget || newSource.shardIndex === newTarget.shardIndex) continue;
     const repoint = newSource.id !== source.id || newTarget.id !== target.id;
     // Started, not owned by the target yet, and the target takes someone else for its owner.
@@ -64,9 +68,10 @@ export function cutMoves(observed: ObservedCluster, live: ObservedNode[]): Plan 
     if (m.state !== 'planned' && !claims(newTarget, m.slot)) group.started.push(m.slot);
     groups.set(key, group);
   }
-  if (!groups.size) return undefined;
+  if (!groups.size && !finished.length) return undefined;
 
   const steps: Step[] = [];
+  if (finished.length) steps.push({ kind: 'finishMoves', slots: finished, reason: 'their target owns them and their source is gone' });
   const why: string[] = [];
   for (const { source, target, slots, started } of groups.values()) {
     why.push(`${slots.length || started.length} slot(s) from ${label(source)} to ${label(target)}`);
@@ -79,5 +84,6 @@ export function cutMoves(observed: ObservedCluster, live: ObservedNode[]): Plan 
     const migrating = started.filter((s) => claims(source, s) && !me(source)!.migrating.some((x) => x.slot === s && x.to === target.redis.myId));
     if (migrating.length) steps.push({ kind: 'setSlots', nodeId: source.id, slots: migrating, how: 'MIGRATING', redisId: target.redis.myId });
   }
+  if (finished.length) why.push(`${finished.length} slot(s) already on their target`);
   return { kind: 'act', phase: `resuming slot moves cut by a death: ${why.join('; ')}`, progress: 40, steps };
 }

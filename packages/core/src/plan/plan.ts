@@ -290,6 +290,17 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
       if (m !== owner && me(m)?.primaryId !== owner.redis.myId) replicate.push({ kind: 'replicate', nodeId: m.id, primaryRedisId: owner.redis.myId });
     }
   }
+  // A draining shard keeps its shape until its last slot is gone: a member placed in place of a
+  // dead one follows the primary still serving (a strict primary with no linked replica refuses
+  // the MIGRATEs that drain it).
+  for (let index = spec.shards; index < observed.shardCount; index++) {
+    const group = (draining as Answering[]).filter((m) => m.shardIndex === index);
+    const owner = group.find(ownsSlots);
+    if (!owner) continue;
+    for (const m of group) {
+      if (m !== owner && me(m)?.primaryId !== owner.redis.myId && !ownsSlots(m) && m.redis.keys === 0) replicate.push({ kind: 'replicate', nodeId: m.id, primaryRedisId: owner.redis.myId });
+    }
+  }
   if (replicate.length) return act('attaching replicas', 70, replicate);
 
   // 8. Settings: the spec's configuration on every node.
@@ -430,8 +441,21 @@ function heal(dead: ObservedNode, live: ObservedNode[], spec: DesiredCluster['sp
   // its slots to the newer one); the others wait for it, then go as any member that served nothing.
   const newer = live.find((n) => n !== dead && n.shardIndex === dead.shardIndex && !answering(n) && (n.lastEpoch ?? 0) > (dead.lastEpoch ?? 0));
   if (!shard.length && newer) return newer.agent === 'exited' ? heal(newer, live, spec, observed, disk) : wait(`waiting for ${label(newer)}, which led shard ${dead.shardIndex} last, to answer`, 40, 100);
-  // Promoted already (by us or by Redis): wait until every node has heard.
-  if (led) return wait(`waiting for every node to see shard ${dead.shardIndex}'s new primary`, 40, 20);
+  // Promoted already (by us or by Redis): wait until every node has heard. A promoted replica
+  // claims the slots it saw its primary own; one the primary took just before it died (a move's
+  // target) it may never have heard of, and no gossip tells it: the others would count the slot
+  // as the dead node's for good. It claims those itself (its epoch, the newest, makes it stick).
+  if (led) {
+    const leader = shard.find((n) => me(n)?.role === 'primary' && ownsSlots(n))!;
+    const claimed = new Set(others.filter((n) => me(n)?.role === 'primary').flatMap((n) => slotsOf(me(n)!.slots)));
+    const orphaned = [...new Set(seen.flatMap((e) => slotsOf(e.slots)))].filter((slot) => !claimed.has(slot));
+    if (orphaned.length) {
+      return act(`giving ${label(leader)} ${orphaned.length} slot(s) ${label(dead)} took just before it died`, 40, [
+        { kind: 'setSlots', nodeId: leader.id, slots: orphaned.sort((a, b) => a - b), how: 'NODE', redisId: leader.redis.myId },
+      ]);
+    }
+    return wait(`waiting for every node to see shard ${dead.shardIndex}'s new primary`, 40, 20);
+  }
   const heir = bestHeir(shard, dead);
   if (!heir) {
     // Nothing can take over: the same node again, in its own dir, with what its persistence kept;
@@ -672,6 +696,8 @@ function placementBlocked(err: unknown, observed: ObservedCluster): Plan {
   const reason = observed.fleet.length === 0 ? `no host agent has reported in the last ${HOST_SUSPECT_AFTER_MS / 1000} s: start slotplane-agent on at least one host` : err.message;
   return { kind: 'blocked', code: 'placement_failed', reason, permanent: true };
 }
+
+const slotsOf = (ranges: SlotRange[]) => ranges.flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_, i) => a + i));
 
 function overlaps(claimed: SlotRange[], [start, end]: SlotRange): boolean {
   return claimed.some(([s, e]) => s <= end && e >= start);

@@ -501,6 +501,16 @@ export class SimulatedCluster {
       case 'repointMoves':
         this.repointMoves(step);
         return true;
+      case 'finishMoves': {
+        for (const slot of step.slots) {
+          const m = this.openAt[slot];
+          if (!m) throw new RuleViolation(`finishMoves of slot ${slot}, which has no open move`);
+          const target = this.rows.find((r) => r.id === m.targetNodeId)?.process;
+          if (!target || !owns(target.slots, slot)) throw new RuleViolation(`finishMoves of slot ${slot}, which its target does not own`);
+        }
+        this.setState(step.slots, 'done');
+        return true;
+      }
       case 'retireShards':
         this.retireShards(step);
         return true;
@@ -707,6 +717,13 @@ export class SimulatedCluster {
   /** CLUSTER SETSLOT s IMPORTING|MIGRATING|NODE <id> on `p`, slot by slot, as Redis 7.0 answers it. */
   private setSlots(row: SimRow, p: SimRedis, step: Extract<Step, { kind: 'setSlots' }>): void {
     if (p.role !== 'primary') this.refuse(`CLUSTER SETSLOT on ${label(row)}: ERR Please use SETSLOT only with masters.`);
+    if (step.redisId === p.id) {
+      if (step.how !== 'NODE') throw new RuleViolation(`SETSLOT ${step.how} to itself on ${label(row)}`);
+      // Claims them (no new epoch: none is imported); its epoch decides against other claims.
+      for (const slot of step.slots) p.importing.delete(slot), p.importOwner.delete(slot);
+      p.slots = withSlots(p.slots, step.slots);
+      return;
+    }
     const peer = p.peers.get(step.redisId);
     if (!peer) this.refuse(`CLUSTER SETSLOT ${step.how} ${short(step.redisId)} on ${label(row)}: ERR I don't know about node`);
     for (const slot of step.slots) {
@@ -1030,15 +1047,16 @@ export class SimulatedCluster {
     // claimed meanwhile (a move's target taking it) is not among them.
     const seen = p.peers.get(deadId);
     const newer = [...p.peers].flatMap(([id, v]) => (id !== deadId && v.role === 'primary' && v.configEpoch > (seen?.configEpoch ?? 0) ? v.slots : []));
-    p.slots = subtract(seen?.slots ?? [], newer);
+    p.slots = subtract(seen?.slots ?? [], normalizeRanges(newer));
     p.currentEpoch = max + 1;
     p.configEpoch = max + 1;
     for (const o of this.processes()) {
       if (o !== p && o.role === 'replica' && o.primaryId === deadId) this.follow(o, p.id);
       const v = o.peers.get(p.id);
       if (v) Object.assign(v, viewOf(p));
+      // Only what it claims leaves the dead one: a slot the dead one took that it never heard of stays with the dead one.
       const w = o.peers.get(deadId);
-      if (w) w.slots = [];
+      if (w) w.slots = subtract(w.slots, o.role === 'primary' ? normalizeRanges([...p.slots, ...o.slots]) : p.slots);
     }
   }
 
@@ -1282,7 +1300,8 @@ export class SimulatedCluster {
       for (const v of p.peers.values()) {
         if (v.role !== 'primary' || !v.slots.length) continue;
         const newer = [...p.peers].flatMap(([id, w]) => (w !== v && this.alive.has(id) && w.role === 'primary' && w.configEpoch > v.configEpoch ? w.slots : []));
-        if (newer.length) v.slots = subtract(v.slots, newer);
+        if (p.role === 'primary') newer.push(...p.slots); // its own slots are its own
+        if (newer.length) v.slots = subtract(v.slots, normalizeRanges(newer));
       }
       // Gossip, one hop: whatever a live peer knew, with flags but no slots yet; FORGET's ban holds it off.
       for (const id of knewBefore.get(p.id)!.keys()) {

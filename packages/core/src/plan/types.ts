@@ -156,6 +156,11 @@ export type Step =
    * by a death is finished by the node that took the dead one's place).
    */
   | { kind: 'repointMoves'; slots: number[]; sourceNodeId: string; targetNodeId: string; reason: string }
+  /**
+   * Postgres: open moves whose target owns the slot already while their source is gone: nothing
+   * is left to do but what gossip does (the target's newer epoch), so they are done.
+   */
+  | { kind: 'finishMoves'; slots: number[]; reason: string }
   /** Redis: CLUSTER SETSLOT <slot> IMPORTING|MIGRATING|NODE <redisId> on this node, for each slot. */
   | { kind: 'setSlots'; nodeId: string; slots: number[]; how: 'IMPORTING' | 'MIGRATING' | 'NODE'; redisId: string }
   /** Redis + journal: move these slots (all of them open in the journal) from source to target. */
@@ -177,7 +182,7 @@ export type Step =
 export type StepKind = Step['kind'];
 
 /** Steps that only write Postgres: the worker commits a plan's in one transaction, before its Redis steps. */
-export const POSTGRES_STEPS: ReadonlySet<StepKind> = new Set(['place', 'remove', 'restart', 'journalMoves', 'repointMoves', 'retireShards', 'retirePreviousPassword']);
+export const POSTGRES_STEPS: ReadonlySet<StepKind> = new Set(['place', 'remove', 'restart', 'journalMoves', 'repointMoves', 'finishMoves', 'retireShards', 'retirePreviousPassword']);
 
 /**
  * Steps that change slot ownership, membership or roles, or who may log in: the lease is
