@@ -38,6 +38,15 @@ for i = 3, #ARGV do
 end
 return out`;
 
+/** CLUSTER SETSLOT <slot> STABLE for every slot in ARGV (it takes no node id). */
+const STABLE_SLOTS = `
+local out = {}
+for i = 1, #ARGV do
+  local r = redis.pcall('CLUSTER', 'SETSLOT', ARGV[i], 'STABLE')
+  out[#out + 1] = type(r) == 'table' and r.err or ''
+end
+return out`;
+
 /** CLUSTER COUNTKEYSINSLOT for every slot in ARGV. */
 const COUNT_KEYS = `
 local out = {}
@@ -222,6 +231,12 @@ export class NodeAdmin {
   async setSlots(slots: number[], how: 'IMPORTING' | 'MIGRATING' | 'NODE', nodeId: string): Promise<Array<string | null>> {
     if (!slots.length) return [];
     const errors = (await this.redis.eval(SET_SLOTS, 0, how, nodeId, ...slots.map(String))) as string[];
+    return errors.map((e) => e || null);
+  }
+  /** CLUSTER SETSLOT <slot> STABLE for many slots (their migrating or importing state cleared), in one script run. */
+  async stableSlots(slots: number[]): Promise<Array<string | null>> {
+    if (!slots.length) return [];
+    const errors = (await this.redis.eval(STABLE_SLOTS, 0, ...slots.map(String))) as string[];
     return errors.map((e) => e || null);
   }
   /** COUNTKEYSINSLOT for many slots, in one script run on the node. */

@@ -4,7 +4,7 @@ import type { Logger } from '@slotplane/logger';
 import type { NodeAdminPool } from '@slotplane/redis-admin';
 import { WorkerError } from './errors.ts';
 import { failpoint } from './failpoint.ts';
-import { failover, moveSlots } from './migrate.ts';
+import { failover, moveSlots, undoMoves } from './migrate.ts';
 import type { Lease } from './lease.ts';
 import type { MemberRow } from './observe.ts';
 
@@ -18,7 +18,7 @@ export interface ActContext {
   rows: MemberRow[];
 }
 
-type DbStep = Extract<Step, { kind: 'place' | 'remove' | 'restart' | 'journalMoves' | 'repointMoves' | 'finishMoves' | 'retireShards' | 'retirePreviousPassword' }>;
+type DbStep = Extract<Step, { kind: 'place' | 'remove' | 'restart' | 'journalMoves' | 'dropMoves' | 'repointMoves' | 'finishMoves' | 'retireShards' | 'retirePreviousPassword' }>;
 type RedisStep = Exclude<Step, DbStep>;
 const isDbStep = (s: Step): s is DbStep => POSTGRES_STEPS.has(s.kind);
 
@@ -38,6 +38,7 @@ export async function perform(ctx: ActContext, phase: string, steps: Step[]): Pr
         if (step.kind === 'remove') await remove(ctx, tx, step);
         if (step.kind === 'restart') await restart(ctx, tx, step);
         if (step.kind === 'journalMoves') await journalMoves(ctx, tx, step);
+        if (step.kind === 'dropMoves') await dropMoves(ctx, tx, step);
         if (step.kind === 'repointMoves') await repointMoves(ctx, tx, step);
         if (step.kind === 'finishMoves') await finishMoves(ctx, tx, step);
         if (step.kind === 'retireShards') await retireShards(ctx, tx, step);
@@ -69,6 +70,10 @@ async function runOnNode(ctx: ActContext, nodeId: string, steps: RedisStep[]): P
     // Multi-command steps with a journal of their own.
     if (step.kind === 'moveSlots') {
       await moveSlots(ctx, step);
+      continue;
+    }
+    if (step.kind === 'undoMoves') {
+      await undoMoves(ctx, step);
       continue;
     }
     if (step.kind === 'failover') {
@@ -127,11 +132,19 @@ async function journalMoves(ctx: ActContext, tx: Tx, step: Extract<Step, { kind:
         .limit(1);
   const { moves } = step;
   await tx.execute(sql`
-    insert into ${slotMoves} (id, cluster_id, operation_id, slot, source_node_id, target_node_id)
-    select id, ${ctx.cluster.id}, ${update?.id ?? null}::uuid, slot, source, target
+    insert into ${slotMoves} (id, cluster_id, operation_id, spec_generation, slot, source_node_id, target_node_id)
+    select id, ${ctx.cluster.id}, ${update?.id ?? null}::uuid, ${step.generation}::int, slot, source, target
     from unnest(${pgArray(moves.map(() => newId()), 'uuid')}, ${pgArray(moves.map((m) => m.slot), 'int')},
                 ${pgArray(moves.map((m) => m.sourceNodeId), 'uuid')}, ${pgArray(moves.map((m) => m.targetNodeId), 'uuid')}) as m(id, slot, source, target)`);
   ctx.log.info({ moves: step.moves.length }, 'journaled slot moves');
+}
+
+/** Moves planned for an older spec, not started: gone from the journal. */
+async function dropMoves(ctx: ActContext, tx: Tx, step: Extract<Step, { kind: 'dropMoves' }>): Promise<void> {
+  await tx.execute(sql`
+    delete from ${slotMoves} using unnest(${pgArray(step.slots, 'int')}) as s(slot)
+    where ${slotMoves.clusterId} = ${ctx.cluster.id} and ${slotMoves.slot} = s.slot and ${slotMoves.finishedAt} is null and ${slotMoves.state} = 'planned'`);
+  ctx.log.info({ slots: step.slots.length }, 'dropped slot moves planned for an older spec');
 }
 
 /** The open moves of these slots now name the nodes that lead their shards (a move cut by a death). */
@@ -295,7 +308,10 @@ function summary(step: Step): Record<string, unknown> {
     case 'repointMoves':
       return { kind: step.kind, from: step.sourceNodeId, to: step.targetNodeId, slots: step.slots.length };
     case 'finishMoves':
+    case 'dropMoves':
       return { kind: step.kind, slots: step.slots.length };
+    case 'undoMoves':
+      return { kind: step.kind, from: step.nodeId, to: step.sourceNodeId, slots: step.slots.length };
     case 'setSlots':
       return { kind: step.kind, node: step.nodeId, how: step.how, redisId: step.redisId, slots: step.slots.length };
     case 'setTenantPasswords':

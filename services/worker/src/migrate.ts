@@ -263,6 +263,73 @@ async function resolveBusyKeys(ctx: ActContext, src: NodeAdmin, target: { addres
   }
 }
 
+type UndoStep = Extract<Step, { kind: 'undoMoves' }>;
+/** Keys MIGRATEd back per command while undoing (undone moves hold what was moved so far: little). */
+const KEYS_PER_UNDO = 100;
+
+/**
+ * Undoes started moves of an older spec: the source still owns the slots, the target (the step's
+ * node) imports them and holds the keys moved so far. Per slot, from wherever a cut attempt left
+ * it: the target imports again if it stopped while holding keys (it answers for a slot it does
+ * not own only after ASKING, and only while importing); its keys MIGRATE back; the source stops
+ * migrating, so clients are no longer sent to the target; keys a client wrote there through an
+ * ASK meanwhile go back too; then the target stops importing, and the journal forgets the moves.
+ * A key on both sides (a MIGRATE cut before its delete) is the source's: the source kept serving
+ * it (clients are sent to the target only for keys the source lacks), so the target's copy is stale.
+ */
+export async function undoMoves(ctx: ActContext, step: UndoStep): Promise<void> {
+  const target = member(ctx, step.nodeId);
+  const source = member(ctx, step.sourceNodeId);
+  const dst = ctx.admins.get({ host: target.address, port: target.port, password: ctx.cluster.adminPassword });
+  const src = ctx.admins.get({ host: source.address, port: source.port, password: ctx.cluster.adminPassword });
+  const self = async (a: NodeAdmin) => (await a.nodes()).find((e) => e.myself)!;
+  const [srcSelf, dstSelf] = await Promise.all([self(src), self(dst)]);
+  const has = (owned: Array<[number, number]>, s: number) => owned.some(([a, b]) => a <= s && s <= b);
+  const wrong = step.slots.filter((s) => !has(srcSelf.slots, s) || has(dstSelf.slots, s));
+  if (wrong.length) throw new WorkerError('move_inconsistent', `slot ${wrong[0]} is not owned by ${src.label} alone; not undoing its move`, true);
+  await ctx.lease.verify();
+  for (let round = 0; round < 5; round++) {
+    const counts = await dst.countKeysInSlots(step.slots);
+    const loaded = step.slots.filter((_, i) => counts[i]! > 0);
+    const importing = new Set((await self(dst)).importing.filter((i) => i.from === srcSelf.id).map((i) => i.slot));
+    await expectOk(dst, loaded.filter((s) => !importing.has(s)), 'IMPORTING', srcSelf.id);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: DRAIN_CONCURRENCY }, async () => {
+        while (next < loaded.length) await drainBack(ctx, dst, src, { address: source.address, port: source.port }, loaded[next++]!);
+      }),
+    );
+    await src.stableSlots((await self(src)).migrating.filter((m) => step.slots.includes(m.slot)).map((m) => m.slot));
+    if ((await dst.countKeysInSlots(step.slots)).some((n) => n > 0)) continue; // written through an ASK meanwhile
+    await dst.stableSlots(step.slots);
+    if ((await dst.countKeysInSlots(step.slots)).some((n) => n > 0)) continue;
+    await ctx.db.execute(sql`
+      delete from ${slotMoves} using unnest(${pgArray(step.slots, 'int')}) as s(slot)
+      where ${slotMoves.clusterId} = ${ctx.cluster.id} and ${slotMoves.slot} = s.slot and ${slotMoves.finishedAt} is null
+        and exists (select from ${clusters} where ${ctx.lease.held()})`);
+    ctx.log.info({ slots: step.slots.length, from: dst.label, to: src.label }, 'undid slot moves started for an older spec');
+    return;
+  }
+  throw new WorkerError('undo_incomplete', `keys kept arriving on ${dst.label} while its slots were being returned to ${src.label}; trying again`, true);
+}
+
+/** MIGRATEs every key of `slot` from the target back to the source (ASKING: the target does not own the slot). */
+async function drainBack(ctx: ActContext, dst: NodeAdmin, src: NodeAdmin, to: { address: string; port: number }, slot: number): Promise<void> {
+  for (;;) {
+    const keys = (await dst.redis.call('CLUSTER', 'GETKEYSINSLOT', String(slot), String(KEYS_PER_UNDO))) as string[];
+    if (!keys.length) return;
+    const args = [to.address, String(to.port), '', '0', String(MIGRATE_TIMEOUT_MS), 'AUTH2', REDIS_USERS.admin, ctx.cluster.adminPassword, 'KEYS', ...keys];
+    const replies = ((await dst.redis.pipeline().call('ASKING').call('MIGRATE', ...args).exec()) ?? []) as Array<[Error | null, unknown]>;
+    const err = replies[1]?.[0] ?? null;
+    if (!err) continue;
+    if (!err.message.includes('BUSYKEY')) throw new WorkerError('migrate_failed', `MIGRATE back from ${dst.label}: ${err.message}`, true);
+    // Keys the source holds too: its copy is the one clients saw; the target's goes.
+    const held = ((await src.redis.pipeline(keys.map((k) => ['exists', k])).exec()) ?? []).map(([, n]) => Number(n) > 0);
+    const stale = keys.filter((_, i) => held[i]);
+    if (stale.length) await dst.redis.pipeline().call('ASKING').call('DEL', ...stale).exec();
+  }
+}
+
 /**
  * CLUSTER FAILOVER on a replica, waited for until it reports itself primary: coordinated with a
  * live primary, FORCE when the primary's process is known dead (no handshake with it; the other

@@ -33,7 +33,7 @@ export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool
     db.select().from(shards).where(and(eq(shards.clusterId, cluster.id), isNull(shards.removedAt))),
     loadFleet(db),
     db
-      .select({ slot: slotMoves.slot, sourceNodeId: slotMoves.sourceNodeId, targetNodeId: slotMoves.targetNodeId, state: slotMoves.state })
+      .select({ slot: slotMoves.slot, sourceNodeId: slotMoves.sourceNodeId, targetNodeId: slotMoves.targetNodeId, state: slotMoves.state, generation: slotMoves.specGeneration })
       .from(slotMoves)
       // The literal matches the partial index of open moves.
       .where(and(eq(slotMoves.clusterId, cluster.id), isNull(slotMoves.finishedAt))),

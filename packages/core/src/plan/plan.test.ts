@@ -50,6 +50,10 @@ function stepText(s: Step): string {
       return `moveSlots ${s.nodeId}>${s.targetNodeId} ${rangesText(s.slots)} others=${s.otherPrimaryIds.join(',')}`;
     case 'retireShards':
       return `retireShards ${s.shardIndexes.join(',')}`;
+    case 'dropMoves':
+      return `dropMoves ${rangesText(s.slots)}`;
+    case 'undoMoves':
+      return `undoMoves ${s.nodeId}<${s.sourceNodeId} ${rangesText(s.slots)}`;
     case 'finishMoves':
       return `finishMoves ${rangesText(s.slots)}`;
     case 'repointMoves':
@@ -762,6 +766,45 @@ describe('a slot move cut by a death', () => {
   });
 });
 
+describe('a scale changed while its slots are moving', () => {
+  it('drops the moves not started, returns the started ones to their source, and ends at the newest spec with every key, whenever the worker dies', () => {
+    let undone = 0;
+    let dropped = 0;
+    let startedRuns = 0;
+    const shapeArb = fc.record({ shards: fc.integer({ min: 1, max: 4 }), replicasPerShard: fc.integer({ min: 0, max: 1 }), persistence: persistenceArb });
+    fc.assert(
+      fc.property(shapeArb, fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }), fc.nat({ max: 4 }), seedArb, crashRateArb, (shape, first, second, extra, seed, crashRate) => {
+        const spec: ClusterSpec = { ...shape, maxMemoryMb: 256, redisConfig: {} };
+        const run = newRun({ hosts: hostsOf(4), spec, seed, crashRate });
+        const { world } = run;
+        traced(run, () => {
+          expect(settle(run).kind).toBe('done');
+          world.tenantWrites(3000);
+          world.tick();
+          world.setSpec({ ...spec, shards: first });
+          for (let i = 0; i < 200 && !world.openMoves().some((m) => m.state !== 'planned'); i++) advance(run, 1);
+          advance(run, extra);
+          const started = world.openMoves().filter((m) => m.state !== 'planned' && !['owner_target', 'owner_source', 'owner_all'].includes(m.state));
+          run.performed.length = 0;
+          world.setSpec({ ...spec, shards: second });
+          expect(settle(run, 800).kind).toBe('done');
+          if (run.performed.some((s) => s.kind === 'undoMoves')) undone++;
+          if (run.performed.some((s) => s.kind === 'dropMoves')) dropped++;
+          if (started.length && second !== first) startedRuns++;
+          expect(world.journal.filter((m) => m.generation !== null && m.generation < world.desired.generation && m.state !== 'done')).toEqual([]);
+          const opts = { layout: 'any' as const };
+          expectConverged(world, opts);
+          expectStable(run, opts);
+        });
+      }),
+      runs(30),
+    );
+    // The runs did exercise both: moves returned to their source, and moves dropped unstarted.
+    if (startedRuns > 3) expect(undone).toBeGreaterThan(0);
+    expect(dropped).toBeGreaterThan(0);
+  });
+});
+
 describe('a lost host', () => {
 
   it('is healed: Redis promotes, the dead nodes are replaced on other hosts and FORGOTTEN; back, its nodes are erased and never rejoin', () => {
@@ -1125,7 +1168,7 @@ describe('the simulated cluster', () => {
     for (const slot of slots) world.putKeys(slot, 9, 100);
     world.tick();
     const written = world.written;
-    world.apply({ kind: 'journalMoves', operationId: null, moves: slots.map((slot) => ({ slot, sourceNodeId: a.id, targetNodeId: b.id })) });
+    world.apply({ kind: 'journalMoves', operationId: null, generation: null, moves: slots.map((slot) => ({ slot, sourceNodeId: a.id, targetNodeId: b.id })) });
     const step: Step = { kind: 'moveSlots', nodeId: a.id, targetNodeId: b.id, slots, otherPrimaryIds: [] };
     expect(world.apply(step, { chunk: 0, phase: 2, fraction: 0.5 })).toBe(false);
     expect(myself(world, a.id)!.migrating).toEqual(slots.map((slot) => ({ slot, to: b.process!.id })));
@@ -1153,7 +1196,7 @@ describe('the simulated cluster', () => {
     const { run, world, a, b } = formed();
     const all = a.process!.slots.flatMap(([s, e]) => Array.from({ length: e - s + 1 }, (_, i) => s + i));
     const replicaOfA = world.liveRows().find((r) => r.process?.primaryId === a.process!.id)!;
-    world.apply({ kind: 'journalMoves', operationId: null, moves: all.map((slot) => ({ slot, sourceNodeId: a.id, targetNodeId: b.id })) });
+    world.apply({ kind: 'journalMoves', operationId: null, generation: null, moves: all.map((slot) => ({ slot, sourceNodeId: a.id, targetNodeId: b.id })) });
     expect(world.apply({ kind: 'moveSlots', nodeId: a.id, targetNodeId: b.id, slots: all, otherPrimaryIds: [] })).toBe(true);
     expect(a.process!.role).toBe('replica');
     expect(a.process!.primaryId).toBe(b.process!.id);

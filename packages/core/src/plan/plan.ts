@@ -345,6 +345,8 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
 function planResharding(desired: DesiredCluster, observed: ObservedCluster, nodes: Answering[], owners: Map<number, Answering>, draining: Answering[], inSync: Plan | undefined): Plan | undefined {
   const { spec } = desired;
   const byId = new Map(nodes.map((n) => [n.id, n]));
+  const superseded = supersededMoves(desired, observed, byId, inSync);
+  if (superseded) return superseded;
   if (observed.moves.length) {
     if (inSync) return inSync;
     // One step per source->target pair, all at once, as long as no node both gives and takes:
@@ -384,7 +386,7 @@ function planResharding(desired: DesiredCluster, observed: ObservedCluster, node
   const targets = Array.from({ length: spec.shards }, (_, i) => i);
   const journal = (operationId: string | null, moves: SlotMove[]): Plan =>
     act(`planning ${moves.length} slot move(s)`, 55, [
-      { kind: 'journalMoves', operationId, moves: moves.map((m) => ({ slot: m.slot, sourceNodeId: ownerOfShard.get(m.from)!.id, targetNodeId: ownerOfShard.get(m.to)!.id })) },
+      { kind: 'journalMoves', operationId, generation: operationId === null ? desired.generation : null, moves: moves.map((m) => ({ slot: m.slot, sourceNodeId: ownerOfShard.get(m.from)!.id, targetNodeId: ownerOfShard.get(m.to)!.id })) },
     ]);
   // A scale-in drains the extra shards; a scale-out fills the new ones; nothing else moves by itself.
   const drainingWithSlots = [...owned.keys()].some((i) => i >= spec.shards);
@@ -408,6 +410,36 @@ function planResharding(desired: DesiredCluster, observed: ObservedCluster, node
     return act('retiring drained shards', 92, [{ kind: 'retireShards', shardIndexes: Array.from({ length: observed.shardCount - spec.shards }, (_, i) => spec.shards + i) }]);
   }
   return undefined;
+}
+
+/**
+ * A scale's moves planned for an older spec: the tenant changed the shape since (a new PATCH,
+ * say after a scale that could not finish). Those not started are dropped; those started are
+ * undone, their keys returned to the source that still owns the slot, unless the target owns it
+ * already (then it is finished as any move). The new spec's moves are then planned from where
+ * the slots are. Undoing MIGRATEs too, so it waits for every node in sync as any move.
+ */
+function supersededMoves(desired: DesiredCluster, observed: ObservedCluster, byId: Map<string, Answering>, inSync: Plan | undefined): Plan | undefined {
+  const old = observed.moves.filter((m) => m.generation !== null && m.generation < desired.generation);
+  if (!old.length) return undefined;
+  const planned = old.filter((m) => m.state === 'planned').map((m) => m.slot);
+  if (planned.length) return act(`dropping ${planned.length} slot move(s) planned for an older spec`, 52, [{ kind: 'dropMoves', slots: planned }]);
+  const pairs = new Map<string, { target: string; source: string; slots: number[] }>();
+  for (const m of old) {
+    const source = byId.get(m.sourceNodeId);
+    const target = byId.get(m.targetNodeId);
+    // Past the point of no return (the target owns it), or an end that does not answer: not undone here.
+    if (!source || !target || !me(source)?.slots.some(([a, b]) => a <= m.slot && m.slot <= b) || me(target)?.slots.some(([a, b]) => a <= m.slot && m.slot <= b)) continue;
+    const key = `${m.targetNodeId}<${m.sourceNodeId}`;
+    const pair = pairs.get(key) ?? { target: m.targetNodeId, source: m.sourceNodeId, slots: [] };
+    pair.slots.push(m.slot);
+    pairs.set(key, pair);
+  }
+  if (!pairs.size) return undefined;
+  if (inSync) return inSync;
+  const steps: Step[] = [...pairs.values()].map((p) => ({ kind: 'undoMoves' as const, nodeId: p.target, sourceNodeId: p.source, slots: p.slots.sort((a, b) => a - b) }));
+  const count = steps.reduce((n, s) => n + (s.kind === 'undoMoves' ? s.slots.length : 0), 0);
+  return act(`undoing ${count} slot move(s) started for an older spec: their keys go back to their source`, 52, steps);
 }
 
 /**

@@ -170,6 +170,7 @@ export interface SimMove {
   targetNodeId: string;
   state: MoveState;
   operationId: string | null;
+  generation: number | null;
 }
 
 /** An open rebalance or switchover operation, as the API stored it. */
@@ -401,7 +402,7 @@ export class SimulatedCluster {
       row.redisNodeId = id;
       row.lastEpoch = this.alive.get(id)!.configEpoch;
     }
-    const moves = (this.openView ??= this.openMoves().map(({ slot, sourceNodeId, targetNodeId, state }) => ({ slot, sourceNodeId, targetNodeId, state })));
+    const moves = (this.openView ??= this.openMoves().map(({ slot, sourceNodeId, targetNodeId, state, generation }) => ({ slot, sourceNodeId, targetNodeId, state, generation })));
     const requests: Request[] = this.requests.map((r) => {
       if (r.kind === 'switchover') return { ...r };
       const c = this.opCounts.get(r.operationId);
@@ -500,6 +501,12 @@ export class SimulatedCluster {
         return true;
       case 'repointMoves':
         this.repointMoves(step);
+        return true;
+      case 'dropMoves':
+        for (const slot of step.slots) {
+          if (this.openAt[slot]?.state !== 'planned') throw new RuleViolation(`dropMoves of slot ${slot}, whose move is ${this.openAt[slot]?.state ?? 'not open'}`);
+          this.forgetMove(slot);
+        }
         return true;
       case 'finishMoves': {
         for (const slot of step.slots) {
@@ -605,6 +612,9 @@ export class SimulatedCluster {
       case 'setSlots':
         this.setSlots(row, p, step);
         return true;
+      case 'undoMoves':
+        this.undoMoves(step, row, p);
+        return true;
       case 'moveSlots':
         return this.moveSlots(step, row, p, cut);
       case 'failover':
@@ -685,7 +695,7 @@ export class SimulatedCluster {
       if (!owned[m.slot]) throw new RuleViolation(`journalMoves: slot ${m.slot} is not owned by its source ${label(this.row(m.sourceNodeId))}`);
     }
     for (const m of step.moves) {
-      const move: SimMove = { slot: m.slot, sourceNodeId: m.sourceNodeId, targetNodeId: m.targetNodeId, state: 'planned', operationId: step.operationId };
+      const move: SimMove = { slot: m.slot, sourceNodeId: m.sourceNodeId, targetNodeId: m.targetNodeId, state: 'planned', operationId: step.operationId, generation: step.generation };
       this.journal.push(move);
       this.openAt[m.slot] = move;
     }
@@ -695,6 +705,52 @@ export class SimulatedCluster {
       const c = this.opCounts.get(step.operationId) ?? { done: 0, open: 0 };
       c.open += step.moves.length;
       this.opCounts.set(step.operationId, c);
+    }
+  }
+
+  /** A journal row gone (dropped before it started, or undone). */
+  private forgetMove(slot: number): void {
+    const m = this.openAt[slot]!;
+    this.openAt[slot] = undefined;
+    this.openCount--;
+    this.openView = null;
+    this.journal.splice(this.journal.indexOf(m), 1);
+    if (m.operationId) this.opCounts.get(m.operationId)!.open--;
+  }
+
+  /**
+   * The worker's undoMoves: per slot, the target's keys MIGRATE back to the source (which owns
+   * the slot), the source stops migrating and the target importing, and the journal forgets it.
+   */
+  private undoMoves(step: Extract<Step, { kind: 'undoMoves' }>, dstRow: SimRow, dst: SimRedis): void {
+    const srcRow = this.row(step.sourceNodeId);
+    const src = srcRow.process;
+    if (srcRow.removed || !src || srcRow.agent !== 'running') this.refuse(`undoMoves back to ${label(srcRow)}: connection refused`);
+    for (const slot of step.slots) {
+      const m = this.openAt[slot];
+      if (!m || m.sourceNodeId !== srcRow.id || m.targetNodeId !== dstRow.id) throw new RuleViolation(`undoMoves of slot ${slot} without an open journal row from ${label(srcRow)} to ${label(dstRow)}`);
+      if (owns(dst.slots, slot)) throw new RuleViolation(`undoMoves of slot ${slot}, which ${label(dstRow)} owns already`);
+      if (!owns(src.slots, slot)) throw new RuleViolation(`undoMoves of slot ${slot} back to ${label(srcRow)}, which does not own it`);
+    }
+    if (dst.slotKeys && step.slots.some((s) => dst.slotKeys[s]! > 0)) {
+      const guarded = [src, dst].find((q) => this.refusesWrites(q));
+      if (guarded) this.refuse(`MIGRATE from ${label(dstRow)}: NOREPLICAS on ${guarded === src ? label(srcRow) : label(dstRow)}`);
+      for (const [r, q] of [[srcRow, src], [dstRow, dst]] as const) {
+        if (q.diskFull && persistenceError({ aof_last_write_status: 'err', rdb_last_bgsave_status: 'err' }, q.config)) this.refuse(`undoMoves: ${label(r)} answers MISCONF (it cannot persist)`);
+      }
+    }
+    for (const slot of step.slots) {
+      const keys = dst.slotKeys[slot]!;
+      const bytes = dst.slotBytes[slot]!;
+      // A key a cut MIGRATE copied is on both: the target's copy is the one that counts.
+      const copied = src.copied.get(slot) ?? 0;
+      src.copied.delete(slot);
+      addKeys(dst, slot, -keys, -bytes);
+      addKeys(src, slot, keys - Math.min(copied, keys), bytes);
+      src.migrating.delete(slot);
+      dst.importing.delete(slot);
+      dst.importOwner.delete(slot);
+      this.forgetMove(slot);
     }
   }
 

@@ -96,6 +96,8 @@ export interface OpenMove {
   sourceNodeId: string;
   targetNodeId: string;
   state: string;
+  /** The spec generation a scale's move was planned for; null for a rebalance's. */
+  generation: number | null;
 }
 
 /** What an open operation other than a spec change asks for. */
@@ -150,7 +152,15 @@ export type Step =
   | { kind: 'replicate'; nodeId: string; primaryRedisId: string }
   | { kind: 'forget'; nodeId: string; forgetRedisId: string }
   /** Postgres: journal rows for the moves a plan needs, for the operation they serve. */
-  | { kind: 'journalMoves'; operationId: string | null; moves: Array<{ slot: number; sourceNodeId: string; targetNodeId: string }> }
+  | { kind: 'journalMoves'; operationId: string | null; /** The spec generation a scale's moves serve; null for a rebalance. */ generation: number | null; moves: Array<{ slot: number; sourceNodeId: string; targetNodeId: string }> }
+  /** Postgres: moves planned for an older spec that have not started are dropped from the journal. */
+  | { kind: 'dropMoves'; slots: number[] }
+  /**
+   * Redis + journal: started moves of an older spec are undone: their keys go back from the target
+   * (this node) to the source, which still owns the slots, both sides close the slot, and the
+   * journal forgets them.
+   */
+  | { kind: 'undoMoves'; nodeId: string; sourceNodeId: string; slots: number[] }
   /**
    * Postgres: the journal's open moves of these slots now name this source and target (a move cut
    * by a death is finished by the node that took the dead one's place).
@@ -182,13 +192,13 @@ export type Step =
 export type StepKind = Step['kind'];
 
 /** Steps that only write Postgres: the worker commits a plan's in one transaction, before its Redis steps. */
-export const POSTGRES_STEPS: ReadonlySet<StepKind> = new Set(['place', 'remove', 'restart', 'journalMoves', 'repointMoves', 'finishMoves', 'retireShards', 'retirePreviousPassword']);
+export const POSTGRES_STEPS: ReadonlySet<StepKind> = new Set(['place', 'remove', 'restart', 'journalMoves', 'dropMoves', 'repointMoves', 'finishMoves', 'retireShards', 'retirePreviousPassword']);
 
 /**
  * Steps that change slot ownership, membership or roles, or who may log in: the lease is
  * re-checked right before them (a stale worker must not hand back a retired password).
  */
-export const FENCED_STEPS: ReadonlySet<StepKind> = new Set(['setConfigEpoch', 'addSlots', 'meet', 'replicate', 'forget', 'setSlots', 'moveSlots', 'failover', 'setTenantPasswords']);
+export const FENCED_STEPS: ReadonlySet<StepKind> = new Set(['setConfigEpoch', 'addSlots', 'meet', 'replicate', 'forget', 'setSlots', 'moveSlots', 'undoMoves', 'failover', 'setTenantPasswords']);
 
 export type BlockedCode = 'placement_failed' | 'create_refused' | 'node_down' | 'shard_lost' | 'not_supported' | 'no_replica' | 'quorum_lost' | 'persistence_failed' | 'start_failed';
 

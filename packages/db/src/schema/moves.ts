@@ -27,6 +27,9 @@ export const slotMoves = pgTable(
     state: text('state').$type<SlotMoveState>().notNull().default('planned'),
     keysMoved: integer('keys_moved').notNull().default(0),
     bytesMoved: bigint('bytes_moved', { mode: 'number' }).notNull().default(0),
+    // The cluster's spec generation a scale's moves were planned for (null: a rebalance's): a move
+    // planned for an older spec is dropped before it starts, or undone once started.
+    specGeneration: integer('spec_generation'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     // Set with state 'done'. Open moves are found by this column, not by state, so the six state

@@ -1,0 +1,1 @@
+ALTER TABLE "slot_moves" ADD COLUMN "spec_generation" integer;
