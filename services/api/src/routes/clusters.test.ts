@@ -187,6 +187,20 @@ describe('PATCH /v1/clusters/{id}', () => {
     expect(body.operation).toMatchObject({ kind: 'update', targetGeneration: 2 });
   });
 
+  it('cancels an open update whose field a later PATCH sets again (superseded), and keeps one that changed other fields', async () => {
+    const { cluster } = (await create(valid('reshape'))).json();
+    const patch = async (payload: object) => (await h.app.inject({ method: 'PATCH', url: `/v1/clusters/${cluster.id}`, headers: alice, payload })).json().operation;
+    const memory = await patch({ maxMemoryMb: 512 });
+    const shrink = await patch({ shards: 2 });
+    const back = await patch({ shards: 4 });
+    const get = async (id: string) => (await h.app.inject({ method: 'GET', url: `/v1/operations/${id}`, headers: alice })).json();
+    expect(await get(shrink.id)).toMatchObject({ status: 'cancelled', error: { code: 'superseded', message: expect.stringMatching(/generation 4, which sets shards again/) } });
+    expect((await get(memory.id)).status).toBe('pending');
+    expect((await get(back.id)).status).toBe('pending');
+    const cancelled = await h.database.db.select().from(events).where(eq(events.operationId, shrink.id));
+    expect(cancelled.map((e) => e.type)).toContain('operation.cancelled');
+  });
+
   it('refuses a rebalance or switchover of a cluster still being created (409), and names bad fields (400), changing nothing', async () => {
     const { cluster } = (await create(valid('young'))).json();
     const rebalance = await h.app.inject({ method: 'POST', url: `/v1/clusters/${cluster.id}/rebalance`, headers: alice, payload: {} });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { STRICT_NEEDS_REPLICAS, type ClusterSpec, type CreateClusterBody, type EventType, type OperationKind, type PatchClusterBody, type Usage } from '@slotplane/contracts';
 import { NO_USAGE, usageOf } from '@slotplane/core';
-import { and, appendEvent, clusters, desc, eq, gt, isNull, ne, newId, nodes, notifyAssignments, operations, sql, type ClusterRow, type Db, type OperationRow } from '@slotplane/db';
+import { and, appendEvent, clusters, desc, eq, gt, inArray, isNull, ne, newId, nodes, notifyAssignments, operations, sql, type ClusterRow, type Db, type OperationRow } from '@slotplane/db';
 import type { Keyring } from '@slotplane/secrets';
 import { canonicalJson } from '../canonical-json.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -141,8 +141,37 @@ export async function updateCluster(
       .returning();
     const hostsOf = await tx.selectDistinct({ hostId: nodes.hostId }).from(nodes).where(and(eq(nodes.clusterId, clusterId), isNull(nodes.removedAt)));
     await notifyAssignments(tx, hostsOf.map((h) => h.hostId));
-    return { cluster: cluster!, operation: await insertOperation(tx, cluster!, 'update') };
+    const changed = (Object.keys(patch) as Array<keyof ClusterSpec>).filter((k) => canonicalJson(next[k]) !== canonicalJson(current.spec[k]));
+    await supersedeUpdates(tx, cluster!, changed);
+    const operation = await insertOperation(tx, cluster!, 'update');
+    // What it changes, so that a later change of the same field supersedes it.
+    await tx.update(operations).set({ params: { changed } }).where(eq(operations.id, operation.id));
+    return { cluster: cluster!, operation: { ...operation, params: { changed } } };
   });
+}
+
+/**
+ * An open update that changed a field this change sets again can no longer be fulfilled (3 shards
+ * asked, then 4): it ends `cancelled` (superseded), never `succeeded` by the newer shape.
+ * Updates that changed other fields are fulfilled by the newer spec as before.
+ */
+async function supersedeUpdates(tx: Tx, cluster: ClusterRow, changed: string[]): Promise<void> {
+  if (!changed.length) return;
+  const open = await tx
+    .select()
+    .from(operations)
+    .where(and(eq(operations.clusterId, cluster.id), eq(operations.kind, 'update'), inArray(operations.status, ['pending', 'running'])));
+  for (const op of open) {
+    const asked = Array.isArray(op.params?.changed) ? (op.params.changed as string[]) : [];
+    const overridden = asked.filter((k) => changed.includes(k));
+    if (!overridden.length) continue;
+    const reason = `superseded by the change to generation ${cluster.generation}, which sets ${overridden.join(', ')} again`;
+    await tx
+      .update(operations)
+      .set({ status: 'cancelled', step: null, finishedAt: new Date(), updatedAt: new Date(), error: { code: 'superseded', message: reason } })
+      .where(eq(operations.id, op.id));
+    await appendEvent(tx, { tenantId: op.tenantId, clusterId: cluster.id, operationId: op.id, type: 'operation.cancelled', data: { kind: op.kind, reason } });
+  }
 }
 
 /**
