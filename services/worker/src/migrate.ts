@@ -269,13 +269,15 @@ const KEYS_PER_UNDO = 100;
 
 /**
  * Undoes started moves of an older spec: the source still owns the slots, the target (the step's
- * node) imports them and holds the keys moved so far. Per slot, from wherever a cut attempt left
- * it: the target imports again if it stopped while holding keys (it answers for a slot it does
- * not own only after ASKING, and only while importing); its keys MIGRATE back; the source stops
- * migrating, so clients are no longer sent to the target; keys a client wrote there through an
- * ASK meanwhile go back too; then the target stops importing, and the journal forgets the moves.
- * A key on both sides (a MIGRATE cut before its delete) is the source's: the source kept serving
- * it (clients are sent to the target only for keys the source lacks), so the target's copy is stale.
+ * node) imports them and holds the keys moved so far. Redis has no way back for an open slot: a
+ * migrating source answers ASK for a key it lacks, a RESTORE of the keys coming back included. So
+ * slot by slot, as `redis-cli --cluster fix` does for keys left on an importing node, "cold": the
+ * source stops migrating, the target's keys MIGRATE back at once (ASKING: the target answers for
+ * a slot it does not own only while importing, so it imports again if a cut attempt left it
+ * holding keys without), then the target stops importing. From the source's STABLE to the last
+ * key back (milliseconds for the few keys a stuck move holds), a key still on the target is not
+ * seen through the source: a client that writes it then creates it on the source, and that copy,
+ * the newest write, is kept. From wherever a cut attempt left the slot, the same steps finish it.
  */
 export async function undoMoves(ctx: ActContext, step: UndoStep): Promise<void> {
   const target = member(ctx, step.nodeId);
@@ -288,29 +290,33 @@ export async function undoMoves(ctx: ActContext, step: UndoStep): Promise<void> 
   const wrong = step.slots.filter((s) => !has(srcSelf.slots, s) || has(dstSelf.slots, s));
   if (wrong.length) throw new WorkerError('move_inconsistent', `slot ${wrong[0]} is not owned by ${src.label} alone; not undoing its move`, true);
   await ctx.lease.verify();
-  for (let round = 0; round < 5; round++) {
-    const counts = await dst.countKeysInSlots(step.slots);
-    const loaded = step.slots.filter((_, i) => counts[i]! > 0);
-    const importing = new Set((await self(dst)).importing.filter((i) => i.from === srcSelf.id).map((i) => i.slot));
-    await expectOk(dst, loaded.filter((s) => !importing.has(s)), 'IMPORTING', srcSelf.id);
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: DRAIN_CONCURRENCY }, async () => {
-        while (next < loaded.length) await drainBack(ctx, dst, src, { address: source.address, port: source.port }, loaded[next++]!);
-      }),
-    );
-    await src.stableSlots((await self(src)).migrating.filter((m) => step.slots.includes(m.slot)).map((m) => m.slot));
-    if ((await dst.countKeysInSlots(step.slots)).some((n) => n > 0)) continue; // written through an ASK meanwhile
-    await dst.stableSlots(step.slots);
-    if ((await dst.countKeysInSlots(step.slots)).some((n) => n > 0)) continue;
-    await ctx.db.execute(sql`
-      delete from ${slotMoves} using unnest(${pgArray(step.slots, 'int')}) as s(slot)
-      where ${slotMoves.clusterId} = ${ctx.cluster.id} and ${slotMoves.slot} = s.slot and ${slotMoves.finishedAt} is null
-        and exists (select from ${clusters} where ${ctx.lease.held()})`);
-    ctx.log.info({ slots: step.slots.length, from: dst.label, to: src.label }, 'undid slot moves started for an older spec');
-    return;
-  }
-  throw new WorkerError('undo_incomplete', `keys kept arriving on ${dst.label} while its slots were being returned to ${src.label}; trying again`, true);
+  const importing = new Set(dstSelf.importing.filter((i) => i.from === srcSelf.id).map((i) => i.slot));
+  const counts = await dst.countKeysInSlots(step.slots);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: DRAIN_CONCURRENCY }, async () => {
+      while (next < step.slots.length) {
+        const i = next++;
+        const slot = step.slots[i]!;
+        for (let round = 0; ; round++) {
+          if (counts[i]! > 0 && !importing.has(slot)) await expectOk(dst, [slot], 'IMPORTING', srcSelf.id);
+          await src.stableSlots([slot]);
+          await drainBack(ctx, dst, src, { address: source.address, port: source.port }, slot);
+          await dst.stableSlots([slot]);
+          // A client sent to the target by an ASK just before the source's STABLE may have written there.
+          counts[i] = (await dst.countKeysInSlots([slot]))[0]!;
+          if (!counts[i]) break;
+          importing.delete(slot);
+          if (round >= 3) throw new WorkerError('undo_incomplete', `keys kept arriving on ${dst.label} in slot ${slot} while it was returned to ${src.label}; trying again`, true);
+        }
+      }
+    }),
+  );
+  await ctx.db.execute(sql`
+    delete from ${slotMoves} using unnest(${pgArray(step.slots, 'int')}) as s(slot)
+    where ${slotMoves.clusterId} = ${ctx.cluster.id} and ${slotMoves.slot} = s.slot and ${slotMoves.finishedAt} is null
+      and exists (select from ${clusters} where ${ctx.lease.held()})`);
+  ctx.log.info({ slots: step.slots.length, from: dst.label, to: src.label }, 'undid slot moves started for an older spec');
 }
 
 /** MIGRATEs every key of `slot` from the target back to the source (ASKING: the target does not own the slot). */
@@ -323,7 +329,8 @@ async function drainBack(ctx: ActContext, dst: NodeAdmin, src: NodeAdmin, to: { 
     const err = replies[1]?.[0] ?? null;
     if (!err) continue;
     if (!err.message.includes('BUSYKEY')) throw new WorkerError('migrate_failed', `MIGRATE back from ${dst.label}: ${err.message}`, true);
-    // Keys the source holds too: its copy is the one clients saw; the target's goes.
+    // Keys the source holds too: a MIGRATE cut before its delete (the source kept serving its copy),
+    // or a write that reached the source once it stopped migrating: its copy is the newest.
     const held = ((await src.redis.pipeline(keys.map((k) => ['exists', k])).exec()) ?? []).map(([, n]) => Number(n) > 0);
     const stale = keys.filter((_, i) => held[i]);
     if (stale.length) await dst.redis.pipeline().call('ASKING').call('DEL', ...stale).exec();

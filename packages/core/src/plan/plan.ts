@@ -413,11 +413,14 @@ function planResharding(desired: DesiredCluster, observed: ObservedCluster, node
 }
 
 /**
- * A scale's moves planned for an older spec: the tenant changed the shape since (a new PATCH,
- * say after a scale that could not finish). Those not started are dropped; those started are
- * undone, their keys returned to the source that still owns the slot, unless the target owns it
- * already (then it is finished as any move). The new spec's moves are then planned from where
- * the slots are. Undoing MIGRATEs too, so it waits for every node in sync as any move.
+ * A scale's moves planned for an older spec: the tenant changed the spec since (a new PATCH, say
+ * after a scale that could not finish). Those not started are dropped, and the new spec's moves
+ * are planned from where the slots are. A started one goes on if the new spec still wants it (it
+ * drains a shard that is still to go, or fills one that stays: a memory change during a scale-in
+ * does not move keys twice); it is undone, its keys returned to the source that still owns the
+ * slot, if its reason is gone: it drains a shard now kept (a scale-in taken back), or fills one
+ * now drained. Once the target owns the slot it is past undoing and is finished as any move.
+ * Undoing MIGRATEs too, so it waits for every node in sync as any move.
  */
 function supersededMoves(desired: DesiredCluster, observed: ObservedCluster, byId: Map<string, Answering>, inSync: Plan | undefined): Plan | undefined {
   const old = observed.moves.filter((m) => m.generation !== null && m.generation < desired.generation);
@@ -430,6 +433,9 @@ function supersededMoves(desired: DesiredCluster, observed: ObservedCluster, byI
     const target = byId.get(m.targetNodeId);
     // Past the point of no return (the target owns it), or an end that does not answer: not undone here.
     if (!source || !target || !me(source)?.slots.some(([a, b]) => a <= m.slot && m.slot <= b) || me(target)?.slots.some(([a, b]) => a <= m.slot && m.slot <= b)) continue;
+    const drainsKept = source.shardIndex > target.shardIndex && source.shardIndex < desired.spec.shards;
+    const fillsDrained = target.shardIndex >= desired.spec.shards;
+    if (!drainsKept && !fillsDrained) continue;
     const key = `${m.targetNodeId}<${m.sourceNodeId}`;
     const pair = pairs.get(key) ?? { target: m.targetNodeId, source: m.sourceNodeId, slots: [] };
     pair.slots.push(m.slot);
