@@ -18,7 +18,7 @@ export interface Observation {
  * A node that does not answer is part of the snapshot, never an exception.
  */
 export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool, hostLostAfterMs: number, minFreeDiskBytes: number): Promise<Observation> {
-  const [rows, shardRows, fleet, moves, requests, clock] = await Promise.all([
+  const [rows, shardRows, fleet, moves, requests, clock, reshaping] = await Promise.all([
     db
       .select({
         node: nodes, address: hosts.address, lastHeartbeatAt: hosts.lastHeartbeatAt, revokedAt: hosts.revokedAt, state: hosts.state, shardIndex: shards.index,
@@ -39,6 +39,11 @@ export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool
       .where(and(eq(slotMoves.clusterId, cluster.id), isNull(slotMoves.finishedAt))),
     loadRequests(db, cluster.id),
     readHostWatch(db),
+    db
+      .select({ id: operations.id })
+      .from(operations)
+      .where(and(eq(operations.clusterId, cluster.id), eq(operations.kind, 'update'), inArray(operations.status, ['pending', 'running']), sql`${operations.params}->'changed' ? 'shards'`))
+      .limit(1),
   ]);
   const members: MemberRow[] = rows.map((r) => ({ ...r.node, address: r.address, shardIndex: r.shardIndex }));
   // This worker is watching now: after a gap in the host watch (the control plane was down) silence
@@ -79,7 +84,7 @@ export async function observe(db: Db, cluster: ClusterRow, admins: NodeAdminPool
   const measure = requests.some((r) => r.kind === 'rebalance' && r.by === 'memory' && r.movesDone + r.movesOpen === 0);
   const slotBytes = measure ? await measureSlots(observedNodes, members, cluster, admins) : null;
   return {
-    observed: { nodes: observedNodes, shardCount: shardRows.length, fleet, minFreeDiskBytes, formed: cluster.observedGeneration > 0, moves, requests, slotBytes },
+    observed: { nodes: observedNodes, shardCount: shardRows.length, fleet, minFreeDiskBytes, formed: cluster.observedGeneration > 0, moves, requests, slotBytes, reshaping: reshaping.length > 0 },
     rows: members,
     shardRows,
   };

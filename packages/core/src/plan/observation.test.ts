@@ -15,7 +15,7 @@ function node(id: string, redisId: string, answer: Partial<Omit<RedisAnswer, 're
     redis: answer === 'silent' ? { reachable: false, error: 'timeout' } : { reachable: true, myId: redisId, view: [], clusterState: 'ok', persistenceError: null, keys: 0, linkUp: null, offset: 0, linkDownMs: null, syncing: false, config: {}, tenantPasswords: [], ...answer },
   };
 }
-const cluster = (nodes: ObservedNode[]): ObservedCluster => ({ nodes, shardCount: 1, moves: [], requests: [], slotBytes: null, fleet: [], minFreeDiskBytes: 0, formed: true });
+const cluster = (nodes: ObservedNode[]): ObservedCluster => ({ nodes, shardCount: 1, moves: [], requests: [], slotBytes: null, fleet: [], minFreeDiskBytes: 0, formed: true, reshaping: false });
 
 describe('describeObservation: health', () => {
   it('says lagging for a replica more than LAG_LIMIT_BYTES behind its primary, ok within it', () => {

@@ -792,7 +792,8 @@ describe('a scale changed while its slots are moving', () => {
           if (run.performed.some((s) => s.kind === 'dropMoves')) dropped++;
           if (started.length && second !== first) startedRuns++;
           expect(world.journal.filter((m) => m.generation !== null && m.generation < world.desired.generation && m.state !== 'done')).toEqual([]);
-          const opts = { layout: 'any' as const };
+          // The newest PATCH set a shard count: exact shares, as after any scale.
+          const opts = { layout: 'even' as const, placedPrimaries: false };
           expectConverged(world, opts);
           expectStable(run, opts);
         });

@@ -391,7 +391,9 @@ function planResharding(desired: DesiredCluster, observed: ObservedCluster, node
   // A scale-in drains the extra shards; a scale-out fills the new ones; nothing else moves by itself.
   const drainingWithSlots = [...owned.keys()].some((i) => i >= spec.shards);
   const emptyTarget = targets.some((t) => !owned.has(t));
-  if (drainingWithSlots || emptyTarget) {
+  // (A shard count asked for means exact shares by slots, unless a rebalance asked with it decides.)
+  const reshape = observed.reshaping && !observed.requests.some((r) => r.kind === 'rebalance');
+  if (drainingWithSlots || emptyTarget || reshape) {
     const moves = planSlotMoves({ owned, targets, thresholdPercent: 0 });
     if (moves.length) return journal(null, moves);
   }
@@ -425,17 +427,22 @@ function planResharding(desired: DesiredCluster, observed: ObservedCluster, node
 function supersededMoves(desired: DesiredCluster, observed: ObservedCluster, byId: Map<string, Answering>, inSync: Plan | undefined): Plan | undefined {
   const old = observed.moves.filter((m) => m.generation !== null && m.generation < desired.generation);
   if (!old.length) return undefined;
-  const planned = old.filter((m) => m.state === 'planned').map((m) => m.slot);
-  if (planned.length) return act(`dropping ${planned.length} slot move(s) planned for an older spec`, 52, [{ kind: 'dropMoves', slots: planned }]);
-  const pairs = new Map<string, { target: string; source: string; slots: number[] }>();
-  for (const m of old) {
+  const unwanted = (m: ObservedCluster['moves'][number]) => {
     const source = byId.get(m.sourceNodeId);
     const target = byId.get(m.targetNodeId);
-    // Past the point of no return (the target owns it), or an end that does not answer: not undone here.
-    if (!source || !target || !me(source)?.slots.some(([a, b]) => a <= m.slot && m.slot <= b) || me(target)?.slots.some(([a, b]) => a <= m.slot && m.slot <= b)) continue;
+    if (!source || !target) return false;
     const drainsKept = source.shardIndex > target.shardIndex && source.shardIndex < desired.spec.shards;
     const fillsDrained = target.shardIndex >= desired.spec.shards;
-    if (!drainsKept && !fillsDrained) continue;
+    return drainsKept || fillsDrained;
+  };
+  const planned = old.filter((m) => m.state === 'planned' && unwanted(m)).map((m) => m.slot);
+  if (planned.length) return act(`dropping ${planned.length} slot move(s) planned for an older spec`, 52, [{ kind: 'dropMoves', slots: planned }]);
+  const pairs = new Map<string, { target: string; source: string; slots: number[] }>();
+  for (const m of old.filter((x) => x.state !== 'planned' && unwanted(x))) {
+    const source = byId.get(m.sourceNodeId)!;
+    const target = byId.get(m.targetNodeId)!;
+    // Past the point of no return (the target owns it): finished as any move.
+    if (!me(source)?.slots.some(([a, b]) => a <= m.slot && m.slot <= b) || me(target)?.slots.some(([a, b]) => a <= m.slot && m.slot <= b)) continue;
     const key = `${m.targetNodeId}<${m.sourceNodeId}`;
     const pair = pairs.get(key) ?? { target: m.targetNodeId, source: m.sourceNodeId, slots: [] };
     pair.slots.push(m.slot);

@@ -239,6 +239,8 @@ export class SimulatedCluster {
   desired: DesiredCluster;
   /** observedGeneration > 0: the worker saw `done` once. */
   formed = false;
+  /** An update that set shards is open (the API records the fields an update changes). */
+  reshaping = false;
   /** Shard rows, retired ones included. */
   readonly shards: SimShard[] = [];
   readonly rows: SimRow[] = [];
@@ -292,6 +294,8 @@ export class SimulatedCluster {
   }
 
   setSpec(spec: ClusterSpec): void {
+    // The API records an update's changed fields; one that sets shards asks for exact shares.
+    if (spec.shards !== this.desired.spec.shards) this.reshaping = true;
     this.desired = { ...this.desired, generation: this.desired.generation + 1, spec };
   }
 
@@ -345,6 +349,7 @@ export class SimulatedCluster {
       if (this.openCount) throw new RuleViolation(`done while the journal has ${this.openCount} open move(s), e.g. slot ${this.openMoves()[0]!.slot}`);
     }
     this.requests = this.requests.filter((r) => !requestsSeen.includes(r.operationId));
+    this.reshaping = false;
   }
 
   /** Distinct keys the primaries hold (a key copied by a cut MIGRATE counts once). */
@@ -410,7 +415,7 @@ export class SimulatedCluster {
     });
     // As the worker: slots are measured only for a memory rebalance that has not journaled moves yet.
     const measure = requests.some((r) => r.kind === 'rebalance' && r.by === 'memory' && r.movesDone + r.movesOpen === 0);
-    return { nodes, shardCount: this.shardCount, moves, requests, slotBytes: measure ? this.measureSlots() : null, fleet: this.fleet(), minFreeDiskBytes: this.minFreeDiskBytes, formed: this.formed };
+    return { nodes, shardCount: this.shardCount, moves, requests, slotBytes: measure ? this.measureSlots() : null, fleet: this.fleet(), minFreeDiskBytes: this.minFreeDiskBytes, formed: this.formed, reshaping: this.reshaping };
   }
 
   /** Bytes per slot with keys, read on the primary that owns it (services/worker/src/observe.ts measureSlots). */

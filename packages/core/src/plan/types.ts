@@ -119,6 +119,11 @@ export interface ObservedCluster {
   fleet: PlacementHost[];
   /** A host takes a new node only with at least this much free disk (HOST_MIN_FREE_DISK_MB), or the node's maxmemory with persistence if more. */
   minFreeDiskBytes: number;
+  /**
+   * An open update asks for a shard count (PATCH of shards): the slots end at exact shares by
+   * slots, even after a scale that was taken back midway.
+   */
+  reshaping: boolean;
   /** The cluster has converged at least once (observedGeneration > 0): it is formed, not being created. */
   formed: boolean;
 }
