@@ -476,7 +476,10 @@ function heal(dead: ObservedNode, live: ObservedNode[], spec: DesiredCluster['sp
   // It holds nothing when it never joined, when the nodes that know it see no slot on it, or when
   // nobody knows it while another member of its shard serves the slots.
   const seen = others.flatMap((n) => n.redis.view.filter((e) => e.id === dead.redisNodeId));
-  const led = shard.some((n) => me(n)?.role === 'primary' && ownsSlots(n));
+  // Led: a member serves slots, or was promoted and has none yet (a takeover in place of a target
+  // whose first slots it had not heard of: its epoch is its own, a fresh node's is 0).
+  const leader = shard.find((n) => me(n)?.role === 'primary' && (ownsSlots(n) || me(n)!.configEpoch > (dead.lastEpoch ?? 0)));
+  const led = leader !== undefined;
   // A target of a started move holds keys of slots it does not own yet: its data as much as any slot's.
   const importing = observed.moves.some((m) => m.targetNodeId === dead.id && m.state !== 'planned');
   const servesSlots = dead.redisNodeId !== null && (seen.some((e) => e.slots.length > 0) || (seen.length === 0 && !led) || importing);
@@ -490,8 +493,7 @@ function heal(dead: ObservedNode, live: ObservedNode[], spec: DesiredCluster['sp
   // claims the slots it saw its primary own; one the primary took just before it died (a move's
   // target) it may never have heard of, and no gossip tells it: the others would count the slot
   // as the dead node's for good. It claims those itself (its epoch, the newest, makes it stick).
-  if (led) {
-    const leader = shard.find((n) => me(n)?.role === 'primary' && ownsSlots(n))!;
+  if (leader) {
     const claimed = new Set(others.filter((n) => me(n)?.role === 'primary').flatMap((n) => slotsOf(me(n)!.slots)));
     const orphaned = [...new Set(seen.flatMap((e) => slotsOf(e.slots)))].filter((slot) => !claimed.has(slot));
     if (orphaned.length) {
