@@ -1,7 +1,7 @@
-// pnpm bench <name>: runs test/bench/<name>.ts (cold-start, create, events, failover, idle, reshard).
+// pnpm bench <name>: runs test/bench/<name>.ts (chaos, cold-start, create, events, failover, idle, reshard).
 const name = process.argv[2];
 if (!name) {
-  console.error('usage: pnpm bench <cold-start|create|events|failover|idle|reshard>');
+  console.error('usage: pnpm bench <chaos|cold-start|create|events|failover|idle|reshard>');
   process.exit(2);
 }
 await import(`./${name}.ts`);
