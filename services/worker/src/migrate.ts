@@ -351,7 +351,8 @@ export async function failover(ctx: ActContext, nodeId: string, mode?: 'force' |
     // (A promotion takes the role and the slots at once; a primary that had none gives none.)
     const self = (await admin.nodes()).find((e) => e.myself);
     if (self?.role === 'primary') return;
-    await new Promise((r) => setTimeout(r, 50));
+    // Polled closely: a move's slots it takes over wait for their MIGRATING until it is primary.
+    await new Promise((r) => setTimeout(r, 10));
   }
   throw new WorkerError('failover_timeout', `${admin.label} did not become primary within 15 s of CLUSTER FAILOVER${mode ? ` ${mode.toUpperCase()}` : ''}`, true);
 }

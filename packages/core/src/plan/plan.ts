@@ -525,23 +525,29 @@ function heal(dead: ObservedNode, live: ObservedNode[], spec: DesiredCluster['sp
   const serving = new Set(others.flatMap((n) => n.redis.view.filter((e) => e.role === 'primary' && e.slots.length > 0).map((e) => e.id)));
   if (dead.redisNodeId) serving.add(dead.redisNodeId);
   const voters = others.filter((n) => me(n)?.role === 'primary' && ownsSlots(n));
+  // A move the dead one was the source of goes on from the heir at once: right after the promotion
+  // it migrates those slots to their target, so it sends clients ASK for keys already moved
+  // instead of answering without them (the target's side follows in the next plan: cutMoves).
+  const migrating = new Map<string, number[]>();
+  for (const m of observed.moves) {
+    const target = others.find((n) => n.id === m.targetNodeId);
+    if (m.sourceNodeId !== dead.id || m.state === 'planned' || !target || !inherited.some(([a, b]) => a <= m.slot && m.slot <= b)) continue;
+    migrating.set(target.redis.myId, [...(migrating.get(target.redis.myId) ?? []), m.slot]);
+  }
+  const promote = (mode: 'force' | 'takeover', why: string): Plan =>
+    act(`promoting ${label(heir)}${mode === 'takeover' ? ' by TAKEOVER' : ''}: its primary ${label(dead)} exited${why}`, 40, [
+      { kind: 'failover', nodeId: heir.id, fromNodeId: dead.id, mode, trigger: 'agent_exit' },
+      ...[...migrating].map(([redisId, slots]): Step => ({ kind: 'setSlots', nodeId: heir.id, slots, how: 'MIGRATING', redisId })),
+    ]);
   // Redis refuses a FORCE (and its own election) in place of a primary without slots: a new
   // shard's target that died while its first slots were moving in. Nobody else claims what it holds.
-  if (!seen.some((e) => e.slots.length > 0)) {
-    return act(`promoting ${label(heir)} by TAKEOVER: its primary ${label(dead)} exited while slots were moving into it`, 40, [
-      { kind: 'failover', nodeId: heir.id, fromNodeId: dead.id, mode: 'takeover', trigger: 'agent_exit' },
-    ]);
-  }
-  if (voters.length < Math.floor(serving.size / 2) + 1) {
-    return act(`promoting ${label(heir)} by TAKEOVER: its primary ${label(dead)} exited and ${voters.length} of ${serving.size} primaries are left to vote`, 40, [
-      { kind: 'failover', nodeId: heir.id, fromNodeId: dead.id, mode: 'takeover', trigger: 'agent_exit' },
-    ]);
-  }
+  if (!seen.some((e) => e.slots.length > 0)) return promote('takeover', ' while slots were moving into it');
+  if (voters.length < Math.floor(serving.size / 2) + 1) return promote('takeover', ` and ${voters.length} of ${serving.size} primaries are left to vote`);
   // The other primaries vote on the promotion, and refuse it to a node they still take for a primary.
   if (voters.some((v) => v.redis.view.find((e) => e.id === heir.redis.myId)?.role !== 'replica')) {
     return wait(`waiting for every primary to know ${label(heir)} as a replica before promoting it`, 40, 50);
   }
-  return act(`promoting ${label(heir)}: its primary ${label(dead)} exited`, 40, [{ kind: 'failover', nodeId: heir.id, fromNodeId: dead.id, mode: 'force', trigger: 'agent_exit' }]);
+  return promote('force', '');
 }
 
 /**
