@@ -2,7 +2,8 @@
 // data dir optionally on a small tmpfs of their own) and, when asked, the API, the worker and the
 // queue's redis-server as child processes of their own. Used by harness.ts.
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, unlinkSync } from 'node:fs';
+import { fillToLastByte } from '@slotplane/testkit';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eq, hosts, type Database } from '@slotplane/db';
@@ -110,19 +111,7 @@ export async function startAgents(opts: { database: Database; baseUrl: string; a
       },
       fillDisk() {
         if (!holder) throw new Error(`host ${name} has no disk of its own to fill`);
-        const fd = openSync(filler(), 'a');
-        try {
-          for (const size of [1 << 20, 4096, 1]) {
-            const chunk = Buffer.alloc(size, 120);
-            try {
-              for (;;) writeSync(fd, chunk);
-            } catch (err) {
-              if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-            }
-          }
-        } finally {
-          closeSync(fd);
-        }
+        fillToLastByte(filler());
       },
       freeDisk() {
         if (existsSync(filler())) unlinkSync(filler());

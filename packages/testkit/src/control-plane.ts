@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
+import { fillToLastByte } from './fill-disk.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -126,19 +127,7 @@ export async function startControlPlane(opts: {
       child: spawnAgent(h, dataDir, enrollToken),
       fillDisk() {
         if (!h.diskMb) throw new Error(`host ${h.name} has no disk of its own to fill`);
-        const fd = openSync(filler(), 'a');
-        try {
-          for (const size of [1 << 20, 4096, 1]) {
-            const chunk = Buffer.alloc(size, 120);
-            try {
-              for (;;) writeSync(fd, chunk);
-            } catch (err) {
-              if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-            }
-          }
-        } finally {
-          closeSync(fd);
-        }
+        fillToLastByte(filler());
       },
       freeDisk() {
         unlinkSync(filler());

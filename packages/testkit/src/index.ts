@@ -4,3 +4,4 @@ export { waitFor } from '@slotplane/embedded';
 export { startControlPlane, type ControlPlane, type AgentProcess, type HostSpec } from './control-plane.ts';
 export { tenantClient } from './client.ts';
 export { loseShardData } from './data-loss.ts';
+export { fillToLastByte } from './fill-disk.ts';
