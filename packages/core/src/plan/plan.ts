@@ -539,9 +539,10 @@ function heal(dead: ObservedNode, live: ObservedNode[], spec: DesiredCluster['sp
       { kind: 'failover', nodeId: heir.id, fromNodeId: dead.id, mode, trigger: 'agent_exit' },
       ...[...migrating].map(([redisId, slots]): Step => ({ kind: 'setSlots', nodeId: heir.id, slots, how: 'MIGRATING', redisId })),
     ]);
-  // Redis refuses a FORCE (and its own election) in place of a primary without slots: a new
-  // shard's target that died while its first slots were moving in. Nobody else claims what it holds.
-  if (!seen.some((e) => e.slots.length > 0)) return promote('takeover', ' while slots were moving into it');
+  // Redis refuses a FORCE (and its own election) in place of a primary without slots, as the
+  // replica sees it: a new shard's target that died while its first slots were moving in, or took
+  // them just before dying without its replica hearing. Nobody else claims what it holds.
+  if (!inherited.length) return promote('takeover', ' while slots were moving into it');
   if (voters.length < Math.floor(serving.size / 2) + 1) return promote('takeover', ` and ${voters.length} of ${serving.size} primaries are left to vote`);
   // The other primaries vote on the promotion, and refuse it to a node they still take for a primary.
   if (voters.some((v) => v.redis.view.find((e) => e.id === heir.redis.myId)?.role !== 'replica')) {
