@@ -6,7 +6,7 @@ import { NodeAdmin } from '@slotplane/redis-admin';
 import { startControlPlane, tenantClient, waitFor, type ControlPlane } from '@slotplane/testkit';
 import { startCountedWrites } from './counted-writes.ts';
 
-// Where slots and primaries sit, on a running 3x1 cluster: skew, rebalance by memory, switchover, BUSYKEY.
+// Where slots and primaries sit, on a running 3x1 cluster: skew, rebalance by memory, switchover, a move cut after its keys were copied.
 let cp: ControlPlane;
 let call: ReturnType<typeof tenantClient>['call'];
 let settled: ReturnType<typeof tenantClient>['settled'];
@@ -117,7 +117,7 @@ describe('a 3x1 cluster whose first shard holds big keys', () => {
     expect(demoted).toMatchObject({ role: 'replica', primaryRedisNodeId: heir.redisNodeId });
   });
 
-  it('resolves a BUSYKEY left by a cut MIGRATE: an equal copy on the target is replaced, and a differing one gives way to the source\'s live copy', async () => {
+  it('finishes a move cut after a MIGRATE COPY: keys left on the target, equal or since changed on the source, end with the source\'s live copy', async () => {
     const [from, to] = [shards[2]!.primary, shards[0]!.primary];
     const src = new NodeAdmin({ host: from.host, port: from.port, password: adminPassword });
     const dst = new NodeAdmin({ host: to.host, port: to.port, password: adminPassword });

@@ -23,12 +23,6 @@ export function parseInfo(text: string): Record<string, string> {
   return out;
 }
 
-const KEYS_WITH_SIZES = `
-local keys = redis.call('CLUSTER', 'GETKEYSINSLOT', ARGV[1], ARGV[2])
-local sizes = {}
-for i, k in ipairs(keys) do sizes[i] = redis.call('MEMORY', 'USAGE', k) or 0 end
-return {keys, sizes}`;
-
 /** CLUSTER SETSLOT <slot> ARGV[1] ARGV[2] for every slot from ARGV[3] on; each slot's error or ''. */
 const SET_SLOTS = `
 local out = {}
@@ -54,29 +48,53 @@ for i = 1, #ARGV do out[i] = redis.call('CLUSTER', 'COUNTKEYSINSLOT', ARGV[i]) e
 return out`;
 
 /**
- * One listing of a slot's keys MIGRATEd on the node itself, in batches bounded by bytes: no
- * key name crosses to the worker. One EVAL blocks the node for at most one listing's keys.
- * A MIGRATE error (BUSYKEY, a timeout) aborts the script with that error; batches before it stay moved.
+ * One listing of a slot's keys copied to the target by the node itself (MIGRATE ... COPY
+ * REPLACE), in batches bounded by the bytes the keys take (MEMORY USAGE), each key's DUMP fingerprinted in the same script: the
+ * node is atomic while it runs, so a fingerprint is of exactly the value copied. The source
+ * keeps its copies (it serves them: clients reach the target only for keys the source lacks, so
+ * the source's copy is the live one and REPLACE is right) until the target's replica has them.
+ * A MIGRATE error aborts the script; what was copied before stays copied, harmlessly.
+ * (A key that expired since the listing is skipped: pcall, as a missing key of a migrating slot
+ * is an ASK, which a script may not follow.)
  */
-const MIGRATE_LISTING = `
+const COPY_LISTING = `
 local keys = redis.call('CLUSTER', 'GETKEYSINSLOT', ARGV[1], ARGV[2])
 local limit = tonumber(ARGV[3])
-local batch, size, moved, bytes = {}, 0, 0, 0
+local batch, size, bytes, copied, sums = {}, 0, 0, {}, {}
 local function flush()
   if #batch == 0 then return end
-  redis.call('MIGRATE', ARGV[4], ARGV[5], '', 0, ARGV[6], 'AUTH2', ARGV[7], ARGV[8], 'KEYS', unpack(batch))
-  moved = moved + #batch
+  redis.call('MIGRATE', ARGV[4], ARGV[5], '', 0, ARGV[6], 'COPY', 'REPLACE', 'AUTH2', ARGV[7], ARGV[8], 'KEYS', unpack(batch))
   bytes = bytes + size
   batch, size = {}, 0
 end
 for _, k in ipairs(keys) do
-  local s = redis.call('MEMORY', 'USAGE', k) or 0
-  if #batch > 0 and size + s > limit then flush() end
-  batch[#batch + 1] = k
-  size = size + s
+  local d = redis.pcall('DUMP', k)
+  if type(d) == 'string' then
+    local s = redis.call('MEMORY', 'USAGE', k) or 0
+    if #batch > 0 and size + s > limit then flush() end
+    batch[#batch + 1] = k
+    size = size + s
+    copied[#copied + 1] = k
+    sums[#sums + 1] = redis.sha1hex(d)
+  end
 end
 flush()
-return {#keys, moved, bytes}`;
+return {#keys, copied, sums, bytes}`;
+
+/**
+ * The second half of a copy: each key (ARGV: key, fingerprint, key, ...) is deleted only if its
+ * value is still the one copied; a key written since stays, to be copied again.
+ */
+const DELETE_UNCHANGED = `
+local n = 0
+for i = 1, #ARGV, 2 do
+  local d = redis.pcall('DUMP', ARGV[i])
+  if type(d) == 'string' and redis.sha1hex(d) == ARGV[i + 1] then
+    redis.call('DEL', ARGV[i])
+    n = n + 1
+  end
+end
+return n`;
 
 /** The `passwords` of an ACL GETUSER reply (a flat field/value list), sorted; null for no such user. */
 function passwordsOf(reply: unknown): string[] | null {
@@ -198,22 +216,35 @@ export class NodeAdmin {
     await this.redis.call('CLUSTER', 'FORGET', redisNodeId);
   }
   /**
-   * Up to `count` keys of a slot with the bytes each takes (MEMORY USAGE, default sampling), in
-   * one command run on the node: no per-key round trip or reply to parse here.
+   * Copies up to `count` keys of `slot` to the target from the node itself (see COPY_LISTING).
+   * Returns how many keys were listed, the keys copied with their fingerprints, and the bytes.
    */
-  async keysInSlotWithSizes(slot: number, count: number): Promise<{ keys: string[]; sizes: number[] }> {
-    const [keys, sizes] = (await this.redis.eval(KEYS_WITH_SIZES, 0, String(slot), String(count))) as [string[], number[]];
-    return { keys, sizes: sizes.map(Number) };
+  async copyListing(slot: number, count: number, maxBytes: number, to: { host: string; port: number; username: string; password: string; timeoutMs: number }): Promise<{ listed: number; keys: string[]; sums: string[]; bytes: number }> {
+    const [listed, keys, sums, bytes] = (await this.redis.eval(
+      COPY_LISTING, 0, String(slot), String(count), String(maxBytes), to.host, String(to.port), String(to.timeoutMs), to.username, to.password,
+    )) as [number, string[], string[], number];
+    return { listed: Number(listed), keys, sums, bytes: Number(bytes) };
+  }
+  /** Deletes each key whose value still has the fingerprint copyListing gave (DELETE_UNCHANGED); returns how many. */
+  async deleteUnchanged(keys: string[], sums: string[]): Promise<number> {
+    if (!keys.length) return 0;
+    return Number(await this.redis.eval(DELETE_UNCHANGED, 0, ...keys.flatMap((k, i) => [k, sums[i]!])));
   }
   /**
-   * MIGRATEs up to `count` keys of `slot` to the target from the node itself (see
-   * MIGRATE_LISTING). Returns how many keys were listed and how many keys and bytes moved.
+   * Waits until `replicas` replicas acknowledge everything this node has taken so far (not only
+   * this connection's writes: WAIT counts from the offset of the connection's previous command,
+   * the PING). Returns how many did within `timeoutMs`.
    */
-  async migrateListing(slot: number, count: number, maxBytes: number, to: { host: string; port: number; username: string; password: string; timeoutMs: number }): Promise<{ listed: number; keys: number; bytes: number }> {
-    const [listed, keys, bytes] = (await this.redis.eval(
-      MIGRATE_LISTING, 0, String(slot), String(count), String(maxBytes), to.host, String(to.port), String(to.timeoutMs), to.username, to.password,
-    )) as [number, number, number];
-    return { listed: Number(listed), keys: Number(keys), bytes: Number(bytes) };
+  async replicated(replicas: number, timeoutMs: number): Promise<number> {
+    const replies = (await this.redis.pipeline().ping().call('WAIT', String(replicas), String(timeoutMs)).exec()) ?? [];
+    const [err, n] = replies[1] ?? [new Error('no reply to WAIT'), 0];
+    if (err) throw err;
+    return Number(n);
+  }
+  /** Replicas linked to this primary and in sync (INFO replication: state=online). */
+  async onlineReplicas(): Promise<number> {
+    const repl = await this.info('replication');
+    return Object.entries(repl).filter(([k, v]) => /^slave\d+$/.test(k) && v.includes('state=online')).length;
   }
   /** Bytes each key takes (MEMORY USAGE), in one round trip; 0 for a key that is gone. */
   async memoryUsage(keys: string[]): Promise<number[]> {

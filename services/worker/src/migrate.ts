@@ -79,6 +79,7 @@ async function moveChunk(ctx: ActContext, step: MoveStep, slots: number[]): Prom
 
   // 3. Keys, a few slots at a time, in batches bounded by count and bytes.
   await journal(ctx, moving, 'draining');
+  const replicas = moving.length ? await dst.onlineReplicas() : 0;
   failpoint('move-draining');
   const moved = new Map<number, { keys: number; bytes: number }>();
   let next = 0;
@@ -86,7 +87,7 @@ async function moveChunk(ctx: ActContext, step: MoveStep, slots: number[]): Prom
     Array.from({ length: DRAIN_CONCURRENCY }, async () => {
       while (next < moving.length) {
         const slot = moving[next++]!;
-        moved.set(slot, await drain(ctx, src, target, slot));
+        moved.set(slot, await drain(ctx, src, dst, target, slot, replicas));
       }
     }),
   );
@@ -184,95 +185,51 @@ async function expectOk(admin: NodeAdmin, slots: number[], how: 'IMPORTING' | 'M
   if (failed >= 0) throw new WorkerError('setslot_failed', `CLUSTER SETSLOT ${slots[failed]} ${how} on ${admin.label}: ${errors[failed]}`, true);
 }
 
-/** MIGRATEs every key of `slot` from the source to the target. */
-async function drain(ctx: ActContext, src: NodeAdmin, target: { address: string; port: number }, slot: number): Promise<{ keys: number; bytes: number }> {
-  let keys = 0;
-  let bytes = 0;
-  // Fast path: each listing is MIGRATEd by the source itself. A MIGRATE error (BUSYKEY above all)
-  // falls through to the path below, which settles it key by key.
-  try {
-    for (;;) {
-      const r = await src.migrateListing(slot, KEYS_PER_LISTING, BYTES_PER_MIGRATE, {
-        host: target.address, port: target.port, username: REDIS_USERS.admin, password: ctx.cluster.adminPassword, timeoutMs: MIGRATE_TIMEOUT_MS,
-      });
-      keys += r.keys;
-      bytes += r.bytes;
-      if (r.listed < KEYS_PER_LISTING) return { keys, bytes };
-    }
-  } catch (err) {
-    ctx.log.info({ slot, err: err instanceof Error ? err.message : String(err) }, 'migrating a slot key by key');
-  }
-  for (;;) {
-    const { keys: listed, sizes } = await src.keysInSlotWithSizes(slot, KEYS_PER_LISTING);
-    if (!listed.length) return { keys, bytes };
-    for (const batch of byBytes(listed, sizes)) {
-      await migrate(ctx, src, target, batch.keys);
-      keys += batch.keys.length;
-      bytes += batch.bytes;
-    }
-    // A short listing was the whole slot: while it migrates, a key the source does not hold is
-    // written on the target (ASK), so none can appear here. (COUNTKEYSINSLOT checks again before the owner changes.)
-    if (listed.length < KEYS_PER_LISTING) return { keys, bytes };
-  }
-}
-
-function byBytes(keys: string[], sizes: number[]): Array<{ keys: string[]; bytes: number }> {
-  const batches: Array<{ keys: string[]; bytes: number }> = [];
-  let current = { keys: [] as string[], bytes: 0 };
-  keys.forEach((k, i) => {
-    const size = sizes[i] ?? 0;
-    if (current.keys.length && current.bytes + size > BYTES_PER_MIGRATE) {
-      batches.push(current);
-      current = { keys: [], bytes: 0 };
-    }
-    current.keys.push(k);
-    current.bytes += size;
-  });
-  if (current.keys.length) batches.push(current);
-  return batches;
-}
-
-async function migrate(ctx: ActContext, src: NodeAdmin, target: { address: string; port: number }, keys: string[], replace = false): Promise<void> {
-  const args = [target.address, String(target.port), '', '0', String(MIGRATE_TIMEOUT_MS), ...(replace ? ['REPLACE'] : []), 'AUTH2', REDIS_USERS.admin, ctx.cluster.adminPassword, 'KEYS', ...keys];
-  try {
-    await src.redis.call('MIGRATE', ...args);
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    if (!message.includes('BUSYKEY') || replace) throw new WorkerError('migrate_failed', `MIGRATE from ${src.label}: ${message}`, true);
-    await resolveBusyKeys(ctx, src, target, keys);
-  }
-}
+/** Copy rounds of one slot before keys still changing under every copy are moved outright. */
+const COPY_ROUNDS = 20;
+/** How long the target's replica may take to acknowledge a copy before the move stops (retried). */
+const REPLICA_ACK_MS = 5_000;
 
 /**
- * BUSYKEY: a key is on the target already, left there by a MIGRATE that was cut off before the
- * source deleted its copy (the worker's command timed out, or the source died mid-MIGRATE and its
- * promoted replica still holds the key). Equal copies (DUMP compares type, value and encoding):
- * the target's is replaced. Different ones: while the source migrates the slot to this target,
- * the source's copy is the live one: clients are sent to the target only for keys the source does
- * not hold, so every write since the cut went to the source, and the target's copy is the stale
- * leftover (seen in the chaos bench: a hot counter on both sides, the source's holding every
- * acknowledged increment). It replaces the target's, and the key is logged. Outside that state
- * nothing says which is newer: the move stops and the key is reported.
+ * Moves every key of `slot` from the source to the target without a moment when the only copy
+ * of a key is on a target whose replica lacks it: a plain MIGRATE deletes the source's copy as
+ * soon as the target has it, and a target killed before its replica got the key loses it (Redis
+ * replicates asynchronously; seen in the chaos bench). So each listing is copied (COPY_LISTING),
+ * the target's replica acknowledges it (WAIT), and only then does the source delete the keys
+ * whose value has not changed since the copy (DELETE_UNCHANGED); a key written meanwhile is
+ * copied again. A key changing under COPY_ROUNDS copies in a row is moved by a plain MIGRATE
+ * and acknowledged right after: lost only if the target dies within that round trip.
+ * `replicas`: the target's replicas in sync; with none, there is no copy to wait for.
  */
-async function resolveBusyKeys(ctx: ActContext, src: NodeAdmin, target: { address: string; port: number }, keys: string[]): Promise<void> {
-  const dst = ctx.admins.get({ host: target.address, port: target.port, password: ctx.cluster.adminPassword });
-  let open: Promise<{ migrating: Array<{ slot: number; to: string }>; targetId: string }> | undefined;
-  for (const key of keys) {
-    const [mine] = (await src.redis.pipeline().dumpBuffer(key).exec()) ?? [];
-    const ours = mine?.[1] as Buffer | null;
-    if (!ours) continue; // moved meanwhile
-    // The target answers for a key of a slot it imports only after ASKING.
-    const theirs = ((await dst.redis.pipeline().call('ASKING').dumpBuffer(key).exec()) ?? [])[1]?.[1] as Buffer | null;
-    if (theirs && !theirs.equals(ours)) {
-      const state = await (open ??= Promise.all([src.nodes(), dst.nodes()]).then(([a, b]) => ({ migrating: a.find((e) => e.myself)!.migrating, targetId: b.find((e) => e.myself)!.id })));
-      const slot = Number(await src.redis.call('CLUSTER', 'KEYSLOT', key));
-      if (!state.migrating.some((m) => m.slot === slot && m.to === state.targetId)) {
-        throw new WorkerError('busykey_conflict', `key "${key}" exists on both ${src.label} and ${dst.label} with different values; the move of its slot is stopped so nothing is overwritten`, false);
-      }
-      ctx.log.warn({ key, slot, source: src.label, target: dst.label }, 'a key left on the target by a cut MIGRATE differs from the source\'s live copy; the source\'s replaces it');
+async function drain(ctx: ActContext, src: NodeAdmin, dst: NodeAdmin, target: { address: string; port: number }, slot: number, replicas: number): Promise<{ keys: number; bytes: number }> {
+  const to = { host: target.address, port: target.port, username: REDIS_USERS.admin, password: ctx.cluster.adminPassword, timeoutMs: MIGRATE_TIMEOUT_MS };
+  let keys = 0;
+  let bytes = 0;
+  for (let round = 0; ; round++) {
+    const copy = await src.copyListing(slot, KEYS_PER_LISTING, BYTES_PER_MIGRATE, to);
+    if (copy.keys.length) await acknowledged(dst, replicas);
+    const deleted = await src.deleteUnchanged(copy.keys, copy.sums);
+    keys += deleted;
+    bytes += copy.bytes;
+    // A short listing was the whole slot: while it migrates, a key the source does not hold is
+    // written on the target (ASK), so none can appear here. (COUNTKEYSINSLOT checks again before the owner changes.)
+    if (copy.listed < KEYS_PER_LISTING && deleted === copy.keys.length) return { keys, bytes };
+    if (round >= COPY_ROUNDS && deleted < copy.keys.length) {
+      const hot = copy.keys.length - deleted;
+      ctx.log.warn({ slot, keys: hot, source: src.label, target: dst.label }, 'keys written under every copy; moving them with a plain MIGRATE');
+      const left = (await src.redis.call('CLUSTER', 'GETKEYSINSLOT', String(slot), String(KEYS_PER_LISTING))) as string[];
+      if (left.length) await src.redis.call('MIGRATE', to.host, String(to.port), '', '0', String(MIGRATE_TIMEOUT_MS), 'REPLACE', 'AUTH2', to.username, to.password, 'KEYS', ...left);
+      await acknowledged(dst, replicas);
+      keys += left.length;
+      round = 0;
     }
-    await migrate(ctx, src, target, [key], theirs !== null);
   }
+}
+
+async function acknowledged(dst: NodeAdmin, replicas: number): Promise<void> {
+  if (!replicas) return;
+  if ((await dst.replicated(1, REPLICA_ACK_MS)) >= 1) return;
+  throw new WorkerError('replica_behind', `no replica of ${dst.label} acknowledged the keys copied to it within ${REPLICA_ACK_MS / 1000} s; the source keeps them, and the move goes on once one does`, true);
 }
 
 type UndoStep = Extract<Step, { kind: 'undoMoves' }>;

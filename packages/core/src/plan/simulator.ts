@@ -904,7 +904,7 @@ export class SimulatedCluster {
       for (const s of toMigrate.slice(0, Math.max(0, k - 1))) src.migrating.set(s, dst.id);
       if (stopped) return false;
 
-      // 2. Journal draining; MIGRATE every key, batch by batch (a batch: copy to the target, then delete on the source).
+      // 2. Journal draining; every key, batch by batch (a batch: MIGRATE COPY to the target, then, once its replica has it, delete on the source).
       const batches = moving.map((s) => Math.ceil(src.slotKeys[s]! / KEYS_PER_MIGRATE));
       k = allow(c, 2, 1 + 2 * batches.reduce((a, b) => a + b, 0));
       if (k > 0 && moving.length) this.setState(moving, 'draining');
@@ -918,7 +918,7 @@ export class SimulatedCluster {
         while (units > 0 && src.slotKeys[s]! > 0) {
           const n = Math.min(KEYS_PER_MIGRATE, src.slotKeys[s]!);
           const already = src.copied.get(s) ?? 0;
-          // Copy (RESTORE-ASKING on the target; BUSYKEY for keys a cut MIGRATE copied: equal, so REPLACE).
+          // Copy (RESTORE-ASKING ... REPLACE on the target: keys a cut attempt copied are overwritten).
           addKeys(dst, s, Math.max(0, n - already), 0);
           src.copied.set(s, Math.max(already, n));
           units--;
