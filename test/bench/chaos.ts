@@ -29,7 +29,9 @@
 // After each fault and its repair, the round records: acknowledged writes lost (every counted key
 // read back through the cluster client holds at least its acknowledged count, and the 50,000 keys
 // are intact; a loss is counted in the round that finds it, and lost preloaded keys are looked for
-// on every node: stranded on one, or gone); time to converge (from the fault) (the API says available in the desired shape, every node running,
+// on every node: stranded on one, or gone; a counted key short of writes a frozen primary answered
+// on thaw, sent to it before, is counted apart as the "freeze gap": the loss durability: strict
+// allows and the README states, never more per key than it had such writes); time to converge (from the fault) (the API says available in the desired shape, every node running,
 // reachable, healthy and linked, no operation pending or running, and the fault dealt with: a
 // killed node replaced or running again, a restarted worker working, the cluster observed after a
 // thaw) within BENCH_CONVERGE_MS (60 s) of the repair; every slot served (each node answers, says
@@ -100,7 +102,7 @@ for (const l of left) console.log(`  left out: ${l.kind}: ${l.why}`);
 console.log(`  replay: ${replay}`);
 
 /** `lost`: acknowledged INCRs missing plus preloaded keys missing or wrong (each an acknowledged write). */
-type Round = { n: number; kind: Kind; detail: string; missed?: string; convergeMs?: number; stuck?: string; lost: number; lostText: string; falses: string[] };
+type Round = { n: number; kind: Kind; detail: string; missed?: string; convergeMs?: number; stuck?: string; lost: number; lostText: string; inGap: number; falses: string[] };
 const rounds: Round[] = [];
 const t00 = Date.now();
 const sp = await startSlotplane({
@@ -129,6 +131,7 @@ try {
       watch?.mark();
       if (process.env.BENCH_VERBOSE) console.log(`    ${new Date().toISOString().slice(11, 23)} ${what}`);
     },
+    thawing: () => counted?.thawing(),
     cluster: () => sp.api<ClusterView>('GET', `/v1/clusters/${ctx.clusterId}`),
   };
   const endpoints = async () => (await sp.api('GET', `/v1/clusters/${ctx.clusterId}/credentials`)).endpoints as Array<{ host: string; port: number }>;
@@ -157,7 +160,7 @@ try {
 
   for (let k = 0; k < schedule.length; k++) {
     const kind = schedule[k]!;
-    const round: Round = { n: k + 1, kind, detail: '', lost: 0, lostText: '', falses: [] };
+    const round: Round = { n: k + 1, kind, detail: '', lost: 0, lostText: '', inGap: 0, falses: [] };
     rounds.push(round);
     const start = Date.now();
     let injected: Injected | undefined;
@@ -181,6 +184,7 @@ try {
     const kept = await data.check(await endpoints().catch(() => []), round.stuck ? 10_000 : 30_000);
     const lostIncrs = writes.lost.reduce((n, l) => n + l.missing, 0);
     round.lost = lostIncrs + kept.wrong.length;
+    round.inGap = writes.inGap;
     round.lostText = [
       ...(lostIncrs ? [`${lostIncrs} acknowledged INCRs on ${writes.lost.length} keys (${writes.lost.slice(0, 3).map((l) => `${l.key}: ${l.found} of ${l.acked}`).join(', ')})`] : []),
       ...(kept.wrong.length ? [`${kept.wrong.length} of ${PRELOAD_KEYS} preloaded keys missing or wrong`] : []),
@@ -195,7 +199,7 @@ try {
 
     const took = ((Date.now() - start) / 1000).toFixed(1);
     console.log(`#${round.n} ${kind}: ${round.detail}`);
-    console.log(`    ${round.stuck ? `STUCK (${round.stuck})` : `converged in ${round.convergeMs} ms`}; ${counted!.acknowledged()} INCRs acked, ${round.lostText ? `LOST ${round.lostText}` : 'none lost'}${writes.unreadable + kept.unreadable ? `; ${writes.unreadable + kept.unreadable} keys unreadable` : ''}; round ${took} s`);
+    console.log(`    ${round.stuck ? `STUCK (${round.stuck})` : `converged in ${round.convergeMs} ms`}; ${counted!.acknowledged()} INCRs acked, ${round.lostText ? `LOST ${round.lostText}` : 'none lost'}${round.inGap ? ` (${round.inGap} in the stated freeze gap: sent to the frozen primary, answered on thaw)` : ''}${writes.unreadable + kept.unreadable ? `; ${writes.unreadable + kept.unreadable} keys unreadable` : ''}; round ${took} s`);
     for (const f of round.falses) console.log(`    FALSE STATUS: ${f}`);
 
     if (round.stuck) {
@@ -221,12 +225,12 @@ try {
   const ms = (x: number) => (Number.isNaN(x) ? '-' : `${(x / 1000).toFixed(1)} s`);
   const row = (name: string, rs: Round[]) => {
     const times = rs.flatMap((r) => (r.convergeMs === undefined ? [] : [r.convergeMs]));
-    return `| ${name} | ${rs.length} | ${rs.filter((r) => r.missed).length} | ${rs.reduce((n, r) => n + r.lost, 0)} | ${rs.filter((r) => r.stuck).length} | ${rs.reduce((n, r) => n + r.falses.length, 0)} | ${ms(pct(times, 50))} | ${ms(pct(times, 99))} | ${ms(times.length ? Math.max(...times) : NaN)} |`;
+    return `| ${name} | ${rs.length} | ${rs.filter((r) => r.missed).length} | ${rs.reduce((n, r) => n + r.lost, 0)} | ${rs.reduce((n, r) => n + r.inGap, 0)} | ${rs.filter((r) => r.stuck).length} | ${rs.reduce((n, r) => n + r.falses.length, 0)} | ${ms(pct(times, 50))} | ${ms(pct(times, 99))} | ${ms(times.length ? Math.max(...times) : NaN)} |`;
   };
   console.log(`\nChaos: seed ${SEED}, ${rounds.length} faults in ${((Date.now() - t00) / 60_000).toFixed(1)} min; ${counted!.acknowledged()} INCRs acknowledged by the last cluster's client, ${counted!.errors()} refused or timed out`);
-  console.log('lost writes: acknowledged INCRs missing + preloaded keys missing or wrong; false statuses: episodes (consecutive seconds) of the API contradicted by the nodes beyond a 6 s lag');
-  console.log('| kind | faults | not injected | lost writes | stuck | false statuses | converge p50 | p99 | max |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('lost writes: acknowledged INCRs missing + preloaded keys missing or wrong; freeze gap: INCRs missing that a frozen primary answered on thaw, sent to it before (the loss durability: strict allows, README); false statuses: episodes (consecutive seconds) of the API contradicted by the nodes beyond a 6 s lag');
+  console.log('| kind | faults | not injected | lost writes | freeze gap | stuck | false statuses | converge p50 | p99 | max |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const kind of kinds) if (rounds.some((r) => r.kind === kind)) console.log(row(kind, rounds.filter((r) => r.kind === kind)));
   console.log(row('**total**', rounds));
   for (const l of left) console.log(`left out: ${l.kind}: ${l.why}`);

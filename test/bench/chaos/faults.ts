@@ -25,6 +25,8 @@ export interface Ctx {
   rng: () => number;
   /** Records an action on the system (fault or repair): the API is given a lag after each. */
   mark(what: string): void;
+  /** Right before a frozen node is thawed: writes it answers on thaw are told apart (the stated durability gap). */
+  thawing(): void;
   cluster(): Promise<ClusterView>;
 }
 
@@ -226,6 +228,7 @@ async function freezePrimary(ctx: Ctx): Promise<Injected> {
   try {
     await sleep(FREEZE_MS);
   } finally {
+    ctx.thawing();
     process.kill(pid, 'SIGCONT');
   }
   const thawed = Date.now();
@@ -243,6 +246,7 @@ async function freezeHost(ctx: Ctx): Promise<Injected> {
   try {
     await sleep(FREEZE_MS);
   } finally {
+    ctx.thawing();
     signalAll(pids, 'SIGCONT');
   }
   const thawed = Date.now();
