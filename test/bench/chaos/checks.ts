@@ -35,6 +35,7 @@ export async function converge(ctx: Ctx, past: () => Promise<true | string>, dea
       const ok = await convergedNow(ctx, c);
       const done = ok === true ? await past() : ok;
       if (done === true) return { at: Date.now() };
+      if (done !== why && process.env.BENCH_VERBOSE) console.log(`    ${new Date().toISOString().slice(11, 23)} not converged: ${done}`);
       why = done;
     } catch (err) {
       why = `API: ${(err as Error).message}`;
