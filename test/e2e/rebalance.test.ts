@@ -133,11 +133,12 @@ describe('a 3x1 cluster whose first shard holds big keys', () => {
       // (clients are sent to the target only for keys the source lacks), and one changed there.
       const srcId = await src.myId();
       const dstId = await dst.myId();
+      // Journaled first, as the worker does before every command of a move.
+      await cp.api.database.db.insert(slotMoves).values([lo, hi].map((slot) => ({ id: newId(), clusterId, slot, sourceNodeId: from.id, targetNodeId: to.id, state: 'draining' as const })));
       await dst.setSlots([lo, hi], 'IMPORTING', srcId);
       await src.setSlots([lo, hi], 'MIGRATING', dstId);
       for (const key of [same, differ]) await src.redis.call('MIGRATE', to.host, String(to.port), key, '0', '5000', 'COPY', 'AUTH2', 'slotplane', adminPassword);
       await src.redis.set(differ, 'mine');
-      await cp.api.database.db.insert(slotMoves).values([lo, hi].map((slot) => ({ id: newId(), clusterId, slot, sourceNodeId: from.id, targetNodeId: to.id, state: 'draining' as const })));
       await cp.api.queue.enqueue(clusterId);
 
       // The move finishes by itself, every key with the value clients last wrote.
@@ -153,6 +154,31 @@ describe('a 3x1 cluster whose first shard holds big keys', () => {
     } finally {
       src.close();
       dst.close();
+    }
+  });
+
+  it('closes a slot a node imports with no move under way (as Redis opens one on a restart with keys of slots it does not own): keys the owner lacks go to it, its own copies win', async () => {
+    await refresh();
+    const [owner, stray] = [shards[1]!.primary, shards[0]!.primary];
+    const own = new NodeAdmin({ host: owner.host, port: owner.port, password: adminPassword });
+    const str = new NodeAdmin({ host: stray.host, port: stray.port, password: adminPassword });
+    try {
+      const [a, b] = shards[1]!.slots.reduce((x, y) => (y[1] - y[0] > x[1] - x[0] ? y : x));
+      const slot = a + Math.floor((b - a) / 2);
+      const [only, both] = [await keyIn(own, slot, 'stray-only'), await keyIn(own, slot, 'stray-both')];
+      await own.redis.set(both, 'owner');
+      // What Redis leaves on a node restarted from older data: the slot importing from its owner, keys in it.
+      expect(await str.setSlots([slot], 'IMPORTING', owner.redisNodeId)).toEqual([null]);
+      const written = (await str.redis.pipeline().call('ASKING').set(only, 'left').call('ASKING').set(both, 'stale').exec()) ?? [];
+      expect(written.map(([err]) => err)).toEqual([null, null, null, null]);
+      await cp.api.queue.enqueue(clusterId);
+      await waitFor('the slot to be closed on the node that imported it', async () => (await str.nodes()).find((e) => e.myself)!.importing.length === 0 && (await str.countKeysInSlots([slot]))[0] === 0, { timeoutMs: 30_000, intervalMs: 200 });
+      expect(await own.redis.get(only)).toBe('left');
+      expect(await own.redis.get(both)).toBe('owner');
+      await waitFor('the cluster available', async () => (await call('GET', `/v1/clusters/${clusterId}`)).status === 'available', { timeoutMs: 30_000 });
+    } finally {
+      own.close();
+      str.close();
     }
   });
 });

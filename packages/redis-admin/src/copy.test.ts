@@ -24,11 +24,12 @@ describe('copying a slot\'s keys to a target, then deleting what its replica ack
   let dst: NodeAdmin;
   let dstPort: number;
   let replicaPid: number;
+  let srcReplica: NodeAdmin;
   const slot = 0;
   const keys = ['{06S}a', '{06S}b', '{06S}c']; // hash tag 06S: slot 0
 
   beforeAll(async () => {
-    const ports = await Promise.all([freePort(), freePort(), freePort()]);
+    const ports = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
     dstPort = ports[1]!;
     const admins = ports.map((port, i) => {
       const d = join(dir, String(i));
@@ -38,13 +39,14 @@ describe('copying a slot\'s keys to a target, then deleting what its replica ack
     for (const a of admins) for (let i = 0; i < 100 && !(await a.observe()).reachable; i++) await pause(50);
     [src, dst] = admins as [NodeAdmin, NodeAdmin];
     const replica = admins[2]!;
+    srcReplica = admins[3]!;
     await src.addSlotsRange([[0, 16383]]);
-    await dst.meet('127.0.0.1', ports[0]!);
-    await replica.meet('127.0.0.1', ports[0]!);
+    for (const a of admins.slice(1)) await a.meet('127.0.0.1', ports[0]!);
     const ids = await Promise.all(admins.map((a) => a.myId()));
-    for (let i = 0; i < 100 && (await replica.nodes()).length < 3; i++) await pause(50);
+    for (let i = 0; i < 100 && (await replica.nodes()).length < 4; i++) await pause(50);
     await replica.replicate(ids[1]!);
-    for (let i = 0; i < 200 && (await dst.onlineReplicas()) < 1; i++) await pause(50);
+    await srcReplica.replicate(ids[0]!);
+    for (let i = 0; i < 200 && ((await dst.onlineReplicas()) < 1 || (await src.onlineReplicas()) < 1); i++) await pause(50);
     for (const k of keys) await src.redis.set(k, `${k}-1`);
     await dst.setSlots([slot], 'IMPORTING', ids[0]!);
     await src.setSlots([slot], 'MIGRATING', ids[1]!);
@@ -54,6 +56,7 @@ describe('copying a slot\'s keys to a target, then deleting what its replica ack
   afterAll(() => {
     src?.close();
     dst?.close();
+    srcReplica?.close();
     for (const s of servers) s.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
@@ -85,6 +88,9 @@ describe('copying a slot\'s keys to a target, then deleting what its replica ack
     expect(await dst.replicated(1, 5000)).toBe(1);
     expect(await src.deleteUnchanged(again.keys, again.sums)).toBe(1);
     expect(await src.countKeysInSlots([slot])).toEqual([0]);
+    // The deletes reach the source's replica too (a script's DELs are replicated as such).
+    expect(await src.replicated(1, 5000)).toBe(1);
+    expect(await srcReplica.countKeysInSlots([slot])).toEqual([0]);
     expect(await Promise.all(keys.map(onTarget))).toEqual([`${keys[0]}-1`, `${keys[1]}-2`, `${keys[2]}-1`]);
   });
 });

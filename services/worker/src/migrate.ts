@@ -285,7 +285,7 @@ export async function undoMoves(ctx: ActContext, step: UndoStep): Promise<void> 
     delete from ${slotMoves} using unnest(${pgArray(step.slots, 'int')}) as s(slot)
     where ${slotMoves.clusterId} = ${ctx.cluster.id} and ${slotMoves.slot} = s.slot and ${slotMoves.finishedAt} is null
       and exists (select from ${clusters} where ${ctx.lease.held()})`);
-  ctx.log.info({ slots: step.slots.length, from: dst.label, to: src.label }, 'undid slot moves started for an older spec');
+  ctx.log.info({ slots: step.slots.length, from: dst.label, to: src.label }, 'returned imported slots and their keys to their owner');
 }
 
 /** MIGRATEs every key of `slot` from the target back to the source (ASKING: the target does not own the slot). */

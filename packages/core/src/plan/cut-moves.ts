@@ -1,11 +1,6 @@
-import type { ClusterNodeEntry } from '../cluster-nodes.ts';
-import type { ObservedCluster, ObservedNode, Plan, RedisAnswer, Step } from './types.ts';
-
-type Answering = ObservedNode & { redis: RedisAnswer };
-const answering = (n: ObservedNode): n is Answering => n.redis?.reachable === true;
-const me = (n: Answering): ClusterNodeEntry | undefined => n.redis.view.find((e) => e.myself);
+import type { ObservedCluster, ObservedNode, Plan, Step } from './types.ts';
+import { answering, label, me, type Answering } from './answering.ts';
 const claims = (n: Answering, slot: number) => me(n)?.role === 'primary' && me(n)!.slots.some(([a, b]) => a <= slot && slot <= b);
-const label = (n: ObservedNode) => `${n.host}:${n.port}`;
 /** `n` takes `owner` to own `slot`. */
 const sees = (n: Answering, owner: Answering, slot: number) => n.redis.view.some((e) => e.id === owner.redis.myId && e.slots.some(([a, b]) => a <= slot && slot <= b));
 
@@ -31,7 +26,7 @@ function leads(n: ObservedNode): n is Answering {
  * - the new source migrates the slot to the target, so it sends clients ASK for the keys it no
  *   longer has (those the dead source had moved already) instead of answering without them.
  * Moves still `planned` are only re-pointed. Then moveSlots drains and switches owners as for any
- * move; a key found on both sides (a MIGRATE cut by the death) goes by the DUMP comparison rule.
+ * move; a key found on both sides (a copy cut by the death) is replaced by the source's live copy.
  */
 export function cutMoves(observed: ObservedCluster, live: ObservedNode[]): Plan | undefined {
   if (!observed.moves.length) return undefined;
@@ -86,4 +81,32 @@ export function cutMoves(observed: ObservedCluster, live: ObservedNode[]): Plan 
   }
   if (finished.length) why.push(`${finished.length} slot(s) already on their target`);
   return { kind: 'act', phase: `resuming slot moves cut by a death: ${why.join('; ')}`, progress: 40, steps };
+}
+
+/**
+ * Slots a node imports with no move of the journal behind it. Redis opens them itself: a node
+ * that restarts from its own data holding keys of slots another node owns sets those slots
+ * importing from the owner ("I have keys for slot N, but the slot is assigned to another node"),
+ * as a node restarted in place may, its data older than its slot map. An importing node keeps
+ * the owner it had whatever gossip says (a dead one included: every later promotion in that
+ * shard waits on it), and clients never reach its keys there. Such slots are closed as an undone
+ * move: the keys the owner lacks go to it, those it holds too are dropped (its copy is the one
+ * clients used), then the slot is stable. Only slots with no open move, whose owner answers and
+ * claims them itself; `ownerFor` may name the owner instead (the heir of a dead one).
+ */
+export function strayImports(observed: ObservedCluster, nodes: Answering[], ownerFor?: (from: string) => Answering | undefined): Step[] {
+  const journaled = new Set(observed.moves.map((m) => m.slot));
+  const pairs = new Map<string, { target: Answering; source: Answering; slots: number[] }>();
+  for (const n of nodes) {
+    for (const { slot, from } of me(n)?.importing ?? []) {
+      if (journaled.has(slot)) continue;
+      const owner = ownerFor?.(from) ?? nodes.find((o) => o !== n && claims(o, slot));
+      if (!owner || owner === n || !claims(owner, slot)) continue;
+      const key = `${n.id}<${owner.id}`;
+      const pair = pairs.get(key) ?? { target: n, source: owner, slots: [] };
+      pair.slots.push(slot);
+      pairs.set(key, pair);
+    }
+  }
+  return [...pairs.values()].map((p) => ({ kind: 'undoMoves' as const, nodeId: p.target.id, sourceNodeId: p.source.id, slots: p.slots.sort((a, b) => a - b) }));
 }

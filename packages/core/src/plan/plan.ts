@@ -1,27 +1,22 @@
 import type { SlotRange } from '@slotplane/contracts';
-import { slotMapSignature, type ClusterNodeEntry } from '../cluster-nodes.ts';
+import { slotMapSignature } from '../cluster-nodes.ts';
 import { HOST_SUSPECT_AFTER_MS } from '../hosts.ts';
 import { PlacementError, diskBytesFor, diskNeed, hasDiskRoom, mib, placeCluster, placeReplicas, type DiskNeed, type GrowingShard } from '../placement.ts';
 import { SLOT_COUNT, countSlots, splitSlots, unassignedRanges } from '../slots.ts';
 import { planSlotMoves, type SlotMove } from './moves.ts';
-import { cutMoves } from './cut-moves.ts';
+import { cutMoves, strayImports } from './cut-moves.ts';
 import { BOOTSTRAP_NODE_TIMEOUT_MS, RUNNING_NODE_TIMEOUT_MS, configDiff, configRevision, nodeConfig } from './config.ts';
 import { persistenceProblem } from './persistence.ts';
-import type { DesiredCluster, ObservedCluster, ObservedNode, Plan, RedisAnswer, Step } from './types.ts';
-
-/** A node that answered this observation. */
-type Answering = ObservedNode & { redis: RedisAnswer };
+import type { DesiredCluster, ObservedCluster, ObservedNode, Plan, Step } from './types.ts';
+import { answering, label, me, type Answering } from './answering.ts';
 
 /** A running node that has not answered for this long is down, not starting. */
 export const SILENT_LIMIT_MS = 10_000;
 
 const act = (phase: string, progress: number, steps: Step[]): Plan => ({ kind: 'act', phase, progress, steps });
 const wait = (phase: string, progress: number, delayMs: number): Plan => ({ kind: 'wait', phase, progress, delayMs });
-const label = (n: ObservedNode) => `${n.host}:${n.port}`;
-const answering = (n: ObservedNode): n is Answering => n.redis?.reachable === true;
 /** Ids `n` knows as full members (a handshake entry has a made-up id). */
 const known = (n: Answering) => new Set(n.redis.view.filter((e) => !e.handshake).map((e) => e.id));
-const me = (n: Answering): ClusterNodeEntry | undefined => n.redis.view.find((e) => e.myself);
 const ownsSlots = (n: Answering) => (me(n)?.slots.length ?? 0) > 0;
 /**
  * How long a replica's link may have been down before its primary's death (as far as the
@@ -196,6 +191,8 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   const gone = new Set(removed.flatMap((n) => (n.redisNodeId ? [n.redisNodeId] : [])));
   const forgets: Step[] = nodes.flatMap((n) => [...known(n)].filter((id) => gone.has(id)).map((id) => ({ kind: 'forget' as const, nodeId: n.id, forgetRedisId: id })));
   if (forgets.length) return act('forgetting removed nodes', 35, forgets);
+  const stray = strayImports(observed, nodes);
+  if (stray.length) return closeStrayImports(stray);
 
   // 5. Fresh nodes: a short node timeout while joining, distinct config epochs, a new cluster's slots.
   // Every node in sync and ok, and seeing every other one in the role it has (primaries vote on a
@@ -501,6 +498,9 @@ function heal(dead: ObservedNode, live: ObservedNode[], spec: DesiredCluster['sp
         { kind: 'setSlots', nodeId: leader.id, slots: orphaned.sort((a, b) => a - b), how: 'NODE', redisId: leader.redis.myId },
       ]);
     }
+    // A node importing the dead one's slots without a move keeps it as their owner for good.
+    const stray = strayImports(observed, others, (from) => (from === dead.redisNodeId ? leader : undefined));
+    if (stray.length) return closeStrayImports(stray);
     return wait(`waiting for every node to see shard ${dead.shardIndex}'s new primary`, 40, 20);
   }
   const heir = bestHeir(shard, dead);
@@ -549,6 +549,11 @@ function heal(dead: ObservedNode, live: ObservedNode[], spec: DesiredCluster['sp
     return wait(`waiting for every primary to know ${label(heir)} as a replica before promoting it`, 40, 50);
   }
   return promote('force', '');
+}
+
+function closeStrayImports(steps: Step[]): Plan {
+  const count = steps.reduce((n, s) => n + (s.kind === 'undoMoves' ? s.slots.length : 0), 0);
+  return act(`closing ${count} slot(s) imported with no move under way (a node restarted with keys of slots it does not own): their keys go to the slots' owners`, 40, steps);
 }
 
 /**

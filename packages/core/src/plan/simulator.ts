@@ -27,7 +27,7 @@
  * agent finds them exited (and erases the removed ones).
  * min-replicas-to-write: a primary that has it and no replica with its link up refuses writes
  * (NOREPLICAS): the tenant's, and MIGRATE as source or as target (RESTORE-ASKING is a write).
- * Not modelled: PFAIL votes one by one, replica validity, NOADDR, key values (BUSYKEY copies are
+ * Not modelled: PFAIL votes one by one, replica validity, NOADDR, key values (copies a cut MIGRATE left are
  * always equal), real time (one tick ~ TICK_MS).
  */
 import type { ClusterSpec, NodeRole, NodeStatus, SlotRange, StartFailure } from '@slotplane/contracts';
