@@ -55,27 +55,33 @@ return out`;
  * the source's copy is the live one and REPLACE is right) until the target's replica has them.
  * A MIGRATE error aborts the script; what was copied before stays copied, harmlessly.
  * (A key that expired since the listing is skipped: pcall, as a missing key of a migrating slot
- * is an ASK, which a script may not follow.)
+ * is an ASK, which a script may not follow.) With ARGV[9] 'move' instead of 'copy', a plain
+ * MIGRATE (the source deletes each key as the target takes it) and no fingerprints: for a target
+ * without a replica, where there is no acknowledgement to wait for.
  */
 const COPY_LISTING = `
 local keys = redis.call('CLUSTER', 'GETKEYSINSLOT', ARGV[1], ARGV[2])
 local limit = tonumber(ARGV[3])
 local batch, size, bytes, copied, sums = {}, 0, 0, {}, {}
+local copy = ARGV[9] == 'copy'
 local function flush()
   if #batch == 0 then return end
-  redis.call('MIGRATE', ARGV[4], ARGV[5], '', 0, ARGV[6], 'COPY', 'REPLACE', 'AUTH2', ARGV[7], ARGV[8], 'KEYS', unpack(batch))
+  if copy then
+    redis.call('MIGRATE', ARGV[4], ARGV[5], '', 0, ARGV[6], 'COPY', 'REPLACE', 'AUTH2', ARGV[7], ARGV[8], 'KEYS', unpack(batch))
+  else
+    redis.call('MIGRATE', ARGV[4], ARGV[5], '', 0, ARGV[6], 'REPLACE', 'AUTH2', ARGV[7], ARGV[8], 'KEYS', unpack(batch))
+  end
   bytes = bytes + size
   batch, size = {}, 0
 end
 for _, k in ipairs(keys) do
-  local d = redis.pcall('DUMP', k)
-  if type(d) == 'string' then
-    local s = redis.call('MEMORY', 'USAGE', k) or 0
+  local s = redis.pcall('MEMORY', 'USAGE', k)
+  if type(s) == 'number' then
     if #batch > 0 and size + s > limit then flush() end
     batch[#batch + 1] = k
     size = size + s
     copied[#copied + 1] = k
-    sums[#sums + 1] = redis.sha1hex(d)
+    if copy then sums[#sums + 1] = redis.sha1hex(redis.call('DUMP', k)) end
   end
 end
 flush()
@@ -216,12 +222,13 @@ export class NodeAdmin {
     await this.redis.call('CLUSTER', 'FORGET', redisNodeId);
   }
   /**
-   * Copies up to `count` keys of `slot` to the target from the node itself (see COPY_LISTING).
-   * Returns how many keys were listed, the keys copied with their fingerprints, and the bytes.
+   * Copies up to `count` keys of `slot` to the target from the node itself (see COPY_LISTING),
+   * or moves them (`move`). Returns how many keys were listed, the keys copied (or moved) with
+   * their fingerprints (copies only), and the bytes.
    */
-  async copyListing(slot: number, count: number, maxBytes: number, to: { host: string; port: number; username: string; password: string; timeoutMs: number }): Promise<{ listed: number; keys: string[]; sums: string[]; bytes: number }> {
+  async copyListing(slot: number, count: number, maxBytes: number, to: { host: string; port: number; username: string; password: string; timeoutMs: number }, how: 'copy' | 'move' = 'copy'): Promise<{ listed: number; keys: string[]; sums: string[]; bytes: number }> {
     const [listed, keys, sums, bytes] = (await this.redis.eval(
-      COPY_LISTING, 0, String(slot), String(count), String(maxBytes), to.host, String(to.port), String(to.timeoutMs), to.username, to.password,
+      COPY_LISTING, 0, String(slot), String(count), String(maxBytes), to.host, String(to.port), String(to.timeoutMs), to.username, to.password, how,
     )) as [number, string[], string[], number];
     return { listed: Number(listed), keys, sums, bytes: Number(bytes) };
   }

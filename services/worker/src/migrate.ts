@@ -199,12 +199,22 @@ const REPLICA_ACK_MS = 5_000;
  * whose value has not changed since the copy (DELETE_UNCHANGED); a key written meanwhile is
  * copied again. A key changing under COPY_ROUNDS copies in a row is moved by a plain MIGRATE
  * and acknowledged right after: lost only if the target dies within that round trip.
- * `replicas`: the target's replicas in sync; with none, there is no copy to wait for.
+ * `replicas`: the target's replicas in sync; with none there is no acknowledgement to wait for,
+ * and keys move by plain MIGRATE.
  */
 async function drain(ctx: ActContext, src: NodeAdmin, dst: NodeAdmin, target: { address: string; port: number }, slot: number, replicas: number): Promise<{ keys: number; bytes: number }> {
   const to = { host: target.address, port: target.port, username: REDIS_USERS.admin, password: ctx.cluster.adminPassword, timeoutMs: MIGRATE_TIMEOUT_MS };
   let keys = 0;
   let bytes = 0;
+  if (!replicas) {
+    // No replica to wait for: a plain MIGRATE, the source's delete in the same command.
+    for (;;) {
+      const moved = await src.copyListing(slot, KEYS_PER_LISTING, BYTES_PER_MIGRATE, to, 'move');
+      keys += moved.keys.length;
+      bytes += moved.bytes;
+      if (moved.listed < KEYS_PER_LISTING) return { keys, bytes };
+    }
+  }
   for (let round = 0; ; round++) {
     const copy = await src.copyListing(slot, KEYS_PER_LISTING, BYTES_PER_MIGRATE, to);
     if (copy.keys.length) await acknowledged(dst, replicas);
@@ -227,7 +237,6 @@ async function drain(ctx: ActContext, src: NodeAdmin, dst: NodeAdmin, target: { 
 }
 
 async function acknowledged(dst: NodeAdmin, replicas: number): Promise<void> {
-  if (!replicas) return;
   if ((await dst.replicated(1, REPLICA_ACK_MS)) >= 1) return;
   throw new WorkerError('replica_behind', `no replica of ${dst.label} acknowledged the keys copied to it within ${REPLICA_ACK_MS / 1000} s; the source keeps them, and the move goes on once one does`, true);
 }
