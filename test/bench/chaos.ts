@@ -12,13 +12,14 @@
 // as a client with a timeout would not; a frozen primary that thaws still acknowledges what it was
 // sent in its last second before it learns it was demoted (the Redis 7.0 gap the README states).
 //
-// Fault kinds (test/bench/chaos/faults.ts), one per round, chosen by the seed (the first twelve
-// rounds are the twelve kinds in a seeded order, then any kind at random):
+// Fault kinds (test/bench/chaos/faults.ts), one per round, chosen by the seed (the first fourteen
+// rounds are the fourteen kinds in a seeded order, then any kind at random):
 //   kill-primary, kill-replica       kill -9 a node's redis-server (pid from the nodes table, checked)
 //   double-fault                     kill -9 a primary, then its promoted replica while the new replica
 //                                    is in its first full sync (window widened as compound-faults.test.ts does)
 //   kill-move-source/-target         scale 3 -> 4 shards (next time 4 -> 3), kill -9 a move's source or
 //                                    target while a slot_moves row is 'draining'
+//   freeze-move-source/-target       the same, SIGSTOP instead of kill -9, for 8 s
 //   kill-worker                      kill -9 the worker process, start it again after 1 s
 //   kill-agent                       kill -9 an agent, start it again after 1 s (same args and data dir)
 //   kill-control-plane               kill -9 API, worker and queue Redis; start them again after 1 s

@@ -1,4 +1,4 @@
-// The twelve fault kinds of the chaos bench, each done for real to real processes: kill -9,
+// The fourteen fault kinds of the chaos bench, each done for real to real processes: kill -9,
 // SIGSTOP/SIGCONT, a full tmpfs, a primary filled to maxmemory. Each returns when the fault and its
 // repair (SIGCONT, restart, freeing) are done, with what the control plane must show before the
 // round may count as converged (beyond the cluster being available in its desired shape).
@@ -12,6 +12,7 @@ import { label, members, type ClusterView, type NodeProber, type NodeView } from
 export const KINDS = [
   'kill-primary', 'kill-replica', 'double-fault', 'kill-move-source', 'kill-move-target', 'kill-worker',
   'kill-agent', 'kill-control-plane', 'freeze-primary', 'freeze-host', 'disk-full', 'memory-full',
+  'freeze-move-source', 'freeze-move-target',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -150,8 +151,11 @@ async function doubleFault(ctx: Ctx): Promise<Injected> {
   };
 }
 
-/** Scale 3 -> 4 shards (or back 4 -> 3) and kill -9 the source or the target of a move while it drains keys. */
-async function killMidMove(ctx: Ctx, which: 'source' | 'target'): Promise<Injected> {
+/**
+ * Scale 3 -> 4 shards (or back 4 -> 3) and kill -9 the source or the target of a move while it
+ * drains keys, or freeze it (SIGSTOP) for FREEZE_MS.
+ */
+async function midMove(ctx: Ctx, which: 'source' | 'target', how: 'kill' | 'freeze'): Promise<Injected> {
   const to = ctx.shards === 3 ? 4 : 3;
   const from = ctx.shards;
   const { operation } = await ctx.sp.api('PATCH', `/v1/clusters/${ctx.clusterId}`, { shards: to });
@@ -168,14 +172,36 @@ async function killMidMove(ctx: Ctx, which: 'source' | 'target'): Promise<Inject
   const victimId = which === 'source' ? move.sourceNodeId : move.targetNodeId;
   const victim = members(await ctx.cluster()).find((n) => n.id === victimId);
   if (!victim) throw new Error(`the move's ${which} ${victimId} is not a member of the cluster`);
+  const scaled = async (): Promise<true | string> => {
+    const [op] = await db.select({ status: operations.status }).from(operations).where(eq(operations.id, operation.id));
+    return op?.status === 'succeeded' ? true : `the scale ${from} -> ${to} is ${op?.status}`;
+  };
+  const detail = `scale ${from} -> ${to}, slot ${move.slot} draining: its ${which} ${label(victim)}`;
+  if (how === 'freeze') {
+    const pid = await pidOf(ctx, victim);
+    process.kill(pid, 'SIGSTOP');
+    ctx.mark(`SIGSTOP move ${which} ${label(victim)}`);
+    const at = Date.now();
+    try {
+      await sleep(FREEZE_MS);
+    } finally {
+      ctx.thawing();
+      process.kill(pid, 'SIGCONT');
+    }
+    const thawed = Date.now();
+    ctx.mark('SIGCONT');
+    return { at, detail: `${detail} for ${FREEZE_MS} ms`, past: async () => {
+      const done = await scaled();
+      return done === true ? observedSince(ctx, thawed) : done;
+    } };
+  }
   const { pid, at } = await kill(ctx, victim, `move ${which}`);
   return {
     at,
-    detail: `scale ${from} -> ${to}, slot ${move.slot} draining: its ${which} ${label(victim)}`,
+    detail,
     past: async () => {
-      const [op] = await db.select({ status: operations.status }).from(operations).where(eq(operations.id, operation.id));
-      if (op?.status !== 'succeeded') return `the scale ${from} -> ${to} is ${op?.status}`;
-      return goneOrRestarted(ctx, victim.id, pid);
+      const done = await scaled();
+      return done === true ? goneOrRestarted(ctx, victim.id, pid) : done;
     },
   };
 }
@@ -331,8 +357,10 @@ export const FAULTS: Record<Kind, (ctx: Ctx) => Promise<Injected>> = {
   'kill-primary': killPrimary,
   'kill-replica': killReplica,
   'double-fault': doubleFault,
-  'kill-move-source': (ctx) => killMidMove(ctx, 'source'),
-  'kill-move-target': (ctx) => killMidMove(ctx, 'target'),
+  'kill-move-source': (ctx) => midMove(ctx, 'source', 'kill'),
+  'kill-move-target': (ctx) => midMove(ctx, 'target', 'kill'),
+  'freeze-move-source': (ctx) => midMove(ctx, 'source', 'freeze'),
+  'freeze-move-target': (ctx) => midMove(ctx, 'target', 'freeze'),
   'kill-worker': killWorker,
   'kill-agent': killAgent,
   'kill-control-plane': killControlPlane,
