@@ -77,6 +77,23 @@ async function kill(ctx: Ctx, node: NodeView, what: string): Promise<{ pid: numb
   return { pid, at: Date.now() };
 }
 
+/** SIGSTOP a node's redis-server for FREEZE_MS, then SIGCONT; when it froze and when it thawed. */
+async function freeze(ctx: Ctx, node: NodeView, what: string): Promise<{ at: number; thawed: number }> {
+  const pid = await pidOf(ctx, node);
+  process.kill(pid, 'SIGSTOP');
+  ctx.mark(`SIGSTOP ${what} ${label(node)}`);
+  const at = Date.now();
+  try {
+    await sleep(FREEZE_MS);
+  } finally {
+    ctx.thawing();
+    process.kill(pid, 'SIGCONT');
+  }
+  const thawed = Date.now();
+  ctx.mark('SIGCONT');
+  return { at, thawed };
+}
+
 /** The killed process is dealt with: its node removed (replaced), or running again as another process. */
 async function goneOrRestarted(ctx: Ctx, nodeId: string, killedPid: number): Promise<true | string> {
   const [row] = await ctx.sp.database.db.select({ pid: nodes.pid, status: nodes.status, removedAt: nodes.removedAt }).from(nodes).where(eq(nodes.id, nodeId));
@@ -178,18 +195,7 @@ async function midMove(ctx: Ctx, which: 'source' | 'target', how: 'kill' | 'free
   };
   const detail = `scale ${from} -> ${to}, slot ${move.slot} draining: its ${which} ${label(victim)}`;
   if (how === 'freeze') {
-    const pid = await pidOf(ctx, victim);
-    process.kill(pid, 'SIGSTOP');
-    ctx.mark(`SIGSTOP move ${which} ${label(victim)}`);
-    const at = Date.now();
-    try {
-      await sleep(FREEZE_MS);
-    } finally {
-      ctx.thawing();
-      process.kill(pid, 'SIGCONT');
-    }
-    const thawed = Date.now();
-    ctx.mark('SIGCONT');
+    const { at, thawed } = await freeze(ctx, victim, `move ${which}`);
     return { at, detail: `${detail} for ${FREEZE_MS} ms`, past: async () => {
       const done = await scaled();
       return done === true ? observedSince(ctx, thawed) : done;
@@ -247,18 +253,7 @@ async function killControlPlane(ctx: Ctx): Promise<Injected> {
 
 async function freezePrimary(ctx: Ctx): Promise<Injected> {
   const shard = pick(ctx, await shardsOf(ctx));
-  const pid = await pidOf(ctx, shard.primary!);
-  process.kill(pid, 'SIGSTOP');
-  ctx.mark(`SIGSTOP primary ${label(shard.primary!)}`);
-  const at = Date.now();
-  try {
-    await sleep(FREEZE_MS);
-  } finally {
-    ctx.thawing();
-    process.kill(pid, 'SIGCONT');
-  }
-  const thawed = Date.now();
-  ctx.mark('SIGCONT');
+  const { at, thawed } = await freeze(ctx, shard.primary!, 'primary');
   return { at, detail: `primary ${label(shard.primary!)} of shard ${shard.index} for ${FREEZE_MS} ms`, past: () => observedSince(ctx, thawed) };
 }
 
