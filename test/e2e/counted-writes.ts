@@ -3,12 +3,13 @@ import { Cluster as RedisCluster } from 'ioredis';
 /**
  * A tenant's client that keeps writing while the cluster changes shape: INCRs on a set of
  * keys spread over the slots, counting only the ones Redis acknowledged. At the end every key
- * must hold at least its acknowledged count; anything less is a lost write.
+ * must hold at least its acknowledged count; anything less is a lost write. `keys`: how many
+ * (spread over the slots), or their names.
  */
-export function startCountedWrites(endpoint: { host: string; port: number }, auth: { username: string; password: string }, keys = 24) {
+export function startCountedWrites(endpoint: { host: string; port: number }, auth: { username: string; password: string }, keys: number | string[] = 24) {
   const client = new RedisCluster([endpoint], { redisOptions: { username: auth.username, password: auth.password }, clusterRetryStrategy: () => 100 });
   client.on('error', () => {});
-  const names = Array.from({ length: keys }, (_, i) => `counted:${i}`);
+  const names = typeof keys === 'number' ? Array.from({ length: keys }, (_, i) => `counted:${i}`) : keys;
   const acked = new Map(names.map((k) => [k, 0]));
   let errors = 0;
   let running = true;

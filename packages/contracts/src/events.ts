@@ -56,7 +56,11 @@ export const EVENT_DATA = {
     shardIndex: z.number().int(),
     from: Id.nullable().describe('The primary it replaced, when known.'),
     to: Id.describe('The new primary.'),
-    trigger: z.enum(['agent_exit', 'redis', 'switchover', 'takeover']).describe("agent_exit: Slotplane promoted after the agent saw the primary exit; redis: Redis's own election; switchover: asked for; takeover: the takeoverWhenQuorumLost policy."),
+    trigger: z
+      .enum(['agent_exit', 'primary_failed', 'redis', 'switchover', 'takeover'])
+      .describe(
+        "agent_exit: Slotplane promoted after the agent saw the primary exit; primary_failed: Slotplane promoted in Redis's place a replica of a primary its peers flag FAIL (frozen, cut off, or on a lost host) while the shard was giving slots away; redis: Redis's own election; switchover: asked for; takeover: the takeoverWhenQuorumLost policy.",
+      ),
     durationMs: z.number().nullable().describe('From the death (or silence) of the old primary to the promotion, when known.'),
   }),
   'slot_migration.progress': z

@@ -1274,10 +1274,10 @@ export interface components {
                  */
                 to: string;
                 /**
-                 * @description agent_exit: Slotplane promoted after the agent saw the primary exit; redis: Redis's own election; switchover: asked for; takeover: the takeoverWhenQuorumLost policy.
+                 * @description agent_exit: Slotplane promoted after the agent saw the primary exit; primary_failed: Slotplane promoted in Redis's place a replica of a primary its peers flag FAIL (frozen, cut off, or on a lost host) while the shard was giving slots away; redis: Redis's own election; switchover: asked for; takeover: the takeoverWhenQuorumLost policy.
                  * @enum {string}
                  */
-                trigger: "agent_exit" | "redis" | "switchover" | "takeover";
+                trigger: "agent_exit" | "primary_failed" | "redis" | "switchover" | "takeover";
                 /** @description From the death (or silence) of the old primary to the promotion, when known. */
                 durationMs: number | null;
             };

@@ -78,7 +78,7 @@ async function runOnNode(ctx: ActContext, nodeId: string, steps: RedisStep[]): P
     }
     if (step.kind === 'failover') {
       await claimNewestEpoch(ctx, step.nodeId);
-      await failover(ctx, step.nodeId, step.mode);
+      await failover(ctx, step);
       await recordFailover(ctx, step, row.shardIndex);
       continue;
     }

@@ -315,22 +315,49 @@ async function drainBack(ctx: ActContext, dst: NodeAdmin, src: NodeAdmin, to: { 
   }
 }
 
+/** Longest wait for a replica told to take over to report itself primary. */
+const FAILOVER_WAIT_MS = 15_000;
+
 /**
  * CLUSTER FAILOVER on a replica, waited for until it reports itself primary: coordinated with a
- * live primary, FORCE when the primary's process is known dead (no handshake with it; the other
- * primaries still vote), TAKEOVER when too few primaries are left to vote (the cluster allows it).
+ * live primary, FORCE when the primary is known dead or flagged FAIL (no handshake with it; the
+ * other primaries still vote), TAKEOVER when too few primaries are left to vote (the cluster
+ * allows it).
+ *
+ * With moves to go on (`migrating`), the replica's writes are held (CLIENT PAUSE WRITE) from
+ * before the promotion until those slots are MIGRATING on it: a write to a key already moved is
+ * then answered by ASK to its target, never by a new key here. A held write is looked at again
+ * after the pause, redirection included. The pause lapses by itself should the worker die.
  */
-export async function failover(ctx: ActContext, nodeId: string, mode?: 'force' | 'takeover'): Promise<void> {
-  const row = member(ctx, nodeId);
+export async function failover(ctx: ActContext, step: Extract<Step, { kind: 'failover' }>): Promise<void> {
+  const row = member(ctx, step.nodeId);
   const admin = ctx.admins.get({ host: row.address, port: row.port, password: ctx.cluster.adminPassword });
-  await admin.redis.call('CLUSTER', 'FAILOVER', ...(mode ? [mode.toUpperCase()] : []));
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    // (A promotion takes the role and the slots at once; a primary that had none gives none.)
-    const self = (await admin.nodes()).find((e) => e.myself);
-    if (self?.role === 'primary') return;
-    // Polled closely: a move's slots it takes over wait for their MIGRATING until it is primary.
-    await new Promise((r) => setTimeout(r, 10));
+  const held = step.migrating?.length ? step.migrating : undefined;
+  if (held) await admin.redis.call('CLIENT', 'PAUSE', String(FAILOVER_WAIT_MS + 5_000), 'WRITE');
+  // A primary whose MIGRATING could not be set stays held until the pause lapses: the next plan
+  // sets it (moveSlots), and a write meanwhile would make a new key of a moved one.
+  let release = true;
+  try {
+    await admin.redis.call('CLUSTER', 'FAILOVER', ...(step.mode ? [step.mode.toUpperCase()] : []));
+    const deadline = Date.now() + FAILOVER_WAIT_MS;
+    let primary = false;
+    while (!primary && Date.now() < deadline) {
+      // (A promotion takes the role and the slots at once; a primary that had none gives none.)
+      primary = (await admin.nodes()).find((e) => e.myself)?.role === 'primary';
+      // Polled closely: writes are held until the moves' slots are MIGRATING.
+      if (!primary) await new Promise((r) => setTimeout(r, 10));
+    }
+    if (!primary) throw new WorkerError('failover_timeout', `${admin.label} did not become primary within ${FAILOVER_WAIT_MS / 1000} s of CLUSTER FAILOVER${step.mode ? ` ${step.mode.toUpperCase()}` : ''}`, true);
+    // One command each, not the SETSLOT script: EVAL counts as a write and waits out the pause.
+    for (const { redisId, slots } of held ?? []) {
+      const replies = await Promise.all(slots.map((slot) => admin.redis.call('CLUSTER', 'SETSLOT', String(slot), 'MIGRATING', redisId).then(() => null, (err: Error) => `${slot}: ${err.message}`)));
+      const failed = replies.find((r) => r !== null);
+      if (failed) {
+        release = false;
+        throw new WorkerError('step_failed', `CLUSTER SETSLOT ${failed} MIGRATING ${redisId} on ${admin.label}`, true);
+      }
+    }
+  } finally {
+    if (held && release) await admin.redis.call('CLIENT', 'UNPAUSE').catch(() => {});
   }
-  throw new WorkerError('failover_timeout', `${admin.label} did not become primary within 15 s of CLUSTER FAILOVER${mode ? ` ${mode.toUpperCase()}` : ''}`, true);
 }

@@ -32,11 +32,17 @@ describe('durability', () => {
 
   it('makes a relaxed primary strict only once a replica is linked, and never relaxes a strict one for losing its replicas', () => {
     const guard = (node: Parameters<typeof nodeConfig>[2]) => nodeConfig(spec, RUNNING_NODE_TIMEOUT_MS, node)['min-replicas-to-write'];
-    expect(guard({ primary: true, linkedReplicas: 0, minReplicasToWrite: '0' })).toBe('0');
-    expect(guard({ primary: true, linkedReplicas: 1, minReplicasToWrite: '0' })).toBe('1');
-    expect(guard({ primary: true, linkedReplicas: 0, minReplicasToWrite: '1' })).toBe('1');
-    expect(guard({ primary: false, linkedReplicas: 0, minReplicasToWrite: '0' })).toBe('1');
-    expect(nodeConfig({ ...spec, durability: 'relaxed' }, RUNNING_NODE_TIMEOUT_MS, { primary: true, linkedReplicas: 1, minReplicasToWrite: '1' })['min-replicas-to-write']).toBe('0');
+    expect(guard({ primary: true, linkedReplicas: 0, minReplicasToWrite: '0', sourceOfMove: false })).toBe('0');
+    expect(guard({ primary: true, linkedReplicas: 1, minReplicasToWrite: '0', sourceOfMove: false })).toBe('1');
+    expect(guard({ primary: true, linkedReplicas: 0, minReplicasToWrite: '1', sourceOfMove: false })).toBe('1');
+    expect(guard({ primary: false, linkedReplicas: 0, minReplicasToWrite: '0', sourceOfMove: false })).toBe('1');
+    expect(nodeConfig({ ...spec, durability: 'relaxed' }, RUNNING_NODE_TIMEOUT_MS, { primary: true, linkedReplicas: 1, minReplicasToWrite: '1', sourceOfMove: false })['min-replicas-to-write']).toBe('0');
+  });
+
+  it('keeps the members of a shard that gives slots away from electing themselves, and only those', () => {
+    const node = { primary: false, linkedReplicas: 0, minReplicasToWrite: '1' };
+    expect(nodeConfig(spec, RUNNING_NODE_TIMEOUT_MS, { ...node, sourceOfMove: true })['cluster-replica-no-failover']).toBe('yes');
+    expect(nodeConfig(spec, RUNNING_NODE_TIMEOUT_MS, { ...node, sourceOfMove: false })['cluster-replica-no-failover']).toBe('no');
   });
 
   it('changes the revision between strict and relaxed, and leaves that of relaxed clusters as it was', () => {

@@ -41,6 +41,8 @@ export function desiredNodeConfig(spec: ClusterSpec, nodeTimeoutMs: number = RUN
     // the same value: a replica promoted later must already refuse writes on its own.
     'min-replicas-to-write': durabilityOf(spec) === 'strict' ? '1' : '0',
     'min-replicas-max-lag': String(MIN_REPLICAS_MAX_LAG_S),
+    // Redis elects replicas on its own, except those of a slot move's source (nodeConfig).
+    'cluster-replica-no-failover': 'no',
   };
   for (const [key, fallback] of Object.entries(REDIS_CONFIG_DEFAULTS)) {
     const value = (spec.redisConfig as Record<string, string | number | undefined>)[key] ?? fallback;
@@ -49,13 +51,15 @@ export function desiredNodeConfig(spec: ClusterSpec, nodeTimeoutMs: number = RUN
   return out;
 }
 
-/** What decides one node's min-replicas-to-write beside the spec: its role and replicas now. */
+/** What decides one node's settings beside the spec: its role, its replicas, its shard's moves. */
 export interface WriteGuardFacts {
   primary: boolean;
   /** Replicas that follow it with their link up. */
   linkedReplicas: number;
   /** min-replicas-to-write as the node shows it now. */
   minReplicasToWrite: string | undefined;
+  /** Its shard gives slots away (the source of an open move in the journal). */
+  sourceOfMove: boolean;
 }
 
 /**
@@ -66,10 +70,17 @@ export interface WriteGuardFacts {
  * (no write is acknowledged that only this node holds), until a replica is back. Replicas get
  * it at once, so a promoted one is strict from its first write. MIGRATE is a write on both ends
  * (the target's RESTORE-ASKING too): slots move only once every replica is linked.
+ *
+ * The members of a shard that gives slots away do not elect themselves: Redis keeps a slot's
+ * MIGRATING state on the primary alone, so a replica it elected would answer for keys already
+ * moved as if they had never been (a write makes a new key, the moved one is lost when the move
+ * goes on). Slotplane promotes them instead, with the moves' MIGRATING set before any write
+ * reaches them (the plan's `failover` step).
  */
 export function nodeConfig(spec: ClusterSpec, nodeTimeoutMs: number, node: WriteGuardFacts): Record<string, string> {
   const out = desiredNodeConfig(spec, nodeTimeoutMs);
   if (out['min-replicas-to-write'] !== '0' && node.primary && node.linkedReplicas === 0 && node.minReplicasToWrite === '0') out['min-replicas-to-write'] = '0';
+  if (node.sourceOfMove) out['cluster-replica-no-failover'] = 'yes';
   return out;
 }
 

@@ -25,15 +25,14 @@ const ownsSlots = (n: Answering) => (me(n)?.slots.length ?? 0) > 0;
  */
 export const HEIR_LINK_GRACE_MS = 2000;
 /**
- * Why `n` cannot take over from the dead primary `dead`, or null when it can: it follows it, no
- * operator marked it `nofailover`, and its link to it was up when it died. A replica in its first
+ * Why `n` cannot take over from the dead primary `dead`, or null when it can: it follows it, and
+ * its link to it was up when it died (a `nofailover` flag is Slotplane's own: nodeConfig). A replica in its first
  * full sync, or that has not completed a sync since it started or was demoted, holds nothing
  * (or an older history) of the shard: promoting it would erase what the primary acknowledged.
  */
 function notHeir(n: Answering, dead: ObservedNode): string | null {
   const self = me(n);
   if (self?.primaryId !== dead.redisNodeId) return 'it follows another primary';
-  if (self.flags.includes('nofailover')) return 'it is marked nofailover';
   if (n.redis.syncing) return 'it is still in its first full sync';
   if (n.redis.linkDownMs === null) return 'it never completed a sync with it';
   const deadForMs = Math.max(dead.exitedForMs ?? 0, dead.silentForMs);
@@ -161,6 +160,8 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   const starting = live.filter((n) => n.agent !== 'running' || (n.agentRunGeneration ?? 0) < n.runGeneration);
   if (starting.length) return wait(`waiting for agents to start ${starting.length} node(s)`, 15, 50);
   const silent = live.filter((n) => !answering(n));
+  const elected = electInPlaceOfFailed(silent, live, observed);
+  if (elected) return elected;
   const lost = silent.find((n) => n.silentForMs >= SILENT_LIMIT_MS);
   if (lost) {
     const error = lost.redis?.reachable === false ? `: ${lost.redis.error}` : '';
@@ -207,11 +208,15 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   // created runs with the short one until all settled, a new shard's primary until it is ok.
   const timeoutFor = (n: Answering) =>
     (!observed.formed ? settled : !(me(n)?.role === 'primary' && !ownsSlots(n) && n.redis.clusterState !== 'ok')) ? RUNNING_NODE_TIMEOUT_MS : BOOTSTRAP_NODE_TIMEOUT_MS;
+  // Shards giving slots away (journaled moves, started or not): their members are kept from
+  // electing themselves before the first slot opens (nodeConfig).
+  const givingShards = new Set(observed.moves.flatMap((m) => live.filter((n) => n.id === m.sourceNodeId).map((n) => n.shardIndex)));
   const targetFor = (n: Answering) =>
     nodeConfig(spec, timeoutFor(n), {
       primary: me(n)?.role === 'primary',
       linkedReplicas: nodes.filter((r) => r.redis.linkUp === true && me(r)?.primaryId === n.redis.myId).length,
       minReplicasToWrite: n.redis.config['min-replicas-to-write'],
+      sourceOfMove: givingShards.has(n.shardIndex),
     });
   // A new cluster's slots are split over the shards placed (a shard count changed meanwhile is
   // then reached by moving slots, like any scale).
@@ -525,20 +530,8 @@ function heal(dead: ObservedNode, live: ObservedNode[], spec: DesiredCluster['sp
   const serving = new Set(others.flatMap((n) => n.redis.view.filter((e) => e.role === 'primary' && e.slots.length > 0).map((e) => e.id)));
   if (dead.redisNodeId) serving.add(dead.redisNodeId);
   const voters = others.filter((n) => me(n)?.role === 'primary' && ownsSlots(n));
-  // A move the dead one was the source of goes on from the heir at once: right after the promotion
-  // it migrates those slots to their target, so it sends clients ASK for keys already moved
-  // instead of answering without them (the target's side follows in the next plan: cutMoves).
-  const migrating = new Map<string, number[]>();
-  for (const m of observed.moves) {
-    const target = others.find((n) => n.id === m.targetNodeId);
-    if (m.sourceNodeId !== dead.id || m.state === 'planned' || !target || !inherited.some(([a, b]) => a <= m.slot && m.slot <= b)) continue;
-    migrating.set(target.redis.myId, [...(migrating.get(target.redis.myId) ?? []), m.slot]);
-  }
   const promote = (mode: 'force' | 'takeover', why: string): Plan =>
-    act(`promoting ${label(heir)}${mode === 'takeover' ? ' by TAKEOVER' : ''}: its primary ${label(dead)} exited${why}`, 40, [
-      { kind: 'failover', nodeId: heir.id, fromNodeId: dead.id, mode, trigger: 'agent_exit' },
-      ...[...migrating].map(([redisId, slots]): Step => ({ kind: 'setSlots', nodeId: heir.id, slots, how: 'MIGRATING', redisId })),
-    ]);
+    act(`promoting ${label(heir)}${mode === 'takeover' ? ' by TAKEOVER' : ''}: its primary ${label(dead)} exited${why}`, 40, [promotion(heir, dead, others, observed, mode, 'agent_exit')]);
   // Redis refuses a FORCE (and its own election) in place of a primary without slots, as the
   // replica sees it: a new shard's target that died while its first slots were moving in, or took
   // them just before dying without its replica hearing. Nobody else claims what it holds.
@@ -554,6 +547,50 @@ function heal(dead: ObservedNode, live: ObservedNode[], spec: DesiredCluster['sp
 function closeStrayImports(steps: Step[]): Plan {
   const count = steps.reduce((n, s) => n + (s.kind === 'undoMoves' ? s.slots.length : 0), 0);
   return act(`closing ${count} slot(s) imported with no move under way (a node restarted with keys of slots it does not own): their keys go to the slots' owners`, 40, steps);
+}
+
+/**
+ * The promotion of `heir` in place of `dead`. A move `dead` was the source of goes on from the
+ * heir at once: Redis keeps MIGRATING on the primary alone, so the heir would answer for keys
+ * already moved as if they had never been; the worker holds writes on it from just before the
+ * promotion until it migrates those slots to their target (the target's side follows in the next
+ * plan: cutMoves).
+ */
+function promotion(heir: Answering, dead: ObservedNode, others: Answering[], observed: ObservedCluster, mode: 'force' | 'takeover', trigger: 'agent_exit' | 'takeover' | 'primary_failed'): Step {
+  const inherited = heir.redis.view.find((e) => e.id === dead.redisNodeId)?.slots ?? [];
+  const byTarget = new Map<string, number[]>();
+  for (const m of observed.moves) {
+    const target = others.find((n) => n.id === m.targetNodeId);
+    if (m.sourceNodeId !== dead.id || m.state === 'planned' || !target || !inherited.some(([a, b]) => a <= m.slot && m.slot <= b)) continue;
+    byTarget.set(target.redis.myId, [...(byTarget.get(target.redis.myId) ?? []), m.slot]);
+  }
+  const migrating = [...byTarget].map(([redisId, slots]) => ({ redisId, slots }));
+  return { kind: 'failover', nodeId: heir.id, fromNodeId: dead.id, mode, trigger, ...(migrating.length ? { migrating } : {}) };
+}
+
+/**
+ * A primary its peers flag FAIL (frozen, cut off, or on a lost host: a majority of primaries
+ * cannot reach it) while its shard gives slots away. Its replicas do not elect themselves then
+ * (nodeConfig), so Slotplane elects in Redis's place, as Redis would: on the FAIL flag, by FORCE
+ * (the other primaries' votes), the replica that holds the data (bestHeir), and with the moves'
+ * MIGRATING (promotion). Should the old primary come back, it finds itself demoted; a strict
+ * cluster's stopped taking writes before (min-replicas-max-lag).
+ */
+function electInPlaceOfFailed(silent: ObservedNode[], live: ObservedNode[], observed: ObservedCluster): Plan | undefined {
+  const peers = live.filter(answering);
+  for (const failed of silent) {
+    if (!failed.redisNodeId) continue;
+    const entries = peers.flatMap((p) => p.redis.view.filter((e) => e.id === failed.redisNodeId));
+    if (!entries.some((e) => e.flags.includes('fail')) || !entries.some((e) => e.role === 'primary' && e.slots.length > 0)) continue;
+    const heir = bestHeir(peers.filter((p) => p.shardIndex === failed.shardIndex), failed);
+    if (!heir || heir.redis.config['cluster-replica-no-failover'] !== 'yes' || !heir.redis.view.some((e) => e.id === failed.redisNodeId && e.slots.length > 0)) continue;
+    const voters = peers.filter((p) => me(p)?.role === 'primary' && ownsSlots(p));
+    if (voters.some((v) => v.redis.view.find((e) => e.id === heir.redis.myId)?.role !== 'replica')) {
+      return wait(`waiting for every primary to know ${label(heir)} as a replica before promoting it`, 40, 50);
+    }
+    return act(`promoting ${label(heir)}: its primary ${label(failed)} is flagged FAIL while its shard gives slots away`, 40, [promotion(heir, failed, peers, observed, 'force', 'primary_failed')]);
+  }
+  return undefined;
 }
 
 /**
@@ -587,7 +624,7 @@ function lostHosts(live: ObservedNode[], observed: ObservedCluster, spec: Desire
     const lostAway = away.map((e) => silent.find((n) => n.redisNodeId === e.id)!).filter((n) => n.hostState === 'lost');
     const takeovers: Step[] = lostAway.flatMap((dead) => {
       const heir = bestHeir(peers.filter((p) => p.shardIndex === dead.shardIndex), dead);
-      return heir ? [{ kind: 'failover' as const, nodeId: heir.id, fromNodeId: dead.id, mode: 'takeover' as const, trigger: 'takeover' as const }] : [];
+      return heir ? [promotion(heir, dead, peers, observed, 'takeover', 'takeover')] : [];
     });
     if (spec.takeoverWhenQuorumLost && lostAway.length === away.length && takeovers.length) {
       return act(`taking over ${takeovers.length} shard(s) whose primaries are on lost hosts (${hosts}): too few primaries left to vote`, 40, takeovers);
@@ -606,6 +643,8 @@ function lostHosts(live: ObservedNode[], observed: ObservedCluster, spec: Desire
     const kept = spec.persistence === 'none' ? 'persistence is none: its keys are gone with it' : `its ${spec.persistence.toUpperCase()} data is on that host`;
     return { kind: 'blocked', code: 'shard_lost', reason: `shard ${orphan.shardIndex}'s only node ${label(orphan)} was on a lost host (${kept}); bring the host back to restart it in place (rebuilding the shard elsewhere is not available yet)`, permanent: false };
   }
+  const elected = electInPlaceOfFailed(dead, live, observed);
+  if (elected) return elected;
   if (dead.length) return wait(`waiting for Redis to promote a replica of ${dead.map((n) => `shard ${n.shardIndex}`).join(', ')} (primary on lost host ${hosts})`, 40, 200);
   return wait(`host ${hosts} is silent: waiting for it to count as lost and for Redis to flag its nodes FAIL`, 20, 250);
 }

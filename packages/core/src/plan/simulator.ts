@@ -479,7 +479,8 @@ export class SimulatedCluster {
     const roleFlag = (r: NodeRole) => (r === 'primary' ? 'master' : 'slave');
     const open = [...[...p.migrating].map(([s, to]) => `[${s}->-${to}]`), ...[...p.importing].map(([s, from]) => `[${s}-<-${from}]`)];
     // A node that never met anyone does not know its own IP yet (":7000@17000").
-    const lines = [line(p.id, p.peers.size ? p.host : '', p.port, ['myself', roleFlag(p.role)], p.primaryId, p.configEpoch, true, p.role === 'primary' ? p.slots : [], open)];
+    const mine = ['myself', roleFlag(p.role), ...(p.config['cluster-replica-no-failover'] === 'yes' ? ['nofailover'] : [])];
+    const lines = [line(p.id, p.peers.size ? p.host : '', p.port, mine, p.primaryId, p.configEpoch, true, p.role === 'primary' ? p.slots : [], open)];
     for (const [id, v] of p.peers) {
       lines.push(line(id, v.host, v.port, v.failing ? [roleFlag(v.role), 'fail'] : [roleFlag(v.role)], v.role === 'replica' ? v.primaryId : null, v.configEpoch, !v.failing, v.role === 'primary' ? this.believedSlots(p, id, v) : []));
     }
@@ -627,6 +628,9 @@ export class SimulatedCluster {
         row.lastEpoch = Math.max(0, ...this.rows.map((r) => r.lastEpoch ?? 0)) + 1;
         if (step.mode) this.forcedFailover(row, p, step.mode === 'takeover');
         else this.failover(row, p);
+        // Writes are held on it until the moves' slots are MIGRATING (the worker's CLIENT PAUSE).
+        for (const { redisId, slots } of step.migrating ?? []) this.setSlots(row, p, { kind: 'setSlots', nodeId: row.id, slots, how: 'MIGRATING', redisId });
+        this.checkMovedKeysReachable(p, `CLUSTER FAILOVER on ${label(row)}`);
         return true;
     }
   }
@@ -1097,6 +1101,22 @@ export class SimulatedCluster {
     this.promote(p, deadId);
   }
 
+  /**
+   * A new primary serving a slot whose move is under way must send clients ASK for the keys moved
+   * already (MIGRATING): Redis keeps that state on the primary alone, and without it a write to a
+   * moved key makes a new one here, which the move then copies over the real one.
+   */
+  private checkMovedKeysReachable(p: SimRedis, what: string): void {
+    for (const q of this.processes()) {
+      if (q === p) continue;
+      for (const slot of q.importing.keys()) {
+        const move = this.openAt[slot];
+        if (!move || move.state === 'planned' || !owns(p.slots, slot) || p.migrating.has(slot) || !q.slotKeys[slot]) continue;
+        throw new RuleViolation(`${what}: ${p.host}:${p.port} serves slot ${slot} without MIGRATING while ${q.host}:${q.port} holds ${q.slotKeys[slot]} of its keys moved already (a write to one makes a new key, and the moved one is lost)`);
+      }
+    }
+  }
+
   /** `p` takes over the slots it has seen its dead primary serve, with a new epoch; the dead one's other replicas follow it. */
   private promote(p: SimRedis, deadId: string): void {
     // It serves what it holds: a full copy taken when its link went down (kill, follow), or nothing.
@@ -1437,8 +1457,13 @@ export class SimulatedCluster {
     for (const deadId of orphaned) {
       // A replica that never completed a sync is refused by Redis's own data-age check.
       // Nor does it elect anyone in place of a primary that served no slot.
-      const [best] = procs.filter((p) => p.role === 'replica' && p.primaryId === deadId && p.syncedOnce && p.peers.get(deadId)?.failing && p.peers.get(deadId)!.slots.length).sort((a, b) => b.offset - a.offset);
-      if (best) this.promote(best, deadId);
+      // Nor does a replica set not to (cluster-replica-no-failover).
+      const [best] = procs
+        .filter((p) => p.role === 'replica' && p.primaryId === deadId && p.syncedOnce && p.config['cluster-replica-no-failover'] !== 'yes' && p.peers.get(deadId)?.failing && p.peers.get(deadId)!.slots.length)
+        .sort((a, b) => b.offset - a.offset);
+      if (!best) continue;
+      this.promote(best, deadId);
+      this.checkMovedKeysReachable(best, "Redis's own election");
     }
   }
 

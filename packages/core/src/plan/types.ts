@@ -189,7 +189,20 @@ export type Step =
    * allows it and the primaries left are no majority, or when the primary's death is confirmed
    * (its agent saw the process exit) and the primaries left are too few to vote a FORCE through.
    */
-  | { kind: 'failover'; nodeId: string; fromNodeId: string; mode?: 'force' | 'takeover'; /** Why, as the shard.failover event says it. */ trigger: 'agent_exit' | 'takeover' | 'switchover' }
+  | {
+      kind: 'failover';
+      nodeId: string;
+      fromNodeId: string;
+      mode?: 'force' | 'takeover';
+      /** Why, as the shard.failover event says it. */
+      trigger: 'agent_exit' | 'takeover' | 'switchover' | 'primary_failed';
+      /**
+       * The old primary's moves under way, which the new one goes on with: CLUSTER SETSLOT
+       * MIGRATING to each target, set before any client's write reaches it (writes are held from
+       * just before the promotion until then).
+       */
+      migrating?: Array<{ redisId: string; slots: number[] }>;
+    }
   /** Redis: the tenant's user accepts exactly these passwords (ACL SETUSER resetpass #<hash>...), in one atomic command. */
   | { kind: 'setTenantPasswords'; nodeId: string; hashes: string[] }
   /** Postgres: the previous password's grace is over; it is no longer honoured (the agents rewrite redis.conf). */
