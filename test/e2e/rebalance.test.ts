@@ -1,7 +1,7 @@
 import { Cluster as RedisCluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countSlots } from '@slotplane/core';
-import { clusters, eq, newId, slotMoves } from '@slotplane/db';
+import { and, asc, clusters, eq, events, newId, slotMoves } from '@slotplane/db';
 import { NodeAdmin } from '@slotplane/redis-admin';
 import { startControlPlane, tenantClient, waitFor, type ControlPlane } from '@slotplane/testkit';
 import { startCountedWrites } from './counted-writes.ts';
@@ -36,6 +36,9 @@ describe('a 3x1 cluster whose first shard holds big keys', () => {
   const bigKeys: string[] = [];
   const BIG = 256 * 1024;
   const refresh = async () => (shards = (await call('GET', `/v1/clusters/${clusterId}`)).shards);
+  /** The statuses the cluster went through, as its cluster.status_changed events say. */
+  const statuses = async () =>
+    (await cp.api.database.db.select({ data: events.data }).from(events).where(and(eq(events.clusterId, clusterId), eq(events.type, 'cluster.status_changed'))).orderBy(asc(events.id))).map((e) => (e.data as { to: string }).to);
 
   it('is built, loaded, and its skew report points at the big keys', async () => {
     const { cluster, operation } = await call('POST', '/v1/clusters', { name: 'skewed', shards: 3, replicasPerShard: 1, maxMemoryMb: 512 });
@@ -71,9 +74,12 @@ describe('a 3x1 cluster whose first shard holds big keys', () => {
 
   it('rebalances by memory: the shard of big keys ends with fewer slots, bytes per primary within the threshold', async () => {
     const slotsBefore = shards.map((s) => countSlots(s.slots));
+    const seen = (await statuses()).length;
     const { operation } = await call('POST', `/v1/clusters/${clusterId}/rebalance`, { by: 'memory', threshold: 15 });
     const op = await settled(operation.id, 120_000);
     expect(op, JSON.stringify(op.error)).toMatchObject({ status: 'succeeded', kind: 'rebalance' });
+    // A change going as planned: modifying, then available; never degraded.
+    expect((await statuses()).slice(seen)).toEqual(['modifying', 'available']);
     expect(op.moves.slotsMoved).toBe(op.moves.slotsTotal);
     expect(op.moves.bytesMoved).toBeGreaterThan(BIG);
     await refresh();
@@ -102,9 +108,11 @@ describe('a 3x1 cluster whose first shard holds big keys', () => {
     const writes = startCountedWrites(shard.primary, tenant);
     try {
       await waitFor('writes to start', () => writes.total() > 100, { timeoutMs: 10_000 });
+      const seen = (await statuses()).length;
       const { operation } = await call('POST', `/v1/clusters/${clusterId}/shards/1/switchover`, {});
       const op = await settled(operation.id);
       expect(op, JSON.stringify(op.error)).toMatchObject({ status: 'succeeded', kind: 'switchover' });
+      expect((await statuses()).slice(seen)).toEqual(['modifying', 'available']);
       const total = writes.total();
       await waitFor('writes to go on', () => writes.total() > total + 100, { timeoutMs: 10_000 });
     } finally {

@@ -76,6 +76,12 @@ describe('resharding a cluster with data, online', () => {
     expect(progress.reduce((a: number, d: { slots: number }) => a + d.slots, 0)).toBe(op.moves!.slotsTotal);
     expect(progress.reduce((a: number, d: { keys: number }) => a + d.keys, 0)).toBe(op.moves!.keysMoved);
     expect(progress.at(-1)).toMatchObject({ slotsDone: op.moves!.slotsTotal, slotsTotal: op.moves!.slotsTotal });
+    // The operation's own progress never goes back, and climbs with the slots while they move.
+    const steps = (await call('GET', `/v1/events?clusterId=${clusterId}&type=operation.progress&limit=500`)).items
+      .filter((e: { operationId: string }) => e.operationId === opId)
+      .map((e: { data: { progress: number; step: string } }) => e.data);
+    expect(steps.map((d: { progress: number }) => d.progress)).toEqual(steps.map((d: { progress: number }) => d.progress).sort((a: number, b: number) => a - b));
+    expect(steps.filter((d: { step: string }) => d.step.startsWith('moving slots')).length).toBeGreaterThan(2);
 
     const cluster = await call('GET', `/v1/clusters/${clusterId}`);
     expect(cluster.status).toBe('available');

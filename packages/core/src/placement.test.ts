@@ -59,6 +59,11 @@ describe('placeCluster', () => {
     ]);
   });
 
+  it('names in its warnings the shards a scale-out adds and the hosts by their names', () => {
+    const { warnings } = placeCluster([host('0190-aaaa', 'a', { name: 'rack-1' })], { shards: 1, replicasPerShard: 1, firstShard: 3 });
+    expect(warnings).toEqual(['shard 3: replica shares host rack-1 with its primary: only 1 host(s)']);
+  });
+
   it('keeps replicas out of their primary\'s zone when there are two zones', () => {
     const hosts = [host('a1', 'a'), host('a2', 'a'), host('b1', 'b'), host('b2', 'b')];
     for (const replicasPerShard of [1, 2]) {

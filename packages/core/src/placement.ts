@@ -3,6 +3,8 @@ import type { NodeRole } from '@slotplane/contracts';
 /** A machine that can run Redis nodes, and the ports already taken on it. */
 export interface PlacementHost {
   id: string;
+  /** What messages call it (its enrolled name); the id when absent. */
+  name?: string;
   /** Failure domain; null when unknown, which never counts as "same zone". */
   zone: string | null;
   portMin: number;
@@ -46,7 +48,7 @@ function diskShortage(states: HostState[], need: DiskNeed | undefined): string {
   const short = states.filter((s) => freePort({ ...s }) !== undefined && !hasDiskRoom(s.host, need, s.load + 1));
   if (!need || !short.length) return '';
   const each = need.perNodeBytes > 0 ? ` (${mib(need.perNodeBytes)} more for each further node on one host)` : '';
-  const hosts = short.map((s) => `${s.host.id}: ${mib(s.host.freeDiskBytes ?? 0)} free${s.load ? ` with ${s.load} placed` : ''}`);
+  const hosts = short.map((s) => `${nameOf(s.host)}: ${mib(s.host.freeDiskBytes ?? 0)} free${s.load ? ` with ${s.load} placed` : ''}`);
   return `; too little free disk on ${short.length} host(s) (${hosts.join(', ')}; a node needs ${mib(diskBytesFor(need, 1))}${each})`;
 }
 
@@ -71,7 +73,11 @@ export interface Placement {
 export interface PlacementSpec {
   shards: number;
   replicasPerShard: number;
+  /** The index the first shard placed will have (a scale-out's new shards follow the ones there). */
+  firstShard?: number;
 }
+
+const nameOf = (h: PlacementHost) => h.name ?? h.id;
 
 /** The fleet cannot hold the requested nodes at all. */
 export class PlacementError extends Error {
@@ -154,7 +160,7 @@ export function placeCluster(hosts: PlacementHost[], spec: PlacementSpec, disk?:
       const primary = primaryHosts[shard];
       const shardHosts = members[shard];
       if (!primary || !shardHosts) throw new Error('unreachable: shard without primary');
-      const best = placeReplica(withRoom(), hosts.length, shard, primary, shardHosts, primaryHosts.slice(shard + 1), warnings);
+      const best = placeReplica(withRoom(), hosts.length, shard + (spec.firstShard ?? 0), primary, shardHosts, primaryHosts.slice(shard + 1), warnings);
       place(best, shard, 'replica');
       shardHosts.push(best);
     }
@@ -235,11 +241,11 @@ function placeReplica(open: HostState[], fleetSize: number, shard: number, prima
   ]);
   const freeHosts = open.length === fleetSize ? `only ${fleetSize} host(s)` : `only ${open.length} of ${fleetSize} hosts have free ports`;
   if (best.host.id === primary.host.id) {
-    warnings.push(`shard ${shard}: replica shares host ${best.host.id} with its primary: ${freeHosts}`);
+    warnings.push(`shard ${shard}: replica shares host ${nameOf(best.host)} with its primary: ${freeHosts}`);
   } else if (membersOn(best) > 0) {
-    warnings.push(`shard ${shard}: replica shares host ${best.host.id} with another replica: ${freeHosts}`);
+    warnings.push(`shard ${shard}: replica shares host ${nameOf(best.host)} with another replica: ${freeHosts}`);
   } else if (sameZoneAsPrimary(best)) {
-    warnings.push(`shard ${shard}: replica on ${best.host.id} shares zone ${best.host.zone} with its primary: no host with free ports in another zone`);
+    warnings.push(`shard ${shard}: replica on ${nameOf(best.host)} shares zone ${best.host.zone} with its primary: no host with free ports in another zone`);
   }
   return best;
 }

@@ -25,8 +25,9 @@ export function presentStatus(c: ClusterState): ClusterStatus {
  * - blocked: failed when no retry can help (no capacity for a node it needs, a node that
  *   refuses to be configured), with the reason in lastError; otherwise degraded (a formed
  *   cluster) or still creating;
- * - steps or waiting: creating / deleting / modifying when a change is being made; a formed
- *   cluster at its generation that still needs steps differs from its desired shape: degraded.
+ * - steps or waiting: creating / deleting / modifying when a change is being made (a new spec,
+ *   or a rebalance or switchover asked for); a formed cluster with nothing asked that still
+ *   needs steps differs from its desired shape: degraded.
  */
 export function observedStatus(c: { formed: boolean; deleting: boolean; changePending: boolean }, outcome: 'act' | 'wait' | 'done' | 'blocked', permanent = false): ClusterStatus {
   if (c.deleting) return outcome === 'done' ? 'deleted' : 'deleting';

@@ -5,6 +5,7 @@ import type { NodeAdmin } from '@slotplane/redis-admin';
 import type { ActContext } from './act.ts';
 import { WorkerError } from './errors.ts';
 import { failpoint } from './failpoint.ts';
+import { reportProgress } from './operations.ts';
 
 /** Keys listed per GETKEYSINSLOT. */
 const KEYS_PER_LISTING = 1000;
@@ -139,6 +140,9 @@ async function finishChunk(ctx: ActContext, step: MoveStep, slots: number[], mov
       type: 'slot_migration.progress',
       data: { from: step.nodeId, to: step.targetNodeId, slots: slots.length, keys: sum('keys'), bytes: sum('bytes'), slotsDone: rows[0]?.done ?? slots.length, slotsTotal: rows[0]?.total ?? slots.length },
     });
+    // The operation's progress follows the slots moved (60-90 %: the plan's steps before the moves
+    // report less, those after more).
+    if (rows[0]) await reportProgress(tx, ctx.cluster.id, 60 + (30 * rows[0].done) / rows[0].total, `moving slots (${rows[0].total - rows[0].done} to go)`);
   });
 }
 

@@ -108,6 +108,7 @@ async function loadFleet(db: Db): Promise<ObservedCluster['fleet']> {
   ]);
   return fresh.map((h) => ({
     id: h.id,
+    name: h.name,
     zone: h.zone,
     portMin: h.portMin,
     portMax: h.portMax,

@@ -19,17 +19,18 @@ export async function reportProgress(tx: Db, clusterId: string, progress: number
   for (const op of started) {
     await appendEvent(tx, { tenantId: op.tenantId, clusterId, operationId: op.id, type: 'operation.started', data: { kind: op.kind } });
   }
-  // One statement: the rows as they were (the FROM reads them before the update) and as they are now.
+  // One statement: the rows as they were (the FROM reads them before the update) and as they are
+  // now. Progress never goes back: a heal or a wait during a change keeps what was reached.
   const percent = Math.round(progress);
   const moved = await tx.execute(sql`
-    update ${operations} o set progress = ${percent}, step = ${step}, updated_at = now()
-    from (select id, progress, step from ${operations} where ${openOf(clusterId)} and (progress, step) is distinct from (${percent}, ${step})) was
+    update ${operations} o set progress = greatest(was.progress, ${percent}), step = ${step}, updated_at = now()
+    from (select id, progress, step from ${operations} where ${openOf(clusterId)} and (greatest(progress, ${percent}), step) is distinct from (progress, ${step})) was
     where o.id = was.id
-    returning o.id, o.tenant_id, o.kind, was.progress as was_progress, was.step as was_step`);
-  for (const op of (moved as unknown as { rows: Array<{ id: string; tenant_id: string; kind: OperationKind; was_progress: number; was_step: string | null }> }).rows) {
+    returning o.id, o.tenant_id, o.kind, o.progress, was.progress as was_progress, was.step as was_step`);
+  for (const op of (moved as unknown as { rows: Array<{ id: string; tenant_id: string; kind: OperationKind; progress: number; was_progress: number; was_step: string | null }> }).rows) {
     // Coarse: a new step, or another tenth done.
-    if (op.was_step === step && Math.floor(op.was_progress / 10) === Math.floor(percent / 10)) continue;
-    await appendEvent(tx, { tenantId: op.tenant_id, clusterId, operationId: op.id, type: 'operation.progress', data: { kind: op.kind, progress: percent, step } });
+    if (op.was_step === step && Math.floor(op.was_progress / 10) === Math.floor(op.progress / 10)) continue;
+    await appendEvent(tx, { tenantId: op.tenant_id, clusterId, operationId: op.id, type: 'operation.progress', data: { kind: op.kind, progress: op.progress, step } });
   }
 }
 

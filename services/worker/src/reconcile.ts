@@ -55,7 +55,7 @@ export async function reconcileCluster(ctx: ReconcileContext, clusterId: string)
       await recordObservation(db, lease, cluster, observation);
 
       const next = plan(desiredOf(cluster, previousExpired), observation.observed);
-      const settle = { db, lease, cluster, formed: observation.observed.formed };
+      const settle = { db, lease, cluster, formed: observation.observed.formed, requested: observation.observed.requests.length > 0 };
       const log = ctx.log.child({ clusterId, generation: cluster.generation });
       switch (next.kind) {
         case 'act':

@@ -74,6 +74,8 @@ interface Settle {
   lease: Lease;
   cluster: ClusterRow;
   formed: boolean;
+  /** A rebalance or switchover is open: a change asked for, as a new spec is. */
+  requested: boolean;
 }
 
 /** After a plan with steps or a wait: the cluster's status, and the operations' progress. */
@@ -135,7 +137,7 @@ export async function recordBlocked(s: Settle, next: Extract<Plan, { kind: 'bloc
 async function setStatus(tx: Db, s: Settle, outcome: 'act' | 'wait' | 'blocked', permanent = false): Promise<boolean> {
   const { cluster } = s;
   const status = observedStatus(
-    { formed: s.formed, deleting: cluster.deletionRequestedAt !== null, changePending: cluster.generation > cluster.observedGeneration },
+    { formed: s.formed, deleting: cluster.deletionRequestedAt !== null, changePending: cluster.generation > cluster.observedGeneration || s.requested },
     outcome,
     permanent,
   );

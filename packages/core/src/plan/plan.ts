@@ -89,7 +89,7 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
     // Scale out: new shards, primary and replicas, placed like a new cluster's; they get slots by migration.
     try {
       const newShards = Array.from({ length: spec.shards - observed.shardCount }, (_, i) => observed.shardCount + i);
-      const placement = placeCluster(observed.fleet, { shards: newShards.length, replicasPerShard: spec.replicasPerShard }, disk);
+      const placement = placeCluster(observed.fleet, { shards: newShards.length, replicasPerShard: spec.replicasPerShard, firstShard: observed.shardCount }, disk);
       const nodes = placement.nodes.map((n) => ({ ...n, shardIndex: n.shardIndex + observed.shardCount }));
       return act('placing new shards', 5, [{ kind: 'place', newShards, nodes, warnings: placement.warnings }]);
     } catch (err) {
@@ -303,14 +303,14 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
       if (m !== owner && me(m)?.primaryId !== owner.redis.myId && !ownsSlots(m) && m.redis.keys === 0) replicate.push({ kind: 'replicate', nodeId: m.id, primaryRedisId: owner.redis.myId });
     }
   }
-  if (replicate.length) return act('attaching replicas', 70, replicate);
+  if (replicate.length) return act('attaching replicas', 56, replicate);
 
   // 8. Settings: the spec's configuration on every node.
   const configure: Step[] = nodes.flatMap((n) => {
     const diff = configDiff(targetFor(n), n.redis.config);
     return Object.keys(diff).length ? [{ kind: 'configSet' as const, nodeId: n.id, params: diff }] : [];
   });
-  if (configure.length) return act('applying configuration', 80, configure);
+  if (configure.length) return act('applying configuration', 57, configure);
 
   // 8b. Disks: a node that cannot persist refuses writes (MISCONF), a MIGRATE into or out of it
   // included. Slots wait, and the cluster is not done: it says why until the node writes again
@@ -324,7 +324,7 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   // rebalance needs; then take the drained shards' nodes away. Moves are journaled as soon as
   // the slot map is agreed (while a new primary sits out its first seconds), but nothing moves
   // before every node is in sync: never migrate into a node that is not cluster_state:ok yet.
-  const inSync = settled ? undefined : wait('waiting for replicas to sync and every node to report cluster_state:ok', 85, 50);
+  const inSync = settled ? undefined : wait('waiting for replicas to sync and every node to report cluster_state:ok', 59, 50);
   const reshard = planResharding(desired, observed, nodes, owners, draining as Answering[], inSync);
   if (reshard) return reshard;
   if (inSync) return inSync;
@@ -387,7 +387,7 @@ function planResharding(desired: DesiredCluster, observed: ObservedCluster, node
   }
   const targets = Array.from({ length: spec.shards }, (_, i) => i);
   const journal = (operationId: string | null, moves: SlotMove[]): Plan =>
-    act(`planning ${moves.length} slot move(s)`, 55, [
+    act(`planning ${moves.length} slot move(s)`, 58, [
       { kind: 'journalMoves', operationId, generation: operationId === null ? desired.generation : null, moves: moves.map((m) => ({ slot: m.slot, sourceNodeId: ownerOfShard.get(m.from)!.id, targetNodeId: ownerOfShard.get(m.to)!.id })) },
     ]);
   // A scale-in drains the extra shards; a scale-out fills the new ones; nothing else moves by itself.
