@@ -58,6 +58,8 @@ export function isAllowedAddress(policy: NetworkPolicy, address: string): boolea
 }
 
 export class TargetRefused extends Error {}
+/** The URL's host name does not resolve now: refused when a webhook is made, retried when delivering (DNS may be down for a while). */
+export class TargetUnresolved extends TargetRefused {}
 
 /** A URL checked and pinned: deliveries connect to `address`, the one checked, not to a second lookup. */
 export interface Target {
@@ -83,7 +85,7 @@ export async function resolveTarget(policy: NetworkPolicy, raw: string): Promise
     try {
       addresses = await lookup(host, { all: true, verbatim: true });
     } catch {
-      throw new TargetRefused(`"${host}" does not resolve`);
+      throw new TargetUnresolved(`"${host}" does not resolve`);
     }
   }
   // Every address: a name that resolves to one public and one private address is refused.

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isAllowedAddress, parseNetworkPolicy, resolveTarget, sign, verify } from './index.ts';
+import { isAllowedAddress, parseNetworkPolicy, resolveTarget, sign, TargetRefused, TargetUnresolved, verify } from './index.ts';
 
 describe('signatures', () => {
   const body = '{"id":"ZTE","type":"cluster.created"}';
@@ -56,6 +56,12 @@ describe('the networks webhooks may reach', () => {
     await expect(resolveTarget(publicOnly, 'ftp://example.com/')).rejects.toThrow('must be an http or https URL');
     await expect(resolveTarget(publicOnly, 'https://user:pw@93.184.216.34/')).rejects.toThrow('must not carry credentials');
     await expect(resolveTarget(publicOnly, 'not a url')).rejects.toThrow('is not a URL');
+    // A name that does not resolve is refused when a webhook is made, yet told apart: a delivery retries it.
+    const unresolved = await resolveTarget(publicOnly, 'https://no-such-host.invalid/hook').catch((err: unknown) => err);
+    expect(unresolved).toBeInstanceOf(TargetUnresolved);
+    expect(unresolved).toBeInstanceOf(TargetRefused);
+    const outside = await resolveTarget(publicOnly, 'http://localhost:9/hook').catch((err: unknown) => err);
+    expect(outside).not.toBeInstanceOf(TargetUnresolved);
     const target = await resolveTarget(parseNetworkPolicy('127.0.0.0/8'), 'http://127.0.0.7:8080/x');
     expect(target).toMatchObject({ address: '127.0.0.7', family: 4 });
   });

@@ -78,6 +78,9 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  // JSON only: Fastify's own text/plain parser would hand a string to a route that wants an
+  // object (a 400 about the body's shape); any other type is a 415.
+  app.removeContentTypeParser('text/plain');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     try {

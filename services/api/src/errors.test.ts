@@ -106,6 +106,16 @@ describe('inputs read the same way everywhere', () => {
     expect(list.items.map((c: { name: string }) => c.name)).not.toContain('proto');
   });
 
+  it('a body of another type than JSON is a 415 and creates nothing', async () => {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded']) {
+      const res = await h.app.inject({ method: 'POST', url: '/v1/clusters', headers: { ...auth, 'content-type': type }, payload: '{"name":"plain","shards":1,"replicasPerShard":0}' });
+      expect(res.statusCode, type).toBe(415);
+      expect(res.headers['content-type'], type).toMatch(/problem\+json/);
+    }
+    const list = (await h.app.inject({ url: '/v1/clusters', headers: auth })).json();
+    expect(list.items.map((c: { name: string }) => c.name)).not.toContain('plain');
+  });
+
   it('a body that is not JSON says so', async () => {
     const res = await post('{"name":');
     expect(res.json()).toMatchObject({ status: 400, errors: [{ field: 'body', message: 'is not valid JSON' }] });

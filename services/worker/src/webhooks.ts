@@ -1,7 +1,7 @@
 import { and, eq, events, newId, sequenceEvents, sql, toEvent, webhookDeliveries, webhookDispatch, webhooks, type Db, type EventRow } from '@slotplane/db';
 import { webhookBackoff, type WebhookQueue, type WebhookRetry } from '@slotplane/queue';
 import type { Keyring } from '@slotplane/secrets';
-import { post, resolveTarget, sign, TargetRefused, type NetworkPolicy } from '@slotplane/webhooks';
+import { post, resolveTarget, sign, TargetRefused, TargetUnresolved, type NetworkPolicy } from '@slotplane/webhooks';
 
 /** Events turned into deliveries per round. */
 const BATCH = 1000;
@@ -60,7 +60,8 @@ class AttemptFailed extends Error {}
 /**
  * One attempt of one delivery: the event JSON POSTed, signed, to the URL checked again against
  * the allowed networks (DNS may have changed since the webhook was made). The row records every
- * attempt; a 2xx ends it, anything else is retried until `retry.attempts`, a refused URL at once.
+ * attempt; a 2xx ends it, anything else (a failed DNS lookup included) is retried until
+ * `retry.attempts`, a URL outside the allowed networks given up at once.
  */
 export async function deliver(db: Db, secrets: Keyring, policy: NetworkPolicy, retry: WebhookRetry, deliveryId: string): Promise<void> {
   const found = await db.execute(sql`
@@ -80,7 +81,9 @@ export async function deliver(db: Db, secrets: Keyring, policy: NetworkPolicy, r
     code = await post(target, body, { 'slotplane-signature': sign(secrets.decrypt(d.secret), body), 'idempotency-key': d.id, 'slotplane-event-type': d.type });
     if (code < 200 || code > 299) error = `the receiver answered ${code}`;
   } catch (err) {
-    refused = err instanceof TargetRefused;
+    // A name that does not resolve is retried like a receiver that is down; an address outside
+    // the allowed networks is refused for good.
+    refused = err instanceof TargetRefused && !(err instanceof TargetUnresolved);
     error = refused ? `the URL ${(err as Error).message}` : (err as Error).message || String(err);
   }
   const ok = error === null;
