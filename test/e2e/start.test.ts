@@ -12,13 +12,13 @@ const running: ChildProcess[] = [];
 
 // Node ports 16100-16199: their cluster-bus ports (+10000) stay below the kernel's ephemeral range
 // (32768+), where an outgoing connection's local port on 127.0.0.1 could hold one first.
-/** Runs the README's start command path (`slotplane start`) with nothing configured but DATA_DIR and PORT. */
+/** Runs the README's start command (`./slotplane start`) with nothing configured but DATA_DIR and PORT. */
 async function startSlotplane(port: number, { ownProcessGroup = false } = {}) {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), AGENT_PORT_MIN: '16100', AGENT_PORT_MAX: '16199' };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   // (In a process group of its own, as a shell runs it in the foreground: Ctrl-C signals the whole group.)
-  const child = spawn(join(root, 'node_modules/.bin/tsx'), ['services/cli/src/main.ts', 'start'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: ownProcessGroup });
+  const child = spawn(join(root, 'slotplane'), ['start'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: ownProcessGroup });
   running.push(child);
   let output = '';
   child.stdout!.on('data', (d) => (output += d));

@@ -70,6 +70,7 @@ describe('slotplane clusters with --wait and events tail, on a real control plan
     const res = await slotplane('clusters', 'delete', 'tenant-cli', '--wait');
     expect(res.code, res.err).toBe(0);
     expect(res.out).toMatch(/delete\s+succeeded\s+100%/);
+    expect(res.out).toMatch(/: deleted\n/);
     expect((await slotplane('clusters', 'get', 'tenant-cli')).code).toBe(1);
   });
 });

@@ -31,7 +31,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
     openapi: {
       openapi: '3.1.0',
       info: info('Slotplane API', version, 'Managed Redis Cluster: ask for a topology, Slotplane builds it and keeps it so.'),
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key from `pnpm slotplane tenant create`.' } } },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key from `pnpm -s slotplane tenant create`.' } } },
       tags: [
         { name: 'clusters', description: 'Desired topologies and what was observed of them' },
         { name: 'operations', description: 'Durable records of requested changes' },

@@ -5,6 +5,8 @@ import { CONFIG_FILE_HELP, SETTINGS, TenantConfig, configPathOf, readConfigFile,
 import { table } from './tenant-output.ts';
 
 const FILE: Options = { config: { type: 'string' } };
+/** What every tenant command takes: `config show` shows where each would come from with them. */
+const CONNECTION: Options = { 'api-url': { type: 'string' }, 'api-key': { type: 'string' }, output: { type: 'string' }, config: { type: 'string' } };
 
 /** The prefix `api-key list` shows: enough to tell keys apart, never the key. */
 const masked = (key: string) => (key.length > 16 ? `${key.slice(0, 8)}…` : '…');
@@ -13,16 +15,22 @@ const settingOf = (flag: string) => (Object.keys(SETTINGS) as Setting[]).find((s
 
 export const CONFIG_COMMANDS: Record<string, Command> = {
   'config show': {
-    usage: 'config show [--config PATH]',
-    help: `What the tenant commands use here (flags aside): the config file, and each setting with where it comes from, the environment or the file. The API key is masked.\n${CONFIG_FILE_HELP}`,
-    options: FILE,
+    usage: 'config show [--api-url URL] [--api-key KEY] [--output table|json] [--config PATH]',
+    help: `What the tenant commands use here: the config file, and each setting with where it comes from, a flag given here, the environment or the file. The API key is masked.\n${CONFIG_FILE_HELP}`,
+    options: CONNECTION,
     run: async (_args, values) => {
       const { path, settings } = resolveSettings(values);
-      const rows = (Object.keys(SETTINGS) as Setting[]).map((s) => {
-        const { value, from } = settings[s];
-        const shown = value === undefined ? '-' : s === 'apiKey' ? masked(value) : value;
-        return [SETTINGS[s].flag, shown, value === undefined && s === 'output' ? 'default: table' : from];
-      });
+      const shown = (s: Setting) => {
+        const { value } = settings[s];
+        return value === undefined ? null : s === 'apiKey' ? masked(value) : value;
+      };
+      const fromOf = (s: Setting) => (settings[s].value === undefined && s === 'output' ? 'default: table' : settings[s].from);
+      if (settings.output.value === 'json') {
+        const out = Object.fromEntries((Object.keys(SETTINGS) as Setting[]).map((s) => [s, { value: shown(s), from: fromOf(s) }]));
+        console.log(JSON.stringify({ configFile: path, exists: existsSync(path), settings: out }, null, 2));
+        return;
+      }
+      const rows = (Object.keys(SETTINGS) as Setting[]).map((s) => [SETTINGS[s].flag, shown(s) ?? '-', fromOf(s)]);
       console.log(`config file ${path}${existsSync(path) ? '' : ' (none yet)'}\n\n${table(['SETTING', 'VALUE', 'FROM'], rows)}`);
     },
   },

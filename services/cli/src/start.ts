@@ -144,7 +144,7 @@ export async function start(): Promise<void> {
   console.log(`Slotplane is running (data in ${dir})
   API:      ${address}
   Docs:     ${address}/docs${consoleDir ? `
-  Console:  ${address}${CONSOLE_BASE} (sign in with the admin key below)` : ''}
+  Console:  ${address}${CONSOLE_BASE} (sign in with the admin key: cat ${join(dir, 'admin-key')})` : ''}
   API key:  ${apiKey}   (also in ${join(dir, 'api-key')})
   Admin:    an admin key is in ${join(dir, 'admin-key')} (tenants, keys, hosts, /metrics)
   Nodes:    127.0.0.1, ports ${env.AGENT_PORT_MIN}-${env.AGENT_PORT_MAX} (one local agent)${redis ? `

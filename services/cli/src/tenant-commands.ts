@@ -86,7 +86,8 @@ async function follow(ctx: Context, operation: Operation): Promise<Operation> {
 async function started(ctx: Context, values: Values, result: AcceptedOperation): Promise<void> {
   if (!values.wait) return ctx.print(result, () => accepted(result));
   const operation = await follow(ctx, result.operation);
-  const cluster = operation.kind === 'delete' ? result.cluster : await ctx.sdk.clusters.get(result.cluster.id);
+  // A deleted cluster is not found any more: what it became is what the operation says.
+  const cluster = operation.kind === 'delete' ? { ...result.cluster, status: operation.status === 'succeeded' ? ('deleted' as const) : result.cluster.status } : await ctx.sdk.clusters.get(result.cluster.id);
   ctx.print({ cluster, operation }, () => accepted({ cluster, operation }));
 }
 

@@ -79,7 +79,7 @@ describe('where the tenant commands find the API', () => {
 
 describe('slotplane config set and show', () => {
   const file = join(dir, 'made', 'slotplane', 'config.json');
-  const run = (name: 'config set' | 'config show', args: string[]) => CONFIG_COMMANDS[name]!.run(args, { config: file });
+  const run = (name: 'config set', args: string[]) => CONFIG_COMMANDS[name]!.run(args, { config: file });
 
   it('writes each setting to a 0600 file in a 0700 directory, keeping the others', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => {});
@@ -102,12 +102,22 @@ describe('slotplane config set and show', () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     vi.stubEnv('SLOTPLANE_API_URL', 'http://env:1');
     vi.stubEnv('SLOTPLANE_API_KEY', '');
-    await run('config show', []);
+    // (The file says output json: a table is asked for here.)
+    await CONFIG_COMMANDS['config show']!.run([], { config: file, output: 'table' });
     const shown = log.mock.calls.join('\n');
     expect(shown).toContain(`config file ${file}`);
     expect(shown).toMatch(/api-url\s+http:\/\/env:1\s+SLOTPLANE_API_URL/);
     expect(shown).toMatch(new RegExp(`api-key\\s+sp_01234…\\s+${file}`));
     expect(shown).not.toContain('sp_0123456789abcdefghij');
+  });
+
+  it('takes the flags every tenant command takes, shows what a flag gives, and prints JSON when asked', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    vi.stubEnv('SLOTPLANE_API_URL', 'http://env:1');
+    await CONFIG_COMMANDS['config show']!.run([], { config: file, 'api-url': 'http://flag:2', output: 'json' });
+    const shown = JSON.parse(String(log.mock.calls.at(-1)![0]));
+    expect(shown).toMatchObject({ configFile: file, exists: true, settings: { apiUrl: { value: 'http://flag:2', from: '--api-url' }, output: { value: 'json', from: '--output' } } });
+    expect(JSON.stringify(shown)).not.toContain('sp_0123456789abcdefghij');
   });
 });
 
