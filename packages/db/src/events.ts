@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Event, EventData, EventType } from '@slotplane/contracts';
 import type { Db } from './client.ts';
-import { events } from './schema/index.ts';
+import { events, metricTotals } from './schema/index.ts';
 
 /** An event to write: its `data` is the shape the catalogue (contracts) gives its type. */
 export type EventInput = {
@@ -15,7 +15,26 @@ export type EventInput = {
   };
 }[EventType];
 
-/** Appends to the event log; call it inside the transaction that makes the change it describes. */
+/** The upper bounds (seconds) of the failover duration histogram's buckets. */
+export const FAILOVER_BUCKETS_S = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 60] as const;
+
+/** What an event adds to the metric totals: the keys a migration moved, a failover's duration. */
+function totalsOf(e: EventInput): Array<{ name: string; labels: string; value: number }> {
+  if (e.type === 'slot_migration.progress') return e.data.keys > 0 ? [{ name: 'slot_migration_keys', labels: '', value: e.data.keys }] : [];
+  if (e.type !== 'shard.failover' || e.data.durationMs === null) return [];
+  const seconds = e.data.durationMs / 1000;
+  const trigger = `trigger=${e.data.trigger}`;
+  return [
+    { name: 'failover_seconds_count', labels: trigger, value: 1 },
+    { name: 'failover_seconds_sum', labels: trigger, value: seconds },
+    ...FAILOVER_BUCKETS_S.filter((le) => seconds <= le).map((le) => ({ name: 'failover_seconds_bucket', labels: `le=${le},${trigger}`, value: 1 })),
+  ];
+}
+
+/**
+ * Appends to the event log; call it inside the transaction that makes the change it describes.
+ * What the event counts is added to the metric totals in the same transaction.
+ */
 export async function appendEvent(tx: Pick<Db, 'insert'>, e: EventInput): Promise<void> {
   await tx.insert(events).values({
     tenantId: e.tenantId,
@@ -24,6 +43,13 @@ export async function appendEvent(tx: Pick<Db, 'insert'>, e: EventInput): Promis
     type: e.type,
     data: e.data as Record<string, unknown>,
   });
+  const totals = totalsOf(e);
+  if (totals.length) {
+    await tx
+      .insert(metricTotals)
+      .values(totals)
+      .onConflictDoUpdate({ target: [metricTotals.name, metricTotals.labels], set: { value: sql`${metricTotals.value} + excluded.value` } });
+  }
 }
 
 /** Serializes sequencers across every process that shares the database. */

@@ -4,6 +4,7 @@ export * from './hosts.ts';
 export * from './operations.ts';
 export * from './moves.ts';
 export * from './data-losses.ts';
+export * from './metrics.ts';
 
 import type { clusters, shards } from './clusters.ts';
 import type { dataLosses } from './data-losses.ts';

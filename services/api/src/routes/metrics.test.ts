@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { appendEvent } from '@slotplane/db';
+import { appendEvent, sql } from '@slotplane/db';
 import { startApiHarness, waitFor, type ApiHarness } from '@slotplane/testkit';
 import { createTenant } from '../store/tenants.ts';
 
@@ -36,7 +36,7 @@ describe('GET /metrics', () => {
     expect(waited).toBeLessThan(60);
   });
 
-  it('shows failover durations by trigger and the keys slot migrations moved in the last minute, from the event log', async () => {
+  it('shows failover durations by trigger and the keys slot migrations moved, counters that never go back, and keys per second over the last minute', async () => {
     const { tenantId } = await h.tenant();
     await h.database.db.transaction(async (tx) => {
       for (const [trigger, durationMs] of [['redis', 8000], ['agent_exit', 300], ['agent_exit', 700]] as const) {
@@ -51,6 +51,17 @@ describe('GET /metrics', () => {
     expect(text).toContain('slotplane_failover_duration_seconds_sum{trigger="redis"} 8');
     expect(text).toContain('slotplane_slot_migration_keys_per_second 10');
     expect(text).toContain('# TYPE slotplane_slot_migration_keys_total counter');
+    expect(text).toContain('slotplane_slot_migration_keys_total 600');
+
+    // The events pruned (retention), the counters stay where they were, and go on from there.
+    await h.database.db.execute(sql`delete from events where type in ('shard.failover', 'slot_migration.progress')`);
+    await h.database.db.transaction(async (tx) => {
+      await appendEvent(tx, { tenantId, type: 'slot_migration.progress', data: { from: randomUUID(), to: randomUUID(), slots: 10, keys: 5, bytes: 50, slotsDone: 266, slotsTotal: 4096 } });
+    });
+    const later = (await h.app.inject({ method: 'GET', url: '/metrics', headers: admin })).body;
+    expect(later).toContain('slotplane_failover_duration_seconds_count{trigger="agent_exit"} 2');
+    expect(later).toContain('slotplane_failover_duration_seconds_bucket{le="+Inf",trigger="redis"} 1');
+    expect(later).toContain('slotplane_slot_migration_keys_total 605');
   });
 
   it('counts the event streams open on this instance', async () => {

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
 import { hostState } from '@slotplane/core';
-import { clusters, count, hosts, isNull, nodes, operations, readHostWatch, slotMoves, sql, webhookDeliveries } from '@slotplane/db';
+import { FAILOVER_BUCKETS_S, clusters, count, hosts, inArray, isNull, metricTotals, nodes, operations, readHostWatch, sql, webhookDeliveries } from '@slotplane/db';
 import { waitingSince } from '@slotplane/queue';
 import type { ApiDeps } from '../app.ts';
 import { AppError, problems } from '../errors.ts';
@@ -85,22 +85,42 @@ export function installMetrics(app: FastifyInstance, { database, hostLostAfterMs
     },
   });
 
-  // What the control plane did, from the rows and the event log (every API instance reports the same).
-  new Histogram({
-    name: 'slotplane_failover_duration_seconds', help: "From a primary's death (or silence) to its replica's promotion, by trigger, over the events kept (EVENT_RETENTION_DAYS).", labelNames: ['trigger'],
-    buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 60], registers: [registry],
-    async collect() {
-      this.reset();
-      const res = await db.execute(sql`select data->>'trigger' as trigger, (data->>'durationMs')::float8 as ms from events where type = 'shard.failover' and data->>'durationMs' is not null`);
-      for (const r of (res as unknown as { rows: Array<{ trigger: string; ms: number }> }).rows) this.observe({ trigger: r.trigger }, Number(r.ms) / 1000);
+  // What the control plane did: running totals kept beside the event log (appendEvent adds to
+  // them), so these only go up, whatever is pruned or deleted (every API instance reports the same).
+  const totals = async (names: string[]) =>
+    db.select({ name: metricTotals.name, labels: metricTotals.labels, value: metricTotals.value }).from(metricTotals).where(inArray(metricTotals.name, names));
+  const labelsOf = (text: string) => Object.fromEntries(text ? text.split(',').map((kv) => kv.split('=') as [string, string]) : []);
+  const failovers = 'slotplane_failover_duration_seconds';
+  const failoversHelp = "From a primary's death (or silence) to its replica's promotion, by trigger.";
+  registry.registerMetric({
+    name: failovers,
+    help: failoversHelp,
+    type: 'histogram',
+    aggregator: 'sum',
+    async get() {
+      const rows = await totals(['failover_seconds_bucket', 'failover_seconds_sum', 'failover_seconds_count']);
+      const values: Array<{ metricName: string; labels: Record<string, string>; value: number }> = [];
+      for (const trigger of new Set(rows.map((r) => labelsOf(r.labels).trigger!))) {
+        const own = rows.filter((r) => labelsOf(r.labels).trigger === trigger);
+        const total = (name: string, le?: number) => own.find((r) => r.name === name && (le === undefined || labelsOf(r.labels).le === String(le)))?.value ?? 0;
+        for (const le of FAILOVER_BUCKETS_S) values.push({ metricName: `${failovers}_bucket`, labels: { le: String(le), trigger }, value: total('failover_seconds_bucket', le) });
+        values.push({ metricName: `${failovers}_bucket`, labels: { le: '+Inf', trigger }, value: total('failover_seconds_count') });
+        values.push({ metricName: `${failovers}_sum`, labels: { trigger }, value: total('failover_seconds_sum') });
+        values.push({ metricName: `${failovers}_count`, labels: { trigger }, value: total('failover_seconds_count') });
+      }
+      return { name: failovers, help: failoversHelp, type: 'histogram', aggregator: 'sum', values };
     },
-  });
+    reset() {},
+  } as unknown as Parameters<Registry['registerMetric']>[0]);
+  let keysCounted = 0;
   new Counter({
-    name: 'slotplane_slot_migration_keys_total', help: 'Keys moved by slot migrations (of the clusters that still exist): rate() of it is keys/s.', registers: [registry],
+    name: 'slotplane_slot_migration_keys_total', help: 'Keys moved by slot migrations: rate() of it is keys/s.', registers: [registry],
     async collect() {
-      this.reset();
-      const [row] = await db.select({ n: sql<string>`coalesce(sum(${slotMoves.keysMoved}), 0)` }).from(slotMoves);
-      this.inc(Number(row?.n ?? 0));
+      // The counter follows the running total: inc() by what it lacks (it never goes back).
+      const [row] = await totals(['slot_migration_keys']);
+      const total = row?.value ?? 0;
+      if (total > keysCounted) this.inc(total - keysCounted);
+      keysCounted = Math.max(keysCounted, total);
     },
   });
   new Gauge({
