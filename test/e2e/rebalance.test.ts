@@ -70,6 +70,12 @@ describe('a 3x1 cluster whose first shard holds big keys', () => {
     expect(first.bigKeys[0].bytes).toBeGreaterThan(BIG);
     expect(first.usedMemoryBytes).toBeGreaterThan(Math.max(...skew.shards.filter((s: { index: number }) => s.index !== 0).map((s: { usedMemoryBytes: number }) => s.usedMemoryBytes)));
     expect(skew.shards.reduce((n: number, s: { keys: number }) => n + s.keys, 0)).toBe(6000 + bigKeys.length);
+    expect(skew.shards.every((s: { error: string | null }) => s.error === null)).toBe(true);
+    // Idle now: a second report right after the first shows no load of its own making (the
+    // first one's SCAN and MEMORY USAGE calls are thousands of commands; the control plane's own
+    // probes are a few a second).
+    const again = await call('GET', `/v1/clusters/${clusterId}/skew`);
+    for (const s of again.shards as Array<{ opsPerSec: number }>) expect(s.opsPerSec).toBeLessThan(100);
   });
 
   it('rebalances by memory: the shard of big keys ends with fewer slots, bytes per primary within the threshold', async () => {

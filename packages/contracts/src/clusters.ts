@@ -198,11 +198,16 @@ export const ShardSkew = z
     index: z.number().int(),
     primary: z.object({ host: z.string(), port: z.number().int() }).nullable(),
     slots: z.number().int().describe('Slots the primary owns.'),
-    keys: z.number().int().describe('Keys on the primary (DBSIZE).'),
-    usedMemoryBytes: z.number().int().describe('used_memory of the primary.'),
-    opsPerSec: z.number().int().describe('instantaneous_ops_per_sec of the primary.'),
+    keys: z.number().int().nullable().describe('Keys on the primary (DBSIZE); null when it could not be measured (error).'),
+    usedMemoryBytes: z.number().int().nullable().describe('used_memory of the primary; null when it could not be measured (error).'),
+    opsPerSec: z
+      .number()
+      .int()
+      .nullable()
+      .describe("Commands per second the primary processed over the report's measuring window (at least 0.5 s), the report's own commands left out; null when it could not be measured (error)."),
     bigKeys: z.array(BigKey).describe('The biggest keys found by a bounded sampled SCAN, biggest first.'),
     sampledKeys: z.number().int().describe('How many keys the scan looked at on this primary.'),
+    error: z.string().nullable().describe('Why this primary could not be measured (no primary, or it did not answer); null when it was.'),
   })
   .meta({ id: 'ShardSkew' });
 export const ClusterSkew = z

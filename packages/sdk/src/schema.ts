@@ -1769,16 +1769,18 @@ export interface components {
             } | null;
             /** @description Slots the primary owns. */
             slots: number;
-            /** @description Keys on the primary (DBSIZE). */
-            keys: number;
-            /** @description used_memory of the primary. */
-            usedMemoryBytes: number;
-            /** @description instantaneous_ops_per_sec of the primary. */
-            opsPerSec: number;
+            /** @description Keys on the primary (DBSIZE); null when it could not be measured (error). */
+            keys: number | null;
+            /** @description used_memory of the primary; null when it could not be measured (error). */
+            usedMemoryBytes: number | null;
+            /** @description Commands per second the primary processed over the report's measuring window (at least 0.5 s), the report's own commands left out; null when it could not be measured (error). */
+            opsPerSec: number | null;
             /** @description The biggest keys found by a bounded sampled SCAN, biggest first. */
             bigKeys: components["schemas"]["BigKey"][];
             /** @description How many keys the scan looked at on this primary. */
             sampledKeys: number;
+            /** @description Why this primary could not be measured (no primary, or it did not answer); null when it was. */
+            error: string | null;
         };
         StartFailure: {
             /** @description What went wrong, in the agent's words: redis.conf could not be written, or redis-server exited at once (with its last log line). */

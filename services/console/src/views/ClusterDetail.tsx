@@ -26,6 +26,13 @@ const SKEW_EVERY_MS = 10_000;
 /** Keys, memory and ops/s of a shard's primary, from the skew report. */
 function ShardLoad({ skew }: { skew: ShardSkew | undefined }) {
   if (!skew) return null;
+  if (skew.error !== null || skew.keys === null || skew.usedMemoryBytes === null || skew.opsPerSec === null) {
+    return (
+      <span className="muted small" data-load>
+        not measured: {skew.error ?? 'no figures'}
+      </span>
+    );
+  }
   return (
     <span className="muted small" data-load>
       {skew.keys.toLocaleString()} keys · {(skew.usedMemoryBytes / 1048576).toFixed(1)} MiB · {skew.opsPerSec} ops/s
