@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOST_SUSPECT_AFTER_MS } from '@slotplane/core';
 import { hosts, sql } from '@slotplane/db';
 import { startControlPlane, tenantClient, waitFor, type ControlPlane } from '@slotplane/testkit';
 
@@ -36,8 +37,12 @@ describe('an agent killed -9 and started again', () => {
     await agent.kill();
     for (const pid of pids) expect(() => process.kill(pid, 0)).not.toThrow();
     const killedAt = new Date();
-    // Its agent silent for a few heartbeats: the nodes still answer, so nothing is failed over or replaced.
-    await new Promise((r) => setTimeout(r, 3000));
+    // Its agent silent until its host counts as suspect (no heartbeat for 3 s): the nodes still
+    // answer, so nothing is failed over or replaced.
+    await waitFor('the host to count as suspect', async () => {
+      const { rows } = (await cp.api.database.db.execute(sql`select count(*)::int as n from hosts where name = ${agent.name} and last_heartbeat_at < now() - ${`${HOST_SUSPECT_AFTER_MS} milliseconds`}::interval`)) as unknown as { rows: Array<{ n: number }> };
+      return rows[0]!.n === 1;
+    }, { timeoutMs: 20_000, intervalMs: 100 });
     expect((await call('GET', `/v1/clusters/${res.cluster.id}`)).status).toBe('available');
     await agent.restart();
     // The new agent has reported (heartbeat after the restart) ...

@@ -51,12 +51,10 @@ describe('errors met before a handler runs are problem+json too', () => {
     expect(problemOf(response)).toMatchObject({ code: 'headers_too_large', status: 431 });
   });
 
-  it('a body that never finishes: cut off with 408 within seconds', async () => {
-    const started = Date.now();
+  it('a body that never finishes: cut off with 408 (Node alone would wait 300 s, past this test\'s 40 s)', async () => {
     const response = await raw(`POST /v1/clusters HTTP/1.1\r\nHost: a\r\nAuthorization: ${auth.authorization}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":`, { end: false });
     expect(response).toMatch(/^HTTP\/1\.1 408 /);
     expect(problemOf(response)).toMatchObject({ code: 'request_timeout' });
-    expect(Date.now() - started).toBeLessThan(30_000);
   }, 40_000);
 
   it('lists these statuses in the OpenAPI document', async () => {
