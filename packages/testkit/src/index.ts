@@ -5,3 +5,4 @@ export { startControlPlane, type ControlPlane, type AgentProcess, type HostSpec 
 export { tenantClient } from './client.ts';
 export { loseShardData } from './data-loss.ts';
 export { fillToLastByte } from './fill-disk.ts';
+export { placeNode } from './fixtures.ts';

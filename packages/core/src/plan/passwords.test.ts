@@ -3,7 +3,7 @@ import type { ClusterSpec } from '@slotplane/contracts';
 import { configRevision } from './config.ts';
 import { passwordHash, tenantPasswordHashes } from './passwords.ts';
 import { plan } from './plan.ts';
-import { SimulatedCluster } from './simulator.ts';
+import { SimulatedCluster } from '../../test/plan-simulator.ts';
 import type { DesiredCluster, ObservedCluster, RedisAnswer } from './types.ts';
 
 const spec: ClusterSpec = { shards: 2, replicasPerShard: 1, maxMemoryMb: 64, persistence: 'none', redisConfig: {} };

@@ -4,7 +4,7 @@ import type { ClusterSpec, RedisConfig, SlotRange } from '@slotplane/contracts';
 import { SLOT_COUNT, countSlots, rangesEqual, splitSlots } from '../slots.ts';
 import { configRevision, desiredNodeConfig } from './config.ts';
 import { HEIR_LINK_GRACE_MS, SILENT_LIMIT_MS, plan } from './plan.ts';
-import { type DirtyStart, type MoveCut, RedisCommandError, RuleViolation, type SimHost, type SimRedis, type SimRow, SimulatedCluster, TICK_MS, mulberry32, printedConfig } from './simulator.ts';
+import { type DirtyStart, type MoveCut, RedisCommandError, RuleViolation, type SimHost, type SimRedis, type SimRow, SimulatedCluster, TICK_MS, mulberry32, printedConfig } from '../../test/plan-simulator.ts';
 import { observedStatus } from '../status.ts';
 import { type BlockedCode, type ObservedCluster, type ObservedNode, type Plan, POSTGRES_STEPS, type RedisAnswer, type Step } from './types.ts';
 

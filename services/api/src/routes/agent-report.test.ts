@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, nodes } from '@slotplane/db';
-import { startApiHarness, type ApiHarness } from '@slotplane/testkit';
+import { startApiHarness, type ApiHarness, placeNode } from '@slotplane/testkit';
 import { createEnrollmentToken } from '../store/hosts.ts';
-import { placeNode } from './agent-fixtures.ts';
 
 let h: ApiHarness;
 let auth: { authorization: string };

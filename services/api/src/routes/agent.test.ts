@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant } from '@slotplane/api';
-import { startApiHarness, type ApiHarness } from '@slotplane/testkit';
+import { startApiHarness, type ApiHarness, placeNode } from '@slotplane/testkit';
 import { eq, hosts, newId, nodes, notifyAssignments, shards } from '@slotplane/db';
-import { placeNode } from './agent-fixtures.ts';
 import { createEnrollmentToken } from '../store/hosts.ts';
 
 let h: ApiHarness;

@@ -31,12 +31,12 @@
  * always equal), real time (one tick ~ TICK_MS).
  */
 import type { ClusterSpec, NodeRole, NodeStatus, SlotRange, StartFailure } from '@slotplane/contracts';
-import { parseClusterNodes } from '../cluster-nodes.ts';
-import type { PlacementHost } from '../placement.ts';
-import { SLOT_COUNT, countSlots, normalizeRanges } from '../slots.ts';
-import { MANAGED_CONFIG_KEYS, configRevision, desiredNodeConfig } from './config.ts';
-import { persistenceError } from './persistence.ts';
-import type { DesiredCluster, ObservedCluster, ObservedNode, OpenMove, RedisAnswer, Request, Step } from './types.ts';
+import { parseClusterNodes } from '../src/cluster-nodes.ts';
+import type { PlacementHost } from '../src/placement.ts';
+import { SLOT_COUNT, countSlots, normalizeRanges } from '../src/slots.ts';
+import { MANAGED_CONFIG_KEYS, configRevision, desiredNodeConfig } from '../src/plan/config.ts';
+import { persistenceError } from '../src/plan/persistence.ts';
+import type { DesiredCluster, ObservedCluster, ObservedNode, OpenMove, RedisAnswer, Request, Step } from '../src/plan/types.ts';
 
 /** A step that real Redis (or the rules) would make a disaster of: the planner is wrong. */
 export class RuleViolation extends Error {

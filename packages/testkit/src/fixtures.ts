@@ -1,7 +1,7 @@
-// Test fixtures for the agent routes' tests (not imported by production code).
+// Rows the tests need that no route makes on its own (a worker would).
 import { randomBytes } from 'node:crypto';
 import { newId, nodes, shards } from '@slotplane/db';
-import type { ApiHarness } from '@slotplane/testkit';
+import type { ApiHarness } from './api.ts';
 
 /** A node placed on a host as a worker places one (its cluster created through the API); returns its id. */
 export async function placeNode(h: ApiHarness, hostId: string, port: number): Promise<string> {
