@@ -16,6 +16,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Test files run side by side: they wait on Redis (writable delay, node timeout, leases) far
+    // more than they compute, and each has its own addresses, ports, databases and queue prefix.
+    // TEST_WORKERS=1 runs them one at a time.
+    maxWorkers: Number(process.env.TEST_WORKERS ?? 4),
     reporters: ['default', './packages/testkit/src/summary-reporter.ts'],
     onUnhandledError: (error) => !ioredisClosedConnection(error),
   },

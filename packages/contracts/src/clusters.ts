@@ -55,6 +55,8 @@ export const REDIS_CONFIG_DEFAULTS: { [K in keyof Required<RedisConfig>]: NonNul
 const shards = z.number().int().min(1).max(64).describe('Number of shards (primaries), 1-64.');
 const replicasPerShard = z.number().int().min(0).max(5).describe('Replicas of each primary, 0-5.');
 const maxMemoryMb = z.number().int().min(16).max(262_144).describe('maxmemory of every node, in MiB.');
+/** Each field of a cluster's shape as the API checks it (the Terraform provider checks the same at plan time). */
+export const ClusterFields = { name: ClusterName, shards, replicasPerShard, maxMemoryMb, persistence: Persistence, durability: Durability } as const;
 const takeoverWhenQuorumLost = z
   .boolean()
   .describe(

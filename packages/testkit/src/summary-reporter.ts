@@ -1,6 +1,6 @@
 import type { Reporter, TestModule } from 'vitest/node';
 
-/** Prints one plain closing line, "N passed, N failed, N skipped", that any CI can read. */
+/** Prints the five slowest files, then one plain closing line, "N passed, N failed, N skipped", that any CI can read. */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>) {
     const counts = { passed: 0, failed: 0, skipped: 0 };
@@ -12,6 +12,12 @@ export default class SummaryReporter implements Reporter {
         else counts.skipped++;
       }
     }
+    // Where the time goes: the slowest files (each file's own time; files run side by side).
+    const slowest = [...testModules]
+      .map((m) => ({ file: m.moduleId.replace(`${process.cwd()}/`, ''), ms: m.diagnostic().duration }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 5);
+    if (slowest.length) console.log(`\nslowest files: ${slowest.map((f) => `${f.file} ${(f.ms / 1000).toFixed(1)} s`).join(', ')}`);
     console.log(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
   }
 }
