@@ -58,7 +58,10 @@ describe.skipIf(!haveChromium)('the admin console, in headless Chromium against 
     const res = await fetch(`${cp.baseUrl}/console/`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/html');
-    expect(await res.text()).toContain('<div id="root">');
+    const html = await res.text();
+    expect(html).toContain('<div id="root">');
+    // Its icon is in the page: the browser asks for no /favicon.ico.
+    expect(html).toMatch(/<link rel="icon" href="data:image\/svg\+xml,/);
     expect((await fetch(`${cp.baseUrl}/console/assets/nope.js`)).status).toBe(404);
     const doc = (await (await fetch(`${cp.baseUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths).filter((p) => p.startsWith('/console'))).toEqual([]);

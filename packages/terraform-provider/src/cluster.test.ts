@@ -31,6 +31,14 @@ describe('planning a slotplane_cluster', () => {
     expect(planned).toMatchObject({ id: 'c1', shards: 3, status: UNKNOWN, endpoints: UNKNOWN, password: 'pw' });
   });
 
+  it('keeps the endpoints of a change that leaves the nodes where they are (memory, persistence, durability, redis_config)', () => {
+    for (const change of [{ max_memory_mb: 512 }, { persistence: 'aof' }, { durability: 'strict', replicas_per_shard: 0 }, { redis_config: { hz: '20' } }]) {
+      const { planned } = planCluster(prior, { ...prior, ...change });
+      expect(planned.endpoints, JSON.stringify(change)).toEqual(prior.endpoints);
+    }
+    expect(planCluster(prior, { ...prior, replicas_per_shard: 1 }).planned.endpoints).toBe(UNKNOWN);
+  });
+
   it('replaces the cluster for a new name', () => {
     expect(planCluster(prior, { ...prior, name: 'other' }).requiresReplace).toEqual(['name']);
   });

@@ -94,9 +94,10 @@ export function planCluster(prior: State | null, proposed: State | null, config:
   if (requiresReplace.length > 0) {
     for (const k of COMPUTED) planned[k] = UNKNOWN;
   } else if (IN_PLACE.some((k) => !same(prior[k], proposed[k]))) {
-    // The nodes change: what the API observes afterwards is only known after apply.
     planned.status = UNKNOWN;
-    planned.endpoints = UNKNOWN;
+    // The nodes change only with the shape; memory, persistence, durability and redis_config are
+    // set on the running nodes, which keep their addresses.
+    if (!same(prior.shards, proposed.shards) || !same(prior.replicas_per_shard, proposed.replicas_per_shard)) planned.endpoints = UNKNOWN;
   }
   return { planned, requiresReplace };
 }
