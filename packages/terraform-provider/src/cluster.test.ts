@@ -32,7 +32,8 @@ describe('planning a slotplane_cluster', () => {
   });
 
   it('keeps the endpoints of a change that leaves the nodes where they are (memory, persistence, durability, redis_config)', () => {
-    for (const change of [{ max_memory_mb: 512 }, { persistence: 'aof' }, { durability: 'strict', replicas_per_shard: 0 }, { redis_config: { hz: '20' } }]) {
+    const changes: State[] = [{ max_memory_mb: 512 }, { persistence: 'aof' }, { durability: 'strict', replicas_per_shard: 0 }, { redis_config: { hz: '20' } }];
+    for (const change of changes) {
       const { planned } = planCluster(prior, { ...prior, ...change });
       expect(planned.endpoints, JSON.stringify(change)).toEqual(prior.endpoints);
     }
