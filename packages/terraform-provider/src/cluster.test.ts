@@ -35,9 +35,9 @@ describe('planning a slotplane_cluster', () => {
     const changes: State[] = [{ max_memory_mb: 512 }, { persistence: 'aof' }, { durability: 'strict', replicas_per_shard: 0 }, { redis_config: { hz: '20' } }];
     for (const change of changes) {
       const { planned } = planCluster(prior, { ...prior, ...change });
-      expect(planned.endpoints, JSON.stringify(change)).toEqual(prior.endpoints);
+      expect(planned!.endpoints, JSON.stringify(change)).toEqual(prior.endpoints);
     }
-    expect(planCluster(prior, { ...prior, replicas_per_shard: 1 }).planned.endpoints).toBe(UNKNOWN);
+    expect(planCluster(prior, { ...prior, replicas_per_shard: 1 }).planned!.endpoints).toBe(UNKNOWN);
   });
 
   it('replaces the cluster for a new name', () => {
