@@ -78,7 +78,7 @@ describe('a strict cluster', () => {
     expect((await view()).status).toBe('available');
   }, 180_000);
 
-  it('shows a frozen primary suspected and the cluster degraded; after Redis promoted its replica and it thawed, nothing it was sent after the thaw was acknowledged and lost', async () => {
+  it('shows a frozen primary unreachable, then suspected, and the cluster degraded; after Redis promoted its replica and it thawed, nothing it was sent after the thaw was acknowledged and lost', async () => {
     const before = (await view()).shards;
     const victim = before[0]!.primary!;
     const heir = before[0]!.replicas[0]!;
@@ -95,13 +95,17 @@ describe('a strict cluster', () => {
       process.kill(pid, 'SIGSTOP');
       try {
         // While it is frozen: the API says so, whatever the order in which Redis and Slotplane notice.
-        const during = await waitFor('the frozen primary suspected (or failed) and the cluster degraded', async () => {
+        // First unreachable (it does not answer the control plane), then suspected and failed as
+        // its peers flag it PFAIL and FAIL.
+        const during = await waitFor('the frozen primary unreachable (or suspected, or failed) and the cluster degraded', async () => {
           const c = await view();
           const frozen = members(c.shards).find((m) => m.id === victim.id);
-          return c.status === 'degraded' && (frozen?.health === 'suspected' || frozen?.health === 'failed') ? c : undefined;
+          return c.status === 'degraded' && ['unreachable', 'suspected', 'failed'].includes(frozen?.health ?? '') ? c : undefined;
         }, { timeoutMs: 30_000, intervalMs: 100 });
-        expect(members(during.shards).find((m) => m.id === victim.id)).toMatchObject({ reachable: false });
-        console.info(`frozen primary: the API said degraded ${Date.now() - freezeAt} ms after the freeze (polled every 100 ms)`);
+        const seen = members(during.shards).find((m) => m.id === victim.id)!;
+        expect(seen).toMatchObject({ reachable: false });
+        console.info(`frozen primary: the API said degraded, the node ${seen.health}, ${Date.now() - freezeAt} ms after the freeze (polled every 100 ms)`);
+        await waitFor('its peers to flag it', async () => ['suspected', 'failed'].includes(members((await view()).shards).find((m) => m.id === victim.id)?.health ?? ''), { timeoutMs: 30_000, intervalMs: 100 });
         await waitFor('Redis to promote the frozen primary\'s replica', () =>
           onNode(heir, async (a) => (await a.nodes()).some((e) => e.myself && e.role === 'primary' && e.slots.length > 0)), { timeoutMs: 30_000, intervalMs: 100 });
       } finally {

@@ -125,14 +125,15 @@ function replicaLink(repl: Record<string, string>): { linkDownMs: number | null;
 /** One connection to one node, for admin commands. Fails fast instead of queueing while offline. */
 export class NodeAdmin {
   readonly redis: Redis;
-  constructor(readonly address: NodeAddress) {
+  /** `timeoutMs`: how long any command may take (NODE_COMMAND_TIMEOUT_MS unless said). */
+  constructor(readonly address: NodeAddress, timeoutMs: number = NODE_COMMAND_TIMEOUT_MS) {
     this.redis = new Redis({
       host: address.host,
       port: address.port,
       username: address.username ?? REDIS_USERS.admin,
       password: address.password,
-      connectTimeout: NODE_COMMAND_TIMEOUT_MS,
-      commandTimeout: NODE_COMMAND_TIMEOUT_MS,
+      connectTimeout: timeoutMs,
+      commandTimeout: timeoutMs,
       maxRetriesPerRequest: 0,
       enableOfflineQueue: true,
       lazyConnect: true,
@@ -306,12 +307,13 @@ export class NodeAdmin {
 /** Connections to the nodes of one cluster, opened on first use and closed together. */
 export class NodeAdminPool {
   private readonly admins = new Map<string, NodeAdmin>();
+  constructor(private readonly timeoutMs: number = NODE_COMMAND_TIMEOUT_MS) {}
   get(address: NodeAddress): NodeAdmin {
     const key = `${address.username ?? REDIS_USERS.admin}@${address.host}:${address.port}`;
     let admin = this.admins.get(key);
     if (!admin || admin.address.password !== address.password) {
       admin?.close();
-      admin = new NodeAdmin(address);
+      admin = new NodeAdmin(address, this.timeoutMs);
       this.admins.set(key, admin);
     }
     return admin;

@@ -187,7 +187,7 @@ export async function startControlPlane(opts: {
     redisUrl: api.redisUrl,
     queuePrefix: api.queuePrefix,
     secrets: api.secrets,
-    logger: createLogger('worker', { level: 'warn' }),
+    logger: createLogger('worker', { level: (process.env.TEST_WORKER_LOG_LEVEL as 'warn' | undefined) ?? 'warn' }),
     sweepIntervalMs: 500,
     leaseTtlMs: 3000,
     lockDurationMs: 3000,

@@ -7,6 +7,13 @@ import type { Keyring } from '@slotplane/secrets';
 
 /** Nodes asked per cluster each round: what they see of the whole cluster is what is compared. */
 const PROBED_PER_CLUSTER = 2;
+/**
+ * A probe gives up sooner than an observation (NODE_COMMAND_TIMEOUT_MS): it only decides whether to
+ * look closer, so a node that stalls for a second makes the reconcile pass look, which waits longer
+ * before it calls the node unreachable. A frozen node is then shown unreachable within the node
+ * timeout, before its peers flag it.
+ */
+const PROBE_TIMEOUT_MS = 1000;
 
 /**
  * The health prober, the third source of detection beside agent exits and host heartbeats:
@@ -19,8 +26,10 @@ const PROBED_PER_CLUSTER = 2;
  * the reconcile pass records what it observes.
  */
 export class Prober {
-  private readonly admins = new NodeAdminPool();
+  private readonly admins = new NodeAdminPool(PROBE_TIMEOUT_MS);
+  /** What each node said when last asked, by cluster and address. */
   private readonly last = new Map<string, string>();
+  private round = 0;
 
   constructor(
     private readonly db: Db,
@@ -32,30 +41,44 @@ export class Prober {
   /** One round over every formed cluster; returns the clusters that changed. */
   async probeOnce(): Promise<string[]> {
     const rows = await this.db
-      .select({ clusterId: nodes.clusterId, host: hosts.address, port: nodes.port, password: clusters.adminPassword })
+      .select({ clusterId: nodes.clusterId, host: hosts.address, port: nodes.port, role: nodes.observedRole, password: clusters.adminPassword })
       .from(nodes)
       .innerJoin(hosts, eq(nodes.hostId, hosts.id))
       .innerJoin(clusters, eq(nodes.clusterId, clusters.id))
       .where(and(isNull(nodes.removedAt), eq(nodes.status, 'running'), gt(clusters.observedGeneration, 0), ne(clusters.status, 'deleted'), isNull(clusters.deletionRequestedAt)))
       // Primaries first: they see their replicas' links as well as every other primary.
       .orderBy(asc(nodes.clusterId), asc(nodes.observedRole), asc(nodes.id));
+    const members = new Map<string, typeof rows>();
+    for (const r of rows) members.set(r.clusterId, [...(members.get(r.clusterId) ?? []), r]);
+    // A few nodes per cluster each round, taking turns among its primaries (all of its nodes when it
+    // has fewer primaries than that), so every primary is asked every few rounds.
+    const round = this.round++;
     const byCluster = new Map<string, typeof rows>();
-    for (const r of rows) {
-      const list = byCluster.get(r.clusterId) ?? [];
-      if (list.length < PROBED_PER_CLUSTER) list.push(r);
-      byCluster.set(r.clusterId, list);
+    const kept = new Set<string>();
+    for (const [clusterId, list] of members) {
+      const primaries = list.filter((r) => r.role === 'primary');
+      const turn = primaries.length >= PROBED_PER_CLUSTER ? primaries : list;
+      const start = (round * PROBED_PER_CLUSTER) % turn.length;
+      byCluster.set(clusterId, [...new Set(Array.from({ length: Math.min(PROBED_PER_CLUSTER, turn.length) }, (_, i) => turn[(start + i) % turn.length]!))]);
+      for (const r of turn) kept.add(`${r.host}:${r.port}`);
     }
-    this.admins.retainOnly(new Set([...byCluster.values()].flat().map((r) => `${r.host}:${r.port}`)));
-    for (const id of this.last.keys()) if (!byCluster.has(id)) this.last.delete(id);
+    this.admins.retainOnly(kept);
+    for (const key of this.last.keys()) if (!kept.has(key.slice(key.indexOf('|') + 1))) this.last.delete(key);
 
     const changed: string[] = [];
     await Promise.all(
       [...byCluster].map(async ([clusterId, probed]) => {
         const seen = await Promise.all(probed.map((r) => this.admins.get({ host: r.host, port: r.port, password: this.secrets.decrypt(r.password) }).observe()));
-        const picture = probed.map((r, i) => `${r.host}:${r.port}=${signature(seen[i]!)}`).join('\n');
-        const before = this.last.get(clusterId);
-        this.last.set(clusterId, picture);
-        if (before !== undefined && before !== picture) changed.push(clusterId);
+        // Each node against what it said last time it was asked.
+        let differs = false;
+        probed.forEach((r, i) => {
+          const key = `${clusterId}|${r.host}:${r.port}`;
+          const before = this.last.get(key);
+          const now = signature(seen[i]!);
+          this.last.set(key, now);
+          if (before !== undefined && before !== now) differs = true;
+        });
+        if (differs) changed.push(clusterId);
       }),
     );
     for (const clusterId of changed) {
