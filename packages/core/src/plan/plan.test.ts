@@ -158,7 +158,8 @@ function traced(run: Run, body: () => void): void {
     body();
   } catch (err) {
     const e = err as Error;
-    e.message = `${e.message}\n--- spec ${JSON.stringify(run.world.desired)}\n--- last passes:\n${run.trace.slice(-30).map((line) => line()).join('\n')}`;
+    const refusals = run.world.errors.slice(-5);
+    e.message = `${e.message}\n--- spec ${JSON.stringify(run.world.desired)}\n--- last passes:\n${run.trace.slice(-30).map((line) => line()).join('\n')}${refusals.length ? `\n--- last refusals:\n${refusals.join('\n')}` : ''}`;
     throw e;
   }
 }

@@ -272,9 +272,10 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
     const withSlots = (group as Answering[]).filter(ownsSlots);
     // A shard without slots (new, or brought back) is led by a primary without slots: the one that
     // holds keys already (moved into it, or a replica promoted in place of a target that died with
-    // them), else its placed one.
+    // them), else the one the journal's moves go to (cutMoves handed them to it), else its placed one.
     const masters = (group as Answering[]).filter((m) => me(m)?.role === 'primary');
-    const empty = withSlots.length === 0 ? (masters.find((m) => m.redis.keys > 0) ?? masters.find((m) => m.placedRole === 'primary') ?? masters[0]) : undefined;
+    const target = masters.find((m) => observed.moves.some((mv) => mv.targetNodeId === m.id));
+    const empty = withSlots.length === 0 ? (masters.find((m) => m.redis.keys > 0) ?? target ?? masters.find((m) => m.placedRole === 'primary') ?? masters[0]) : undefined;
     if (withSlots.length === 0 && !empty) {
       // Its members all follow other shards' primaries (a drained shard's nodes turn replicas,
       // and the spec may want the shard back): they go, and the shard gets new nodes; but first
