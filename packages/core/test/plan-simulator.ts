@@ -672,7 +672,9 @@ export class SimulatedCluster {
       // (A member that died serving them counts: it is started again in place, its slots in its nodes.conf.)
       const owned = this.liveRows().some((r) => r.shardIndex === row.shardIndex && r !== row && (r.process ?? r.exitedProcess)?.slots.length);
       const staying = this.liveRows().filter((r) => r.shardIndex === row.shardIndex && !rows.includes(r));
-      const successor = staying.some((r) => r.placedRole === 'primary');
+      // (A promoted member that the journal's open moves go to leads it as well: the heir of a
+      // target that died while its first slots were moving in.)
+      const successor = staying.some((r) => r.placedRole === 'primary' || (r.process?.role === 'primary' && this.openMoves().some((m) => m.targetNodeId === r.id)));
       if (row.placedRole === 'primary' && !owned && staying.length && !successor && row.shardIndex < this.desired.spec.shards) {
         throw new RuleViolation(`remove of ${label(row)}, placed primary of shard ${row.shardIndex} that nobody else can replace`);
       }
