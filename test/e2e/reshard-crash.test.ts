@@ -61,11 +61,15 @@ describe('resharding with the worker killed -9 at every journal state', () => {
       const roundStarted = Date.now();
       // A worker that dies at a failpoint does so in its first chunk (seconds); the last one moves
       // every slot left (about 26 s on an idle machine, 50 s with the suite beside it).
+      // (Its polling stops with the round: left running, twelve rounds' pollers met the API's rate limit.)
+      let over = false;
       const done = waitFor('the operation to settle', async () => {
+        if (over) return { status: 'round over' };
         const op = await call('GET', `/v1/operations/${patch.operation.id}`);
         return ['succeeded', 'failed'].includes(op.status) ? op : undefined;
       }, { timeoutMs: failpoint ? 60_000 : 180_000, intervalMs: 100 });
       const outcome = await Promise.race([exitOf(worker).then((signal) => ({ signal })), done.then((op) => ({ op }))]);
+      over = true;
       rounds.push(`${failpoint ?? 'to the end'} ${((Date.now() - roundStarted) / 1000).toFixed(1)} s`);
       if ('signal' in outcome) {
         expect(outcome.signal).toBe('SIGKILL');
