@@ -17,6 +17,10 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
+const waitUntil = async (ok: () => boolean) => {
+  while (!ok()) await new Promise((r) => setTimeout(r, 10));
+};
+
 const spec = (name: string) => ({ name, shards: 1, replicasPerShard: 0 });
 
 /** The first `n` events of a stream, then the stream is closed. */
@@ -62,6 +66,21 @@ describe('the SDK against the API', () => {
     expect((await admin.clusters.findByName('page-a', { tenantId: other.tenantId }))?.id).toBe(theirs.id);
     // Both tenants have a page-a: without a tenant the name does not say which.
     await expect(admin.clusters.findByName('page-a')).rejects.toThrow(/2 clusters are named "page-a"/);
+  });
+
+  it('with an admin key reads the tenants page by page and the fleet; a tenant key is refused both', async () => {
+    const named = await h.tenant('sdk-tenant-named');
+    const admin = createClient({ baseUrl, apiKey: (await h.tenant('sdk-fleet', 'admin')).auth.authorization.replace('Bearer ', '') });
+    const first = await admin.tenants.page({ limit: 1 });
+    expect(first.items).toHaveLength(1);
+    expect(first.nextCursor).not.toBeNull();
+    const all: string[] = [];
+    for await (const t of admin.tenants.list({ limit: 2 })) all.push(t.name);
+    expect(all).toContain('sdk-tenant-named');
+    expect((await admin.tenants.get(named.tenantId)).name).toBe('sdk-tenant-named');
+    expect((await admin.hosts.list()).items).toEqual([]);
+    await expect(sdk.hosts.list()).rejects.toMatchObject({ status: 403 });
+    await expect(sdk.tenants.page()).rejects.toMatchObject({ status: 403 });
   });
 
   it('throws a typed SlotplaneError naming every bad field', async () => {
@@ -141,6 +160,33 @@ describe('the SDK against the API', () => {
     } finally {
       await stream.return?.(undefined);
     }
+  });
+
+  it('tells where the stream is: connecting, live, then retrying and live again after a drop', async () => {
+    const { cluster } = await sdk.clusters.create(spec('stated'));
+    const states: string[] = [];
+    const stream = sdk.events.stream({ clusterId: cluster.id, reconnectDelayMs: 50, onState: (s) => states.push(s) })[Symbol.asyncIterator]();
+    try {
+      await stream.next();
+      expect(states).toEqual(['connecting', 'live']);
+      h.app.server.closeAllConnections();
+      await sdk.clusters.update(cluster.id, { maxMemoryMb: 300 });
+      await stream.next();
+      expect(states).toEqual(['connecting', 'live', 'retrying', 'live']);
+    } finally {
+      await stream.return?.(undefined);
+    }
+  });
+
+  it('with waitForApi, waits for an API that is not there yet instead of throwing', async () => {
+    const nowhere = createClient({ baseUrl: 'http://127.0.0.1:1', apiKey, retry: { max: 0 } });
+    const states: string[] = [];
+    const abort = new AbortController();
+    const reading = take(nowhere.events.stream({ waitForApi: true, reconnectDelayMs: 20, signal: abort.signal, onState: (s) => states.push(s) }), 1);
+    await waitUntil(() => states.length >= 3);
+    abort.abort();
+    expect(await reading).toEqual([]);
+    expect(states.slice(0, 3)).toEqual(['connecting', 'retrying', 'retrying']);
   });
 
   it('says so when the API cannot be reached, rather than waiting for it', async () => {

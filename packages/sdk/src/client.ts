@@ -71,13 +71,13 @@ export function createClient(options: ClientOptions) {
      * Every cluster, page after page: `for await (const c of sdk.clusters.list())`. Your tenant's; with
      * an admin key every tenant's, or one tenant's with `tenantId`.
      */
-    list: (o: PageOptions & { tenantId?: string; name?: string } = {}) =>
-      paginate((cursor) =>
-        ok<Schemas['ClusterPage']>(
-          raw.GET('/v1/clusters', {
-            params: { query: { ...(o.limit ? { limit: o.limit } : {}), ...(o.tenantId ? { tenantId: o.tenantId } : {}), ...(o.name ? { name: o.name } : {}), ...(cursor ? { cursor } : {}) } },
-          }),
-        ),
+    list: (o: PageOptions & { tenantId?: string; name?: string } = {}) => paginate((cursor) => clusters.page({ ...o, cursor })),
+    /** One page of `list`, and the cursor of the next. */
+    page: (o: PageOptions & { tenantId?: string; name?: string; cursor?: string } = {}) =>
+      ok<Schemas['ClusterPage']>(
+        raw.GET('/v1/clusters', {
+          params: { query: { ...(o.limit ? { limit: o.limit } : {}), ...(o.tenantId ? { tenantId: o.tenantId } : {}), ...(o.name ? { name: o.name } : {}), ...(o.cursor ? { cursor: o.cursor } : {}) } },
+        }),
       ),
     get: (clusterId: string) => ok<Cluster>(raw.GET('/v1/clusters/{clusterId}', { params: { path: { clusterId } } })),
     /**
@@ -109,10 +109,23 @@ export function createClient(options: ClientOptions) {
     acknowledgeDataLoss: (clusterId: string, lossId: string, o?: WriteOptions) =>
       ok<Cluster>(raw.POST('/v1/clusters/{clusterId}/data-loss/{lossId}/acknowledge', { params: { path: { clusterId, lossId } }, headers: writeHeaders(o) })),
     skew: (clusterId: string) => ok<Schemas['ClusterSkew']>(raw.GET('/v1/clusters/{clusterId}/skew', { params: { path: { clusterId } } })),
-    operations: (clusterId: string, o: PageOptions = {}) =>
-      paginate(
-        (cursor) => ok<Schemas['OperationPage']>(raw.GET('/v1/clusters/{clusterId}/operations', { params: { path: { clusterId }, query: { ...(o.limit ? { limit: o.limit } : {}), ...(cursor ? { cursor } : {}) } } })),
-      ),
+    /** The cluster's operations, oldest first, page after page. */
+    operations: (clusterId: string, o: PageOptions = {}) => paginate((cursor) => clusters.operationsPage(clusterId, { ...o, cursor })),
+    operationsPage: (clusterId: string, o: PageOptions & { cursor?: string } = {}) =>
+      ok<Schemas['OperationPage']>(raw.GET('/v1/clusters/{clusterId}/operations', { params: { path: { clusterId }, query: { ...(o.limit ? { limit: o.limit } : {}), ...(o.cursor ? { cursor: o.cursor } : {}) } } })),
+  };
+
+  /** Admin keys only. */
+  const tenants = {
+    list: (o: PageOptions = {}) => paginate((cursor) => tenants.page({ ...o, cursor })),
+    page: (o: PageOptions & { cursor?: string } = {}) =>
+      ok<Schemas['TenantPage']>(raw.GET('/v1/tenants', { params: { query: { ...(o.limit ? { limit: o.limit } : {}), ...(o.cursor ? { cursor: o.cursor } : {}) } } })),
+    get: (tenantId: string) => ok<Schemas['Tenant']>(raw.GET('/v1/tenants/{tenantId}', { params: { path: { tenantId } } })),
+  };
+
+  /** The fleet's hosts, their state and nodes (admin keys only). */
+  const hosts = {
+    list: () => ok<Schemas['HostList']>(raw.GET('/v1/hosts')),
   };
 
   const events = {
@@ -122,7 +135,7 @@ export function createClient(options: ClientOptions) {
     stream: (opts: StreamOptions = {}) => streamEvents(send, options.baseUrl, auth, opts),
   };
 
-  return { raw, clusters, operations: operationsApi, events, waitForOperation: operationsApi.wait };
+  return { raw, clusters, tenants, hosts, operations: operationsApi, events, waitForOperation: operationsApi.wait };
 }
 
 export type SlotplaneClient = ReturnType<typeof createClient>;

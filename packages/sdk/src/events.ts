@@ -1,5 +1,6 @@
 import { errorOf } from './errors.ts';
 import type { components } from './schema.ts';
+import { sseSplitter, type SseMessage } from './sse.ts';
 import type { Transport } from './transport.ts';
 
 export type Event = components['schemas']['Event'];
@@ -13,42 +14,32 @@ export interface StreamOptions {
   cursor?: string;
   /** Wait before reconnecting after the connection drops (default 1000). */
   reconnectDelayMs?: number;
+  /**
+   * Keep trying when the API cannot be reached at first, as after a drop (default false: the
+   * first connection's failure is thrown). An error answer (401, 400...) is thrown either way.
+   */
+  waitForApi?: boolean;
+  /** Told where the connection is: `connecting` (first), `live` (each time it opens), `retrying` (after a drop). */
+  onState?: (state: StreamState) => void;
   signal?: AbortSignal;
 }
 
-interface Message {
-  id?: string;
-  event?: string;
-  data: string;
-}
+export type StreamState = 'connecting' | 'live' | 'retrying';
 
-/** Splits a text/event-stream body into messages; comments (keep-alives) are skipped. */
-async function* messagesOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Message> {
-  let buffer = '';
-  let message: Message = { data: '' };
-  let hasData = false;
-  for await (const chunk of body.pipeThrough(new TextDecoderStream())) {
-    buffer += chunk;
-    let newline: number;
-    while ((newline = buffer.search(/\r\n|\r|\n/)) >= 0) {
-      const line = buffer.slice(0, newline);
-      buffer = buffer.slice(newline + (buffer.startsWith('\r\n', newline) ? 2 : 1));
-      if (line === '') {
-        if (hasData) yield message;
-        message = { data: '' };
-        hasData = false;
-        continue;
-      }
-      if (line.startsWith(':')) continue;
-      const colon = line.indexOf(':');
-      const field = colon < 0 ? line : line.slice(0, colon);
-      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-      if (field === 'data') {
-        message.data = hasData ? `${message.data}\n${value}` : value;
-        hasData = true;
-      } else if (field === 'id') message.id = value;
-      else if (field === 'event') message.event = value;
+/** The messages of a text/event-stream body that carry data (keep-alives are skipped). */
+async function* messagesOf(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage & { data: string }> {
+  const split = sseSplitter();
+  // A reader rather than `for await` over the stream: browsers' streams are not all async iterable.
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      for (const { data, ...message } of split(decoder.decode(value, { stream: true }))) if (data !== undefined) yield { ...message, data };
     }
+  } finally {
+    await reader.cancel().catch(() => {});
   }
 }
 
@@ -63,6 +54,7 @@ export async function* streamEvents(send: Transport, baseUrl: string, headers: R
   if (opts.type) base.searchParams.set('type', [opts.type].flat().join(','));
   let lastId: string | undefined;
   let connected = false;
+  let tried = false;
   const stop = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
   try {
@@ -72,17 +64,20 @@ export async function* streamEvents(send: Transport, baseUrl: string, headers: R
       if (lastId === undefined && opts.cursor !== undefined) url.searchParams.set('cursor', opts.cursor);
       const request = new Request(url, { headers: { ...headers, accept: 'text/event-stream', ...(lastId !== undefined ? { 'last-event-id': lastId } : {}) }, signal });
       let response: Response;
+      opts.onState?.(tried ? 'retrying' : 'connecting');
+      tried = true;
       try {
         response = await send(request, { timeoutMs: null });
       } catch (err) {
         if (signal.aborted) return;
-        // An API that cannot be reached at all is the caller's to know; a lost one is waited for.
-        if (!connected) throw err;
+        // An API that cannot be reached at all is the caller's to know (unless told to wait); a lost one is waited for.
+        if (!connected && !opts.waitForApi) throw err;
         await delay(opts.reconnectDelayMs ?? 1000, signal);
         continue;
       }
       if (!response.ok || !response.body) throw await errorOf(response);
       connected = true;
+      opts.onState?.('live');
       try {
         for await (const message of messagesOf(response.body)) {
           if (message.id !== undefined) lastId = message.id;

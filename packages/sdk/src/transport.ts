@@ -36,6 +36,19 @@ const sleep = (ms: number, signal?: AbortSignal | null) =>
     signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
   });
 
+/**
+ * A random UUID. `crypto.randomUUID` exists only in secure contexts: a page served over plain HTTP
+ * from a host that is not loopback (the console on a private network) has getRandomValues alone.
+ */
+function randomKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /** A fetch for openapi-fetch (and the event stream) that adds idempotency keys, timeouts and retries. */
 export function transport(opts: TransportOptions = {}) {
   const doFetch = opts.fetch ?? globalThis.fetch;
@@ -47,7 +60,7 @@ export function transport(opts: TransportOptions = {}) {
     // One key for every attempt: a retried write is applied once and answered with the first result.
     if (WRITES.has(request.method) && !request.headers.has('idempotency-key')) {
       const headers = new Headers(request.headers);
-      headers.set('idempotency-key', crypto.randomUUID());
+      headers.set('idempotency-key', randomKey());
       request = new Request(request, { headers });
     }
     for (let attempt = 0; ; attempt++) {

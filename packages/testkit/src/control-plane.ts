@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { fillToLastByte } from './fill-disk.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -211,10 +211,14 @@ export async function startControlPlane(opts: {
     },
     startWorkerProcess(failpoint, extraEnv = {}) {
       const [bin, args] = node('services/worker/src/main.ts');
+      // TEST_WORKER_LOG_LEVEL (e.g. debug) writes each worker process's log to a file of its own, named on stderr.
+      const level = process.env.TEST_WORKER_LOG_LEVEL;
+      const logFile = level ? join(tmpdir(), `slotplane-worker-${Date.now()}-${children.length}.log`) : undefined;
+      if (logFile) process.stderr.write(`worker process log (${failpoint ?? 'no failpoint'}): ${logFile}\n`);
       const child = spawn(bin, [...args], {
         cwd: root,
-        stdio: ['ignore', 'ignore', 'inherit'],
-        env: { ...process.env, DATABASE_URL: api.database.url, REDIS_URL: api.redisUrl, QUEUE_PREFIX: api.queuePrefix, SECRETS_KEY: api.secretsKey, LOG_LEVEL: 'warn', WORKER_LEASE_TTL_MS: '3000', WORKER_LOCK_MS: '3000', SLOTPLANE_FAILPOINT: failpoint ?? '', ...extraEnv },
+        stdio: ['ignore', logFile ? openSync(logFile, 'a') : 'ignore', 'inherit'],
+        env: { ...process.env, DATABASE_URL: api.database.url, REDIS_URL: api.redisUrl, QUEUE_PREFIX: api.queuePrefix, SECRETS_KEY: api.secretsKey, LOG_LEVEL: level ?? 'warn', WORKER_LEASE_TTL_MS: '3000', WORKER_LOCK_MS: '3000', SLOTPLANE_FAILPOINT: failpoint ?? '', ...extraEnv },
       });
       children.push(child);
       return child;

@@ -1,6 +1,6 @@
 // The response shapes the console reads: the SDK's types, generated from services/api/openapi.json
-// (`pnpm openapi`), so a change of the API's contract shows here as a type error. Types only: nothing
-// of the SDK is bundled.
+// (`pnpm openapi`), so a change of the API's contract shows here as a type error. The console calls
+// the API through the SDK's client (api.ts).
 import type { components } from '@slotplane/sdk/schema';
 
 type Schemas = components['schemas'];

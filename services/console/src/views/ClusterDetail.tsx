@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useLive, useResource } from '../live.tsx';
+import { messageOf } from '../api.ts';
 import { TenantName, useTenants } from '../tenants.tsx';
 import type { AcceptedOperation, Cluster, ClusterSkew, Node, Operation, Page, ShardSkew } from '../types.ts';
 import { Confirm, ProgressBar, SlotBar, StatusBadge, When } from './bits.tsx';
@@ -46,10 +47,10 @@ const REBALANCE_BY = ['slots', 'memory'] as const;
 export function ClusterDetail({ id }: { id: string }) {
   const live = useLive();
   const { names } = useTenants();
-  const { data: cluster, error, reload } = useResource<Cluster>(`/v1/clusters/${id}`, (e) => e.clusterId === id);
-  const { data: ops } = useResource<Page<Operation>>(`/v1/clusters/${id}/operations?limit=100`, (e) => e.clusterId === id);
+  const { data: cluster, error, reload } = useResource(`cluster/${id}`, (sdk) => sdk.clusters.get(id), (e) => e.clusterId === id);
+  const { data: ops } = useResource(`operations/${id}`, (sdk) => sdk.clusters.operationsPage(id, { limit: 100 }), (e) => e.clusterId === id);
   // Keys and memory per shard are read from the nodes: again on the cluster's events, and every 10 s.
-  const { data: skew } = useResource<ClusterSkew>(`/v1/clusters/${id}/skew`, (e) => e.clusterId === id, SKEW_EVERY_MS);
+  const { data: skew } = useResource(`skew/${id}`, (sdk) => sdk.clusters.skew(id), (e) => e.clusterId === id, SKEW_EVERY_MS);
   const [shards, setShards] = useState('');
   const [pending, setPending] = useState<Pending | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
@@ -70,7 +71,7 @@ export function ClusterDetail({ id }: { id: string }) {
       const accepted = res as AcceptedOperation | undefined;
       if (accepted?.operation) setStarted(accepted.operation.id);
       reload();
-    }, (err: unknown) => setActionError(err instanceof Error ? err.message : String(err)));
+    }, (err: unknown) => setActionError(messageOf(err)));
   };
   const target = Number(shards);
   const startedOp = started ? ops?.items.find((o) => o.id === started) : undefined;
@@ -89,7 +90,7 @@ export function ClusterDetail({ id }: { id: string }) {
           <button className="small"
             onClick={() => {
               setActionError(null);
-              live.call('POST', `/v1/clusters/${id}/data-loss/${l.id}/acknowledge`).then(reload, (err: unknown) => setActionError(err instanceof Error ? err.message : String(err)));
+              live.sdk.clusters.acknowledgeDataLoss(id, l.id).then(reload, (err: unknown) => setActionError(messageOf(err)));
             }}>
             Acknowledge
           </button>
@@ -101,10 +102,10 @@ export function ClusterDetail({ id }: { id: string }) {
           Shards <input type="number" min={1} value={shards} placeholder={String(cluster.spec.shards)} onChange={(e) => setShards(e.target.value)} aria-label="shards" />
         </label>
         <button disabled={!Number.isInteger(target) || target < 1 || target === cluster.spec.shards}
-          onClick={() => act({ question: `Scale ${cluster.name} from ${cluster.spec.shards} to ${target} shards? Slots will move between primaries.`, run: () => live.call('PATCH', `/v1/clusters/${id}`, { shards: target }) })}>
+          onClick={() => act({ question: `Scale ${cluster.name} from ${cluster.spec.shards} to ${target} shards? Slots will move between primaries.`, run: () => live.sdk.clusters.update(id, { shards: target }) })}>
           Scale
         </button>
-        <button className="danger" onClick={() => act({ question: `Delete ${cluster.name}? Every node and its data goes.`, run: () => live.call('DELETE', `/v1/clusters/${id}`) })}>
+        <button className="danger" onClick={() => act({ question: `Delete ${cluster.name}? Every node and its data goes.`, run: () => live.sdk.clusters.delete(id) })}>
           Delete
         </button>
         <label>
@@ -114,7 +115,7 @@ export function ClusterDetail({ id }: { id: string }) {
           </select>
         </label>
         <button
-          onClick={() => act({ question: `Rebalance ${cluster.name} by ${rebalanceBy}? Slots move online between primaries until each holds its fair share.`, run: () => live.call('POST', `/v1/clusters/${id}/rebalance`, { by: rebalanceBy }) })}>
+          onClick={() => act({ question: `Rebalance ${cluster.name} by ${rebalanceBy}? Slots move online between primaries until each holds its fair share.`, run: () => live.sdk.clusters.rebalance(id, { by: rebalanceBy }) })}>
           Rebalance
         </button>
       </div>
@@ -134,7 +135,7 @@ export function ClusterDetail({ id }: { id: string }) {
             <span className="muted small">{s.slots.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(', ') || 'no slots'}</span>
             <ShardLoad skew={skew?.shards.find((k) => k.index === s.index)} />
             <button className="small" disabled={!s.primary || s.replicas.length === 0}
-              onClick={() => act({ question: `Switch over shard ${s.index} of ${cluster.name}? An in-sync replica becomes its primary (coordinated, nothing lost); ${s.primary ? `${s.primary.host}:${s.primary.port}` : 'the primary'} becomes a replica.`, run: () => live.call('POST', `/v1/clusters/${id}/shards/${s.index}/switchover`, {}) })}>
+              onClick={() => act({ question: `Switch over shard ${s.index} of ${cluster.name}? An in-sync replica becomes its primary (coordinated, nothing lost); ${s.primary ? `${s.primary.host}:${s.primary.port}` : 'the primary'} becomes a replica.`, run: () => live.sdk.clusters.switchover(id, s.index) })}>
               Switch over
             </button>
           </div>

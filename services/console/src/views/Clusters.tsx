@@ -11,7 +11,7 @@ const PAGE = 100;
 /** Every tenant's clusters (the admin key sees the whole fleet), or one tenant's. */
 export function Clusters() {
   const [tenantId, setTenantId] = useState('');
-  const { data, error, reload } = useResource<Page<Cluster>>(`/v1/clusters?limit=${PAGE}${tenantId ? `&tenantId=${tenantId}` : ''}`, (e) => e.clusterId !== null);
+  const { data, error, reload } = useResource(`clusters/${tenantId}`, (sdk) => sdk.clusters.page({ limit: PAGE, ...(tenantId ? { tenantId } : {}) }), (e) => e.clusterId !== null);
   const { tenants, names } = useTenants();
   const { stream } = useLive();
   return (

@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { ApiError, type FieldError } from '../api.ts';
+import { SlotplaneError, type FieldError } from '@slotplane/sdk';
+import { messageOf } from '../api.ts';
 import { useLive } from '../live.tsx';
-import type { AcceptedOperation, CreateClusterRequest } from '../types.ts';
+import type { CreateClusterRequest } from '../types.ts';
 
 const PERSISTENCE = ['none', 'aof', 'rdb'] as const;
 const FIELDS: Array<keyof CreateClusterRequest> = ['name', 'shards', 'replicasPerShard', 'maxMemoryMb', 'persistence'];
@@ -35,15 +36,13 @@ export function CreateCluster({ onCreated }: { onCreated: () => void }) {
       persistence: form.persistence,
     };
     try {
-      const res = await live.call<AcceptedOperation>('POST', '/v1/clusters', body);
+      const res = await live.sdk.clusters.create(body);
       setCreated(res.cluster.name);
       setForm((f) => ({ ...f, name: '' }));
       onCreated();
     } catch (err) {
-      if (err instanceof ApiError) {
-        setErrors(err.errors);
-        setFailure(err.message);
-      } else setFailure(err instanceof Error ? err.message : String(err));
+      if (err instanceof SlotplaneError) setErrors(err.errors);
+      setFailure(messageOf(err));
     } finally {
       setBusy(false);
     }

@@ -6,7 +6,7 @@ import { StatusBadge, When } from './bits.tsx';
 const FLEET_POLL_MS = 5000;
 
 export function Fleet() {
-  const { data, error } = useResource<{ items: Host[] }>('/v1/hosts', (e) => e.type.startsWith('host.') || e.type.startsWith('node.'), FLEET_POLL_MS);
+  const { data, error } = useResource('hosts', (sdk) => sdk.hosts.list(), (e) => e.type.startsWith('host.') || e.type.startsWith('node.'), FLEET_POLL_MS);
   return (
     <section>
       <h2>Fleet</h2>

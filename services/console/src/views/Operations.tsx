@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { messageOf } from '../api.ts';
 import { useLive, useResource } from '../live.tsx';
 import type { Cluster, Operation, Page } from '../types.ts';
 import { ProgressBar, StatusBadge, When } from './bits.tsx';
@@ -9,7 +10,7 @@ const PER_CLUSTER = 5;
 /** The latest operations of every cluster, newest first; read again on every operation event. */
 export function Operations() {
   const live = useLive();
-  const { data: clusters } = useResource<Page<Cluster>>('/v1/clusters?limit=100', (e) => e.type.startsWith('cluster.'));
+  const { data: clusters } = useResource('clusters', (sdk) => sdk.clusters.page({ limit: 100 }), (e) => e.type.startsWith('cluster.'));
   const [ops, setOps] = useState<Array<Operation & { clusterName: string }> | null>(null);
   const [error, setError] = useState<string | null>(null);
   // Bumped by every operation event (at most once per burst): the lists are read again.
@@ -32,15 +33,15 @@ export function Operations() {
     if (!clusters) return;
     let current = true;
     Promise.all(
-      clusters.items.map((c) => live.call<Page<Operation>>('GET', `/v1/clusters/${c.id}/operations?limit=100`).then((p) => p.items.slice(-PER_CLUSTER).map((o) => ({ ...o, clusterName: c.name })))),
+      clusters.items.map((c) => live.sdk.clusters.operationsPage(c.id, { limit: 100 }).then((p) => p.items.slice(-PER_CLUSTER).map((o) => ({ ...o, clusterName: c.name })))),
     ).then(
       (lists) => current && setOps(lists.flat().sort((a, b) => b.createdAt.localeCompare(a.createdAt))),
-      (err: unknown) => current && setError(err instanceof Error ? err.message : String(err)),
+      (err: unknown) => current && setError(messageOf(err)),
     );
     return () => {
       current = false;
     };
-  }, [clusters, opEvents, live.call]);
+  }, [clusters, opEvents, live.sdk]);
   return (
     <section>
       <h2>Operations</h2>

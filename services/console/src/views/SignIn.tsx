@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { call } from '../api.ts';
+import { clientFor, messageOf } from '../api.ts';
 
 /** Checks the pasted key against GET /v1/hosts, which needs an admin key, before keeping it. */
 export function SignIn({ onSignedIn }: { onSignedIn: (key: string) => void }) {
@@ -11,10 +11,10 @@ export function SignIn({ onSignedIn }: { onSignedIn: (key: string) => void }) {
     setBusy(true);
     setError(null);
     try {
-      await call(key.trim(), 'GET', '/v1/hosts');
+      await clientFor(key.trim()).hosts.list();
       onSignedIn(key.trim());
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(messageOf(err));
     } finally {
       setBusy(false);
     }

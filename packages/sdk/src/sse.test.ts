@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sseSplitter } from './api.ts';
+import { sseSplitter } from './sse.ts';
 
 const body = ': slotplane events\n\nid: 7\nevent: cluster.available\ndata: {"id":"7"}\n\n: keepalive\n\nid: 8\nevent: node.started\ndata: {"a":1,\ndata: "b":2}\n\n';
 
