@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusters, eq, newId, webhooks } from '@slotplane/db';
 import { Keyring, generateKey, inspect, parseKey } from '@slotplane/secrets';
-import { startApiHarness, type ApiHarness } from '@slotplane/testkit';
+import { childCommand, startApiHarness, type ApiHarness } from '@slotplane/testkit';
 import { parseNetworkPolicy } from '@slotplane/webhooks';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -20,8 +20,9 @@ function slotplane(args: string[], env: Record<string, string> = {}): Promise<{ 
   const base: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: h.database.url, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
   delete base.SECRETS_KEY;
   delete base.SECRETS_KEY_PREVIOUS;
-  // node --import tsx: one process, so a failpoint's SIGKILL is what the test sees.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/cli/src/main.ts', ...args], { cwd: root, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // One process, so a failpoint's SIGKILL is what the test sees.
+  const [node, cli] = childCommand('cli');
+  const child = spawn(node, [...cli, ...args], { cwd: root, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));

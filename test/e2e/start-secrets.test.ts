@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@slotplane/embedded';
 import { parseKey } from '@slotplane/secrets';
+import { childCommand } from '@slotplane/testkit';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'slotplane-start-secrets-'));
@@ -17,7 +18,8 @@ const base = 'http://127.0.0.101:21001';
 function slotplane(args: string[]) {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, HOST: '127.0.0.101', PORT: '21001', AGENT_PORT_MIN: '21100', AGENT_PORT_MAX: '21199' };
   for (const name of ['DATABASE_URL', 'REDIS_URL', 'SECRETS_KEY', 'SECRETS_KEY_PREVIOUS']) delete env[name];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/cli/src/main.ts', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [node, cli] = childCommand('cli');
+  const child = spawn(node, [...cli, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));

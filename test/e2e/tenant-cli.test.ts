@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startControlPlane, waitFor, type ControlPlane } from '@slotplane/testkit';
+import { childCommand, startControlPlane, waitFor, type ControlPlane } from '@slotplane/testkit';
 
 // The tenant CLI against a whole control plane: three agents on addresses of their own.
 const HOSTS = [
@@ -13,7 +13,7 @@ const HOSTS = [
   { name: 'host-c', address: '127.0.0.133', zone: 'c' },
 ];
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const cli = ['--import', 'tsx', 'services/cli/src/main.ts'];
+const [node, cli] = childCommand('cli');
 // No config file: the one in the developer's home (an "output", say) is not read.
 const noConfig = mkdtempSync(join(tmpdir(), 'slotplane-no-config-'));
 let cp: ControlPlane;
@@ -31,7 +31,7 @@ afterAll(async () => {
 
 function slotplane(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [...cli, ...args], { cwd: root, env }, (error, out, err) => resolve({ code: error ? Number(error.code ?? 1) : 0, out, err }));
+    execFile(node, [...cli, ...args], { cwd: root, env }, (error, out, err) => resolve({ code: error ? Number(error.code ?? 1) : 0, out, err }));
   });
 }
 
@@ -47,7 +47,7 @@ describe('slotplane clusters with --wait and events tail, on a real control plan
   });
 
   it('scale --wait adds a shard while events tail shows the operation succeed', { timeout: 180_000 }, async () => {
-    const tail = spawn(process.execPath, [...cli, 'events', 'tail', '--cluster', 'tenant-cli', '--from-start', '--output', 'json'], { cwd: root, env });
+    const tail = spawn(node, [...cli, 'events', 'tail', '--cluster', 'tenant-cli', '--from-start', '--output', 'json'], { cwd: root, env });
     let lines = '';
     tail.stdout.on('data', (chunk: Buffer) => (lines += chunk.toString()));
     const types = () => lines.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { type: string }).type);

@@ -12,10 +12,9 @@ import type { WebhookRetry } from '@slotplane/queue';
 import type { NetworkPolicy } from '@slotplane/webhooks';
 import { startWorker, type RunningWorker } from '@slotplane/worker';
 import { startApiHarness, type ApiHarness } from './api.ts';
+import { childCommand } from './bundles.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
-// node --import tsx: one process, so a SIGKILL hits the agent or worker itself, not a wrapper.
-const node = (script: string) => [process.execPath, ['--import', 'tsx', script]] as const;
 
 /** A stand-in host; `diskMb` puts its agent's data dir on a tmpfs of that size (see startControlPlane). */
 export interface HostSpec {
@@ -102,7 +101,7 @@ export async function startControlPlane(opts: {
   const children: ChildProcess[] = [];
 
   const spawnAgent = (h: HostSpec, dataDir: string, enrollToken: string) => {
-    const [bin, pre] = node('packages/agent/src/main.ts');
+    const [bin, pre] = childCommand('agent');
     const args = [...pre, '--api-url', baseUrl, '--enroll-token', enrollToken, '--name', h.name, '--address', h.address,
       '--port-min', String(opts.portMin), '--port-max', String(opts.portMax), '--data-dir', dataDir, ...(h.zone ? ['--zone', h.zone] : [])];
     const options: SpawnOptions = { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } };
@@ -210,7 +209,7 @@ export async function startControlPlane(opts: {
       return api.secrets.decrypt(row!.pw);
     },
     startWorkerProcess(failpoint, extraEnv = {}) {
-      const [bin, args] = node('services/worker/src/main.ts');
+      const [bin, args] = childCommand('worker');
       // TEST_WORKER_LOG_LEVEL (e.g. debug) writes each worker process's log to a file of its own, named on stderr.
       const level = process.env.TEST_WORKER_LOG_LEVEL;
       const logFile = level ? join(tmpdir(), `slotplane-worker-${Date.now()}-${children.length}.log`) : undefined;

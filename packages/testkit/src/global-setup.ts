@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '@slotplane/db';
 import { startRedisServer, startThrowawayPostgres } from '@slotplane/embedded';
+import { buildChildBundles } from './bundles.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,6 +15,8 @@ declare module 'vitest' {
     databasePrefix: string;
     /** A private redis-server for queues. */
     redisUrl: string;
+    /** Whether the agents', workers' and CLI's bundles were built for this run (childCommand). */
+    childBundles: boolean;
   }
 }
 
@@ -26,9 +29,10 @@ export const withDatabase = (url: string, name: string) => {
 /**
  * Once per `vitest run`: a real Postgres (DATABASE_URL, or a throwaway server from the
  * machine's binaries), a template database with every migration applied, and a private
- * redis-server on a free port. Nothing shared on the machine is touched but new databases.
+ * redis-server on a free port; the bundles of the processes tests start. Nothing shared on the machine is touched but new databases.
  */
 export default async function setup(project: TestProject) {
+  const bundles = buildChildBundles();
   const throwaway = process.env.DATABASE_URL ? undefined : await startThrowawayPostgres();
   const postgresUrl = process.env.DATABASE_URL ?? throwaway!.url;
   const prefix = `slotplane_t${randomBytes(4).toString('hex')}`;
@@ -46,6 +50,8 @@ export default async function setup(project: TestProject) {
   project.provide('templateDatabase', template);
   project.provide('databasePrefix', prefix);
   project.provide('redisUrl', redis.url);
+  await bundles;
+  project.provide('childBundles', true);
 
   return async () => {
     await redis.stop();

@@ -6,3 +6,4 @@ export { tenantClient } from './client.ts';
 export { loseShardData } from './data-loss.ts';
 export { fillToLastByte } from './fill-disk.ts';
 export { placeNode } from './fixtures.ts';
+export { childCommand, cliCommand } from './bundles.ts';

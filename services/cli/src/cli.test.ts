@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cliCommand } from '@slotplane/testkit';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'slotplane-cli-'));
@@ -14,7 +15,7 @@ function slotplane(...args: string[]): Promise<{ code: number; out: string; err:
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
   delete env.DATABASE_URL;
   return new Promise((resolve) => {
-    execFile(join(root, 'node_modules/.bin/tsx'), ['services/cli/src/main.ts', ...args], { cwd: root, env }, (error, out, err) =>
+    execFile(...cliCommand(args), { cwd: root, env }, (error, out, err) =>
       resolve({ code: error ? Number(error.code ?? 1) : 0, out, err }),
     );
   });

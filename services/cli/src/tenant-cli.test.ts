@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loseShardData, startApiHarness, waitFor, type ApiHarness } from '@slotplane/testkit';
+import { cliCommand, loseShardData, startApiHarness, waitFor, type ApiHarness } from '@slotplane/testkit';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 // No config file but the ones a test writes: the one in the developer's home is not read.
@@ -27,7 +27,7 @@ afterAll(async () => {
 /** Runs `slotplane <args>` against the API under test. */
 function slotplane(args: string[], environment = env): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    execFile(join(root, 'node_modules/.bin/tsx'), ['services/cli/src/main.ts', ...args], { cwd: root, env: environment }, (error, out, err) =>
+    execFile(...cliCommand(args), { cwd: root, env: environment }, (error, out, err) =>
       resolve({ code: error ? Number(error.code ?? 1) : 0, out, err }),
     );
   });
@@ -137,7 +137,7 @@ describe('slotplane clusters, operations (a tenant, over the API)', () => {
 describe('slotplane events tail --type', () => {
   /** `events tail --from-start --output json <args>` until `done` holds for the types it printed; returns them. */
   async function tailTypes(args: string[], done: (types: string[]) => boolean): Promise<string[]> {
-    const tail = spawn(process.execPath, ['--import', 'tsx', 'services/cli/src/main.ts', 'events', 'tail', '--from-start', '--output', 'json', ...args], { cwd: root, env });
+    const tail = spawn(...cliCommand(['events', 'tail', '--from-start', '--output', 'json', ...args]), { cwd: root, env });
     let lines = '';
     tail.stdout.on('data', (chunk: Buffer) => (lines += chunk.toString()));
     const types = () => lines.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { type: string }).type);

@@ -5,7 +5,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startApiHarness, type ApiHarness } from '@slotplane/testkit';
+import { cliCommand, startApiHarness, type ApiHarness } from '@slotplane/testkit';
 import { UsageError } from './command.ts';
 import { CONFIG_COMMANDS } from './config-commands.ts';
 import { configPathOf, connectionOf, readConfigFile } from './tenant-config.ts';
@@ -138,7 +138,7 @@ describe('the slotplane binary configured by the config file alone', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: xdg };
     for (const name of ['SLOTPLANE_API_URL', 'SLOTPLANE_API_KEY', 'SLOTPLANE_CONFIG']) delete env[name];
     return new Promise((resolve) => {
-      execFile(join(root, 'node_modules/.bin/tsx'), ['services/cli/src/main.ts', ...args], { cwd: root, env }, (error, out, err) =>
+      execFile(...cliCommand(args), { cwd: root, env }, (error, out, err) =>
         resolve({ code: error ? Number(error.code ?? 1) : 0, out, err }),
       );
     });
