@@ -1,12 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Cluster as RedisCluster } from 'ioredis';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTenant } from '@slotplane/api';
-import { CONSOLE_BASE, buildConsole } from '@slotplane/console';
+import { CONSOLE_BASE } from '@slotplane/console';
 import { eq, nodes } from '@slotplane/db';
 import { startControlPlane, tenantClient, type ControlPlane } from '@slotplane/testkit';
 
@@ -25,7 +24,6 @@ const HOSTS = [
 
 describe.skipIf(!haveChromium)('the admin console, in headless Chromium against a real control plane', () => {
   let cp: ControlPlane;
-  let dist: string;
   let browser: Browser;
   let page: Page;
   let adminKey: string;
@@ -40,8 +38,8 @@ describe.skipIf(!haveChromium)('the admin console, in headless Chromium against 
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    dist = await buildConsole(mkdtempSync(join(tmpdir(), 'slotplane-console-')), { force: true });
-    cp = await startControlPlane({ hosts: HOSTS, portMin: 14500, portMax: 14599, console: { dir: dist, path: CONSOLE_BASE } });
+    // The console this run's global setup built.
+    cp = await startControlPlane({ hosts: HOSTS, portMin: 14500, portMax: 14599, console: { dir: inject('consoleDir'), path: CONSOLE_BASE } });
     adminKey = (await createTenant(cp.api.database.db, 'ops', 'admin')).apiKey;
     ({ call } = tenantClient(cp.api.app, { authorization: `Bearer ${adminKey}` }));
     browser = await chromium.launch({ executablePath: CHROMIUM });
@@ -51,7 +49,6 @@ describe.skipIf(!haveChromium)('the admin console, in headless Chromium against 
   afterAll(async () => {
     await browser?.close();
     await cp?.stop();
-    if (dist) rmSync(dist, { recursive: true, force: true });
   });
 
   it('is served at /console, outside the OpenAPI document', async () => {

@@ -4,6 +4,7 @@ import { countSlots } from '@slotplane/core';
 import { and, asc, clusters, eq, events, newId, slotMoves } from '@slotplane/db';
 import { NodeAdmin } from '@slotplane/redis-admin';
 import { startControlPlane, tenantClient, waitFor, type ControlPlane } from '@slotplane/testkit';
+import { Lease, LeaseBusy } from '@slotplane/worker';
 import { startCountedWrites } from './counted-writes.ts';
 
 // Where slots and primaries sit, on a running 3x1 cluster: skew, rebalance by memory, switchover, a move cut after its keys were copied.
@@ -145,14 +146,23 @@ describe('a 3x1 cluster whose first shard holds big keys', () => {
       // A worker that died mid-move: the journal says draining, both slots are open, and a
       // MIGRATE ... COPY left the keys on the target too. The source kept serving its copies
       // (clients are sent to the target only for keys the source lacks), and one changed there.
-      const srcId = await src.myId();
-      const dstId = await dst.myId();
-      // Journaled first, as the worker does before every command of a move.
-      await cp.api.database.db.insert(slotMoves).values([lo, hi].map((slot) => ({ id: newId(), clusterId, slot, sourceNodeId: from.id, targetNodeId: to.id, state: 'draining' as const })));
-      await dst.setSlots([lo, hi], 'IMPORTING', srcId);
-      await src.setSlots([lo, hi], 'MIGRATING', dstId);
-      for (const key of [same, differ]) await src.redis.call('MIGRATE', to.host, String(to.port), key, '0', '5000', 'COPY', 'AUTH2', 'slotplane', adminPassword);
-      await src.redis.set(differ, 'mine');
+      // Staged under the cluster's lease, as that worker held it: the live worker, which may be in
+      // a pass of its own, would otherwise see slots importing that its snapshot of the journal
+      // lacks, and rightly close them as strays (and the test wait for a move that is no more).
+      const db = cp.api.database.db;
+      const lease = await waitFor('the cluster lease', () => Lease.acquire(db, clusterId, 'the worker that dies', 30_000).catch((err: unknown) => (err instanceof LeaseBusy ? undefined : Promise.reject(err))), { timeoutMs: 30_000, intervalMs: 50 });
+      try {
+        const srcId = await src.myId();
+        const dstId = await dst.myId();
+        // Journaled first, as the worker does before every command of a move.
+        await db.insert(slotMoves).values([lo, hi].map((slot) => ({ id: newId(), clusterId, slot, sourceNodeId: from.id, targetNodeId: to.id, state: 'draining' as const })));
+        await dst.setSlots([lo, hi], 'IMPORTING', srcId);
+        await src.setSlots([lo, hi], 'MIGRATING', dstId);
+        for (const key of [same, differ]) await src.redis.call('MIGRATE', to.host, String(to.port), key, '0', '5000', 'COPY', 'AUTH2', 'slotplane', adminPassword);
+        await src.redis.set(differ, 'mine');
+      } finally {
+        await lease.release();
+      }
       await cp.api.queue.enqueue(clusterId);
 
       // The move finishes by itself, every key with the value clients last wrote.

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { waitFor } from '@slotplane/embedded';
 import { parseKey } from '@slotplane/secrets';
 import { childCommand } from '@slotplane/testkit';
@@ -16,7 +16,7 @@ const running: ChildProcess[] = [];
 const base = 'http://127.0.0.101:21001';
 
 function slotplane(args: string[]) {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, HOST: '127.0.0.101', PORT: '21001', AGENT_PORT_MIN: '21100', AGENT_PORT_MAX: '21199' };
+  const env: NodeJS.ProcessEnv = { ...process.env, CONSOLE_DIR: inject('consoleDir'), DATA_DIR: dataDir, HOST: '127.0.0.101', PORT: '21001', AGENT_PORT_MIN: '21100', AGENT_PORT_MAX: '21199' };
   for (const name of ['DATABASE_URL', 'REDIS_URL', 'SECRETS_KEY', 'SECRETS_KEY_PREVIOUS']) delete env[name];
   const [node, cli] = childCommand('cli');
   const child = spawn(node, [...cli, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });

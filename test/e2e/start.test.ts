@@ -111,6 +111,9 @@ describe('slotplane start (embedded defaults)', () => {
 
     const docs = await fetch(`${base}/docs`);
     expect(docs.status).toBe(200);
+    // The one test where start builds the admin console itself (the others serve the run's CONSOLE_DIR).
+    expect(first.output()).toContain(`${base}/console/`);
+    expect((await fetch(`${base}/console/`)).status).toBe(200);
     const spec = (await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string };
     expect(spec.openapi).toMatch(/^3\./);
 

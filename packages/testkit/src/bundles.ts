@@ -9,7 +9,10 @@ import { build, type Plugin } from 'esbuild';
 import { inject } from 'vitest';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
-const outDir = join(root, 'node_modules/.cache/slotplane-test');
+const cacheDir = join(root, 'node_modules/.cache/slotplane-test');
+const outDir = join(cacheDir, 'bin');
+/** The admin console, built once per run: every `start` and the console's browser test serve it. */
+export const consoleDir = join(cacheDir, 'console');
 
 /** What tests start as a process of its own, and its entry point. */
 export const ENTRIES = {

@@ -3,7 +3,8 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '@slotplane/db';
 import { startRedisServer, startThrowawayPostgres } from '@slotplane/embedded';
-import { buildChildBundles } from './bundles.ts';
+import { buildConsole } from '@slotplane/console';
+import { buildChildBundles, consoleDir } from './bundles.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,6 +18,8 @@ declare module 'vitest' {
     redisUrl: string;
     /** Whether the agents', workers' and CLI's bundles were built for this run (childCommand). */
     childBundles: boolean;
+    /** The admin console built for this run (CONSOLE_DIR for `start`). */
+    consoleDir: string;
   }
 }
 
@@ -33,6 +36,7 @@ export const withDatabase = (url: string, name: string) => {
  */
 export default async function setup(project: TestProject) {
   const bundles = buildChildBundles();
+  const builtConsole = buildConsole(consoleDir, { force: true });
   const throwaway = process.env.DATABASE_URL ? undefined : await startThrowawayPostgres();
   const postgresUrl = process.env.DATABASE_URL ?? throwaway!.url;
   const prefix = `slotplane_t${randomBytes(4).toString('hex')}`;
@@ -52,6 +56,7 @@ export default async function setup(project: TestProject) {
   project.provide('redisUrl', redis.url);
   await bundles;
   project.provide('childBundles', true);
+  project.provide('consoleDir', await builtConsole);
 
   return async () => {
     await redis.stop();

@@ -30,9 +30,10 @@ const StartEnv = TenancyEnv.extend({
   WEBHOOK_ALLOWED_NETWORKS: networkPolicyEnv('public,127.0.0.0/8,::1/128'),
   // As the worker's (default there: 1024): the one host takes new nodes only with this much free disk.
   HOST_MIN_FREE_DISK_MB: z.coerce.number().int().min(0).optional(),
+  // A console built beforehand (its index.html and assets) to serve instead of building one.
+  CONSOLE_DIR: z.string().min(1).optional(),
 });
 
-/** Reuses the default tenant's key from the data dir, or issues one and writes it there. */
 /**
  * Reuses a key kept in the data dir, or issues one and writes it there: the `default` tenant's
  * write key, and the `operator`'s admin key (tenants, keys, hosts, metrics), since the CLI cannot
@@ -111,11 +112,15 @@ export async function start(): Promise<void> {
     queueConnection.disconnect();
   });
   // The admin console is built into the data dir, which this process holds locked (skipped when
-  // that build is fresh); without it the API still runs.
-  const consoleDir = await buildConsole(join(dir, 'console')).catch((err: unknown) => {
-    logger.warn({ err }, 'the admin console could not be built: /console is not served');
-    return undefined;
-  });
+  // that build is fresh), unless CONSOLE_DIR names one built already; without it the API still runs.
+  const consoleDir = env.CONSOLE_DIR
+    ? existsSync(join(env.CONSOLE_DIR, 'index.html'))
+      ? env.CONSOLE_DIR
+      : (logger.warn({ dir: env.CONSOLE_DIR }, 'CONSOLE_DIR holds no index.html: /console is not served'), undefined)
+    : await buildConsole(join(dir, 'console')).catch((err: unknown) => {
+        logger.warn({ err }, 'the admin console could not be built: /console is not served');
+        return undefined;
+      });
   const consoleFiles = consoleDir ? { console: { dir: consoleDir, path: CONSOLE_BASE } } : {};
   // One API process: its rate limits are counted in memory.
   const app = await buildApp({ database, queue, queues, logger, secrets, webhookNetworks: env.WEBHOOK_ALLOWED_NETWORKS, ...consoleFiles, ...tenancyDeps(env) });

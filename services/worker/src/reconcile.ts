@@ -64,9 +64,11 @@ export async function reconcileCluster(ctx: ReconcileContext, clusterId: string)
           await perform({ db, log, lease, cluster, admins, rows: observation.rows }, next.phase, next.steps);
           continue;
         case 'wait':
+          log.debug({ phase: next.phase, delayMs: next.delayMs }, 'waiting');
           await recordProgress(settle, next);
           return { kind: 'again', delayMs: next.delayMs };
         case 'done':
+          log.debug('converged');
           // False when the spec changed since this pass read it: plan again for the new one.
           if (!(await recordConverged(settle, observation.observed.requests.map((r) => r.operationId)))) continue;
           if (cluster.deletionRequestedAt) return { kind: 'finished' };
