@@ -21,7 +21,11 @@ const SPECIAL: Array<[string, number, 'ipv4' | 'ipv6']> = [
   ['169.254.0.0', 16, 'ipv4'], ['172.16.0.0', 12, 'ipv4'], ['192.0.0.0', 24, 'ipv4'], ['192.0.2.0', 24, 'ipv4'],
   ['192.88.99.0', 24, 'ipv4'], ['192.168.0.0', 16, 'ipv4'], ['198.18.0.0', 15, 'ipv4'], ['198.51.100.0', 24, 'ipv4'],
   ['203.0.113.0', 24, 'ipv4'], ['224.0.0.0', 4, 'ipv4'], ['240.0.0.0', 4, 'ipv4'],
-  ['::', 128, 'ipv6'], ['::1', 128, 'ipv6'], ['64:ff9b::', 96, 'ipv6'], ['64:ff9b:1::', 48, 'ipv6'], ['100::', 64, 'ipv6'],
+  // IPv4-compatible (::a.b.c.d, deprecated; :: and ::1 too) and IPv4-translated (::ffff:0:a.b.c.d)
+  // addresses carry an IPv4 address that may be private; IPv4-mapped ones (::ffff:a.b.c.d) are
+  // checked as the IPv4 address they carry, by BlockList itself. NAT64, Teredo (2001::/32) and
+  // 6to4 embed one too: refused with their ranges, as is deprecated site-local fec0::/10.
+  ['::', 96, 'ipv6'], ['::ffff:0:0:0', 96, 'ipv6'], ['64:ff9b::', 96, 'ipv6'], ['fec0::', 10, 'ipv6'], ['64:ff9b:1::', 48, 'ipv6'], ['100::', 64, 'ipv6'],
   ['2001::', 23, 'ipv6'], ['2001:db8::', 32, 'ipv6'], ['2002::', 16, 'ipv6'], ['fc00::', 7, 'ipv6'], ['fe80::', 10, 'ipv6'], ['ff00::', 8, 'ipv6'],
 ];
 const special = new BlockList();

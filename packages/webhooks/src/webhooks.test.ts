@@ -37,6 +37,14 @@ describe('the networks webhooks may reach', () => {
       expect(isAllowedAddress(publicOnly, no), no).toBe(false);
     }
   });
+  it('refuses every IPv6 form that carries a non-public IPv4 address, and site-local', async () => {
+    const forms = ['::ffff:7f00:1', '::ffff:127.0.0.1', '::7f00:1', '::127.0.0.1', '::a9fe:a9fe', '::ffff:0:7f00:1', '64:ff9b::7f00:1', '2002:7f00:1::1', '2001:0:4136:e378:8000:63bf:3fff:fdd2', 'fec0::1', 'feff::1'];
+    for (const no of forms) expect(isAllowedAddress(publicOnly, no), no).toBe(false);
+    for (const no of forms) await expect(resolveTarget(publicOnly, `http://[${no}]/hook`), no).rejects.toBeInstanceOf(TargetRefused);
+    // A mapped public address is the public address.
+    expect(isAllowedAddress(publicOnly, '::ffff:808:808')).toBe(true);
+  });
+
   it('allows what is configured besides, and only that without "public"', () => {
     const dev = parseNetworkPolicy('public, 127.0.0.0/8, ::1/128');
     expect(isAllowedAddress(dev, '127.0.0.5')).toBe(true);

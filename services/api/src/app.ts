@@ -11,7 +11,7 @@ import type { Keyring } from '@slotplane/secrets';
 import type { NetworkPolicy } from '@slotplane/webhooks';
 import { authenticate, requireScope } from './auth.ts';
 import { installRateLimit } from './rate-limit.ts';
-import { parseJsonBody } from './json-body.ts';
+import { checkRequestTarget, parseJsonBody } from './json-body.ts';
 import { clientErrorHandler, frameworkErrors, installErrorHandling, problems } from './errors.ts';
 import { registerOpenApi } from './openapi-docs.ts';
 import { agentRoutes } from './routes/agent.ts';
@@ -82,13 +82,15 @@ export async function buildApp(deps: ApiDeps): Promise<Api> {
   // object (a 400 about the body's shape); any other type is a 415.
   app.removeContentTypeParser('text/plain');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+  // As bytes: the parser checks they are UTF-8 (a string would have replaced what is not).
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
     try {
-      done(null, parseJsonBody(body as string));
+      done(null, parseJsonBody(body as Buffer));
     } catch (err) {
       done(err as Error, undefined);
     }
   });
+  app.addHook('onRequest', async (request) => checkRequestTarget(request.url));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

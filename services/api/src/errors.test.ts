@@ -114,6 +114,43 @@ describe('inputs read the same way everywhere', () => {
     expect(list.items.map((c: { name: string }) => c.name)).not.toContain('plain');
   });
 
+  it('a body nested deeper than 32 levels is a 400 saying so, however deep (8,000 levels crashed the parser once)', async () => {
+    for (const depth of [33, 8000, 20_000]) {
+      const res = await post(`{"name":"deep","shards":1,"replicasPerShard":0,"redisConfig":${'['.repeat(depth)}${']'.repeat(depth)}}`);
+      expect(res.statusCode, String(depth)).toBe(400);
+      expect(res.json().errors, String(depth)).toEqual([{ field: 'body', message: 'nests deeper than 32 levels' }]);
+    }
+    // Brackets inside strings are text, not nesting.
+    const named = await post(`{"name":"deep","shards":1,"replicasPerShard":0,"tenantId":"${'['.repeat(40)}"}`);
+    expect(named.json().errors.map((e: { field: string }) => e.field)).not.toContain('body');
+    const list = (await h.app.inject({ url: '/v1/clusters', headers: auth })).json();
+    expect(list.items.map((c: { name: string }) => c.name)).not.toContain('deep');
+  });
+
+  it('a NUL character anywhere is a 400 naming where, and creates nothing', async () => {
+    const inName = await post('{"name":"nul\\u0000","shards":1,"replicasPerShard":0}');
+    expect(inName.statusCode).toBe(400);
+    expect(inName.json().errors).toEqual([{ field: 'body.name', message: 'must not contain a NUL character' }]);
+    const inConfig = await post('{"name":"nul","shards":1,"replicasPerShard":0,"redisConfig":{"maxmemory-policy":"a\\u0000b"}}');
+    expect(inConfig.json().errors).toEqual([{ field: 'body.redisConfig.maxmemory-policy', message: 'must not contain a NUL character' }]);
+    // Postgres cannot store a NUL: in a query it was a 500.
+    const inQuery = await h.app.inject({ url: '/v1/clusters?name=%00', headers: auth });
+    expect(inQuery.statusCode).toBe(400);
+    expect(inQuery.json().errors).toEqual([{ field: 'query', message: 'must not contain a NUL character (%00)' }]);
+    const list = (await h.app.inject({ url: '/v1/clusters', headers: auth })).json();
+    expect(list.items.map((c: { name: string }) => c.name)).not.toContain('nul');
+  });
+
+  it('bytes that are not UTF-8 are a 400, in the body or in a percent-escape', async () => {
+    const body = Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc3, 0x28]), Buffer.from('","shards":1,"replicasPerShard":0}')]);
+    const res = await h.app.inject({ method: 'POST', url: '/v1/clusters', headers: { ...auth, 'content-type': 'application/json' }, payload: body });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([{ field: 'body', message: 'is not valid UTF-8' }]);
+    const query = await h.app.inject({ url: '/v1/clusters?name=%C3%28', headers: auth });
+    expect(query.statusCode).toBe(400);
+    expect(query.json().errors).toEqual([{ field: 'query', message: 'has a percent-escape that is not UTF-8' }]);
+  });
+
   it('a body that is not JSON says so', async () => {
     const res = await post('{"name":');
     expect(res.json()).toMatchObject({ status: 400, errors: [{ field: 'body', message: 'is not valid JSON' }] });
