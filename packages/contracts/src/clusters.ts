@@ -15,6 +15,9 @@ export type Durability = z.infer<typeof Durability>;
 /** Why a cluster without replicas cannot be strict. */
 export const STRICT_NEEDS_REPLICAS = 'strict needs replicasPerShard >= 1 (a primary without a replica would refuse every write); use relaxed';
 
+/** The lowest maxclients a tenant may set: with 1, the control plane could no longer reach the node to undo it. */
+export const MIN_MAXCLIENTS = 128;
+
 /**
  * The redis.conf keys a tenant may set. Everything else (ports, cluster mode, passwords,
  * timeouts the control plane depends on) belongs to Slotplane.
@@ -31,7 +34,13 @@ export const RedisConfig = z
     'slowlog-max-len': z.number().int().min(0).max(100_000).optional(),
     'cluster-allow-reads-when-down': z.enum(['yes', 'no']).optional(),
     hz: z.number().int().min(1).max(500).optional(),
-    maxclients: z.number().int().min(1).max(100_000).optional(),
+    maxclients: z
+      .number()
+      .int()
+      .min(MIN_MAXCLIENTS, `must be at least ${MIN_MAXCLIENTS}: room for the control plane's connections, replicas and slot migration`)
+      .max(100_000)
+      .optional()
+      .describe(`Client connections a node takes, ${MIN_MAXCLIENTS}-100000. Replicas and the control plane count among them: below the floor a node could lock them out.`),
   })
   .meta({ id: 'RedisConfig' });
 export type RedisConfig = z.infer<typeof RedisConfig>;

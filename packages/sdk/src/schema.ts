@@ -1721,6 +1721,7 @@ export interface components {
             /** @enum {string} */
             "cluster-allow-reads-when-down"?: "yes" | "no";
             hz?: number;
+            /** @description Client connections a node takes, 128-100000. Replicas and the control plane count among them: below the floor a node could lock them out. */
             maxclients?: number;
         };
         RedisConfigInput: {
@@ -1735,6 +1736,7 @@ export interface components {
             /** @enum {string} */
             "cluster-allow-reads-when-down"?: "yes" | "no";
             hz?: number;
+            /** @description Client connections a node takes, 128-100000. Replicas and the control plane count among them: below the floor a node could lock them out. */
             maxclients?: number;
         };
         RotatePasswordRequest: {

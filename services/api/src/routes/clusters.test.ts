@@ -78,6 +78,21 @@ describe('POST /v1/clusters', () => {
     expect(after.json().items).toHaveLength(before.json().items.length);
   });
 
+  it('refuses a maxclients that would lock the control plane out (1 did: the PATCH undoing it could not reach the nodes), on create and on PATCH', async () => {
+    const res = await create({ ...valid('locked-out'), redisConfig: { maxclients: 1 } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([{ field: 'body.redisConfig.maxclients', message: expect.stringMatching(/at least 128: room for the control plane/) }]);
+    const made = (await create(valid('roomy'))).json();
+    const patched = await h.app.inject({ method: 'PATCH', url: `/v1/clusters/${made.cluster.id}`, headers: alice, payload: { redisConfig: { maxclients: 127 } } });
+    expect(patched.statusCode).toBe(400);
+    expect(patched.json().errors[0].field).toBe('body.redisConfig.maxclients');
+    const kept = (await h.app.inject({ method: 'GET', url: `/v1/clusters/${made.cluster.id}`, headers: alice })).json();
+    expect(kept.spec.redisConfig).toEqual({});
+    expect(kept.generation).toBe(1);
+    const ok = await h.app.inject({ method: 'PATCH', url: `/v1/clusters/${made.cluster.id}`, headers: alice, payload: { redisConfig: { maxclients: 128 } } });
+    expect(ok.statusCode).toBe(202);
+  });
+
   it('says a missing field is required', async () => {
     const res = await create({ name: 'x' });
     expect(res.json().errors).toEqual(
