@@ -46,7 +46,7 @@ export const errorStatus = {
 export type ErrorCode = keyof typeof errorStatus;
 export const ErrorCodeSchema = z.enum(Object.keys(errorStatus) as [ErrorCode, ...ErrorCode[]]);
 
-export const QuotaName = z.enum(['clusters', 'nodes', 'memoryMb']);
+export const QuotaName = z.enum(['clusters', 'nodes', 'memoryMb', 'webhooks', 'apiKeys']);
 export type QuotaName = z.infer<typeof QuotaName>;
 
 export const FieldError = z

@@ -309,7 +309,7 @@ export interface paths {
         };
         /**
          * The event log live, as Server-Sent Events; resumes after Last-Event-ID (or ?cursor=)
-         * @description Each event is sent as `id:` (its cursor), `event:` (its type) and `data:` (the event JSON), in the order of GET /v1/events; a comment line every 15 s keeps the connection open. Reconnect with the last id in Last-Event-ID to get every later event exactly once. Events written through any API instance or worker reach every stream (Postgres NOTIFY wakes them; the log in Postgres is what they send). Not available through the serverless adapter, whose responses are buffered: poll GET /v1/events there.
+         * @description Each event is sent as `id:` (its cursor), `event:` (its type) and `data:` (the event JSON), in the order of GET /v1/events; a comment line every 15 s keeps the connection open. Reconnect with the last id in Last-Event-ID to get every later event exactly once. Events written through any API instance or worker reach every stream (Postgres NOTIFY wakes them; the log in Postgres is what they send). Not available through the serverless adapter, whose responses are buffered: poll GET /v1/events there. A key holds at most EVENT_STREAMS_PER_KEY streams (default 10) open at once on one API instance; another is a 429.
          */
         get: operations["streamEvents"];
         put?: never;
@@ -332,7 +332,7 @@ export interface paths {
         put?: never;
         /**
          * Have events POSTed to a URL, signed; the signing secret is in this response only
-         * @description Every event written after this call that the key may read (the tenant's; with an admin key every tenant's and the hosts') and that `types` lets through is POSTed as the event JSON of GET /v1/events, with `Slotplane-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>` and an `Idempotency-Key` that stays the same across retries. Any answer but a 2xx is retried with exponential backoff (10 s doubling, at most an hour apart) for about 12 hours. Deliveries are not ordered: order by GET /v1/events. The URL must resolve only to networks the operator allows (public addresses by default), checked again at every attempt.
+         * @description Every event written after this call that the key may read (the tenant's; with an admin key every tenant's and the hosts') and that `types` lets through is POSTed as the event JSON of GET /v1/events, with `Slotplane-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>` and an `Idempotency-Key` that stays the same across retries. Any answer but a 2xx is retried with exponential backoff (10 s doubling, at most an hour apart) for about 12 hours. Deliveries are not ordered: order by GET /v1/events. The URL must resolve only to networks the operator allows (public addresses by default), checked again at every attempt. A tenant has at most WEBHOOKS_PER_TENANT webhooks (default 10; 403 quota_exceeded).
          */
         post: operations["createWebhook"];
         delete?: never;
@@ -427,7 +427,7 @@ export interface paths {
         put?: never;
         /**
          * Make an API key; the key is in this response only
-         * @description A key can make keys of its own scope or a lower one (read < write < admin).
+         * @description A key can make keys of its own scope or a lower one (read < write < admin). A tenant holds at most API_KEYS_PER_TENANT live keys (default 100; 403 quota_exceeded): revoke one to make another.
          */
         post: operations["createApiKey"];
         delete?: never;
@@ -1688,7 +1688,7 @@ export interface components {
             /** @description For quota_exceeded: which quota, its limit, what is in use and what the request asked for. */
             quota?: {
                 /** @enum {string} */
-                name: "clusters" | "nodes" | "memoryMb";
+                name: "clusters" | "nodes" | "memoryMb" | "webhooks" | "apiKeys";
                 limit: number;
                 /** @description In use before this request. */
                 used: number;

@@ -28,7 +28,7 @@ export interface ApiHarness {
 
 /** The real API on a fresh database and the run's redis-server, with a queue prefix of its own. */
 export async function startApiHarness(
-  opts: { hostLostAfterMs?: number | undefined; webhookNetworks?: NetworkPolicy | undefined; secrets?: Keyring } & Pick<ApiDeps, 'quotas' | 'rateLimitPerMinute' | 'rateLimitRedis' | 'rateLimitWindowMs' | 'console'> = {},
+  opts: { hostLostAfterMs?: number | undefined; webhookNetworks?: NetworkPolicy | undefined; secrets?: Keyring } & Pick<ApiDeps, 'quotas' | 'limits' | 'rateLimitPerMinute' | 'rateLimitRedis' | 'rateLimitWindowMs' | 'console'> = {},
 ): Promise<ApiHarness> {
   const database = await createTestDatabase();
   const redisUrl = inject('redisUrl');

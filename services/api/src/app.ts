@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDe
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import type { Usage } from '@slotplane/contracts';
+import type { Limits } from './store/tenants.ts';
 import type { Database } from '@slotplane/db';
 import type { Logger } from '@slotplane/logger';
 import type { Queue } from '@slotplane/queue';
@@ -52,6 +53,8 @@ export interface ApiDeps {
   rateLimitWindowMs?: number;
   /** Where webhook URLs may resolve to (default: public addresses only). */
   webhookNetworks?: NetworkPolicy;
+  /** Caps per tenant and per key (default DEFAULT_LIMITS). */
+  limits?: Limits;
   /** The built admin console, served when given (the embedded start builds and passes it). */
   console?: ConsoleFiles;
 }

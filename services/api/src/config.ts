@@ -3,7 +3,7 @@ import { LogLevel, parseEnv } from '@slotplane/contracts';
 import { HOST_LOST_AFTER_MS } from '@slotplane/core';
 import { secretsEnv } from '@slotplane/secrets';
 import { networkPolicyEnv } from '@slotplane/webhooks';
-import { DEFAULT_QUOTAS } from './store/tenants.ts';
+import { DEFAULT_LIMITS, DEFAULT_QUOTAS } from './store/tenants.ts';
 
 /** Limits on tenants: quotas of tenants without their own, and requests per minute per key. */
 export const TenancyEnv = z.object({
@@ -11,10 +11,14 @@ export const TenancyEnv = z.object({
   QUOTA_MAX_NODES: z.coerce.number().int().min(0).default(DEFAULT_QUOTAS.nodes),
   QUOTA_MAX_MEMORY_MB: z.coerce.number().int().min(0).default(DEFAULT_QUOTAS.memoryMb),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  WEBHOOKS_PER_TENANT: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.webhooksPerTenant),
+  API_KEYS_PER_TENANT: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.apiKeysPerTenant),
+  EVENT_STREAMS_PER_KEY: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.streamsPerKey),
 });
 export const tenancyDeps = (env: z.infer<typeof TenancyEnv>) => ({
   quotas: { clusters: env.QUOTA_MAX_CLUSTERS, nodes: env.QUOTA_MAX_NODES, memoryMb: env.QUOTA_MAX_MEMORY_MB },
   rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+  limits: { webhooksPerTenant: env.WEBHOOKS_PER_TENANT, apiKeysPerTenant: env.API_KEYS_PER_TENANT, streamsPerKey: env.EVENT_STREAMS_PER_KEY },
 });
 
 const ApiEnv = TenancyEnv.extend({

@@ -5,15 +5,15 @@ import { allows, namedTenant, visibleTenant } from '../auth.ts';
 import { AppError, problems } from '../errors.ts';
 import { IdempotencyHeader, idempotency, send } from '../idempotency.ts';
 import { decodeCursor, toPage } from '../pagination.ts';
-import { getApiKey, insertApiKey, listApiKeys, revokeApiKey } from '../store/api-keys.ts';
-import { getTenant } from '../store/tenants.ts';
+import { countLiveApiKeys, getApiKey, insertApiKey, listApiKeys, revokeApiKey } from '../store/api-keys.ts';
+import { DEFAULT_LIMITS, enforceCap, getTenant } from '../store/tenants.ts';
 import { apiKeyView } from '../views.ts';
 
 const tags = ['api-keys'];
 const security = [{ bearerAuth: [] }];
 
 /** API keys: made, listed and revoked by their tenant's write keys (admin keys: any tenant's). */
-export const apiKeyRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database, secrets }) => {
+export const apiKeyRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database, secrets, limits = DEFAULT_LIMITS }) => {
   const db = database.db;
   const idempotent = idempotency(db, secrets);
 
@@ -22,10 +22,10 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { databa
     {
       schema: {
         tags, security, operationId: 'createApiKey', summary: 'Make an API key; the key is in this response only',
-        description: 'A key can make keys of its own scope or a lower one (read < write < admin).',
+        description: 'A key can make keys of its own scope or a lower one (read < write < admin). A tenant holds at most API_KEYS_PER_TENANT live keys (default 100; 403 quota_exceeded): revoke one to make another.',
         headers: IdempotencyHeader,
         body: CreateApiKeyBody,
-        response: { 201: CreatedApiKey, ...problems('validation_failed', 'not_found', 'idempotency_key_reused') },
+        response: { 201: CreatedApiKey, ...problems('validation_failed', 'not_found', 'quota_exceeded', 'idempotency_key_reused') },
       },
     },
     async (request, reply) => {
@@ -36,6 +36,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { databa
       const tenantId = namedTenant(request.principal, named, 'body.tenantId');
       return send(reply, await idempotent(request, async (tx) => {
         await getTenant(tx, tenantId);
+        await enforceCap(tx, tenantId, 'apiKeys', limits.apiKeysPerTenant, countLiveApiKeys(tenantId));
         const { row, key } = await insertApiKey(tx, tenantId, scope, name ?? null);
         return { status: 201, headers: { location: `/v1/api-keys/${row.id}` }, body: { ...apiKeyView(row), key } };
       }));

@@ -7,13 +7,16 @@ import { visibleTenant, type Principal } from '../auth.ts';
 import { AppError, problems } from '../errors.ts';
 import { EventTail } from '../event-tail.ts';
 import { eventCursor, logHorizon, positionOf, readEvents, type EventFilter } from '../store/events.ts';
+import { DEFAULT_LIMITS } from '../store/tenants.ts';
 
 const tags = ['events'];
 const security = [{ bearerAuth: [] }];
 /** A comment line this often keeps proxies from closing a quiet stream. */
 const HEARTBEAT_MS = 15_000;
 
-export const eventRoutes: FastifyPluginAsyncZod<ApiDeps & { registry?: Registry }> = async (app, { database, streaming = true, registry }) => {
+export const eventRoutes: FastifyPluginAsyncZod<ApiDeps & { registry?: Registry }> = async (app, { database, streaming = true, registry, limits = DEFAULT_LIMITS }) => {
+  /** Streams open on this instance, per API key. */
+  const openPerKey = new Map<string, number>();
   const tail = new EventTail(database);
   const clients = new Gauge({ name: 'slotplane_event_stream_clients', help: 'Event streams open on this API instance.', registers: registry ? [registry] : [] });
   app.addHook('onClose', () => tail.close());
@@ -46,10 +49,10 @@ export const eventRoutes: FastifyPluginAsyncZod<ApiDeps & { registry?: Registry 
         tags, security, operationId: 'streamEvents',
         summary: 'The event log live, as Server-Sent Events; resumes after Last-Event-ID (or ?cursor=)',
         description:
-          'Each event is sent as `id:` (its cursor), `event:` (its type) and `data:` (the event JSON), in the order of GET /v1/events; a comment line every 15 s keeps the connection open. Reconnect with the last id in Last-Event-ID to get every later event exactly once. Events written through any API instance or worker reach every stream (Postgres NOTIFY wakes them; the log in Postgres is what they send). Not available through the serverless adapter, whose responses are buffered: poll GET /v1/events there.',
+          'Each event is sent as `id:` (its cursor), `event:` (its type) and `data:` (the event JSON), in the order of GET /v1/events; a comment line every 15 s keeps the connection open. Reconnect with the last id in Last-Event-ID to get every later event exactly once. Events written through any API instance or worker reach every stream (Postgres NOTIFY wakes them; the log in Postgres is what they send). Not available through the serverless adapter, whose responses are buffered: poll GET /v1/events there. A key holds at most EVENT_STREAMS_PER_KEY streams (default 10) open at once on one API instance; another is a 429.',
         querystring: EventQuery.omit({ limit: true }),
         headers: z.object({ 'last-event-id': z.string().max(100).optional() }),
-        response: { 200: z.string().describe('text/event-stream'), ...problems('validation_failed', 'unauthorized', 'not_implemented') },
+        response: { 200: z.string().describe('text/event-stream'), ...problems('validation_failed', 'unauthorized', 'rate_limited', 'not_implemented') },
       },
     },
     async (request, reply) => {
@@ -62,6 +65,12 @@ export const eventRoutes: FastifyPluginAsyncZod<ApiDeps & { registry?: Registry 
       positionOf(lastEventId, 'headers.last-event-id');
       if (fromQuery !== 'now') positionOf(fromQuery);
       const from = lastEventId ?? (fromQuery === 'now' ? eventCursor(await logHorizon(database.db)) : fromQuery);
+      const { keyId } = request.principal;
+      const open = openPerKey.get(keyId) ?? 0;
+      if (open >= limits.streamsPerKey) {
+        throw new AppError('rate_limited', `this API key has ${open} event streams open here, its limit (EVENT_STREAMS_PER_KEY): close one, or read GET /v1/events`);
+      }
+      openPerKey.set(keyId, open + 1);
       reply.hijack();
       const out = reply.raw;
       out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
@@ -78,6 +87,9 @@ export const eventRoutes: FastifyPluginAsyncZod<ApiDeps & { registry?: Registry 
       request.raw.on('close', () => {
         closed = true;
         clients.dec();
+        const left = (openPerKey.get(keyId) ?? 1) - 1;
+        if (left > 0) openPerKey.set(keyId, left);
+        else openPerKey.delete(keyId);
         clearInterval(heartbeat);
         unfollow?.();
       });

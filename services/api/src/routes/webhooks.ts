@@ -6,12 +6,13 @@ import type { ApiDeps } from '../app.ts';
 import { AppError, problems } from '../errors.ts';
 import { IdempotencyHeader, idempotency, send } from '../idempotency.ts';
 import { decodeCursor, toPage } from '../pagination.ts';
-import { deleteWebhook, getWebhook, insertWebhook, listDeliveries, listWebhooks } from '../store/webhooks.ts';
+import { DEFAULT_LIMITS, enforceCap } from '../store/tenants.ts';
+import { countWebhooks, deleteWebhook, getWebhook, insertWebhook, listDeliveries, listWebhooks } from '../store/webhooks.ts';
 import { deliveryView, webhookView } from '../views.ts';
 
 const tags = ['webhooks'];
 const security = [{ bearerAuth: [] }];
-export const webhookRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database, secrets, webhookNetworks = parseNetworkPolicy('public') }) => {
+export const webhookRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database, secrets, webhookNetworks = parseNetworkPolicy('public'), limits = DEFAULT_LIMITS }) => {
   const db = database.db;
   const idempotent = idempotency(db, secrets);
 
@@ -22,10 +23,10 @@ export const webhookRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { datab
         tags, security, operationId: 'createWebhook',
         summary: 'Have events POSTed to a URL, signed; the signing secret is in this response only',
         description:
-          'Every event written after this call that the key may read (the tenant\'s; with an admin key every tenant\'s and the hosts\') and that `types` lets through is POSTed as the event JSON of GET /v1/events, with `Slotplane-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>` and an `Idempotency-Key` that stays the same across retries. Any answer but a 2xx is retried with exponential backoff (10 s doubling, at most an hour apart) for about 12 hours. Deliveries are not ordered: order by GET /v1/events. The URL must resolve only to networks the operator allows (public addresses by default), checked again at every attempt.',
+          'Every event written after this call that the key may read (the tenant\'s; with an admin key every tenant\'s and the hosts\') and that `types` lets through is POSTed as the event JSON of GET /v1/events, with `Slotplane-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>` and an `Idempotency-Key` that stays the same across retries. Any answer but a 2xx is retried with exponential backoff (10 s doubling, at most an hour apart) for about 12 hours. Deliveries are not ordered: order by GET /v1/events. The URL must resolve only to networks the operator allows (public addresses by default), checked again at every attempt. A tenant has at most WEBHOOKS_PER_TENANT webhooks (default 10; 403 quota_exceeded).',
         headers: IdempotencyHeader,
         body: CreateWebhookBody,
-        response: { 201: CreatedWebhook, ...problems('validation_failed', 'unauthorized', 'idempotency_key_reused') },
+        response: { 201: CreatedWebhook, ...problems('validation_failed', 'unauthorized', 'quota_exceeded', 'idempotency_key_reused') },
       },
     },
     async (request, reply) => {
@@ -36,6 +37,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { datab
         throw new AppError('validation_failed', `body.url: ${err.message}`, [{ field: 'body.url', message: err.message }]);
       }
       return send(reply, await idempotent(request, async (tx) => {
+        await enforceCap(tx, request.principal.tenantId, 'webhooks', limits.webhooksPerTenant, countWebhooks(request.principal.tenantId));
         const secret = newWebhookSecret();
         const row = await insertWebhook(tx, secrets, request.principal, request.body, secret);
         return { status: 201, headers: { location: `/v1/webhooks/${row.id}` }, body: { ...webhookView(row), secret } };

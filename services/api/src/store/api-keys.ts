@@ -1,5 +1,5 @@
 import { Id, type ApiKey, type KeyScope } from '@slotplane/contracts';
-import { and, apiKeys, eq, gt, newId, sql, tenants, type ApiKeyRow, type Db } from '@slotplane/db';
+import { and, apiKeys, eq, gt, isNull, newId, sql, tenants, type ApiKeyRow, type Db } from '@slotplane/db';
 import { generateApiKey } from '../auth.ts';
 import { notFound } from '../errors.ts';
 import { apiKeyView } from '../views.ts';
@@ -11,6 +11,10 @@ export async function insertApiKey(db: Db, tenantId: string, scope: KeyScope, na
   const [row] = await db.insert(apiKeys).values({ id: newId(), tenantId, keyHash: key.hash, prefix: key.prefix, role: scope, name }).returning();
   return { row: row!, key: key.key };
 }
+
+/** How many keys of the tenant are not revoked. */
+export const countLiveApiKeys = (tenantId: string) => async (db: Db) =>
+  (await db.select({ n: sql<number>`count(*)::int` }).from(apiKeys).where(and(eq(apiKeys.tenantId, tenantId), isNull(apiKeys.revokedAt))))[0]!.n;
 
 export const listApiKeys = (db: Db, tenantId: string, limit: number, afterId?: string) =>
   db

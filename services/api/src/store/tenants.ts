@@ -7,6 +7,31 @@ import { generateApiKey, hashCredential } from '../auth.ts';
 /** The operator's quotas for tenants that have none of their own (QUOTA_* in the environment). */
 export const DEFAULT_QUOTAS: Usage = { clusters: 25, nodes: 200, memoryMb: 262_144 };
 
+/** Caps on what one tenant's keys can multiply, the same for every tenant (WEBHOOKS_PER_TENANT...). */
+export interface Limits {
+  /** Webhooks per tenant: each can hold delivery slots with an endpoint that never answers. */
+  webhooksPerTenant: number;
+  /** Live (not revoked) API keys per tenant: each has a rate limit of its own. */
+  apiKeysPerTenant: number;
+  /** Event streams open at once per API key, on each API instance. */
+  streamsPerKey: number;
+}
+export const DEFAULT_LIMITS: Limits = { webhooksPerTenant: 10, apiKeysPerTenant: 100, streamsPerKey: 10 };
+
+/**
+ * Inside the transaction that adds one of `name`: locks the tenant's row (two requests of one
+ * tenant are counted one after the other) and refuses with 403 quota_exceeded when `count`
+ * already reaches `limit`.
+ */
+export async function enforceCap(tx: Db, tenantId: string, name: 'webhooks' | 'apiKeys', limit: number, count: (tx: Db) => Promise<number>): Promise<void> {
+  const [tenant] = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).for('update');
+  if (!tenant) throw notFound('tenant');
+  const used = await count(tx);
+  if (used < limit) return;
+  const what = name === 'webhooks' ? 'webhooks, its limit: delete one first' : 'live API keys, its limit: revoke one first';
+  throw new AppError('quota_exceeded', `your tenant has ${used} ${what}`, undefined, { name, limit, used, requested: 1 });
+}
+
 export interface NewTenant {
   tenantId: string;
   name: string;

@@ -1,5 +1,5 @@
 import type { CreateWebhookBody } from '@slotplane/contracts';
-import { and, desc, eq, eventCursor, events, gt, lt, newId, webhookDeliveries, webhooks, type Db, type WebhookRow } from '@slotplane/db';
+import { and, desc, eq, eventCursor, events, gt, lt, newId, sql, webhookDeliveries, webhooks, type Db, type WebhookRow } from '@slotplane/db';
 import type { Keyring } from '@slotplane/secrets';
 import { notFound } from '../errors.ts';
 import type { Principal } from '../auth.ts';
@@ -15,6 +15,10 @@ export async function insertWebhook(db: Db, secrets: Keyring, principal: Princip
     .returning();
   return row!;
 }
+
+/** How many webhooks the tenant has. */
+export const countWebhooks = (tenantId: string) => async (db: Db) =>
+  (await db.select({ n: sql<number>`count(*)::int` }).from(webhooks).where(eq(webhooks.tenantId, tenantId)))[0]!.n;
 
 export async function getWebhook(db: Db, tenantId: string, webhookId: string): Promise<WebhookRow> {
   const [row] = await db.select().from(webhooks).where(and(eq(webhooks.id, webhookId), eq(webhooks.tenantId, tenantId)));
