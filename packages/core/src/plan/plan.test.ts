@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ClusterSpec, RedisConfig, SlotRange } from '@slotplane/contracts';
 import { SLOT_COUNT, countSlots, rangesEqual, splitSlots } from '../slots.ts';
 import { configRevision, desiredNodeConfig } from './config.ts';
@@ -7,6 +7,11 @@ import { HEIR_LINK_GRACE_MS, SILENT_LIMIT_MS, plan } from './plan.ts';
 import { type DirtyStart, type MoveCut, RedisCommandError, RuleViolation, type SimHost, type SimRedis, type SimRow, SimulatedCluster, TICK_MS, mulberry32, printedConfig } from '../../test/plan-simulator.ts';
 import { observedStatus } from '../status.ts';
 import { type BlockedCode, type ObservedCluster, type ObservedNode, type Plan, POSTGRES_STEPS, type RedisAnswer, type Step } from './types.ts';
+
+// The simulator's properties compute, nothing else: no I/O to hang on, and their time follows the
+// machine's load (18 s for the longest on an idle CI run, 72 s with a benchmark and a second suite
+// beside it, past the default 60 s). A hang would be an endless loop, which the simulator bounds.
+vi.setConfig({ testTimeout: 300_000 });
 
 // ---- the worker, as the planner's caller: observe, plan, perform, loop ----------------
 
