@@ -1,16 +1,8 @@
-import { REDIS_USERS, type AgentInstance } from '@slotplane/contracts';
+import { REDIS_USERS, TENANT_ACL, type AgentInstance } from '@slotplane/contracts';
 import { MIN_REPLICAS_MAX_LAG_S, RDB_SAVE_SCHEDULE, RUNNING_NODE_TIMEOUT_MS } from '@slotplane/core';
 
 const quote = (v: string) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
-/**
- * The tenant's user: every data command, and what cluster clients need to find their way
- * (CLUSTER SLOTS/SHARDS/NODES/INFO/..., READONLY, INFO), but nothing that administers the
- * node. `-@admin` takes away CONFIG, ACL changes, CLUSTER changes, REPLICAOF/SLAVEOF,
- * FAILOVER, SHUTDOWN, DEBUG, MODULE, MONITOR (and SAVE, SLOWLOG, CLIENT KILL, ...); MIGRATE and
- * the ACL subcommands outside @admin go separately. Checked command by command on 7.0.15.
- */
-export const TENANT_ACL = ['~*', '&*', '+@all', '-@admin', '-migrate', '-acl', '+acl|whoami'];
 
 /** The redis.conf of one instance: what Slotplane owns first, then the tenant's allow-listed settings. */
 export function renderRedisConf(i: AgentInstance, opts: { address: string; dir: string }): string {
@@ -32,7 +24,7 @@ export function renderRedisConf(i: AgentInstance, opts: { address: string; dir: 
     ['cluster-node-timeout', RUNNING_NODE_TIMEOUT_MS],
     // No anonymous access; the control plane, replication and the tenant each have a user.
     ['user', 'default off'],
-    ['user', `${REDIS_USERS.admin} on ${quote(`>${passwords.admin}`)} ~* &* +@all`],
+    ['user', `${REDIS_USERS.admin} on ${quote(`>${passwords.admin}`)} ~* &* +@all skip-sanitize-payload`],
     ['user', `${REDIS_USERS.replication} on ${quote(`>${passwords.replication}`)} +psync +replconf +ping`],
     // During a password rotation and its grace period the tenant's user takes both passwords, so a
     // node restarted then accepts whichever its clients use. Rewriting this file restarts nothing:
@@ -41,6 +33,8 @@ export function renderRedisConf(i: AgentInstance, opts: { address: string; dir: 
     ['masteruser', REDIS_USERS.replication],
     ['masterauth', quote(passwords.replication)],
     ['maxmemory', `${i.maxMemoryMb}mb`],
+    // As the planner sets it live (desiredNodeConfig): tenants' RESTORE payloads are checked deeply.
+    ['sanitize-dump-payload', 'clients'],
     // Replicas sync straight from memory, without the default 5 s wait for more replicas.
     ['repl-diskless-sync', 'yes'],
     ['repl-diskless-sync-delay', 0],

@@ -10,6 +10,18 @@ import { NodeRole } from './topology.ts';
  */
 export const REDIS_USERS = { admin: 'slotplane', replication: 'replication', tenant: 'app' } as const;
 
+/**
+ * The tenant's user: every data command, and what cluster clients need to find their way
+ * (CLUSTER SLOTS/SHARDS/NODES/INFO/..., READONLY, INFO), but nothing that administers the
+ * node. `-@admin` takes away CONFIG, ACL changes, CLUSTER changes, REPLICAOF/SLAVEOF,
+ * FAILOVER, SHUTDOWN, DEBUG, MODULE, MONITOR (and SAVE, SLOWLOG, CLIENT KILL, ...); MIGRATE and
+ * the ACL subcommands outside @admin go separately, and SCRIPT DEBUG (YES forks a child per
+ * connection, SYNC blocks every other client of the node). Checked command by command on 7.0.15.
+ */
+export const TENANT_ACL = ['~*', '&*', '+@all', '-@admin', '-migrate', '-acl', '+acl|whoami', '-script|debug'];
+/** A command TENANT_ACL denies that older rules allowed: a node that lets the tenant run it has not got the current rules. */
+export const TENANT_ACL_PROBE = ['SCRIPT', 'DEBUG', 'NO'];
+
 export const NodePasswords = z
   .object({
     admin: z.string().describe(`Password of the control plane's user "${REDIS_USERS.admin}".`),

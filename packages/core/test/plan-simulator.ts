@@ -459,6 +459,7 @@ export class SimulatedCluster {
       config,
       // The simulated cluster has no tenant password (desired: none either).
       tenantPasswords: [],
+      tenantAclCurrent: true,
     };
   }
 

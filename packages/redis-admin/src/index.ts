@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { REDIS_USERS, type SlotRange } from '@slotplane/contracts';
+import { REDIS_USERS, TENANT_ACL, TENANT_ACL_PROBE, type SlotRange } from '@slotplane/contracts';
 import { MANAGED_CONFIG_KEYS, parseClusterNodes, persistenceError, type ClusterNodeEntry, type RedisObservation } from '@slotplane/core';
 
 export interface NodeAddress {
@@ -163,9 +163,12 @@ export class NodeAdmin {
         .call('CONFIG', 'GET', ...MANAGED_CONFIG_KEYS)
         .call('ACL', 'GETUSER', REDIS_USERS.tenant)
         .info('persistence')
+        .call('ACL', 'DRYRUN', REDIS_USERS.tenant, ...TENANT_ACL_PROBE)
         .exec();
       if (!results) throw new Error('no answer');
-      const [myId, nodes, info, replication, keys, config, tenantUser, persistence] = results.map(([err, value]) => {
+      // (A node without the tenant's user answers the dry run with an error: not current either.)
+      const probe = results[8];
+      const [myId, nodes, info, replication, keys, config, tenantUser, persistence] = results.slice(0, 8).map(([err, value]) => {
         if (err) throw err;
         return value;
       });
@@ -186,6 +189,7 @@ export class NodeAdmin {
         ...replicaLink(repl),
         config: configMap,
         tenantPasswords: passwordsOf(tenantUser),
+        tenantAclCurrent: !probe?.[0] && probe?.[1] !== 'OK',
       };
     } catch (err) {
       return { reachable: false, error: err instanceof Error ? err.message : String(err) };
@@ -289,11 +293,13 @@ export class NodeAdmin {
   /**
    * The tenant's user accepts exactly these passwords (SHA-256 hex) from now on: one ACL SETUSER,
    * which Redis applies whole or not at all, so there is no moment without a password. Clients
-   * already logged in stay so; the rest of the user (on, its commands and keys) is unchanged.
+   * already logged in stay so. Its commands are set to TENANT_ACL in the same command (a node
+   * started with older rules gets the current ones); it stays on, its keys and channels all.
    */
   async setTenantPasswords(hashes: string[]): Promise<void> {
     if (!hashes.length) throw new Error('refusing to leave the tenant user without a password');
-    await this.redis.call('ACL', 'SETUSER', REDIS_USERS.tenant, 'resetpass', ...hashes.map((h) => `#${h}`));
+    // nocommands, then TENANT_ACL: the user's commands are exactly the current rules.
+    await this.redis.call('ACL', 'SETUSER', REDIS_USERS.tenant, 'resetpass', ...hashes.map((h) => `#${h}`), 'nocommands', ...TENANT_ACL);
   }
   async configGet(key: string): Promise<string | undefined> {
     const pairs = (await this.redis.call('CONFIG', 'GET', key)) as string[];

@@ -43,6 +43,10 @@ export function desiredNodeConfig(spec: ClusterSpec, nodeTimeoutMs: number = RUN
     'min-replicas-max-lag': String(MIN_REPLICAS_MAX_LAG_S),
     // Redis elects replicas on its own, except those of a slot move's source (nodeConfig).
     'cluster-replica-no-failover': 'no',
+    // A RESTORE from a tenant is checked deeply: a crafted payload passed the shallow check and
+    // aborted the node on its next read. The control plane's user (MIGRATE's AUTH2) skips it
+    // (skip-sanitize-payload): slot moves carry what a node already held.
+    'sanitize-dump-payload': 'clients',
   };
   for (const [key, fallback] of Object.entries(REDIS_CONFIG_DEFAULTS)) {
     const value = (spec.redisConfig as Record<string, string | number | undefined>)[key] ?? fallback;

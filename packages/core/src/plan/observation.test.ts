@@ -12,7 +12,7 @@ function node(id: string, redisId: string, answer: Partial<Omit<RedisAnswer, 're
   return {
     id, shardIndex: 0, hostId: 'h1', host: '10.0.0.1', port: 7000, placedRole: 'primary', removed: false, agent: 'running', runGeneration: 1,
     agentRunGeneration: 1, agentRevision: null, startFailure: null, redisNodeId: redisId, silentForMs: 0, exitedForMs: null, lastEpoch: null, hostState: 'up',
-    redis: answer === 'silent' ? { reachable: false, error: 'timeout' } : { reachable: true, myId: redisId, view: [], clusterState: 'ok', persistenceError: null, keys: 0, linkUp: null, offset: 0, linkDownMs: null, syncing: false, config: {}, tenantPasswords: [], ...answer },
+    redis: answer === 'silent' ? { reachable: false, error: 'timeout' } : { reachable: true, myId: redisId, view: [], clusterState: 'ok', persistenceError: null, keys: 0, linkUp: null, offset: 0, linkDownMs: null, syncing: false, config: {}, tenantPasswords: [], tenantAclCurrent: true, ...answer },
   };
 }
 const cluster = (nodes: ObservedNode[]): ObservedCluster => ({ nodes, shardCount: 1, moves: [], requests: [], slotBytes: null, fleet: [], minFreeDiskBytes: 0, formed: true, reshaping: false });

@@ -756,9 +756,10 @@ function planTenantPasswords(desired: DesiredCluster, nodes: Answering[]): Plan 
   const userless = nodes.find((n) => n.redis.tenantPasswords === null);
   if (userless) return { kind: 'blocked', code: 'create_refused', reason: `node ${label(userless)} has no tenant user: its redis.conf was not written by Slotplane`, permanent: false };
   const want = [...desired.tenantPasswords].sort();
-  const differ = nodes.filter((n) => JSON.stringify([...n.redis.tenantPasswords!].sort()) !== JSON.stringify(want));
+  // The step sets the user's commands too (TENANT_ACL): a node started with older rules gets them live.
+  const differ = nodes.filter((n) => JSON.stringify([...n.redis.tenantPasswords!].sort()) !== JSON.stringify(want) || !n.redis.tenantAclCurrent);
   if (!differ.length) return undefined;
-  return act(`setting the tenant's passwords on ${differ.length} node(s)`, 50, differ.map((n) => ({ kind: 'setTenantPasswords' as const, nodeId: n.id, hashes: want })));
+  return act(`setting the tenant's passwords and commands on ${differ.length} node(s)`, 50, differ.map((n) => ({ kind: 'setTenantPasswords' as const, nodeId: n.id, hashes: want })));
 }
 
 /** The member that owns slots, or the one placed as primary while nobody does yet. */

@@ -49,6 +49,8 @@ export interface RedisAnswer {
   config: Record<string, string>;
   /** The passwords the tenant's user accepts (ACL GETUSER: SHA-256 hex, sorted); null when the node has no such user. */
   tenantPasswords: string[] | null;
+  /** The tenant's user is refused what TENANT_ACL denies it (ACL DRYRUN of a denied command): false on a node started with older rules. */
+  tenantAclCurrent: boolean;
 }
 export type RedisObservation = RedisAnswer | { reachable: false; error: string };
 
