@@ -1,3 +1,5 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Cluster as RedisCluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NodeAdmin } from '@slotplane/redis-admin';
@@ -9,6 +11,8 @@ let call: ReturnType<typeof tenantClient>['call'];
 let settled: ReturnType<typeof tenantClient>['settled'];
 
 beforeAll(async () => {
+  // The agents inherit it: a service manager's usual umask, under which node files were world-readable.
+  process.umask(0o022);
   cp = await startControlPlane({
     hosts: [
       { name: 'ht-a', address: '127.0.0.201' },
@@ -58,6 +62,16 @@ describe('a hostile tenant on its own cluster', () => {
     const creds = await call('GET', `/v1/clusters/${clusterId}/credentials`);
     tenant = { username: creds.username, password: creds.password };
     endpoint = creds.endpoints[0];
+  });
+
+  it("cannot read its nodes' files on the host: the agent's data dir is 0700 and every file in it 0600, though the agent was started with umask 022", async () => {
+    for (const agent of cp.agents) {
+      expect(statSync(agent.dataDir).mode & 0o777).toBe(0o700);
+      const files = readdirSync(join(agent.dataDir, 'instances'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+      const names = new Set(files.map((f) => f.name));
+      for (const name of ['redis.conf', 'instance.json', 'nodes.conf', 'redis.log']) expect(names, name).toContain(name);
+      for (const f of files) expect((statSync(join(f.parentPath, f.name)).mode & 0o777).toString(8), f.name).toBe('600');
+    }
   });
 
   it('cannot RESTORE a crafted payload: refused, and the node keeps serving', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AgentAssignments, HeartbeatResult } from '@slotplane/contracts';
 import type { Logger } from '@slotplane/logger';
@@ -57,7 +57,12 @@ async function hostToken(config: AgentConfig, log: Logger): Promise<string> {
  * heartbeat says the host is alive and asks for a resend when a report was lost.
  */
 export async function startAgent(config: AgentConfig, log: Logger): Promise<RunningAgent> {
-  mkdirSync(config.AGENT_DATA_DIR, { recursive: true });
+  // Tenants' data lives here (AOF, RDB, nodes.conf, redis.log of every node): private whatever
+  // umask the service manager gives the agent (systemd's 022 left AOFs world-readable). The
+  // redis-servers inherit the umask; the dir's own mode covers what an earlier version made.
+  process.umask(0o077);
+  mkdirSync(config.AGENT_DATA_DIR, { recursive: true, mode: 0o700 });
+  chmodSync(config.AGENT_DATA_DIR, 0o700);
   const api = config.SLOTPLANE_API_URL.replace(/\/$/, '');
   const token = await hostToken(config, log);
   // Sorts after every earlier boot of this agent.
