@@ -1,7 +1,8 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Cluster as RedisCluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { passwordHash } from '@slotplane/core';
 import { NodeAdmin } from '@slotplane/redis-admin';
 import { startControlPlane, tenantClient, waitFor, type ControlPlane } from '@slotplane/testkit';
 
@@ -72,6 +73,21 @@ describe('a hostile tenant on its own cluster', () => {
       for (const name of ['redis.conf', 'instance.json', 'nodes.conf', 'redis.log']) expect(names, name).toContain(name);
       for (const f of files) expect((statSync(join(f.parentPath, f.name)).mode & 0o777).toString(8), f.name).toBe('600');
     }
+  });
+
+  it("finds no password of a user that only logs in in its nodes' files: only their SHA-256 (ACL #hash)", async () => {
+    const admin = await cp.adminPassword(clusterId);
+    let read = 0;
+    for (const agent of cp.agents) {
+      for (const f of readdirSync(join(agent.dataDir, 'instances'), { recursive: true, withFileTypes: true }).filter((e) => ['redis.conf', 'instance.json'].includes(e.name))) {
+        const text = readFileSync(join(f.parentPath, f.name), 'utf8');
+        expect(text, f.name).not.toContain(tenant.password);
+        expect(text, f.name).not.toContain(admin);
+        expect(text, f.name).toContain(passwordHash(tenant.password));
+        read++;
+      }
+    }
+    expect(read).toBe(4);
   });
 
   it('cannot RESTORE a crafted payload: refused, and the node keeps serving', async () => {

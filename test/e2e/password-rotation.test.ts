@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Cluster as RedisCluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { passwordHash } from '@slotplane/core';
 import { startControlPlane, tenantClient, waitFor, type ControlPlane } from '@slotplane/testkit';
 
 // Password rotation on a running 2x1 cluster, with clients that keep working through it.
@@ -119,12 +120,12 @@ describe('rotating the tenant password of a running 2x1 cluster', () => {
       // Once succeeded: the new password works on every node, and the old one still does (grace).
       expect(await loginEverywhere(nodes, next.username, next.password)).toEqual(nodes.map(() => 'OK'));
       expect(await loginEverywhere(nodes, old.username, old.password)).toEqual(nodes.map(() => 'OK'));
-      // Every node's redis.conf carries both, so a node restarted now would take either.
+      // Every node's redis.conf carries both (their SHA-256: no password is on a host), so a node restarted now would take either.
       const confs = () => cp.agents.flatMap((a) => confsOf(a.dataDir, clusterId));
       expect(confs()).toHaveLength(4);
       for (const conf of confs()) {
-        expect(conf).toContain(`>${next.password}`);
-        expect(conf).toContain(`>${old.password}`);
+        expect(conf).toContain(`#${passwordHash(next.password)}`);
+        expect(conf).toContain(`#${passwordHash(old.password)}`);
       }
       const switched = switcher.ok();
       await waitFor('the switched client to go on writing', () => switcher.ok() > switched + 50, { timeoutMs: 10_000 });
@@ -132,7 +133,7 @@ describe('rotating the tenant password of a running 2x1 cluster', () => {
       // The grace period over: the old password is refused by every node, the new one taken.
       await waitFor('every node to refuse the old password', async () => (await loginEverywhere(nodes, old.username, old.password)).every((r) => r.startsWith('WRONGPASS')), { timeoutMs: 30_000, intervalMs: 200 });
       expect(await loginEverywhere(nodes, next.username, next.password)).toEqual(nodes.map(() => 'OK'));
-      await waitFor('every redis.conf to drop the old password', () => confs().every((c) => !c.includes(`>${old.password}`) && c.includes(`>${next.password}`)), { timeoutMs: 30_000, intervalMs: 200 });
+      await waitFor('every redis.conf to drop the old password', () => confs().every((c) => !c.includes(`#${passwordHash(old.password)}`) && c.includes(`#${passwordHash(next.password)}`)), { timeoutMs: 30_000, intervalMs: 200 });
       const [stayed, moved] = [stayer.ok(), switcher.ok()];
       await waitFor('both clients to go on after the old password was retired', () => stayer.ok() > stayed + 50 && switcher.ok() > moved + 50, { timeoutMs: 10_000 });
     } finally {

@@ -5,17 +5,18 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { REDIS_USERS, type AgentInstance } from '@slotplane/contracts';
-import { tenantPasswordHashes } from '@slotplane/core';
+import { passwordHash, tenantPasswordHashes } from '@slotplane/core';
 import { freePort, waitFor } from '@slotplane/embedded';
 import { renderRedisConf } from './redis-conf.ts';
 
+const ADMIN_PASSWORD = 'admin "pw" \\ x';
 const instance = (over: Partial<AgentInstance> = {}): AgentInstance => ({
   nodeId: '01a20000-0000-7000-8000-000000000001',
   clusterId: '01a20000-0000-7000-8000-000000000002',
   port: 7000,
   runGeneration: 1,
   revision: 'r1',
-  passwords: { admin: 'admin "pw" \\ x', replication: 'repl-pw', tenant: 'p"a\\ss word' },
+  passwords: { adminHash: passwordHash(ADMIN_PASSWORD), replication: 'repl-pw', tenantHashes: tenantPasswordHashes('p"a\\ss word', null) },
   maxMemoryMb: 1024,
   persistence: 'aof',
   durability: 'strict',
@@ -30,7 +31,7 @@ describe('renderRedisConf', () => {
     const i = instance({ port });
     writeFileSync(join(dir, 'redis.conf'), renderRedisConf(i, { address: '127.0.0.1', dir }));
     const server = spawn('redis-server', [join(dir, 'redis.conf')], { stdio: 'ignore' });
-    const client = new Redis({ port, username: 'slotplane', password: i.passwords.admin, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 20 });
+    const client = new Redis({ port, username: 'slotplane', password: ADMIN_PASSWORD, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 20 });
     client.on('error', () => {});
     try {
       await waitFor('redis-server to answer', async () => (await client.ping()) === 'PONG');
@@ -67,7 +68,7 @@ describe('renderRedisConf', () => {
   it('gives the tenant user both passwords during a rotation, and a real redis-server takes either', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'slotplane-conf-'));
     const port = 23001;
-    const i = instance({ port, persistence: 'none', passwords: { admin: 'adm', replication: 'repl', tenant: 'new "pw"', tenantPrevious: 'old pw' } });
+    const i = instance({ port, persistence: 'none', passwords: { adminHash: passwordHash('adm'), replication: 'repl', tenantHashes: tenantPasswordHashes('new "pw"', 'old pw') } });
     writeFileSync(join(dir, 'redis.conf'), renderRedisConf(i, { address: '127.0.0.121', dir }));
     const server = spawn('redis-server', [join(dir, 'redis.conf')], { stdio: 'ignore' });
     // A connection without credentials, then AUTH: the answer is the node's word on the password.

@@ -24,12 +24,13 @@ export function renderRedisConf(i: AgentInstance, opts: { address: string; dir: 
     ['cluster-node-timeout', RUNNING_NODE_TIMEOUT_MS],
     // No anonymous access; the control plane, replication and the tenant each have a user.
     ['user', 'default off'],
-    ['user', `${REDIS_USERS.admin} on ${quote(`>${passwords.admin}`)} ~* &* +@all skip-sanitize-payload`],
+    // Users that only log in are given by hash (`#`): the password itself is never on the host.
+    ['user', `${REDIS_USERS.admin} on #${passwords.adminHash} ~* &* +@all skip-sanitize-payload`],
     ['user', `${REDIS_USERS.replication} on ${quote(`>${passwords.replication}`)} +psync +replconf +ping`],
     // During a password rotation and its grace period the tenant's user takes both passwords, so a
     // node restarted then accepts whichever its clients use. Rewriting this file restarts nothing:
     // the running node's passwords are set live by the control plane.
-    ['user', [REDIS_USERS.tenant, 'on', ...[passwords.tenant, ...(passwords.tenantPrevious ? [passwords.tenantPrevious] : [])].map((p) => quote(`>${p}`)), ...TENANT_ACL].join(' ')],
+    ['user', [REDIS_USERS.tenant, 'on', ...passwords.tenantHashes.map((h) => `#${h}`), ...TENANT_ACL].join(' ')],
     ['masteruser', REDIS_USERS.replication],
     ['masterauth', quote(passwords.replication)],
     ['maxmemory', `${i.maxMemoryMb}mb`],

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AgentInstance, InstanceReport } from '@slotplane/contracts';
+import { passwordHash } from '@slotplane/core';
 import { freePort, waitFor } from '@slotplane/embedded';
 import { createLogger } from '@slotplane/logger';
 import { Supervisor } from './supervisor.ts';
@@ -14,7 +15,7 @@ const instance = (port: number): AgentInstance => ({
   port,
   runGeneration: 1,
   revision: 'r1',
-  passwords: { admin: 'admin-pw', replication: 'repl-pw', tenant: 'tenant-pw' },
+  passwords: { adminHash: passwordHash('admin-pw'), replication: 'repl-pw', tenantHashes: [passwordHash('tenant-pw')] },
   maxMemoryMb: 16,
   persistence: 'aof',
   durability: 'relaxed',

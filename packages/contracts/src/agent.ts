@@ -22,15 +22,23 @@ export const TENANT_ACL = ['~*', '&*', '+@all', '-@admin', '-migrate', '-acl', '
 /** A command TENANT_ACL denies that older rules allowed: a node that lets the tenant run it has not got the current rules. */
 export const TENANT_ACL_PROBE = ['SCRIPT', 'DEBUG', 'NO'];
 
+/** A password as a Redis ACL rule takes it instead of the password itself (`#<hash>`): SHA-256, lowercase hex. */
+const PasswordHash = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in lowercase hex');
+
+/**
+ * What a node's users accept. Users that only log in to a node are given as hashes: the host
+ * never holds their passwords. Replication's is the one a replica must present itself
+ * (masterauth), so the host holds it.
+ */
 export const NodePasswords = z
   .object({
-    admin: z.string().describe(`Password of the control plane's user "${REDIS_USERS.admin}".`),
+    adminHash: PasswordHash.describe(`SHA-256 of the password of the control plane's user "${REDIS_USERS.admin}".`),
     replication: z.string().describe(`Password of "${REDIS_USERS.replication}", which replicas sync with (masteruser/masterauth).`),
-    tenant: z.string().describe(`Password of the tenant's user "${REDIS_USERS.tenant}".`),
-    tenantPrevious: z
-      .string()
-      .optional()
-      .describe(`The tenant's previous password, during a password rotation and its grace period: "${REDIS_USERS.tenant}" accepts both until then.`),
+    tenantHashes: z
+      .array(PasswordHash)
+      .min(1)
+      .max(2)
+      .describe(`SHA-256 of each password the tenant's user "${REDIS_USERS.tenant}" accepts: two during a password rotation and its grace period.`),
   })
   .meta({ id: 'NodePasswords' });
 export type NodePasswords = z.infer<typeof NodePasswords>;

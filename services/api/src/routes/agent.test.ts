@@ -75,7 +75,7 @@ describe('agent API', () => {
     // Answered before its wait ran out: woken by the change (the wait's end would also show it).
     expect(Date.now() - started).toBeLessThan(WAIT_MS);
     expect(res.json().version).not.toBe(version);
-    expect(res.json().instances).toEqual([expect.objectContaining({ port: 7000, runGeneration: 1, passwords: expect.objectContaining({ tenant: expect.any(String) }) })]);
+    expect(res.json().instances).toEqual([expect.objectContaining({ port: 7000, runGeneration: 1, passwords: { adminHash: expect.stringMatching(/^[0-9a-f]{64}$/), replication: expect.any(String), tenantHashes: [expect.stringMatching(/^[0-9a-f]{64}$/)] } })]);
   });
 
   it('ignores a report older than the last one recorded, and asks for a resend in the heartbeat when one was lost', async () => {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AgentInstance, DiskSpace, EnrollRequest, InstanceReport, NodeStatus } from '@slotplane/contracts';
-import { configRevision, durabilityOf, tenantPasswordHashes } from '@slotplane/core';
+import { configRevision, durabilityOf, passwordHash, tenantPasswordHashes } from '@slotplane/core';
 import { and, appendEvent, clusters, enrollmentTokens, eq, gt, hosts, inArray, isNull, ne, newId, nodes, or, sql, type Db, type HostRow, type NodeRow } from '@slotplane/db';
 import type { Keyring } from '@slotplane/secrets';
 import { bearerToken, hashCredential } from '../auth.ts';
@@ -145,17 +145,16 @@ export async function hostAssignments(db: Db, secrets: Keyring, hostId: string):
     .where(and(eq(nodes.hostId, hostId), isNull(nodes.removedAt)))
     .orderBy(nodes.id);
   const instances = rows.map(({ node, cluster }) => {
-    const tenant = secrets.decrypt(cluster.password);
-    const tenantPrevious = cluster.previousPassword === null ? null : secrets.decrypt(cluster.previousPassword);
+    const tenantHashes = tenantPasswordHashes(secrets.decrypt(cluster.password), cluster.previousPassword === null ? null : secrets.decrypt(cluster.previousPassword));
     return {
       nodeId: node.id,
       clusterId: cluster.id,
       port: node.port,
       runGeneration: node.runGeneration,
-      revision: configRevision(cluster.spec, tenantPasswordHashes(tenant, tenantPrevious)),
-      // In the clear: the agent writes them into redis.conf (its data dir is private to it). The
-      // previous tenant password while a rotation and its grace period last.
-      passwords: { admin: secrets.decrypt(cluster.adminPassword), replication: secrets.decrypt(cluster.replicationPassword), tenant, ...(tenantPrevious === null ? {} : { tenantPrevious }) },
+      revision: configRevision(cluster.spec, tenantHashes),
+      // Hashes for the users that only log in (the tenant's: the previous one too while a rotation
+      // and its grace period last); replication's in the clear, which a replica presents (masterauth).
+      passwords: { adminHash: passwordHash(secrets.decrypt(cluster.adminPassword)), replication: secrets.decrypt(cluster.replicationPassword), tenantHashes },
       maxMemoryMb: cluster.spec.maxMemoryMb,
       persistence: cluster.spec.persistence,
       durability: durabilityOf(cluster.spec),
