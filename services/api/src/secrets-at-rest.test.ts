@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { passwordHash } from '@slotplane/core';
 import { clusters, eq, hosts, newId, nodes, shards, webhooks } from '@slotplane/db';
 import { startApiHarness, type ApiHarness } from '@slotplane/testkit';
 import { parseNetworkPolicy } from '@slotplane/webhooks';
@@ -22,11 +23,11 @@ async function assignmentOf(clusterId: string) {
   await h.database.db.insert(shards).values({ id: shardId, clusterId, index: 0 });
   await h.database.db.insert(nodes).values({ id: newId(), clusterId, shardId, hostId: host!.id, port: 7000, role: 'primary' });
   const res = await h.app.inject({ method: 'GET', url: '/v1/agent/assignments', headers: { authorization: `Bearer ${enrolled.json().hostToken}` } });
-  return res.json().instances[0].passwords as { admin: string; replication: string; tenant: string };
+  return res.json().instances[0].passwords as { adminHash: string; replication: string; tenantHashes: string[] };
 }
 
 describe('secrets at rest', () => {
-  it('stores cluster passwords encrypted, and hands the tenant and the agent the plaintext', async () => {
+  it("stores cluster passwords encrypted, hands the tenant its plaintext, and the agent replication's and the others' SHA-256", async () => {
     const { auth } = await h.tenant();
     const { cluster } = (await h.app.inject({ method: 'POST', url: '/v1/clusters', headers: auth, payload: { name: 'sealed', shards: 1, replicasPerShard: 0 } })).json();
     const [row] = await h.database.db.select().from(clusters).where(eq(clusters.id, cluster.id));
@@ -35,9 +36,12 @@ describe('secrets at rest', () => {
 
     const creds = (await h.app.inject({ method: 'GET', url: `/v1/clusters/${cluster.id}/credentials`, headers: auth })).json();
     const passwords = await assignmentOf(cluster.id);
-    expect(passwords.tenant).toBe(creds.password);
-    expect([passwords.tenant, passwords.admin, passwords.replication]).toEqual(stored.map((s) => h.secrets.decrypt(s)));
-    for (const plain of Object.values(passwords)) expect(stored.join(' ')).not.toContain(plain);
+    const [tenant, admin, replication] = stored.map((s) => h.secrets.decrypt(s));
+    expect(creds.password).toBe(tenant);
+    expect(passwords).toEqual({ adminHash: passwordHash(admin!), replication, tenantHashes: [passwordHash(tenant!)] });
+    expect(JSON.stringify(passwords)).not.toContain(tenant);
+    expect(JSON.stringify(passwords)).not.toContain(admin);
+    for (const plain of [tenant, admin, replication]) expect(stored.join(' ')).not.toContain(plain);
   });
 
   it('still serves a cluster whose passwords an earlier version stored in plaintext', async () => {
@@ -47,7 +51,7 @@ describe('secrets at rest', () => {
 
     const creds = (await h.app.inject({ method: 'GET', url: `/v1/clusters/${cluster.id}/credentials`, headers: auth })).json();
     expect(creds.password).toBe('tenant-plain');
-    expect(await assignmentOf(cluster.id)).toEqual({ admin: 'admin-plain', replication: 'repl-plain', tenant: 'tenant-plain' });
+    expect(await assignmentOf(cluster.id)).toEqual({ adminHash: passwordHash('admin-plain'), replication: 'repl-plain', tenantHashes: [passwordHash('tenant-plain')] });
   });
 
   it('stores a webhook signing secret encrypted; the one response that shows it shows the plaintext', async () => {
