@@ -118,7 +118,8 @@ function pass(run: Run): Plan {
   const observed = world.observe();
   const p = plan(world.desired, observed);
   const head = `#${run.passes++} t=${world.now}`;
-  if (run.trace.length >= 60) run.trace.splice(0, 30);
+  const keep = Number(process.env.PLAN_SIM_TRACE ?? 30);
+  if (run.trace.length >= 2 * keep) run.trace.splice(0, keep);
   run.trace.push(() => `${head} ${p.kind === 'act' ? `act ${p.phase}: ${p.steps.map(stepText).join(' | ')}` : p.kind === 'wait' ? `wait ${p.phase}` : p.kind === 'blocked' ? `blocked ${p.code}: ${p.reason}` : 'done'}`);
   if (p.kind === 'done') {
     // recordConverged: the cluster is available, and the requests this plan saw succeed.
@@ -164,7 +165,7 @@ function traced(run: Run, body: () => void): void {
   } catch (err) {
     const e = err as Error;
     const refusals = run.world.errors.slice(-5);
-    e.message = `${e.message}\n--- spec ${JSON.stringify(run.world.desired)}\n--- last passes:\n${run.trace.slice(-30).map((line) => line()).join('\n')}${refusals.length ? `\n--- last refusals:\n${refusals.join('\n')}` : ''}`;
+    e.message = `${e.message}\n--- spec ${JSON.stringify(run.world.desired)}\n--- last passes:\n${run.trace.slice(-Number(process.env.PLAN_SIM_TRACE ?? 30)).map((line) => line()).join('\n')}${refusals.length ? `\n--- last refusals:\n${refusals.join('\n')}` : ''}`;
     throw e;
   }
 }
@@ -357,11 +358,13 @@ function advance(run: Run, passes: number): void {
 
 /**
  * PLAN_SIM_RUNS=20 multiplies every property's runs, for a deeper search than CI's few seconds;
- * PLAN_SIM_SEED replays the seed fast-check printed for a failure.
+ * PLAN_SIM_SEED replays the seed fast-check printed for a failure, and PLAN_SIM_PATH (its `path`)
+ * goes straight to the shrunk counterexample.
  */
 const runs = (n: number): fc.Parameters<unknown> => ({
   numRuns: n * Number(process.env.PLAN_SIM_RUNS ?? 1),
   ...(process.env.PLAN_SIM_SEED ? { seed: Number(process.env.PLAN_SIM_SEED) } : {}),
+  ...(process.env.PLAN_SIM_PATH ? { path: process.env.PLAN_SIM_PATH, endOnFailure: true } : {}),
 });
 
 // ---- properties ---------------------------------------------------------------------------

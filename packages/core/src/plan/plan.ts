@@ -122,6 +122,17 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
       excess.push(...replicasToRemove(members, members.length - wanted, live));
     }
   });
+  // A drained shard still giving slots away keeps the replicas the spec asks for until it is empty:
+  // its primary, strict while the spec has replicas, refuses MIGRATE (a write) without one, and
+  // the writes it takes meanwhile need a copy as any shard's do. (Its replicas went with a spec
+  // of none, and one with replicas again came while it drained: with none placed, it refused
+  // every MIGRATE for good. Found by CI's simulator seed 488067438.)
+  for (let shardIndex = spec.shards; shardIndex < observed.shardCount; shardIndex++) {
+    const members = draining.filter((n) => n.shardIndex === shardIndex);
+    const primary = shardPrimary(members);
+    if (!primary || !answering(primary) || !ownsSlots(primary) || members.length >= wanted) continue;
+    growing.push({ shardIndex, primaryHostId: primary.hostId, memberHostIds: members.map((m) => m.hostId), add: wanted - members.length });
+  }
   if (growing.length) {
     try {
       const placement = placeReplicas(observed.fleet, growing, disk);
