@@ -14,11 +14,19 @@ export const TenancyEnv = z.object({
   WEBHOOKS_PER_TENANT: z.coerce.number().int().min(0).default(DEFAULT_LIMITS.webhooksPerTenant),
   API_KEYS_PER_TENANT: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.apiKeysPerTenant),
   EVENT_STREAMS_PER_KEY: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.streamsPerKey),
+  AGENT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(60).default(DEFAULT_LIMITS.agentRequestsPerMinute),
+  AGENT_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(DEFAULT_LIMITS.agentAuthFailuresPerMinute),
 });
 export const tenancyDeps = (env: z.infer<typeof TenancyEnv>) => ({
   quotas: { clusters: env.QUOTA_MAX_CLUSTERS, nodes: env.QUOTA_MAX_NODES, memoryMb: env.QUOTA_MAX_MEMORY_MB },
   rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
-  limits: { webhooksPerTenant: env.WEBHOOKS_PER_TENANT, apiKeysPerTenant: env.API_KEYS_PER_TENANT, streamsPerKey: env.EVENT_STREAMS_PER_KEY },
+  limits: {
+    webhooksPerTenant: env.WEBHOOKS_PER_TENANT,
+    apiKeysPerTenant: env.API_KEYS_PER_TENANT,
+    streamsPerKey: env.EVENT_STREAMS_PER_KEY,
+    agentRequestsPerMinute: env.AGENT_REQUESTS_PER_MINUTE,
+    agentAuthFailuresPerMinute: env.AGENT_AUTH_FAILURES_PER_MINUTE,
+  },
 });
 
 const ApiEnv = TenancyEnv.extend({

@@ -29,3 +29,39 @@ export async function installRateLimit(app: FastifyInstance, perMinute: number, 
     }
   };
 }
+
+/**
+ * Fixed-window counters kept in this process, for the agents' door: `hit(key)` counts one and
+ * says whether the key is over `max` in the current window (each API instance counts its own).
+ */
+export class WindowCounter {
+  private readonly counts = new Map<string, { start: number; n: number }>();
+  constructor(
+    readonly max: number,
+    readonly windowMs = 60_000,
+    private readonly now = () => Date.now(),
+  ) {}
+  private current(key: string) {
+    const t = this.now();
+    let c = this.counts.get(key);
+    if (!c || t - c.start >= this.windowMs) {
+      // Stale windows go as new ones start: the map holds the keys of one window at most.
+      if (this.counts.size > 10_000) for (const [k, v] of this.counts) if (t - v.start >= this.windowMs) this.counts.delete(k);
+      c = { start: t, n: 0 };
+      this.counts.set(key, c);
+    }
+    return c;
+  }
+  /** Counts one for `key`; true when that makes more than `max` in this window. */
+  hit(key: string): boolean {
+    return ++this.current(key).n > this.max;
+  }
+  /** Whether `key` is over `max` already (nothing counted). */
+  over(key: string): boolean {
+    return this.current(key).n > this.max;
+  }
+  /** Seconds until `key`'s window ends. */
+  retryAfter(key: string): number {
+    return Math.max(1, Math.ceil((this.current(key).start + this.windowMs - this.now()) / 1000));
+  }
+}

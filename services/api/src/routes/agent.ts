@@ -1,9 +1,13 @@
+import { createHash } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AgentAssignments, AgentReport, AssignmentsQuery, EnrollRequest, EnrollResponse, Heartbeat, HeartbeatResult, ReportResult } from '@slotplane/contracts';
 import { ASSIGNMENTS_CHANNEL } from '@slotplane/db';
 import type { ApiDeps } from '../app.ts';
 import { bearerToken } from '../auth.ts';
-import { problems } from '../errors.ts';
+import { AppError, problems } from '../errors.ts';
+import { WindowCounter } from '../rate-limit.ts';
+import { DEFAULT_LIMITS } from '../store/tenants.ts';
 import { ChannelSignals } from '../signals.ts';
 import { authenticateHost, enrollHost, hostAssignments, recordHeartbeat, recordReport } from '../store/hosts.ts';
 
@@ -11,10 +15,30 @@ const tags = ['agents'];
 const security = [{ bearerAuth: [] }];
 
 /** The only door agents have into the control plane: enroll, read assignments, report, heartbeat. */
-export const agentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database, queue, secrets }) => {
+export const agentRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, { database, queue, secrets, limits = DEFAULT_LIMITS }) => {
   const db = database.db;
   const signals = new ChannelSignals(database, ASSIGNMENTS_CHANNEL);
   app.addHook('onClose', () => signals.close());
+
+  // An agent makes about three requests a second (heartbeat, report, long-poll); a credential that
+  // makes far more is refused for the rest of the minute. A client address whose credentials are
+  // refused again and again (guessing one would hand it a host's assignments) is refused outright.
+  const perCredential = new WindowCounter(limits.agentRequestsPerMinute);
+  const refusals = new WindowCounter(limits.agentAuthFailuresPerMinute);
+  const tooMany = (counter: WindowCounter, key: string, reply: FastifyReply, what: string) => {
+    reply.header('retry-after', counter.retryAfter(key));
+    return new AppError('rate_limited', `${what}; retry in ${counter.retryAfter(key)} s`);
+  };
+  app.addHook('onRequest', async (request, reply) => {
+    const address = `ip:${request.ip}`;
+    if (refusals.over(address)) throw tooMany(refusals, address, reply, `more than ${refusals.max} refused credentials in a minute from your address`);
+    const token = bearerToken(request.headers.authorization);
+    const key = token ? `token:${createHash('sha256').update(token).digest('hex').slice(0, 32)}` : address;
+    if (perCredential.hit(key)) throw tooMany(perCredential, key, reply, `more than ${perCredential.max} agent requests in a minute with this credential`);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    if (reply.statusCode === 401) refusals.hit(`ip:${request.ip}`);
+  });
 
   app.post(
     '/v1/agent/enroll',

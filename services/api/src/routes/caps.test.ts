@@ -2,13 +2,14 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiHarness, type ApiHarness } from '@slotplane/testkit';
 import { parseNetworkPolicy } from '@slotplane/webhooks';
+import { createEnrollmentToken } from '../store/hosts.ts';
 
 // What one tenant's keys can multiply is capped: webhooks (each can hold delivery slots with an
 // endpoint that never answers), live API keys (each has a rate limit of its own), open event streams.
 let h: ApiHarness;
 let base: string;
 beforeAll(async () => {
-  h = await startApiHarness({ limits: { webhooksPerTenant: 3, apiKeysPerTenant: 4, streamsPerKey: 2 }, webhookNetworks: parseNetworkPolicy('127.0.0.0/8') });
+  h = await startApiHarness({ limits: { webhooksPerTenant: 3, apiKeysPerTenant: 4, streamsPerKey: 2, agentRequestsPerMinute: 60, agentAuthFailuresPerMinute: 5 }, webhookNetworks: parseNetworkPolicy('127.0.0.0/8') });
   await h.app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
 });
@@ -41,6 +42,30 @@ describe('caps per tenant and per key', () => {
     expect(over.json().detail).toContain('revoke one first');
     expect((await h.app.inject({ method: 'DELETE', url: `/v1/api-keys/${made[0]}`, headers: auth })).statusCode).toBe(200);
     expect((await make()).statusCode).toBe(201);
+  });
+
+  it('an address whose agent credentials are refused again and again is refused outright for the minute; a credential that makes too many requests too', async () => {
+    // Another address's agents are not affected: each test client connects from its own.
+    const guess = (i: number, remoteAddress = '127.0.0.77') =>
+      h.app.inject({ method: 'POST', url: '/v1/agent/heartbeat', remoteAddress, headers: { authorization: `Bearer sph_guess${i}` }, payload: { bootId: 'b', seq: 1 } });
+    for (let i = 0; i < 6; i++) expect((await guess(i)).statusCode).toBe(401);
+    const refused = await guess(6);
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().detail).toMatch(/more than 5 refused credentials in a minute from your address/);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await guess(7, '127.0.0.78')).statusCode).toBe(401);
+    // A real host's credential, past 60 requests in the minute (the limit here).
+    const enrolled = await h.app.inject({
+      method: 'POST', url: '/v1/agent/enroll', remoteAddress: '127.0.0.79', headers: { authorization: `Bearer ${await createEnrollmentToken(h.database.db)}` },
+      payload: { name: 'chatty', address: '127.0.0.79', portMin: 30000, portMax: 30099 },
+    });
+    const beat = () => h.app.inject({ method: 'POST', url: '/v1/agent/heartbeat', remoteAddress: '127.0.0.79', headers: { authorization: `Bearer ${enrolled.json().hostToken}` }, payload: { bootId: 'b', seq: 1 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i++) statuses.push((await beat()).statusCode);
+    expect(new Set(statuses)).toEqual(new Set([200]));
+    const over = await beat();
+    expect(over.statusCode).toBe(429);
+    expect(over.json().detail).toMatch(/more than 60 agent requests in a minute with this credential/);
   });
 
   it('a key past its open event streams gets 429 naming the limit; closing one makes room', async () => {

@@ -15,8 +15,16 @@ export interface Limits {
   apiKeysPerTenant: number;
   /** Event streams open at once per API key, on each API instance. */
   streamsPerKey: number;
+  /** Requests a minute per agent credential, on each API instance (an agent makes about 3 a second). */
+  agentRequestsPerMinute: number;
+  /**
+   * Refused agent credentials a minute per client address, on each API instance, before every
+   * agent request from it is refused for the rest of the minute. Above what a revoked agent still
+   * running sends (a few a second), so agents sharing its address are not shut out.
+   */
+  agentAuthFailuresPerMinute: number;
 }
-export const DEFAULT_LIMITS: Limits = { webhooksPerTenant: 10, apiKeysPerTenant: 100, streamsPerKey: 10 };
+export const DEFAULT_LIMITS: Limits = { webhooksPerTenant: 10, apiKeysPerTenant: 100, streamsPerKey: 10, agentRequestsPerMinute: 1200, agentAuthFailuresPerMinute: 600 };
 
 /**
  * Inside the transaction that adds one of `name`: locks the tenant's row (two requests of one
