@@ -160,6 +160,37 @@ describe('webhooks', () => {
     expect(new Set(got.map((g) => g.headers['idempotency-key']))).toEqual(new Set(deliveries.map((d: { id: string }) => d.id)));
   });
 
+  it("one tenant's receivers that never answer hold a share of the delivery slots, not all: another tenant's events go out meanwhile", async () => {
+    // A black hole: accepts every POST and never answers (each attempt holds its slot for the 10 s timeout).
+    const held = new Set<import('node:http').ServerResponse>();
+    let ended = 0;
+    let most = 0;
+    const hole = createServer((req, res) => {
+      held.add(res);
+      most = Math.max(most, held.size);
+      res.on('close', () => (held.delete(res), ended++));
+    });
+    await new Promise<void>((r) => hole.listen(0, RECEIVER_HOST, r));
+    const holeUrl = `http://${RECEIVER_HOST}:${(hole.address() as { port: number }).port}/hole`;
+    try {
+      const greedy = await cp.api.tenant();
+      const patient = await cp.api.tenant();
+      for (let i = 0; i < 10; i++) expect((await call(greedy.auth, 'POST', '/v1/webhooks', { url: holeUrl })).status).toBe(201);
+      expect((await call(patient.auth, 'POST', '/v1/webhooks', { url: receiver.url('/patient') })).status).toBe(201);
+      // 40 deliveries to the black hole, more than the worker's 16 slots.
+      for (let i = 0; i < 4; i++) await createCluster(greedy.auth, `greedy-${i}`);
+      await waitFor('the black hole to hold its share of the slots', () => held.size >= 4, { timeoutMs: 15_000 });
+      const mine = await createCluster(patient.auth, 'patient');
+      await waitFor("the patient tenant's event delivered", () => receiver.on('/patient').some((g) => JSON.parse(g.body).clusterId === mine), { timeoutMs: 15_000 });
+      // Delivered while the black hole still held every attempt it had taken (none had timed out).
+      expect(ended).toBe(0);
+      expect(most).toBe(4);
+    } finally {
+      hole.closeAllConnections();
+      await new Promise((r) => hole.close(r));
+    }
+  });
+
   it('retries a receiver that answers 500, and sends only the types asked for', async () => {
     const { auth } = await cp.api.tenant();
     receiver.failFirst.set('/typed', { status: 500, times: 2 });

@@ -131,13 +131,27 @@ export class WebhookQueue {
   }
 }
 
+/** Thrown by a delivery that is not to be attempted now (its tenant has its share of the slots): run again after `delayMs`, no attempt counted. */
+export class DeliverLater extends Error {
+  constructor(readonly delayMs: number) {
+    super('deliver later');
+  }
+}
+
+/** Deliveries in flight at once in one worker process. */
+export const WEBHOOK_CONCURRENCY = 16;
+
 export function createWebhookWorker(connection: Redis, processor: (deliveryId: string) => Promise<void>, opts: { prefix?: string; retry?: WebhookRetry; concurrency?: number } = {}): Worker {
   const retry = opts.retry ?? WEBHOOK_RETRY;
-  return new Worker(WEBHOOK_QUEUE, async (job) => {
+  return new Worker(WEBHOOK_QUEUE, async (job, token) => {
     const { deliveryId } = job.data as { deliveryId: string };
     try {
       await processor(deliveryId);
     } catch (err) {
+      if (err instanceof DeliverLater) {
+        await job.moveToDelayed(Date.now() + err.delayMs, token);
+        throw new DelayedError();
+      }
       // It waits its backoff, then waits for a worker: the latter is what the metrics show.
       await job.updateData({ deliveryId, readyAt: Date.now() + webhookBackoff(retry, job.attemptsMade + 1) }).catch(() => {});
       throw err;
@@ -146,7 +160,7 @@ export function createWebhookWorker(connection: Redis, processor: (deliveryId: s
     connection,
     prefix: opts.prefix ?? 'slotplane',
     // Receivers are slow or down: many at once, each waiting on the network.
-    concurrency: opts.concurrency ?? 16,
+    concurrency: opts.concurrency ?? WEBHOOK_CONCURRENCY,
     settings: { backoffStrategy: (attemptsMade: number) => webhookBackoff(retry, attemptsMade) },
   });
 }

@@ -1,5 +1,5 @@
 import { and, eq, events, newId, sequenceEvents, sql, toEvent, webhookDeliveries, webhookDispatch, webhooks, type Db, type EventRow } from '@slotplane/db';
-import { webhookBackoff, type WebhookQueue, type WebhookRetry } from '@slotplane/queue';
+import { DeliverLater, WEBHOOK_CONCURRENCY, webhookBackoff, type WebhookQueue, type WebhookRetry } from '@slotplane/queue';
 import type { Keyring } from '@slotplane/secrets';
 import { post, resolveTarget, sign, TargetRefused, TargetUnresolved, type NetworkPolicy } from '@slotplane/webhooks';
 
@@ -61,16 +61,50 @@ class AttemptFailed extends Error {}
  * One attempt of one delivery: the event JSON POSTed, signed, to the URL checked again against
  * the allowed networks (DNS may have changed since the webhook was made). The row records every
  * attempt; a 2xx ends it, anything else (a failed DNS lookup included) is retried until
- * `retry.attempts`, a URL outside the allowed networks given up at once.
+ * `retry.attempts`, a URL outside the allowed networks given up at once. Attempts of one tenant
+ * hold at most its share of the worker's slots (`shares`).
  */
-export async function deliver(db: Db, secrets: Keyring, policy: NetworkPolicy, retry: WebhookRetry, deliveryId: string): Promise<void> {
+export async function deliver(db: Db, secrets: Keyring, policy: NetworkPolicy, retry: WebhookRetry, deliveryId: string, shares = new TenantShares()): Promise<void> {
   const found = await db.execute(sql`
-    select d.id, d.status, d.attempts, w.url, w.secret, e.type, e.tenant_id, e.cluster_id, e.operation_id, e.data, e.created_at, e.position
+    select d.id, d.status, d.attempts, w.url, w.secret, w.tenant_id as owner, e.type, e.tenant_id, e.cluster_id, e.operation_id, e.data, e.created_at, e.position
     from ${webhookDeliveries} d join ${webhooks} w on w.id = d.webhook_id join ${events} e on e.id = d.event_id
     where d.id = ${deliveryId}`);
-  const d = (found as unknown as { rows: Array<EventRow & { id: string; status: string; attempts: number; url: string; secret: string }> }).rows[0];
+  const d = (found as unknown as { rows: Array<EventRow & { id: string; status: string; attempts: number; url: string; secret: string; owner: string }> }).rows[0];
   // Deleted with its webhook, or settled by an earlier run of this job.
   if (!d || d.status !== 'pending') return;
+  const release = shares.take(d.owner);
+  try {
+    await attemptDelivery(db, secrets, policy, retry, deliveryId, d);
+  } finally {
+    release();
+  }
+}
+
+/**
+ * How many of a worker's delivery slots each tenant may hold at once: a tenant whose receivers
+ * never answer (each attempt holds its slot for the whole timeout) delays its own deliveries,
+ * not every tenant's. A delivery over its tenant's share waits a moment and is tried again,
+ * no attempt counted.
+ */
+export class TenantShares {
+  private readonly inFlight = new Map<string, number>();
+  constructor(readonly perTenant = Math.max(1, Math.floor(WEBHOOK_CONCURRENCY / 4))) {}
+  /** Takes one of the tenant's slots, or throws DeliverLater; returns the release. */
+  take(tenantId: string): () => void {
+    const n = this.inFlight.get(tenantId) ?? 0;
+    if (n >= this.perTenant) throw new DeliverLater(SHARE_RETRY_MS);
+    this.inFlight.set(tenantId, n + 1);
+    return () => {
+      const left = (this.inFlight.get(tenantId) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(tenantId, left);
+      else this.inFlight.delete(tenantId);
+    };
+  }
+}
+/** A delivery over its tenant's share is looked at again after this long. */
+const SHARE_RETRY_MS = 250;
+
+async function attemptDelivery(db: Db, secrets: Keyring, policy: NetworkPolicy, retry: WebhookRetry, deliveryId: string, d: EventRow & { id: string; attempts: number; url: string; secret: string }): Promise<void> {
   const attempt = d.attempts + 1;
   const body = JSON.stringify(toEvent(d));
   let code: number | null = null;

@@ -14,7 +14,7 @@ import { reconcileCluster, type Outcome } from './reconcile.ts';
 import { watchHosts } from './hosts.ts';
 import { Prober } from './prober.ts';
 import { sweepOnce } from './sweeper.ts';
-import { deliver, dispatchOnce, requeueStranded } from './webhooks.ts';
+import { TenantShares, deliver, dispatchOnce, requeueStranded } from './webhooks.ts';
 
 export interface WorkerDeps {
   database: Database;
@@ -174,7 +174,8 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const webhookPolicy = deps.webhookNetworks ?? parseNetworkPolicy('public');
   const webhookQueue = new WebhookQueue(queueConnection, deps.queuePrefix, webhookRetry);
   const webhookConnection = connect({ redisUrl: deps.redisUrl });
-  const senders = createWebhookWorker(webhookConnection, (id) => deliver(db, deps.secrets, webhookPolicy, webhookRetry, id), { prefix: deps.queuePrefix, retry: webhookRetry });
+  const shares = new TenantShares();
+  const senders = createWebhookWorker(webhookConnection, (id) => deliver(db, deps.secrets, webhookPolicy, webhookRetry, id, shares), { prefix: deps.queuePrefix, retry: webhookRetry });
   senders.on('error', (err) => logger.error({ err }, 'webhook worker error'));
   const dispatch = repeat(
     1000,
