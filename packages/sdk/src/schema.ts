@@ -96,7 +96,7 @@ export interface paths {
         };
         /**
          * How to connect: your Redis user, its password, and the nodes that answer (primaries first)
-         * @description Sent with `Cache-Control: no-store`. 404 once the cluster is being deleted: its password is not handed out any more. During a password rotation this is the old password until the rotation succeeds (the new one works on every node), then the new one.
+         * @description Sent with `Cache-Control: no-store`. 404 once the cluster is being deleted: its password is not handed out any more. During a password rotation this is the old password until the rotation succeeds (the new one works on every node), then the new one. A read key gets 403: the Redis user handed out can write (a read-only Redis user for read keys is not built yet).
          */
         get: operations["getClusterCredentials"];
         put?: never;

@@ -81,12 +81,16 @@ export const clusterRoutes: FastifyPluginAsyncZod<ApiDeps> = async (app, deps) =
         tags, security, operationId: 'getClusterCredentials', summary: 'How to connect: your Redis user, its password, and the nodes that answer (primaries first)',
         params: ClusterIdParams,
         description:
-          'Sent with `Cache-Control: no-store`. 404 once the cluster is being deleted: its password is not handed out any more. During a password rotation this is the old password until the rotation succeeds (the new one works on every node), then the new one.',
-        response: { 200: Credentials, ...problems('validation_failed', 'unauthorized', 'not_found') },
+          'Sent with `Cache-Control: no-store`. 404 once the cluster is being deleted: its password is not handed out any more. During a password rotation this is the old password until the rotation succeeds (the new one works on every node), then the new one. A read key gets 403: the Redis user handed out can write (a read-only Redis user for read keys is not built yet).',
+        response: { 200: Credentials, ...problems('validation_failed', 'unauthorized', 'forbidden', 'not_found') },
       },
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
+      // The one Redis user a tenant has writes: a read key must not be a way to it.
+      if (request.principal.scope === 'read') {
+        throw new AppError('forbidden', `a read key gets no Redis credentials: "${REDIS_USERS.tenant}" can write (a read-only Redis user for read keys is not built yet); use a write key`);
+      }
       const cluster = await getCluster(db, visibleTenant(request.principal), request.params.clusterId);
       if (cluster.deletionRequestedAt) throw new AppError('not_found', 'the cluster is deleted (or being deleted): it has no credentials any more');
       const shards = (await loadTopology(db, [cluster.id], [cluster])).get(cluster.id) ?? [];

@@ -32,6 +32,19 @@ async function succeed(operationId: string, clusterId: string, graceSeconds: num
   await h.database.db.update(clusters).set({ previousPasswordUntil: sql`now() + make_interval(secs => ${graceSeconds}::int)` }).where(eq(clusters.id, clusterId));
 }
 
+describe('GET /v1/clusters/{id}/credentials', () => {
+  it('refuses a read key (403 saying why): the Redis user it would hand out can write', async () => {
+    const id = await availableCluster('read-only');
+    const reader = (await h.app.inject({ method: 'POST', url: '/v1/api-keys', headers: alice, payload: { scope: 'read' } })).json().key;
+    const res = await h.app.inject({ method: 'GET', url: `/v1/clusters/${id}/credentials`, headers: { authorization: `Bearer ${reader}` } });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().detail).toMatch(/a read key gets no Redis credentials: "app" can write/);
+    expect(res.body).not.toContain(await password(id));
+    // The same key still reads the cluster.
+    expect((await h.app.inject({ method: 'GET', url: `/v1/clusters/${id}`, headers: { authorization: `Bearer ${reader}` } })).statusCode).toBe(200);
+  });
+});
+
 describe('POST /v1/clusters/{id}/credentials/rotate', () => {
   it('starts a rotate_password operation (202, Location, a new generation) with the default grace, and writes the request event', async () => {
     const id = await availableCluster('rotating');
