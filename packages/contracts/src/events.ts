@@ -51,6 +51,13 @@ export const EVENT_DATA = {
     signal: z.string().nullable(),
     startError: z.string().nullable().optional().describe('Set when its agent could not start it at all (redis.conf not written, redis-server exited at once), e.g. a full disk.'),
   }),
+  'node.wedged': z
+    .object({
+      nodeId: Id,
+      stoppedBy: z.enum(['script_kill', 'shutdown']).describe('script_kill: the script was killed and the node serves on; shutdown: the script had written, so the node was shut down (SHUTDOWN NOSAVE) and is healed like any that exits.'),
+      reason: z.string(),
+    })
+    .describe('A node that answered only BUSY (a script that does not end) for too long was stopped.'),
   'node.replaced': z.object({ shardIndex: z.number().int(), from: Id.describe('The dead node.'), to: Id.describe('The node placed in its stead.'), hostId: Id, port: z.number().int(), reason: z.string() }),
   'shard.failover': z.object({
     shardIndex: z.number().int(),

@@ -540,6 +540,9 @@ export class SimulatedCluster {
       case 'setTenantPasswords':
         // Its desired cluster honours no password and its nodes accept none: nothing to set.
         throw new RuleViolation(`${step.kind} in a simulated cluster, which has no tenant passwords`);
+      case 'stopWedged':
+        // Its nodes run no scripts: none ever answers BUSY.
+        throw new RuleViolation(`${step.kind} in a simulated cluster, whose nodes run no scripts`);
       default:
     }
     const row = this.row(step.nodeId);

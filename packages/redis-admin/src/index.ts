@@ -136,6 +136,9 @@ export class NodeAdmin {
       commandTimeout: timeoutMs,
       maxRetriesPerRequest: 0,
       enableOfflineQueue: true,
+      // No INFO before the first command: a node busy with a script answers it BUSY, and the
+      // ready check would hide that (a reconnect loop) behind a vaguer error; each command says.
+      enableReadyCheck: false,
       lazyConnect: true,
       retryStrategy: (times) => (times > 3 ? null : 50),
     });
@@ -300,6 +303,26 @@ export class NodeAdmin {
     if (!hashes.length) throw new Error('refusing to leave the tenant user without a password');
     // nocommands, then TENANT_ACL: the user's commands are exactly the current rules.
     await this.redis.call('ACL', 'SETUSER', REDIS_USERS.tenant, 'resetpass', ...hashes.map((h) => `#${h}`), 'nocommands', ...TENANT_ACL);
+  }
+  /**
+   * Ends the script that keeps this node BUSY: SCRIPT KILL, or when the script has written
+   * (UNKILLABLE) SHUTDOWN NOSAVE, whose answer is the connection closing.
+   */
+  async stopWedged(): Promise<'script_kill' | 'shutdown'> {
+    const killed = await this.redis.call('SCRIPT', 'KILL').then(
+      () => true,
+      (err: Error) => {
+        if (/NOTBUSY/.test(err.message)) return true;
+        if (/UNKILLABLE/.test(err.message)) return false;
+        throw err;
+      },
+    );
+    if (killed) return 'script_kill';
+    await this.redis.call('SHUTDOWN', 'NOSAVE').catch((err: Error) => {
+      // The answer to a SHUTDOWN is the connection closing (ioredis then gives up the command).
+      if (!/Connection is closed|ECONNRESET|EPIPE|max retries per request/.test(err.message)) throw err;
+    });
+    return 'shutdown';
   }
   async configGet(key: string): Promise<string | undefined> {
     const pairs = (await this.redis.call('CONFIG', 'GET', key)) as string[];

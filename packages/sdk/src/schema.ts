@@ -692,7 +692,7 @@ export interface components {
             id: string;
             url: string;
             /** @description null: every type. */
-            types: ("cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.data_loss_acknowledged" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered")[] | null;
+            types: ("cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.data_loss_acknowledged" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.wedged" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered")[] | null;
             /**
              * @description tenant: the events of the key's tenant; fleet (made with an admin key): every tenant's and the hosts'.
              * @enum {string}
@@ -720,7 +720,7 @@ export interface components {
             /** @description Where to POST events: http(s), no credentials in it, resolving only to allowed networks (public addresses unless the operator allows more). */
             url: string;
             /** @description Only these event types; every type when absent. */
-            types?: ("cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.data_loss_acknowledged" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered")[];
+            types?: ("cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.data_loss_acknowledged" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.wedged" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered")[];
         };
         DataLoss: {
             /**
@@ -757,7 +757,7 @@ export interface components {
             /** @description The event's cursor (its id in GET /v1/events). */
             eventId: string;
             /** @enum {string} */
-            eventType: "cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.data_loss_acknowledged" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered";
+            eventType: "cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.data_loss_acknowledged" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.wedged" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered";
             /**
              * @description pending: not yet answered with a 2xx (retried with exponential backoff for about 12 hours); failed: given up.
              * @enum {string}
@@ -1215,6 +1215,34 @@ export interface components {
                 signal: string | null;
                 /** @description Set when its agent could not start it at all (redis.conf not written, redis-server exited at once), e.g. a full disk. */
                 startError?: string | null;
+            };
+        } | {
+            /** @description The event's cursor: pass it as ?cursor= to read what came after it. */
+            id: string;
+            /** @description null for events of the fleet itself (host.*), which only admin keys see. */
+            tenantId: string | null;
+            clusterId: string | null;
+            operationId: string | null;
+            /**
+             * Format: date-time
+             * @description RFC 3339 timestamp.
+             */
+            createdAt: string;
+            /** @constant */
+            type: "node.wedged";
+            /** @description A node that answered only BUSY (a script that does not end) for too long was stopped. */
+            data: {
+                /**
+                 * Format: uuid
+                 * @description Opaque identifier (UUID).
+                 */
+                nodeId: string;
+                /**
+                 * @description script_kill: the script was killed and the node serves on; shutdown: the script had written, so the node was shut down (SHUTDOWN NOSAVE) and is healed like any that exits.
+                 * @enum {string}
+                 */
+                stoppedBy: "script_kill" | "shutdown";
+                reason: string;
             };
         } | {
             /** @description The event's cursor: pass it as ?cursor= to read what came after it. */
@@ -1856,7 +1884,7 @@ export interface components {
             id: string;
             url: string;
             /** @description null: every type. */
-            types: ("cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.data_loss_acknowledged" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered")[] | null;
+            types: ("cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.data_loss_acknowledged" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.wedged" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered")[] | null;
             /**
              * @description tenant: the events of the key's tenant; fleet (made with an admin key): every tenant's and the hosts'.
              * @enum {string}
@@ -3798,7 +3826,7 @@ export interface operations {
                 /** @description Opaque identifier (UUID). */
                 clusterId?: string;
                 /** @description Only events of these types: one, several separated by commas (`type=shard.failover,node.replaced`), or the parameter repeated. */
-                type?: ("cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.data_loss_acknowledged" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered")[];
+                type?: ("cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.data_loss_acknowledged" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.wedged" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered")[];
                 /** @description Events per page (1-500). */
                 limit?: number;
             };
@@ -3890,7 +3918,7 @@ export interface operations {
                 /** @description Opaque identifier (UUID). */
                 clusterId?: string;
                 /** @description Only events of these types: one, several separated by commas (`type=shard.failover,node.replaced`), or the parameter repeated. */
-                type?: ("cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.data_loss_acknowledged" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered")[];
+                type?: ("cluster.created" | "cluster.updated" | "cluster.delete_requested" | "cluster.rebalance_requested" | "cluster.switchover_requested" | "cluster.password_rotation_requested" | "cluster.previous_password_retired" | "cluster.available" | "cluster.deleted" | "cluster.status_changed" | "cluster.data_loss_acknowledged" | "cluster.step_done" | "operation.started" | "operation.progress" | "operation.succeeded" | "operation.failed" | "operation.cancelled" | "node.started" | "node.exited" | "node.wedged" | "node.replaced" | "shard.failover" | "slot_migration.progress" | "shard.data_lost" | "host.enrolled" | "host.revoked" | "host.credential_rotated" | "host.suspect" | "host.lost" | "host.recovered")[];
             };
             header?: {
                 "last-event-id"?: string;

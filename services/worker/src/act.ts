@@ -111,6 +111,12 @@ async function runOnNode(ctx: ActContext, nodeId: string, steps: RedisStep[]): P
         case 'setTenantPasswords':
           await admin.setTenantPasswords(step.hashes);
           break;
+        case 'stopWedged': {
+          const how = await admin.stopWedged();
+          ctx.log.warn({ node: admin.label, how, reason: step.reason }, 'stopped a wedged node');
+          await appendEvent(ctx.db, { tenantId: ctx.cluster.tenantId, clusterId: ctx.cluster.id, type: 'node.wedged', data: { nodeId: step.nodeId, stoppedBy: how, reason: step.reason } });
+          break;
+        }
       }
     } catch (err) {
       // The next observation shows what happened; the planner decides again from there.

@@ -12,6 +12,11 @@ import { answering, label, me, type Answering } from './answering.ts';
 
 /** A running node that has not answered for this long is down, not starting. */
 export const SILENT_LIMIT_MS = 10_000;
+/**
+ * A node that answers only BUSY this long (a script that never ends: Redis answers BUSY after its
+ * busy-reply-threshold, 5 s) is stopped and healed as a dead one.
+ */
+export const WEDGED_AFTER_MS = 10_000;
 
 const act = (phase: string, progress: number, steps: Step[]): Plan => ({ kind: 'act', phase, progress, steps });
 const wait = (phase: string, progress: number, delayMs: number): Plan => ({ kind: 'wait', phase, progress, delayMs });
@@ -173,6 +178,11 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   const silent = live.filter((n) => !answering(n));
   const elected = electInPlaceOfFailed(silent, live, observed);
   if (elected) return elected;
+  const wedged = silent.find((n) => n.redis?.reachable === false && n.redis.error.startsWith('BUSY') && n.silentForMs >= WEDGED_AFTER_MS);
+  if (wedged) {
+    const reason = `it has answered only BUSY for ${Math.round(wedged.silentForMs / 1000)} s (a script that does not end)`;
+    return act(`stopping ${label(wedged)}: ${reason}`, 40, [{ kind: 'stopWedged', nodeId: wedged.id, reason }]);
+  }
   const lost = silent.find((n) => n.silentForMs >= SILENT_LIMIT_MS);
   if (lost) {
     const error = lost.redis?.reachable === false ? `: ${lost.redis.error}` : '';

@@ -205,6 +205,12 @@ export type Step =
        */
       migrating?: Array<{ redisId: string; slots: number[] }>;
     }
+  /**
+   * Redis: a node that has answered only BUSY (a script that will not end) for WEDGED_AFTER_MS is
+   * stopped: SCRIPT KILL, and SHUTDOWN NOSAVE when the script wrote (UNKILLABLE). Its exit is then
+   * healed as any (its replica promoted, the node started again).
+   */
+  | { kind: 'stopWedged'; nodeId: string; reason: string }
   /** Redis: the tenant's user accepts exactly these passwords (ACL SETUSER resetpass #<hash>...), in one atomic command. */
   | { kind: 'setTenantPasswords'; nodeId: string; hashes: string[] }
   /** Postgres: the previous password's grace is over; it is no longer honoured (the agents rewrite redis.conf). */
@@ -218,7 +224,7 @@ export const POSTGRES_STEPS: ReadonlySet<StepKind> = new Set(['place', 'remove',
  * Steps that change slot ownership, membership or roles, or who may log in: the lease is
  * re-checked right before them (a stale worker must not hand back a retired password).
  */
-export const FENCED_STEPS: ReadonlySet<StepKind> = new Set(['setConfigEpoch', 'addSlots', 'meet', 'replicate', 'forget', 'setSlots', 'moveSlots', 'undoMoves', 'failover', 'setTenantPasswords']);
+export const FENCED_STEPS: ReadonlySet<StepKind> = new Set(['setConfigEpoch', 'addSlots', 'meet', 'replicate', 'forget', 'setSlots', 'moveSlots', 'undoMoves', 'failover', 'setTenantPasswords', 'stopWedged']);
 
 export type BlockedCode = 'placement_failed' | 'create_refused' | 'node_down' | 'shard_lost' | 'not_supported' | 'no_replica' | 'quorum_lost' | 'persistence_failed' | 'start_failed';
 
