@@ -28,6 +28,9 @@ type ShardView = { index: number; slots: [number, number][]; primary: NodeView |
 type ClusterView = { status: string; spec: { durability: string }; shards: ShardView[] };
 const members = (shards: ShardView[]) => shards.flatMap((s) => [...(s.primary ? [s.primary] : []), ...s.replicas]);
 
+/** Redis recounts a primary's good replicas once a second (replicationCron). */
+const REDIS_RECOUNT_MS = 1000;
+
 describe('a strict cluster', () => {
   let clusterId: string;
   let adminPassword: string;
@@ -122,15 +125,16 @@ describe('a strict cluster', () => {
     } finally {
       result = await writes.stop();
     }
-    // Sent once it ran again: refused (NOREPLICAS: it counts no replica any more; then MOVED), never
-    // acknowledged and lost. What was queued in its sockets while it was frozen is another matter:
-    // Redis 7.0 may read it before its once-a-second recount of good replicas and acknowledge it
-    // (0-12 such writes lost per run against bare redis-servers, strict or relaxed; 0 or 12 in
-    // this test's runs), so it is counted, not asserted.
-    expect(result.lost.filter((w) => w.sentAt >= thawAt)).toEqual([]);
+    // Sent once it had run for a second: refused (NOREPLICAS: it counts no replica any more; then
+    // MOVED), never acknowledged and lost. Until Redis 7.0's once-a-second recount of good replicas
+    // it still counts the one it had before the freeze: what was queued in its sockets while it was
+    // frozen, and what it is sent in that first second, may be acknowledged and lost (0-12 such
+    // writes per run against bare redis-servers, strict or relaxed; one sent 0 ms after the thaw
+    // and lost in one of this test's runs). So those are counted, not asserted.
+    expect(result.lost.filter((w) => w.sentAt >= thawAt + REDIS_RECOUNT_MS)).toEqual([]);
     expect(result.lost.every((w) => w.ackedAt! >= freezeAt)).toBe(true);
     const refused = result.writes.filter((w) => w.error === 'NOREPLICAS').length;
-    console.info(`frozen primary: ${result.lost.length} write(s) queued during the freeze acknowledged on thaw and lost; ${refused} refused with NOREPLICAS; ${result.writes.filter((w) => w.ackedAt).length} acknowledged in all`);
+    console.info(`frozen primary: ${result.lost.length} write(s) queued during the freeze or sent in the second after it acknowledged on thaw and lost; ${refused} refused with NOREPLICAS; ${result.writes.filter((w) => w.ackedAt).length} acknowledged in all`);
     expect(await onNode(victim, (a) => a.configGet('min-replicas-to-write'))).toBe('1');
   }, 180_000);
 
