@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ClusterSpec, RedisConfig, SlotRange } from '@slotplane/contracts';
 import { SLOT_COUNT, countSlots, rangesEqual, splitSlots } from '../slots.ts';
 import { configRevision, desiredNodeConfig } from './config.ts';
-import { HEIR_LINK_GRACE_MS, SILENT_LIMIT_MS, plan } from './plan.ts';
+import { HEIR_LINK_GRACE_MS, SILENT_LIMIT_MS, WEDGED_AFTER_MS, plan } from './plan.ts';
 import { type DirtyStart, type MoveCut, RedisCommandError, RuleViolation, type SimHost, type SimRedis, type SimRow, SimulatedCluster, TICK_MS, mulberry32, printedConfig } from '../../test/plan-simulator.ts';
 import { observedStatus } from '../status.ts';
 import { type BlockedCode, type ObservedCluster, type ObservedNode, type Plan, POSTGRES_STEPS, type RedisAnswer, type Step } from './types.ts';
@@ -1234,6 +1234,29 @@ describe('a running node that stops answering', () => {
     expect(plan(run.world.desired, silent(0)).kind).toBe('wait');
     expect(plan(run.world.desired, silent(SILENT_LIMIT_MS - 1)).kind).toBe('wait');
     expect(plan(run.world.desired, silent(SILENT_LIMIT_MS))).toMatchObject({ kind: 'blocked', code: 'node_down', permanent: false, reason: expect.stringMatching(/has not answered for 10 s: timeout/) });
+  });
+});
+
+describe('a node wedged by a script (it answers only BUSY)', () => {
+  it('is stopped after WEDGED_AFTER_MS when a synced replica can take over, and not when stopping it would lose the shard', () => {
+    const run = newRun({ hosts: hostsOf(2), spec: { shards: 1, replicasPerShard: 1, maxMemoryMb: 64, persistence: 'none', redisConfig: {} }, seed: 3 });
+    expect(settle(run).kind).toBe('done');
+    const observed = run.world.observe();
+    const primary = observed.nodes.find((n) => n.redis?.reachable && n.redis.view.some((e) => e.myself && e.role === 'primary'))!;
+    const replica = observed.nodes.find((n) => n !== primary)!;
+    const busy = { reachable: false as const, error: 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.' };
+    const wedged = (ms: number, replicaToo?: 'dead') => ({
+      ...observed,
+      nodes: observed.nodes.map((n) =>
+        n === primary ? { ...n, redis: busy, silentForMs: ms } : n === replica && replicaToo ? { ...n, redis: { reachable: false as const, error: 'timeout' }, silentForMs: ms } : n,
+      ),
+    });
+    expect(plan(run.world.desired, wedged(WEDGED_AFTER_MS - 1)).kind).toBe('wait');
+    expect(plan(run.world.desired, wedged(WEDGED_AFTER_MS))).toMatchObject({ kind: 'act', steps: [{ kind: 'stopWedged', nodeId: primary.id }] });
+    // Its replica dead as well: stopping it would lose the shard's data.
+    expect(plan(run.world.desired, wedged(WEDGED_AFTER_MS, 'dead'))).toMatchObject({ kind: 'blocked', code: 'node_down', reason: expect.stringMatching(/stopping it would lose shard 0's data/) });
+    // With AOF its data comes back when it is started again.
+    expect(plan({ ...run.world.desired, spec: { ...run.world.desired.spec, persistence: 'aof' } }, wedged(WEDGED_AFTER_MS, 'dead'))).toMatchObject({ kind: 'act', steps: [{ kind: 'stopWedged' }] });
   });
 });
 

@@ -181,6 +181,15 @@ export function plan(desired: DesiredCluster, observed: ObservedCluster): Plan {
   const wedged = silent.find((n) => n.redis?.reachable === false && n.redis.error.startsWith('BUSY') && n.silentForMs >= WEDGED_AFTER_MS);
   if (wedged) {
     const reason = `it has answered only BUSY for ${Math.round(wedged.silentForMs / 1000)} s (a script that does not end)`;
+    // SHUTDOWN NOSAVE loses what only this node holds: a primary is stopped only when a replica
+    // that has synced can take over, or its AOF brings its data back; else a second fault (its
+    // replica dead too) would turn a stuck shard into a lost one.
+    const shard = live.filter((r): r is Answering => r !== wedged && r.shardIndex === wedged.shardIndex && answering(r));
+    const servedElsewhere = shard.some((r) => me(r)?.role === 'primary');
+    const heir = shard.some((r) => me(r)?.role === 'replica' && r.redis.linkDownMs !== null && !r.redis.syncing);
+    if (!servedElsewhere && !heir && spec.persistence !== 'aof') {
+      return { kind: 'blocked', code: 'node_down', reason: `node ${label(wedged)} ${reason}; stopping it would lose shard ${wedged.shardIndex}'s data (no synced replica, no AOF): end the script, or stop the node knowing that`, permanent: false };
+    }
     return act(`stopping ${label(wedged)}: ${reason}`, 40, [{ kind: 'stopWedged', nodeId: wedged.id, reason }]);
   }
   const lost = silent.find((n) => n.silentForMs >= SILENT_LIMIT_MS);
